@@ -1,0 +1,36 @@
+// Where this browser keeps the secrets that make it the same participant again.
+// Facilitator and participant tokens live in localStorage (they outlast the tab);
+// a room display key only in sessionStorage, so it never replaces a person's token.
+
+const tokenKey = (code) => `holdsport:token:${code}`;
+const displayKey = (code) => `holdsport:display:${code}`;
+const shareKey = (code) => `holdsport:share:${code}`;
+
+export function saveToken(code, token) {
+  localStorage.setItem(tokenKey(code), token);
+}
+
+export function tokenFor(code) {
+  return sessionStorage.getItem(displayKey(code)) || localStorage.getItem(tokenKey(code));
+}
+
+export function saveDisplayKey(code, key) {
+  sessionStorage.setItem(displayKey(code), key);
+}
+
+// What the facilitator who created the session may share: the room display key.
+export function saveShareable(code, values) {
+  localStorage.setItem(shareKey(code), JSON.stringify(values));
+}
+
+export function shareableFor(code) {
+  return JSON.parse(localStorage.getItem(shareKey(code)) || "{}");
+}
+
+// Credentials arrive in the URL fragment (never sent to the server); keep and remove them.
+export function takeFragmentCredentials(code) {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (params.get("host")) saveToken(code, params.get("host"));
+  if (params.get("display")) saveDisplayKey(code, params.get("display"));
+  if (location.hash) history.replaceState(null, "", location.pathname);
+}

@@ -1,0 +1,66 @@
+// The front page: start a new session, or join one with a code.
+import { postJSON } from "./api.js";
+import { saveShareable, saveToken } from "./credentials.js";
+import { h } from "./dom.js";
+import { availableLanguages, currentLanguage, languageName, t } from "./i18n.js";
+import { field, errorBox, showError } from "./forms.js";
+
+export function homeView(navigate) {
+  const createError = errorBox();
+  const joinError = errorBox();
+
+  async function create(event) {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const reply = await postJSON("/api/sessions", {
+      title: form.get("title"),
+      group_name: form.get("group_name") || null,
+      facilitator_name: form.get("facilitator_name"),
+      organisation: form.get("organisation") || null,
+      language: form.get("language"),
+      format_key: "free",
+    });
+    if (!reply.ok) return showError(createError, reply.error);
+    saveToken(reply.join_code, reply.facilitator_token);
+    saveShareable(reply.join_code, { display_key: reply.display_key, group_key: reply.group_key });
+    navigate(`/s/${reply.join_code}`);
+  }
+
+  function join(event) {
+    event.preventDefault();
+    const code = new FormData(event.target).get("join_code").toUpperCase().replace(/[^A-Z0-9]/g, "");
+    if (!code) return showError(joinError, { message: t("Type the join code you were given.") });
+    navigate(`/j/${code}`);
+  }
+
+  const languageOptions = availableLanguages().map((language) =>
+    h("option", { value: language, selected: language === currentLanguage() }, languageName(language)),
+  );
+
+  return h("div", { class: "home" },
+    h("section", { class: "intro" },
+      h("h1", {}, t("Leadership is a team sport")),
+      h("p", {}, t("Meet your peer group for a timed session about the psychosocial work environment: share dilemmas, take turns, and write anonymously about what is hard.")),
+    ),
+    h("section", { class: "card" },
+      h("h2", {}, t("Join a session")),
+      h("form", { id: "join-form", onsubmit: join },
+        field(t("Join code"), h("input", { name: "join_code", required: true, maxlength: 16, autocomplete: "off", autocapitalize: "characters", class: "code-input" })),
+        joinError,
+        h("button", { type: "submit" }, t("Continue")),
+      ),
+    ),
+    h("section", { class: "card" },
+      h("h2", {}, t("Start a new session")),
+      h("form", { id: "create-form", onsubmit: create },
+        field(t("Session title"), h("input", { name: "title", required: true, maxlength: 120 })),
+        field(t("Peer group (optional)"), h("input", { name: "group_name", maxlength: 120 })),
+        field(t("Your name"), h("input", { name: "facilitator_name", required: true, maxlength: 60 })),
+        field(t("Organisation (optional)"), h("input", { name: "organisation", maxlength: 80 })),
+        field(t("Session language"), h("select", { name: "language" }, languageOptions)),
+        createError,
+        h("button", { type: "submit" }, t("Create session")),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,42 @@
+// The join page: a name (and maybe an organisation), and you are in.
+import { getJSON, postJSON } from "./api.js";
+import { saveToken } from "./credentials.js";
+import { h } from "./dom.js";
+import { currentLanguage, t } from "./i18n.js";
+import { errorBox, field, showError } from "./forms.js";
+
+export function joinView(code, navigate) {
+  const error = errorBox();
+  const heading = h("h1", {}, t("Join session %(code)s", { code }));
+  const form = h("form", { id: "join-details", onsubmit: submit },
+    field(t("Your name"), h("input", { name: "display_name", required: true, maxlength: 60, autocomplete: "name" })),
+    field(t("Organisation (optional)"), h("input", { name: "organisation", maxlength: 80, autocomplete: "organization" })),
+    error,
+    h("button", { type: "submit" }, t("Join")),
+  );
+
+  getJSON(`/api/sessions/${encodeURIComponent(code)}`).then((reply) => {
+    if (!reply.ok) {
+      showError(error, reply.error);
+      form.querySelector("button").disabled = true;
+    } else {
+      heading.textContent = reply.session.title;
+    }
+  });
+
+  async function submit(event) {
+    event.preventDefault();
+    const data = new FormData(form);
+    const reply = await postJSON("/api/join", {
+      join_code: code,
+      display_name: data.get("display_name"),
+      organisation: data.get("organisation") || null,
+      language: currentLanguage(),
+    });
+    if (!reply.ok) return showError(error, reply.error);
+    saveToken(reply.join_code, reply.token);
+    navigate(`/s/${reply.join_code}`);
+  }
+
+  return h("div", { class: "card narrow" }, heading, form);
+}

@@ -1,0 +1,70 @@
+// The live connection: a snapshot first, then events applied in version order.
+// A gap in versions, or a reconnect, fetches a fresh snapshot (docs/protocol.md).
+import { currentLanguage } from "./i18n.js";
+
+const NAMESPACE = "/session";
+
+export function connectLive(token, onChange, onFailure) {
+  const socket = io(NAMESPACE, {
+    auth: (send) => send({ token, language: currentLanguage() }),
+  });
+  const live = { socket, state: null, offsetMs: 0, connected: false };
+
+  const changed = () => onChange(live);
+  const resync = () =>
+    socket.emit("session:sync", {}, (reply) => {
+      if (reply && reply.ok) takeSnapshot(reply.snapshot);
+    });
+
+  function takeSnapshot(snapshot) {
+    live.state = snapshot;
+    live.offsetMs = Date.parse(snapshot.server_time) - Date.now();
+    changed();
+  }
+
+  // Applies one event if it is the next version; ignores old ones; resyncs on a gap.
+  function onEvent(apply) {
+    return (payload) => {
+      if (!live.state || payload.version <= live.state.version) return;
+      if (payload.version !== live.state.version + 1) return resync();
+      apply(live.state, payload);
+      live.state.version = payload.version;
+      changed();
+    };
+  }
+
+  const upsertParticipant = (state, { participant }) => {
+    const index = state.participants.findIndex((p) => p.id === participant.id);
+    if (index === -1) state.participants.push(participant);
+    else state.participants[index] = participant;
+  };
+  const setSession = (state, payload) => {
+    const { version, ...fields } = payload;
+    Object.assign(state.session, fields);
+  };
+
+  socket.on("session:snapshot", takeSnapshot);
+  socket.on("participant:joined", onEvent(upsertParticipant));
+  socket.on("participant:returned", onEvent(upsertParticipant));
+  socket.on("participant:left", onEvent(upsertParticipant));
+  socket.on("session:started", onEvent(setSession));
+  socket.on("session:ended", onEvent(setSession));
+  socket.on("connect", () => {
+    live.connected = true;
+    changed();
+  });
+  socket.on("disconnect", () => {
+    live.connected = false;
+    changed();
+  });
+  // A refusal carries a code (docs/protocol.md); other errors are the network, and
+  // socket.io-client keeps retrying those by itself.
+  socket.on("connect_error", (error) => {
+    if (error.data && error.data.code) onFailure({ code: error.data.code, message: error.message });
+  });
+
+  live.command = (name, payload = {}) =>
+    new Promise((resolve) => socket.emit(name, payload, resolve));
+  live.close = () => socket.disconnect();
+  return live;
+}

@@ -1,0 +1,131 @@
+// The live session page: who is here, the status, and the facilitator's controls.
+import { shareableFor, tokenFor } from "./credentials.js";
+import { h } from "./dom.js";
+import { connectLive } from "./live.js";
+import { currentLanguage, onLanguageChange, t, tn } from "./i18n.js";
+import { errorBox, showError } from "./forms.js";
+
+const STATUS_TEXT = {
+  waiting: () => t("Waiting to start"),
+  running: () => t("In progress"),
+  ended: () => t("Ended"),
+};
+
+export function sessionView(code, navigate) {
+  const token = tokenFor(code);
+  const root = h("div", { class: "session", id: "session" });
+  const problem = errorBox();
+  let refused = null;
+
+  const live = connectLive(token, render, (error) => {
+    refused = error;
+    render();
+  });
+
+  async function run(name) {
+    const reply = await live.command(name);
+    showError(problem, reply.ok ? null : reply.error);
+  }
+
+  function render() {
+    if (refused && !live.state) {
+      root.replaceChildren(refusedPanel(refused, code, navigate));
+      return;
+    }
+    if (!live.state) {
+      root.replaceChildren(h("p", { class: "muted" }, t("Connecting…")));
+      return;
+    }
+    const { session, participants, you } = live.state;
+    const isHost = you.role === "facilitator";
+    const people = participants.filter((p) => p.present);
+    root.replaceChildren(...[
+      h("header", { class: "session-head" },
+        h("div", {},
+          h("h1", { id: "session-title" }, session.title),
+          session.group_name !== session.title ? h("p", { class: "muted" }, session.group_name) : null,
+        ),
+        h("div", { class: "badges" },
+          h("span", { class: `status status-${session.status}`, id: "session-status", dataset: { status: session.status } },
+            STATUS_TEXT[session.status]()),
+          h("span", { class: live.connected ? "online" : "offline" },
+            live.connected ? t("Connected") : t("Reconnecting…")),
+        ),
+      ),
+      you.role === "display" ? null : problem,
+      isHost ? hostPanel(session, code, run) : null,
+      you.role === "display" ? joinBanner(session) : null,
+      h("section", { class: "card" },
+        h("h2", {}, t("Participants"),
+          " ",
+          h("span", { class: "count", id: "present-count" }, tn("%(n)s present", "%(n)s present", people.length))),
+        h("ul", { class: "people", id: "participants" }, participants.map((p) => personRow(p, you))),
+      ),
+      you.role === "display" ? null : h("p", {},
+        h("button", { class: "quiet", id: "leave", onclick: async () => {
+          await live.command("participant:leave");
+          live.close();
+          navigate("/");
+        } }, t("Leave session"))),
+    ].filter(Boolean));
+  }
+
+  // Server-rendered text (error messages) follows the language this browser shows.
+  const unsubscribe = onLanguageChange(() =>
+    live.command("client:set_language", { language: currentLanguage() }));
+  render();
+  const dispose = () => {
+    unsubscribe();
+    live.close();
+  };
+  return { view: root, dispose, rerender: render };
+}
+
+function personRow(person, you) {
+  return h("li", { class: person.present ? "present" : "away", dataset: { participantId: person.id } },
+    h("span", { class: "dot", "aria-hidden": "true" }),
+    h("span", { class: "name" }, person.display_name),
+    person.organisation ? h("span", { class: "org" }, person.organisation) : null,
+    person.role === "facilitator" ? h("span", { class: "tag" }, t("Facilitator")) : null,
+    person.id === you.participant_id ? h("span", { class: "tag" }, t("You")) : null,
+    person.present ? null : h("span", { class: "muted" }, t("Away")),
+  );
+}
+
+function hostPanel(session, code, run) {
+  const origin = location.origin;
+  const { display_key: displayKey } = shareableFor(code);
+  return h("section", { class: "card host" },
+    h("h2", {}, t("Facilitator")),
+    h("div", { class: "controls" },
+      session.status === "waiting"
+        ? h("button", { id: "start-session", onclick: () => run("session:start") }, t("Start session")) : null,
+      session.status !== "ended"
+        ? h("button", { id: "end-session", class: "quiet", onclick: () => run("session:end") }, t("End session")) : null,
+    ),
+    h("dl", { class: "share" },
+      h("dt", {}, t("Join code")),
+      h("dd", { class: "join-code", id: "join-code" }, session.join_code),
+      h("dt", {}, t("Join link")),
+      h("dd", {}, h("code", {}, `${origin}/j/${session.join_code}`)),
+      displayKey ? h("dt", {}, t("Room display link")) : null,
+      displayKey ? h("dd", {}, h("code", {}, `${origin}/s/${session.join_code}#display=${displayKey}`)) : null,
+    ),
+    h("p", { class: "muted" }, t("Keep this page's address private: it gives control of the session.")),
+  );
+}
+
+function joinBanner(session) {
+  return h("section", { class: "card join-banner" },
+    h("p", {}, t("Join at %(address)s with the code", { address: `${location.host}` })),
+    h("p", { class: "join-code" }, session.join_code),
+  );
+}
+
+function refusedPanel(error, code, navigate) {
+  return h("section", { class: "card narrow" },
+    h("h1", {}, t("Cannot open this session")),
+    h("p", { class: "error", role: "alert" }, error.message || t("Your link or credentials are not valid for this session.")),
+    h("button", { onclick: () => navigate(`/j/${code}`) }, t("Join with your name")),
+  );
+}

@@ -1,0 +1,33 @@
+"""Command line: `python -m server serve|migrate|i18n ...`.
+
+The async mode is chosen here and only here: eventlet (and gevent) must patch the
+standard library before anything else is imported, so this runs first.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+
+def _prepare_async_mode() -> None:
+    mode = os.environ.get("HOLDSPORT_ASYNC_MODE", "eventlet")
+    if mode == "eventlet":
+        # Eventlet announces its bugfix-only maintenance on import; we know, and chose it.
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+        import eventlet
+
+        eventlet.monkey_patch()
+    elif mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["serve"]:
+        _prepare_async_mode()
+    from server.cli import main
+
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,68 @@
+"""The app factory: wires settings, database, Socket.IO and the features together."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from server.config import Settings, load_settings
+from server.core import realtime
+from server.core.clock import Clock, SystemClock
+from server.core.db import Database
+from server.core.http import install_error_handlers
+from server.core.runtime import Runtime
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__, static_folder=None)
+    app.config.update(SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    socketio = SocketIO(
+        app,
+        async_mode=settings.async_mode,
+        message_queue=settings.redis_url,
+        # Same-origin only: the client is served by this app.
+        cors_allowed_origins=None,
+    )
+    runtime = Runtime(
+        settings,
+        Database(settings.database_url),
+        clock or SystemClock(),
+        socketio,
+        worker_id=str(uuid.uuid4()),
+    )
+    app.extensions["holdsport"] = runtime
+
+    _register_features(app, socketio)
+    install_error_handlers(app)
+    with app.app_context():
+        _announce_worker(runtime)
+    return app
+
+
+def _register_features(app: Flask, socketio: SocketIO) -> None:
+    # Importing a feature's events module declares its commands.
+    from server.presence import events as presence_events
+    from server.sessions import events as session_events  # noqa: F401
+    from server.sessions.views import bp as sessions_bp
+    from server.web.views import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    app.register_blueprint(sessions_bp)
+    presence_events.install(socketio)
+    realtime.install(socketio)
+
+
+def _announce_worker(runtime: Runtime) -> None:
+    from server.presence.service import register_worker
+
+    with runtime.db.transaction() as db:
+        register_worker(db, runtime.worker_id, runtime.clock.now())
+
+
+def socketio_of(app: Flask) -> SocketIO:
+    return app.extensions["holdsport"].socketio  # type: ignore[no-any-return]

@@ -1,0 +1,61 @@
+"""The commands behind `python -m server`: serve, migrate, i18n."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from server.config import load_settings
+
+# eventlet's WSGI server stops accepting at 1,024 connections by default.
+MAX_CONNECTIONS = 10_000
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m server")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the server (migrates first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="skip the schema upgrade (the Procfile's release step does it)",
+    )
+    commands.add_parser("migrate", help="upgrade the database schema")
+    i18n = commands.add_parser("i18n", help="extract messages; update the da and en catalogs")
+    i18n.add_argument("action", choices=["extract", "update"])
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.command == "serve":
+        return _serve(args.host, args.port, migrate=not args.no_migrate)
+    if args.command == "migrate":
+        from server.migrate import upgrade
+
+        upgrade(load_settings().database_url)
+        return 0
+    from server import translate
+
+    return translate.run(args.action)
+
+
+def _serve(host: str, port: int, migrate: bool) -> int:
+    from server.app import create_app, socketio_of
+    from server.migrate import upgrade
+    from server.presence import sweeper
+
+    settings = load_settings()
+    if migrate:
+        upgrade(settings.database_url)
+    app = create_app(settings)
+    sweeper.start(app)
+    options: dict[str, object] = {"host": host, "port": port}
+    if settings.async_mode == "eventlet":
+        options.update(max_size=MAX_CONNECTIONS, log_output=False)
+    elif settings.async_mode == "threading":
+        options.update(allow_unsafe_werkzeug=True)
+    shown = "127.0.0.1" if host == "0.0.0.0" else host
+    print(f"Holdsport is running at http://{shown}:{port}/  (Ctrl+C stops it)", flush=True)
+    socketio_of(app).run(app, **options)
+    return 0

@@ -1,0 +1,77 @@
+"""Settings from environment variables, validated like any other outside input."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+ASYNC_MODES = ("eventlet", "threading", "gevent")
+DEV_SECRET = "development-only-secret"
+
+
+class EnvArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE  # the environment holds much that is not ours
+
+    HOLDSPORT_ENV = fields.String(
+        load_default="production", validate=validate.OneOf(["production", "development", "test"])
+    )
+    DATABASE_URL = fields.String(load_default=None, validate=validate.Length(min=1))
+    REDIS_URL = fields.String(load_default=None, validate=validate.Regexp(r"^rediss?://"))
+    SECRET_KEY = fields.String(load_default=None, validate=validate.Length(min=16))
+    HOLDSPORT_ASYNC_MODE = fields.String(
+        load_default="eventlet", validate=validate.OneOf(ASYNC_MODES)
+    )
+    HOLDSPORT_SWEEP_SECONDS = fields.Float(
+        load_default=5.0, validate=validate.Range(min=0.05, max=60)
+    )
+    HOLDSPORT_WORKER_TIMEOUT_SECONDS = fields.Float(
+        load_default=30.0, validate=validate.Range(min=1, max=3600)
+    )
+
+    @validates_schema
+    def _secret_outside_development(self, data: dict[str, Any], **_: Any) -> None:
+        if data["HOLDSPORT_ENV"] == "production" and not data["SECRET_KEY"]:
+            raise ValidationError("SECRET_KEY is required outside development", "SECRET_KEY")
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    async_mode: str
+    sweep_seconds: float
+    # How long a worker may be silent before its connections count as gone.
+    worker_timeout_seconds: float
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    raw = dict(os.environ if environ is None else environ)
+    try:
+        data = EnvArgs().load(raw)
+    except ValidationError as err:
+        raise ConfigError(f"invalid environment: {err.messages}") from err
+    default_db = f"sqlite:///{PROJECT_ROOT / 'instance' / 'holdsport.db'}"
+    settings = {
+        "env": data["HOLDSPORT_ENV"],
+        "database_url": data["DATABASE_URL"] or default_db,
+        "redis_url": data["REDIS_URL"],
+        "secret_key": data["SECRET_KEY"] or DEV_SECRET,
+        "async_mode": data["HOLDSPORT_ASYNC_MODE"],
+        "sweep_seconds": data["HOLDSPORT_SWEEP_SECONDS"],
+        "worker_timeout_seconds": data["HOLDSPORT_WORKER_TIMEOUT_SECONDS"],
+    }
+    settings.update(overrides)
+    return Settings(**settings)

@@ -1,0 +1,1 @@
+"""Shared plumbing: database, clock, errors, i18n, realtime publishing."""

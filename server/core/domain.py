@@ -1,0 +1,49 @@
+"""Words every feature shares: who acts (Actor) and what happened (Event)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Role(enum.StrEnum):
+    FACILITATOR = "facilitator"
+    PARTICIPANT = "participant"
+    DISPLAY = "display"  # a read-only room screen
+
+
+EVERYONE = frozenset(Role)
+PEOPLE = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
+HOSTS = frozenset({Role.FACILITATOR})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who sends a command: taken from the credential, never from a payload."""
+
+    session_id: int
+    role: Role
+    participant_id: int | None
+    language: str
+
+
+# Every event name the server may send; docs/protocol.md documents each (a test checks).
+EVENTS: set[str] = {"session:snapshot"}
+
+
+def declare_events(*names: str) -> None:
+    EVENTS.update(names)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something every connection of a session is told about, after the commit."""
+
+    name: str
+    session_id: int
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.name not in EVENTS:
+            raise ValueError(f"undeclared event {self.name!r}")

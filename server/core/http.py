@@ -1,0 +1,56 @@
+"""HTTP plumbing: the one place that turns domain errors into JSON responses."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from server.core.errors import DomainError, error_body
+from server.core.i18n import LANGUAGES, negotiate
+
+log = logging.getLogger(__name__)
+
+STATUS_FOR_CODE = {
+    "invalid_payload": 400,
+    "not_authenticated": 401,
+    "forbidden": 403,
+    "unknown_join_code": 404,
+    "unknown_group": 404,
+    "not_found": 404,
+    "bad_request": 400,
+    "session_ended": 409,
+    "already_started": 409,
+}
+
+
+def request_language() -> str:
+    """The language a body asks for, else the browser's preference."""
+    body = request.get_json(silent=True)
+    if isinstance(body, dict) and body.get("language") in LANGUAGES:
+        return str(body["language"])
+    return negotiate(request.accept_languages)
+
+
+def json_body() -> Any:
+    return request.get_json(silent=True)
+
+
+def install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain_error(err: DomainError) -> tuple[Response, int]:
+        return jsonify(err.to_wire(request_language())), STATUS_FOR_CODE.get(err.code, 400)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException) -> Response | tuple[Response, int]:
+        if not request.path.startswith("/api/"):
+            return err.get_response()
+        code = "not_found" if err.code == 404 else "bad_request"
+        return jsonify(error_body(code, request_language())), err.code or 400
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception) -> tuple[Response, int]:
+        log.exception("request %s %s failed", request.method, request.path)
+        return jsonify(error_body("internal_error", request_language())), 500

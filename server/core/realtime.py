@@ -1,0 +1,120 @@
+"""The Socket.IO side: one registry of commands with their roles, and publishing.
+
+A command handler gets a checked actor and checked arguments inside a transaction;
+its events go out only after that transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import request
+from flask_socketio import SocketIO
+from marshmallow import Schema
+from sqlalchemy.orm import Session
+
+from server.core.domain import Actor, Event, Role
+from server.core.errors import DomainError, error_body
+from server.core.i18n import DEFAULT_LANGUAGE
+from server.core.runtime import current_runtime
+from server.core.validation import NoArgs, load_args
+
+NAMESPACE = "/session"
+log = logging.getLogger(__name__)
+
+
+def room(session_id: int) -> str:
+    return f"session:{session_id}"
+
+
+@dataclass
+class CommandContext:
+    db: Session
+    actor: Actor
+    now: datetime
+    sid: str
+    events: list[Event] = field(default_factory=list)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def publish(self, events: Iterable[Event]) -> None:
+        self.events.extend(events)
+
+
+Handler = Callable[[CommandContext, dict[str, Any]], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    roles: frozenset[Role]
+    args: Schema
+    handler: Handler
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, *, roles: frozenset[Role], args: Schema | None = None):  # type: ignore[no-untyped-def]
+    """Declare a client command: the one place that says who may send it and what it takes."""
+
+    def register(handler: Handler) -> Handler:
+        if name in COMMANDS:
+            raise ValueError(f"command {name} declared twice")
+        COMMANDS[name] = Command(name, roles, args or NoArgs(), handler)
+        return handler
+
+    return register
+
+
+def install(socketio: SocketIO) -> None:
+    for cmd in COMMANDS.values():
+        socketio.on_event(cmd.name, _dispatcher(cmd), namespace=NAMESPACE)
+
+
+def _dispatcher(cmd: Command) -> Callable[..., dict[str, Any]]:
+    def dispatch(*payload: Any) -> dict[str, Any]:
+        return run_command(cmd, request.sid, payload)  # type: ignore[attr-defined]
+
+    dispatch.__name__ = f"on_{cmd.name.replace(':', '_')}"
+    return dispatch
+
+
+def run_command(cmd: Command, sid: str, payload: tuple[Any, ...]) -> dict[str, Any]:
+    runtime = current_runtime()
+    language = DEFAULT_LANGUAGE
+    try:
+        with runtime.db.transaction() as db:
+            # Imported here: presence is a feature, this module is plumbing it uses.
+            from server.presence.service import actor_for_sid
+
+            actor = actor_for_sid(db, sid)
+            if actor is None:
+                raise DomainError("not_authenticated")
+            language = actor.language
+            if actor.role not in cmd.roles:
+                raise DomainError("forbidden")
+            if len(payload) > 1:
+                raise DomainError("invalid_payload", fields=["_schema"])
+            args = load_args(cmd.args, payload[0] if payload else None)
+            ctx = CommandContext(db, actor, runtime.clock.now(), sid)
+            reply = cmd.handler(ctx, args) or {}
+    except DomainError as err:
+        return err.to_wire(language)
+    except Exception:
+        # The payload is not logged: it may carry what someone wrote anonymously.
+        log.exception("command %s failed", cmd.name)
+        return error_body("internal_error", language)
+    publish(ctx.events)
+    for action in ctx.after_commit:
+        action()
+    return {"ok": True, **reply}
+
+
+def publish(events: Iterable[Event]) -> None:
+    socketio = current_runtime().socketio
+    for event in events:
+        socketio.emit(event.name, event.payload, to=room(event.session_id), namespace=NAMESPACE)

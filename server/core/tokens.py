@@ -1,0 +1,28 @@
+"""Secrets handed to browsers, and the short join codes people type."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+# No 0/O, 1/I/L: a code read aloud in a meeting room must not be misheard.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalize_join_code(typed: str) -> str:
+    """Accept what people type: lower case, spaces, dashes."""
+    return "".join(ch for ch in typed.upper() if ch.isalnum())
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def token_hash(token: str) -> str:
+    """Only this is stored: a leaked database does not hand out credentials."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,30 @@
+"""Turning outside input into checked values, or a DomainError that says which fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError
+
+from server.core.errors import DomainError
+
+
+class Args(Schema):
+    """Base for every input schema: unknown fields are an error, not silently dropped."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class NoArgs(Args):
+    pass
+
+
+def load_args(schema: Schema, payload: Any) -> dict[str, Any]:
+    if payload is None:
+        payload = {}
+    try:
+        return schema.load(payload)
+    except ValidationError as err:
+        problems = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+        raise DomainError("invalid_payload", fields=sorted(problems)) from err

@@ -1,0 +1,34 @@
+"""Alembic environment: the URL comes from the caller (server.migrate), models give metadata."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from server.core.db import Base, make_engine
+from server.presence import models as _presence_models  # noqa: F401  (registers tables)
+from server.sessions import models as _session_models  # noqa: F401
+
+config = context.config
+url = config.get_main_option("sqlalchemy.url")
+assert url, "server.migrate passes the database URL"
+
+
+def run() -> None:
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=Base.metadata, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+run()

@@ -1,0 +1,36 @@
+"""The one background loop of a worker: heartbeat, then sweep workers that went quiet."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from server.core.realtime import publish
+from server.core.runtime import Runtime
+from server.presence import service
+
+log = logging.getLogger(__name__)
+
+
+def sweep_once(runtime: Runtime) -> None:
+    now = runtime.clock.now()
+    with runtime.db.transaction() as db:
+        service.heartbeat(db, runtime.worker_id, now)
+        events = service.sweep_dead_workers(db, now, runtime.settings.worker_timeout_seconds)
+    publish(events)
+
+
+def start(app: Flask) -> None:
+    runtime: Runtime = app.extensions["holdsport"]
+
+    def loop() -> None:
+        while True:
+            runtime.socketio.sleep(runtime.settings.sweep_seconds)
+            with app.app_context():
+                try:
+                    sweep_once(runtime)
+                except Exception:  # keep sweeping: one bad round must not stop presence
+                    log.exception("sweep failed")
+
+    runtime.socketio.start_background_task(loop)

@@ -1,0 +1,1 @@
+"""Peer groups, their sessions, and the people in them."""

@@ -1,0 +1,64 @@
+"""Rows for peer groups, sessions and participants."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.core.db import Base, UTCDateTime, str_enum
+from server.core.domain import Role
+
+
+class Status(enum.StrEnum):
+    WAITING = "waiting"
+    RUNNING = "running"
+    ENDED = "ended"
+
+
+class Group(Base):
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PeerSession(Base):
+    __tablename__ = "peer_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(8))
+    format_key: Mapped[str] = mapped_column(String(64))
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    display_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[Status] = mapped_column(
+        str_enum(Status, "session_status"), default=Status.WAITING
+    )
+    # Bumped by every change a client can see; clients use it to spot missed events.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    group: Mapped[Group] = relationship()
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("peer_sessions.id"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "participant_role"))
+    display_name: Mapped[str] = mapped_column(String(60))
+    organisation: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    language: Mapped[str] = mapped_column(String(8))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set at the first live connection: only from then on do others see this person.
+    first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

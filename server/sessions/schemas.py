@@ -1,0 +1,51 @@
+"""Input schemas (`...Args`) for sessions and joining."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from server.core.i18n import LANGUAGES
+from server.core.validation import Args
+
+
+def _text(max_length: int, required: bool = True) -> fields.String:
+    if required:
+        return fields.String(required=True, validate=validate.Length(min=1, max=max_length))
+    return fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=max_length)
+    )
+
+
+def _language(required: bool = True) -> fields.String:
+    check = validate.OneOf(LANGUAGES)
+    if required:
+        return fields.String(required=True, validate=check)
+    return fields.String(load_default=None, allow_none=True, validate=check)
+
+
+class CreateSessionArgs(Args):
+    title = _text(120)
+    language = _language()
+    format_key = fields.String(load_default="free", validate=validate.OneOf(["free"]))
+    facilitator_name = _text(60)
+    organisation = _text(80, required=False)
+    group_name = _text(120, required=False)
+    group_key = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=16, max=64)
+    )
+
+
+class JoinArgs(Args):
+    join_code = fields.String(required=True, validate=validate.Length(min=4, max=16))
+    display_name = _text(60)
+    organisation = _text(80, required=False)
+    language = _language()
+
+
+class ConnectArgs(Args):
+    token = fields.String(required=True, validate=validate.Length(min=16, max=64))
+    language = _language(required=False)
+
+
+class SetLanguageArgs(Args):
+    language = _language()

@@ -1,0 +1,207 @@
+"""The life of a peer session: create, join, authenticate, start, end, snapshot.
+
+Plain functions over a SQLAlchemy session. They check the rules, change rows and
+return the events to publish; they never commit and never talk to sockets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.core import tokens
+from server.core.domain import Actor, Event, Role, declare_events
+from server.core.errors import DomainError
+from server.presence.service import present_participant_ids
+from server.sessions.models import Group, Participant, PeerSession, Status
+from server.sessions.state import iso, lock_and_bump, participant_fields, session_fields
+
+declare_events("session:started", "session:ended")
+
+
+@dataclass(frozen=True)
+class CreatedSession:
+    session: PeerSession
+    facilitator: Participant
+    facilitator_token: str
+    display_key: str
+    group_key: str | None  # only when a new group was made
+
+
+@dataclass(frozen=True)
+class Joined:
+    session: PeerSession
+    participant: Participant
+    token: str
+
+
+@dataclass(frozen=True)
+class Credential:
+    """What a token opens: one session, in one role, maybe as one participant."""
+
+    session: PeerSession
+    role: Role
+    participant: Participant | None
+
+
+def create_session(
+    db: Session,
+    *,
+    title: str,
+    language: str,
+    format_key: str,
+    facilitator_name: str,
+    organisation: str | None,
+    now: datetime,
+    group_name: str | None = None,
+    group_key: str | None = None,
+) -> CreatedSession:
+    """Make a session (in a new group, or in one whose key is given) and its facilitator."""
+    new_group_key = None
+    if group_key is not None:
+        group = db.scalar(select(Group).where(Group.key_hash == tokens.token_hash(group_key)))
+        if group is None:
+            raise DomainError("unknown_group")
+    else:
+        new_group_key = tokens.new_token()
+        group = Group(
+            name=group_name or title, key_hash=tokens.token_hash(new_group_key), created_at=now
+        )
+        db.add(group)
+    display_key = tokens.new_token()
+    session = PeerSession(
+        group=group,
+        title=title,
+        language=language,
+        format_key=format_key,
+        join_code=_unused_join_code(db),
+        display_key_hash=tokens.token_hash(display_key),
+        status=Status.WAITING,
+        version=1,
+        created_at=now,
+    )
+    db.add(session)
+    db.flush()
+    facilitator, token = _add_participant(
+        db, session, Role.FACILITATOR, facilitator_name, organisation, language, now
+    )
+    return CreatedSession(session, facilitator, token, display_key, new_group_key)
+
+
+def _unused_join_code(db: Session) -> str:
+    # 31^6 codes: a clash is rare, but a second try costs nothing.
+    for _ in range(20):
+        code = tokens.new_join_code()
+        if db.scalar(select(PeerSession.id).where(PeerSession.join_code == code)) is None:
+            return code
+    raise RuntimeError("no free join code found")
+
+
+def _add_participant(
+    db: Session,
+    session: PeerSession,
+    role: Role,
+    display_name: str,
+    organisation: str | None,
+    language: str,
+    now: datetime,
+) -> tuple[Participant, str]:
+    token = tokens.new_token()
+    participant = Participant(
+        session_id=session.id,
+        role=role,
+        display_name=display_name,
+        organisation=organisation or None,
+        language=language,
+        token_hash=tokens.token_hash(token),
+        joined_at=now,
+    )
+    db.add(participant)
+    db.flush()
+    return participant, token
+
+
+def find_by_join_code(db: Session, join_code: str) -> PeerSession:
+    code = tokens.normalize_join_code(join_code)
+    session = db.scalar(select(PeerSession).where(PeerSession.join_code == code))
+    if session is None:
+        raise DomainError("unknown_join_code")
+    return session
+
+
+def join_session(
+    db: Session,
+    *,
+    join_code: str,
+    display_name: str,
+    organisation: str | None,
+    language: str,
+    now: datetime,
+) -> Joined:
+    """A new participant, known to others once they connect (see presence)."""
+    session = find_by_join_code(db, join_code)
+    if session.status is Status.ENDED:
+        raise DomainError("session_ended")
+    participant, token = _add_participant(
+        db, session, Role.PARTICIPANT, display_name, organisation, language, now
+    )
+    return Joined(session, participant, token)
+
+
+def authenticate(db: Session, token: str) -> Credential:
+    """The session, role and participant a token belongs to."""
+    digest = tokens.token_hash(token)
+    participant = db.scalar(select(Participant).where(Participant.token_hash == digest))
+    if participant is not None:
+        session = db.get_one(PeerSession, participant.session_id)
+        return Credential(session, participant.role, participant)
+    session = db.scalar(select(PeerSession).where(PeerSession.display_key_hash == digest))
+    if session is None:
+        raise DomainError("not_authenticated")
+    return Credential(session, Role.DISPLAY, None)
+
+
+def start_session(db: Session, actor: Actor, now: datetime) -> list[Event]:
+    session = lock_and_bump(db, actor.session_id)
+    if session.status is Status.RUNNING:
+        raise DomainError("already_started")
+    if session.status is Status.ENDED:
+        raise DomainError("session_ended")
+    session.status = Status.RUNNING
+    session.started_at = now
+    return [_status_event("session:started", session)]
+
+
+def end_session(db: Session, actor: Actor, now: datetime) -> list[Event]:
+    session = lock_and_bump(db, actor.session_id)
+    if session.status is Status.ENDED:
+        raise DomainError("session_ended")
+    session.status = Status.ENDED
+    session.ended_at = now
+    return [_status_event("session:ended", session)]
+
+
+def _status_event(name: str, session: PeerSession) -> Event:
+    return Event(name, session.id, {"version": session.version, **session_fields(session)})
+
+
+def snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any]:
+    """The whole state one connection may see; events after it carry higher versions."""
+    session = db.get_one(PeerSession, actor.session_id, populate_existing=True)
+    present = present_participant_ids(db, session.id)
+    people = db.scalars(
+        select(Participant)
+        .where(Participant.session_id == session.id, Participant.first_seen_at.is_not(None))
+        .order_by(Participant.first_seen_at, Participant.id)
+    )
+    return {
+        "version": session.version,
+        "server_time": iso(now),
+        "you": {"role": actor.role.value, "participant_id": actor.participant_id},
+        "session": session_fields(session),
+        "participants": [participant_fields(p, p.id in present) for p in people],
+    }

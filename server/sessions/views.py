@@ -1,0 +1,60 @@
+"""HTTP endpoints for creating, previewing and joining sessions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from server.core.http import json_body
+from server.core.runtime import current_runtime
+from server.core.validation import load_args
+from server.sessions import service
+from server.sessions.schemas import CreateSessionArgs, JoinArgs
+from server.sessions.state import session_fields
+
+bp = Blueprint("sessions", __name__, url_prefix="/api")
+create_session_args = CreateSessionArgs()
+join_args = JoinArgs()
+
+
+@bp.post("/sessions")
+def create_session() -> tuple[Response, int]:
+    """Anyone may create a session (no accounts); they get the facilitator credential."""
+    args = load_args(create_session_args, json_body())
+    runtime = current_runtime()
+    with runtime.db.transaction() as db:
+        created = service.create_session(db, now=runtime.clock.now(), **args)
+        body = {
+            "ok": True,
+            "join_code": created.session.join_code,
+            "join_url": f"{request.host_url}j/{created.session.join_code}",
+            "session_url": f"{request.host_url}s/{created.session.join_code}",
+            "facilitator_token": created.facilitator_token,
+            "display_key": created.display_key,
+            "group_key": created.group_key,
+            "participant_id": created.facilitator.id,
+        }
+    return jsonify(body), 201
+
+
+@bp.get("/sessions/<join_code>")
+def preview_session(join_code: str) -> Response:
+    """What the join page shows before someone gives their name."""
+    runtime = current_runtime()
+    with runtime.db.transaction() as db:
+        fields = session_fields(service.find_by_join_code(db, join_code[:16]))
+    return jsonify({"ok": True, "session": fields})
+
+
+@bp.post("/join")
+def join() -> tuple[Response, int]:
+    args = load_args(join_args, json_body())
+    runtime = current_runtime()
+    with runtime.db.transaction() as db:
+        joined = service.join_session(db, now=runtime.clock.now(), **args)
+        body = {
+            "ok": True,
+            "token": joined.token,
+            "participant_id": joined.participant.id,
+            "join_code": joined.session.join_code,
+        }
+    return jsonify(body), 201

@@ -1,0 +1,1 @@
+"""Serving the browser client: pages, static files, catalogs as JSON."""

@@ -1,0 +1,48 @@
+"""The browser client is static files; every page path serves the same shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, jsonify, send_from_directory
+
+from server.core.i18n import LANGUAGES, browser_catalog
+
+CLIENT_DIR = Path(__file__).resolve().parents[2] / "client"
+SOCKET_IO_DIST = CLIENT_DIR / "node_modules" / "socket.io-client" / "dist"
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+@bp.get("/j/<join_code>")
+@bp.get("/s/<join_code>")
+def shell(join_code: str | None = None) -> Response:
+    response = send_from_directory(CLIENT_DIR, "index.html", max_age=0)
+    # Credentials travel in the URL fragment: never let it leak through a Referer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/static/<path:filename>")
+def static_file(filename: str) -> Response:
+    return send_from_directory(CLIENT_DIR / "static", filename, max_age=0)
+
+
+@bp.get("/vendor/socket.io.min.js")
+def socket_io_client() -> Response:
+    if not (SOCKET_IO_DIST / "socket.io.min.js").exists():
+        abort(503, "socket.io-client is not installed: run npm ci --prefix client")
+    return send_from_directory(SOCKET_IO_DIST, "socket.io.min.js", max_age=3600)
+
+
+@bp.get("/i18n/<language>.json")
+def catalog(language: str) -> Response:
+    if language not in LANGUAGES:
+        abort(404)
+    return jsonify(browser_catalog(language))
+
+
+@bp.get("/api/health")
+def health() -> Response:
+    return jsonify({"ok": True})

@@ -1,0 +1,44 @@
+"""Factory helpers: a session with sensible defaults, overridable per test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.core.domain import Actor
+from server.sessions import service
+from server.sessions.service import CreatedSession, Joined
+
+
+def create_session(db, clock, **overrides: Any) -> CreatedSession:
+    values: dict[str, Any] = {
+        "title": "Ledergruppen i Nordhavn",
+        "language": "da",
+        "format_key": "free",
+        "facilitator_name": "Anne",
+        "organisation": "Region Øst",
+        "now": clock.now(),
+    }
+    values.update(overrides)
+    return service.create_session(db, **values)
+
+
+def join(db, clock, join_code: str, **overrides: Any) -> Joined:
+    values: dict[str, Any] = {
+        "join_code": join_code,
+        "display_name": "Bo",
+        "organisation": None,
+        "language": "en",
+        "now": clock.now(),
+    }
+    values.update(overrides)
+    return service.join_session(db, **values)
+
+
+def actor_of(credential) -> Actor:
+    person = credential.participant
+    return Actor(
+        credential.session.id,
+        credential.role,
+        person.id if person else None,
+        person.language if person else credential.session.language,
+    )

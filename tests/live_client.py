@@ -1,0 +1,127 @@
+"""A protocol client for tests, written against docs/protocol.md like any other client.
+
+It keeps a session state the way the protocol says: take the snapshot, apply events
+of the next version, ignore older ones, and fetch a snapshot on a gap.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from typing import Any
+
+import requests
+import socketio
+
+NAMESPACE = "/session"
+PRESENCE_EVENTS = ("participant:joined", "participant:returned", "participant:left")
+SESSION_EVENTS = ("session:started", "session:ended")
+
+
+def create_session(base_url: str, **overrides: Any) -> dict[str, Any]:
+    body = {"title": "Ledergruppen", "language": "da", "facilitator_name": "Anne", **overrides}
+    reply = requests.post(f"{base_url}/api/sessions", json=body, timeout=10)
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def join(base_url: str, join_code: str, name: str, language: str = "en") -> dict[str, Any]:
+    body = {"join_code": join_code, "display_name": name, "language": language}
+    reply = requests.post(f"{base_url}/api/join", json=body, timeout=10)
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def apply_event(state: dict[str, Any], name: str, payload: dict[str, Any]) -> None:
+    if name in PRESENCE_EVENTS:
+        person = payload["participant"]
+        people = state["participants"]
+        for index, known in enumerate(people):
+            if known["id"] == person["id"]:
+                people[index] = person
+                break
+        else:
+            people.append(person)
+    elif name in SESSION_EVENTS:
+        state["session"].update({k: v for k, v in payload.items() if k != "version"})
+    state["version"] = payload["version"]
+
+
+class LiveClient:
+    def __init__(self, base_url: str, token: str, language: str | None = None) -> None:
+        self.base_url = base_url
+        self.token = token
+        self.language = language
+        self.sio = socketio.Client(reconnection=False)
+        self.state: dict[str, Any] | None = None
+        self.received: list[tuple[str, dict[str, Any]]] = []
+        self.gaps = 0
+        self.refusal: Any = None
+        self._changed = threading.Condition()
+        self.sio.on("session:snapshot", self._on_snapshot, namespace=NAMESPACE)
+        for name in PRESENCE_EVENTS + SESSION_EVENTS:
+            self.sio.on(name, self._handler(name), namespace=NAMESPACE)
+        self.sio.on("connect_error", self._on_refused, namespace=NAMESPACE)
+
+    def connect(self) -> LiveClient:
+        auth = {"token": self.token}
+        if self.language:
+            auth["language"] = self.language
+        self.sio.connect(self.base_url, namespaces=[NAMESPACE], auth=auth, wait_timeout=10)
+        self.wait_for(lambda: self.state is not None)
+        return self
+
+    def disconnect(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
+
+    def call(self, event: str, *payload: Any) -> dict[str, Any]:
+        return self.sio.call(event, *payload, namespace=NAMESPACE, timeout=10)
+
+    def wait_for(self, condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not condition():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"timed out; state={self.state} received={self.received}")
+                self._changed.wait(left)
+
+    def people(self) -> list[tuple[str, bool]]:
+        assert self.state is not None
+        return [(p["display_name"], p["present"]) for p in self.state["participants"]]
+
+    def _on_snapshot(self, snapshot: dict[str, Any]) -> None:
+        with self._changed:
+            self.state = snapshot
+            self._changed.notify_all()
+
+    def _on_refused(self, data: Any) -> None:
+        with self._changed:
+            self.refusal = data
+            self._changed.notify_all()
+
+    def _handler(self, name: str):  # type: ignore[no-untyped-def]
+        def handle(payload: dict[str, Any]) -> None:
+            with self._changed:
+                self.received.append((name, payload))
+                if self.state is None or payload["version"] <= self.state["version"]:
+                    return
+                if payload["version"] != self.state["version"] + 1:
+                    self.gaps += 1
+                    self.sio.start_background_task(self._resync)
+                    return
+                apply_event(self.state, name, payload)
+                self._changed.notify_all()
+
+        return handle
+
+    def _resync(self) -> None:
+        reply = self.call("session:sync")
+        self._on_snapshot(reply["snapshot"])
+
+    def comparable_state(self) -> dict[str, Any]:
+        state = copy.deepcopy(self.state) or {}
+        state.pop("server_time", None)
+        return state

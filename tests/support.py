@@ -1,0 +1,130 @@
+"""Test helpers: where the database lives, real server processes, needs that may skip."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, inspect, text
+
+ROOT = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip where a service is missing on a developer's machine; fail in CI, where it must run."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must run this test, but: {reason}")
+    pytest.skip(reason)
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("HOLDSPORT_TEST_DATABASE_URL") or None
+
+
+def reset_postgres(url: str) -> None:
+    """Empty every table (the schema stays, migrated once per run)."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
+        if tables:
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+def drop_everything(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def procfile_command(kind: str) -> str:
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == kind:
+            return command.strip()
+    raise KeyError(kind)
+
+
+class ServerProcess:
+    """The production command from the Procfile, on 127.0.0.1 and a free port."""
+
+    def __init__(self, database_url: str, async_mode: str = "eventlet", **extra_env: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "HOLDSPORT_ASYNC_MODE": async_mode,
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "PYTHONUNBUFFERED": "1",
+            **extra_env,
+        }
+        self.process: subprocess.Popen[str] | None = None
+        self.log_path = ROOT / "test-artifacts" / f"server-{self.port}.log"
+
+    def release(self) -> None:
+        subprocess.run(
+            ["bash", "-c", procfile_command("release")],
+            env=self.env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def start(self) -> ServerProcess:
+        self.log_path.parent.mkdir(exist_ok=True)
+        with self.log_path.open("a") as log:  # the child keeps its own copy of the handle
+            self.process = subprocess.Popen(
+                ["bash", "-c", "exec " + procfile_command("web")],
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log()}")
+            try:
+                if requests.get(f"{self.url}/api/health", timeout=1).ok:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not come up:\n{self.log()}")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process and self.process.poll() is None:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def log(self) -> str:
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+
+def python() -> str:
+    return shlex.quote(sys.executable)

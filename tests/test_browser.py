@@ -1,0 +1,84 @@
+"""The browser client in headless Chromium against a real server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import browser  # noqa: F401  (fixture)
+from tests.support import ServerProcess
+
+pytestmark = pytest.mark.browser
+SCREENSHOT = Path(__file__).resolve().parents[1] / "test-artifacts" / "facilitator.png"
+
+
+@pytest.fixture
+def server(database_url):
+    process = ServerProcess(database_url)
+    process.release()
+    process.start()
+    yield process
+    process.stop()
+
+
+def new_page(browser, language):  # noqa: F811
+    context = browser.new_context(locale=language, viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+def test_a_participant_appears_on_the_facilitator_screen_without_a_reload(browser, server):  # noqa: F811
+    host = new_page(browser, "da-DK")
+    host.goto(server.url)
+    expect(host.get_by_role("heading", name="Ledelse er en holdsport")).to_be_visible()
+    host.fill("input[name=title]", "Ledergruppen i Nordhavn")
+    host.fill("input[name=facilitator_name]", "Anne")
+    host.get_by_role("button", name="Opret session").click()
+    code = host.locator("#join-code").inner_text()
+    assert len(code) == 6
+    expect(host.locator("#participants li")).to_have_count(1)
+    host_url = host.url
+
+    guest = new_page(browser, "en-GB")
+    guest.goto(f"{server.url}/j/{code.lower()}")
+    expect(guest.get_by_role("heading", name="Ledergruppen i Nordhavn")).to_be_visible()
+    guest.fill("input[name=display_name]", "Bo")
+    guest.fill("input[name=organisation]", "Aarhus Kommune")
+    guest.get_by_role("button", name="Join", exact=True).click()
+    expect(guest.locator("#session-title")).to_have_text("Ledergruppen i Nordhavn")
+    expect(guest.locator("#session-status")).to_have_text("Waiting to start")
+
+    # The facilitator's page was never reloaded: Bo arrives live.
+    assert host.url == host_url
+    bo = host.locator("#participants li", has_text="Bo")
+    expect(bo).to_have_class("present")
+    expect(bo).to_contain_text("Aarhus Kommune")
+    expect(host.locator("#present-count")).to_have_text("2 til stede")
+
+    host.get_by_role("button", name="Start sessionen").click()
+    expect(guest.locator("#session-status")).to_have_text("In progress")
+
+    # Closing the tab and coming back in the same browser: the same participant.
+    guest_context = guest.context
+    guest.close()
+    expect(bo).to_have_class("away")
+    again = guest_context.new_page()
+    again.goto(f"{server.url}/j/{code}")
+    expect(again.locator("#session-title")).to_have_text("Ledergruppen i Nordhavn")
+    expect(bo).to_have_class("present")
+    expect(host.locator("#participants li")).to_have_count(2)
+    assert "null" not in host.locator("main").inner_text()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    host.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_a_wrong_code_shows_a_clear_error(browser, server):  # noqa: F811
+    page = new_page(browser, "en-GB")
+    page.goto(f"{server.url}/j/ZZZZZZ")
+    expect(page.get_by_role("alert")).to_have_text(
+        "No session has that join code. Check the code and try again."
+    )
+    expect(page.get_by_role("button", name="Join", exact=True)).to_be_disabled()
