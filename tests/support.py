@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 import socket
 import subprocess
 import sys
@@ -74,6 +73,8 @@ class ServerProcess:
             "DATABASE_URL": database_url,
             "HOLDSPORT_ASYNC_MODE": async_mode,
             "SECRET_KEY": "test-secret-key-not-for-production",
+            # The Procfile says `python`: make that the interpreter running the tests.
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
             "PYTHONUNBUFFERED": "1",
@@ -124,7 +125,3 @@ class ServerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text() if self.log_path.exists() else ""
-
-
-def python() -> str:
-    return shlex.quote(sys.executable)
