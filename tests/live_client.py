@@ -9,14 +9,37 @@ from __future__ import annotations
 import copy
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import requests
 import socketio
 
 NAMESPACE = "/session"
-PRESENCE_EVENTS = ("participant:joined", "participant:returned", "participant:left")
-SESSION_EVENTS = ("session:started", "session:ended")
+
+
+def _upsert_participant(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    person = payload["participant"]
+    people = state["participants"]
+    for index, known in enumerate(people):
+        if known["id"] == person["id"]:
+            people[index] = person
+            return
+    people.append(person)
+
+
+def _set_session(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    state["session"].update({k: v for k, v in payload.items() if k != "version"})
+
+
+# How each versioned event changes the state, as docs/protocol.md says.
+APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
+    "participant:joined": _upsert_participant,
+    "participant:returned": _upsert_participant,
+    "participant:left": _upsert_participant,
+    "session:started": _set_session,
+    "session:ended": _set_session,
+}
 
 
 def create_session(base_url: str, **overrides: Any) -> dict[str, Any]:
@@ -34,17 +57,7 @@ def join(base_url: str, join_code: str, name: str, language: str = "en") -> dict
 
 
 def apply_event(state: dict[str, Any], name: str, payload: dict[str, Any]) -> None:
-    if name in PRESENCE_EVENTS:
-        person = payload["participant"]
-        people = state["participants"]
-        for index, known in enumerate(people):
-            if known["id"] == person["id"]:
-                people[index] = person
-                break
-        else:
-            people.append(person)
-    elif name in SESSION_EVENTS:
-        state["session"].update({k: v for k, v in payload.items() if k != "version"})
+    APPLIERS[name](state, payload)
     state["version"] = payload["version"]
 
 
@@ -60,7 +73,7 @@ class LiveClient:
         self.refusal: Any = None
         self._changed = threading.Condition()
         self.sio.on("session:snapshot", self._on_snapshot, namespace=NAMESPACE)
-        for name in PRESENCE_EVENTS + SESSION_EVENTS:
+        for name in APPLIERS:
             self.sio.on(name, self._handler(name), namespace=NAMESPACE)
         self.sio.on("connect_error", self._on_refused, namespace=NAMESPACE)
 

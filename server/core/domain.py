@@ -43,6 +43,8 @@ class Event:
     name: str
     session_id: int
     payload: dict[str, Any] = field(default_factory=dict)
+    # A Socket.IO room or sid to send to instead of the whole session; None: everyone.
+    to: str | None = None
 
     def __post_init__(self) -> None:
         if self.name not in EVENTS:

@@ -117,4 +117,5 @@ def run_command(cmd: Command, sid: str, payload: tuple[Any, ...]) -> dict[str, A
 def publish(events: Iterable[Event]) -> None:
     socketio = current_runtime().socketio
     for event in events:
-        socketio.emit(event.name, event.payload, to=room(event.session_id), namespace=NAMESPACE)
+        target = event.to or room(event.session_id)
+        socketio.emit(event.name, event.payload, to=target, namespace=NAMESPACE)

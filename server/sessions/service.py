@@ -6,6 +6,7 @@ return the events to publish; they never commit and never talk to sockets.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -204,4 +205,18 @@ def snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any]:
         "you": {"role": actor.role.value, "participant_id": actor.participant_id},
         "session": session_fields(session),
         "participants": [participant_fields(p, p.id in present) for p in people],
+        **{name: part(db, actor, now) for name, part in SNAPSHOT_PARTS.items()},
     }
+
+
+SnapshotPart = Callable[[Session, Actor, datetime], Any]
+# Other features add their part of the state here (the agenda, the board), keyed by name.
+SNAPSHOT_PARTS: dict[str, SnapshotPart] = {}
+
+
+def snapshot_part(name: str) -> Callable[[SnapshotPart], SnapshotPart]:
+    def register(part: SnapshotPart) -> SnapshotPart:
+        SNAPSHOT_PARTS[name] = part
+        return part
+
+    return register

@@ -4,6 +4,33 @@ import { currentLanguage } from "./i18n.js";
 
 const NAMESPACE = "/session";
 
+// Each feature says how its events change the state: name -> (state, payload) => void.
+// An applier sets fields from the payload (idempotent), it does not count.
+const APPLIERS = new Map();
+
+export function registerEventAppliers(appliers) {
+  for (const [name, apply] of Object.entries(appliers)) APPLIERS.set(name, apply);
+}
+
+const upsertParticipant = (state, { participant }) => {
+  const index = state.participants.findIndex((p) => p.id === participant.id);
+  if (index === -1) state.participants.push(participant);
+  else state.participants[index] = participant;
+};
+
+const setSession = (state, payload) => {
+  const { version, ...fields } = payload;
+  Object.assign(state.session, fields);
+};
+
+registerEventAppliers({
+  "participant:joined": upsertParticipant,
+  "participant:returned": upsertParticipant,
+  "participant:left": upsertParticipant,
+  "session:started": setSession,
+  "session:ended": setSession,
+});
+
 export function connectLive(token, onChange, onFailure) {
   const socket = io(NAMESPACE, {
     auth: (send) => send({ token, language: currentLanguage() }),
@@ -33,22 +60,8 @@ export function connectLive(token, onChange, onFailure) {
     };
   }
 
-  const upsertParticipant = (state, { participant }) => {
-    const index = state.participants.findIndex((p) => p.id === participant.id);
-    if (index === -1) state.participants.push(participant);
-    else state.participants[index] = participant;
-  };
-  const setSession = (state, payload) => {
-    const { version, ...fields } = payload;
-    Object.assign(state.session, fields);
-  };
-
   socket.on("session:snapshot", takeSnapshot);
-  socket.on("participant:joined", onEvent(upsertParticipant));
-  socket.on("participant:returned", onEvent(upsertParticipant));
-  socket.on("participant:left", onEvent(upsertParticipant));
-  socket.on("session:started", onEvent(setSession));
-  socket.on("session:ended", onEvent(setSession));
+  for (const [name, apply] of APPLIERS) socket.on(name, onEvent(apply));
   socket.on("connect", () => {
     live.connected = true;
     changed();

@@ -4,6 +4,7 @@ import { h } from "./dom.js";
 import { connectLive } from "./live.js";
 import { currentLanguage, onLanguageChange, t, tn } from "./i18n.js";
 import { errorBox, showError } from "./forms.js";
+import { renderSections } from "./sections.js";
 
 const STATUS_TEXT = {
   waiting: () => t("Waiting to start"),
@@ -22,9 +23,10 @@ export function sessionView(code, navigate) {
     render();
   });
 
-  async function run(name) {
-    const reply = await live.command(name);
+  async function run(name, payload = {}) {
+    const reply = await live.command(name, payload);
     showError(problem, reply.ok ? null : reply.error);
+    return reply;
   }
 
   function render() {
@@ -55,6 +57,7 @@ export function sessionView(code, navigate) {
       you.role === "display" ? null : problem,
       isHost ? hostPanel(session, code, run) : null,
       you.role === "display" ? joinBanner(session) : null,
+      ...renderSections(live, { you, isHost, run }),
       h("section", { class: "card" },
         h("h2", {}, t("Participants"),
           " ",
