@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app,
         async_mode=settings.async_mode,
         message_queue=settings.redis_url,
+        channel=settings.redis_channel,
         # Same-origin only: the client is served by this app.
         cors_allowed_origins=None,
     )

@@ -31,6 +31,9 @@ class EnvArgs(Schema):
     HOLDSPORT_SWEEP_SECONDS = fields.Float(
         load_default=5.0, validate=validate.Range(min=0.05, max=60)
     )
+    HOLDSPORT_REDIS_CHANNEL = fields.String(
+        load_default="holdsport", validate=validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$")
+    )
     HOLDSPORT_WORKER_TIMEOUT_SECONDS = fields.Float(
         load_default=30.0, validate=validate.Range(min=1, max=3600)
     )
@@ -46,6 +49,7 @@ class Settings:
     env: str
     database_url: str
     redis_url: str | None
+    redis_channel: str
     secret_key: str
     async_mode: str
     sweep_seconds: float
@@ -68,6 +72,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "env": data["HOLDSPORT_ENV"],
         "database_url": data["DATABASE_URL"] or default_db,
         "redis_url": data["REDIS_URL"],
+        "redis_channel": data["HOLDSPORT_REDIS_CHANNEL"],
         "secret_key": data["SECRET_KEY"] or DEV_SECRET,
         "async_mode": data["HOLDSPORT_ASYNC_MODE"],
         "sweep_seconds": data["HOLDSPORT_SWEEP_SECONDS"],

@@ -7,6 +7,7 @@ and when a worker dies, the others report its people as gone.
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 import redis
