@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
 def _register_features(app: Flask, socketio: SocketIO) -> None:
     # Importing a feature's events module declares its commands.
+    from server.agenda import events as agenda_events
     from server.presence import events as presence_events
     from server.sessions import events as session_events  # noqa: F401
     from server.sessions.views import bp as sessions_bp
@@ -55,6 +56,7 @@ def _register_features(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(web_bp)
     app.register_blueprint(sessions_bp)
     presence_events.install(socketio)
+    agenda_events.install()
     realtime.install(socketio)
 
 

@@ -29,7 +29,7 @@ class EnvArgs(Schema):
         load_default="eventlet", validate=validate.OneOf(ASYNC_MODES)
     )
     HOLDSPORT_SWEEP_SECONDS = fields.Float(
-        load_default=5.0, validate=validate.Range(min=0.05, max=60)
+        load_default=1.0, validate=validate.Range(min=0.05, max=60)
     )
     HOLDSPORT_REDIS_CHANNEL = fields.String(
         load_default="holdsport", validate=validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$")

@@ -42,3 +42,16 @@ def actor_of(credential) -> Actor:
         person.id if person else None,
         person.language if person else credential.session.language,
     )
+
+
+def set_agenda(db, session_id: int, plans) -> None:  # type: ignore[no-untyped-def]
+    """Replace a session's agenda (before it starts) with these phase plans."""
+    from sqlalchemy import delete
+
+    from server.agenda.models import Phase
+    from server.agenda.service import new_phase
+
+    db.execute(delete(Phase).where(Phase.session_id == session_id))
+    for position, plan in enumerate(plans):
+        db.add(new_phase(session_id, position, plan))
+    db.flush()

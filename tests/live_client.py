@@ -32,11 +32,17 @@ def _set_session(state: dict[str, Any], payload: dict[str, Any]) -> None:
     state["session"].update({k: v for k, v in payload.items() if k != "version"})
 
 
+def _set_agenda(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    state["agenda"] = payload["agenda"]
+
+
 # How each versioned event changes the state, as docs/protocol.md says.
 APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "participant:joined": _upsert_participant,
     "participant:returned": _upsert_participant,
     "participant:left": _upsert_participant,
+    "participant:updated": _upsert_participant,
+    "agenda:updated": _set_agenda,
     "session:started": _set_session,
     "session:ended": _set_session,
 }
@@ -135,6 +141,10 @@ class LiveClient:
         self._on_snapshot(reply["snapshot"])
 
     def comparable_state(self) -> dict[str, Any]:
+        """The shared part of the state: the same on every screen of the session."""
         state = copy.deepcopy(self.state) or {}
-        state.pop("server_time", None)
+        for personal in ("server_time", "you", "my_agenda"):
+            state.pop(personal, None)
+        if "agenda" in state:
+            state["agenda"]["timer"].pop("remaining_seconds")  # computed at send time
         return state

@@ -111,8 +111,8 @@ def test_presence_joined_then_left_then_returned(db, clock):
 
     _, second_tab = connect(db, clock, joined.token, "sid-2")
     assert second_tab == []  # already present: nobody needs telling
-    assert presence.disconnect(db, "sid-1") == []
-    left = presence.disconnect(db, "sid-2")
+    assert presence.disconnect(db, "sid-1", clock.now()) == []
+    left = presence.disconnect(db, "sid-2", clock.now())
     assert [e.name for e in left] == ["participant:left"]
     assert left[0].payload["participant"]["present"] is False
 
@@ -132,7 +132,7 @@ def test_versions_count_every_visible_change(db, clock):
     joined = join(db, clock, created.session.join_code)
     _, second = connect(db, clock, joined.token, "sid-p")
     started = service.start_session(db, host, clock.now())
-    left = presence.disconnect(db, "sid-p")
+    left = presence.disconnect(db, "sid-p", clock.now())
     versions = [e.payload["version"] for e in first + second + started + left]
     assert versions == [2, 3, 4, 5]
     assert service.snapshot(db, host, clock.now())["version"] == 5
@@ -147,7 +147,7 @@ def test_snapshot_lists_people_in_arrival_order_with_presence(db, clock):
         joined = join(db, clock, created.session.join_code, display_name=name)
         connect(db, clock, joined.token, f"sid-{index}")
     join(db, clock, created.session.join_code, display_name="Never connected")
-    presence.disconnect(db, "sid-1")
+    presence.disconnect(db, "sid-1", clock.now())
 
     snap = service.snapshot(db, host, clock.now())
     assert [p["display_name"] for p in snap["participants"]] == ["Anne", *names]
@@ -192,7 +192,7 @@ def test_leave_ends_every_connection_of_that_person(db, clock):
     joined = join(db, clock, created.session.join_code)
     actor, _ = connect(db, clock, joined.token, "tab-1")
     connect(db, clock, joined.token, "tab-2")
-    events, sids = presence.leave(db, actor)
+    events, sids = presence.leave(db, actor, clock.now())
     assert sorted(sids) == ["tab-1", "tab-2"]
     assert [e.name for e in events] == ["participant:left"]
     assert db.scalars(select(Connection)).all() == []

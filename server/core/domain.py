@@ -9,13 +9,14 @@ from typing import Any
 
 class Role(enum.StrEnum):
     FACILITATOR = "facilitator"
+    COFACILITATOR = "cofacilitator"  # granted by a facilitator; can run the session too
     PARTICIPANT = "participant"
     DISPLAY = "display"  # a read-only room screen
 
 
 EVERYONE = frozenset(Role)
-PEOPLE = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
-HOSTS = frozenset({Role.FACILITATOR})
+PEOPLE = frozenset({Role.FACILITATOR, Role.COFACILITATOR, Role.PARTICIPANT})
+HOSTS = frozenset({Role.FACILITATOR, Role.COFACILITATOR})
 
 
 @dataclass(frozen=True)

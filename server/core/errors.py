@@ -18,6 +18,20 @@ MESSAGES: dict[str, str] = {
     "not_found": N_("There is nothing at this address."),
     "bad_request": N_("The server could not understand this request."),
     "internal_error": N_("Something went wrong on the server. Nothing was changed."),
+    "stale_segment": N_("The agenda has already moved on. Look again and try once more."),
+    "agenda_not_running": N_("The agenda is not running right now."),
+    "no_previous_segment": N_("This is the start of the agenda: there is nothing to go back to."),
+    "timer_not_running": N_("The timer is not running."),
+    "timer_not_paused": N_("The timer is not paused."),
+    "unknown_turn": N_("That turn is not in the current speaking order."),
+    "turn_over": N_("That turn is already over."),
+    "no_one_waiting": N_("Nobody else is waiting to speak."),
+    "invalid_order": N_("The new order must list every waiting turn exactly once."),
+    "unknown_phase": N_("That phase is not on this session's agenda."),
+    "phase_not_pending": N_("Only phases that have not started yet can be moved or removed."),
+    "hand_already_raised": N_("Your hand is already raised."),
+    "unknown_hand": N_("That hand is no longer raised."),
+    "unknown_participant": N_("That person is not in this session."),
 }
 
 

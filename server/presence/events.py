@@ -59,14 +59,14 @@ def on_connect(auth: Any = None) -> None:
 def on_disconnect(reason: Any = None) -> None:
     runtime = current_runtime()
     with runtime.db.transaction() as db:
-        events = service.disconnect(db, request.sid)  # type: ignore[attr-defined]
+        events = service.disconnect(db, request.sid, runtime.clock.now())  # type: ignore[attr-defined]
     publish(events)
 
 
 @command("participant:leave", roles=PEOPLE)
 def leave(ctx: CommandContext, args: dict[str, Any]) -> None:
     """Leave on purpose: every tab of this person disconnects; the token still rejoins."""
-    events, sids = service.leave(ctx.db, ctx.actor)
+    events, sids = service.leave(ctx.db, ctx.actor, ctx.now)
     ctx.publish(events)
     socketio = current_runtime().socketio
     for sid in sids:

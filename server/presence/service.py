@@ -6,6 +6,7 @@ sweep by any other worker, and the people on them are reported as gone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -17,6 +18,12 @@ from server.sessions.models import Participant
 from server.sessions.state import load_participant, lock_and_bump, participant_fields
 
 declare_events("participant:joined", "participant:returned", "participant:left")
+
+# Other features react to people arriving and leaving (a latecomer's turn, a speaker
+# who dropped) without presence knowing them: (db, session_id, participant_id, now).
+PresenceHook = Callable[[Session, int, int, datetime], list[Event]]
+ARRIVAL_HOOKS: list[PresenceHook] = []
+DEPARTURE_HOOKS: list[PresenceHook] = []
 
 
 def register_worker(db: Session, worker_id: str, now: datetime) -> None:
@@ -44,9 +51,11 @@ def actor_for_sid(db: Session, sid: str) -> Actor | None:
     connection = db.get(Connection, sid)
     if connection is None:
         return None
-    return Actor(
-        connection.session_id, connection.role, connection.participant_id, connection.language
-    )
+    role = connection.role
+    if connection.participant_id is not None:
+        # The participant's role now, not at connect: a granted role applies at once.
+        role = load_participant(db, connection.participant_id).role
+    return Actor(connection.session_id, role, connection.participant_id, connection.language)
 
 
 def connect(db: Session, *, sid: str, worker_id: str, actor: Actor, now: datetime) -> list[Event]:
@@ -69,25 +78,28 @@ def connect(db: Session, *, sid: str, worker_id: str, actor: Actor, now: datetim
     participant = load_participant(db, actor.participant_id)
     name = "participant:returned" if participant.first_seen_at else "participant:joined"
     participant.first_seen_at = participant.first_seen_at or now
-    return [_presence_event(name, session.version, participant, present=True)]
+    events = [_presence_event(name, session.version, participant, present=True)]
+    for hook in ARRIVAL_HOOKS:
+        events += hook(db, actor.session_id, participant.id, now)
+    return events
 
 
-def disconnect(db: Session, sid: str) -> list[Event]:
+def disconnect(db: Session, sid: str, now: datetime) -> list[Event]:
     connection = db.get(Connection, sid)
     if connection is None:
         return []  # already swept, or never recorded
     db.delete(connection)
     db.flush()
-    return _gone_if_last(db, connection.session_id, connection.participant_id)
+    return _gone_if_last(db, connection.session_id, connection.participant_id, now)
 
 
-def leave(db: Session, actor: Actor) -> tuple[list[Event], list[str]]:
+def leave(db: Session, actor: Actor, now: datetime) -> tuple[list[Event], list[str]]:
     """A person leaves on purpose: all their connections end. Returns events and sids to drop."""
     sids = list(
         db.scalars(select(Connection.sid).where(Connection.participant_id == actor.participant_id))
     )
     db.execute(delete(Connection).where(Connection.participant_id == actor.participant_id))
-    return _gone_if_last(db, actor.session_id, actor.participant_id), sids
+    return _gone_if_last(db, actor.session_id, actor.participant_id, now), sids
 
 
 def set_language(db: Session, sid: str, language: str) -> None:
@@ -110,7 +122,7 @@ def sweep_dead_workers(db: Session, now: datetime, timeout_seconds: float) -> li
     db.flush()
     events: list[Event] = []
     for session_id, participant_id in sorted(set(orphaned), key=str):
-        events += _gone_if_last(db, session_id, participant_id)
+        events += _gone_if_last(db, session_id, participant_id, now)
     return events
 
 
@@ -122,12 +134,17 @@ def _connection_count(db: Session, participant_id: int | None) -> int:
     )
 
 
-def _gone_if_last(db: Session, session_id: int, participant_id: int | None) -> list[Event]:
+def _gone_if_last(
+    db: Session, session_id: int, participant_id: int | None, now: datetime
+) -> list[Event]:
     if participant_id is None or _connection_count(db, participant_id):
         return []
     session = lock_and_bump(db, session_id)
     participant = load_participant(db, participant_id)
-    return [_presence_event("participant:left", session.version, participant, present=False)]
+    events = [_presence_event("participant:left", session.version, participant, present=False)]
+    for hook in DEPARTURE_HOOKS:
+        events += hook(db, session_id, participant_id, now)
+    return events
 
 
 def _presence_event(name: str, version: int, participant: Participant, present: bool) -> Event:

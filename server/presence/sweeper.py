@@ -1,4 +1,5 @@
-"""The one background loop of a worker: heartbeat, then sweep workers that went quiet."""
+"""The one background loop of a worker: heartbeat, sweep workers that went quiet, and
+handle countdowns that ran out."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from flask import Flask
 
+from server.agenda import service as agenda
 from server.core.realtime import publish
 from server.core.runtime import Runtime
 from server.presence import service
@@ -19,6 +21,21 @@ def sweep_once(runtime: Runtime) -> None:
         service.heartbeat(db, runtime.worker_id, now)
         events = service.sweep_dead_workers(db, now, runtime.settings.worker_timeout_seconds)
     publish(events)
+    settle_timers(runtime)
+
+
+def settle_timers(runtime: Runtime) -> None:
+    """Time-ups that are due, each in its own transaction; any number of workers may race."""
+    now = runtime.clock.now()
+    with runtime.db.transaction() as db:
+        due = agenda.due_session_ids(db, now)
+    for session_id in due:
+        try:
+            with runtime.db.transaction() as db:
+                events = agenda.settle_due(db, session_id, now)
+        except agenda.NothingDue:
+            continue  # another worker was first; the rollback undid our version bump
+        publish(events)
 
 
 def start(app: Flask) -> None:

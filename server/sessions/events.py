@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.core.domain import EVERYONE, HOSTS
+from server.core.domain import EVERYONE, HOSTS, PEOPLE, Role
 from server.core.realtime import CommandContext, command
 from server.sessions import service
+from server.sessions.schemas import LocationArgs, RoleArgs
 
 
 @command("session:sync", roles=EVERYONE)
@@ -22,3 +23,14 @@ def start(ctx: CommandContext, args: dict[str, Any]) -> None:
 @command("session:end", roles=HOSTS)
 def end(ctx: CommandContext, args: dict[str, Any]) -> None:
     ctx.publish(service.end_session(ctx.db, ctx.actor, ctx.now))
+
+
+@command("participant:set_location", roles=PEOPLE, args=LocationArgs())
+def set_location(ctx: CommandContext, args: dict[str, Any]) -> None:
+    ctx.publish(service.set_location(ctx.db, ctx.actor, args["location"], ctx.now))
+
+
+@command("participant:set_role", roles=HOSTS, args=RoleArgs())
+def set_role(ctx: CommandContext, args: dict[str, Any]) -> None:
+    role = Role(args["role"])
+    ctx.publish(service.set_role(ctx.db, ctx.actor, args["participant_id"], role, ctx.now))

@@ -60,5 +60,7 @@ class Participant(Base):
     language: Mapped[str] = mapped_column(String(8))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # "room" or "remote" in a hybrid session; None until they say.
+    location: Mapped[str | None] = mapped_column(String(8), nullable=True)
     # Set at the first live connection: only from then on do others see this person.
     first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -49,3 +49,14 @@ class ConnectArgs(Args):
 
 class SetLanguageArgs(Args):
     language = _language()
+
+
+class LocationArgs(Args):
+    location = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(["room", "remote"])
+    )
+
+
+class RoleArgs(Args):
+    participant_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    role = fields.String(required=True, validate=validate.OneOf(["cofacilitator", "participant"]))

@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.agenda import service as agenda
+from server.agenda.formats import plans_for
 from server.core import tokens
 from server.core.domain import Actor, Event, Role, declare_events
 from server.core.errors import DomainError
@@ -21,7 +23,7 @@ from server.presence.service import present_participant_ids
 from server.sessions.models import Group, Participant, PeerSession, Status
 from server.sessions.state import iso, lock_and_bump, participant_fields, session_fields
 
-declare_events("session:started", "session:ended")
+declare_events("session:started", "session:ended", "participant:updated")
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ def create_session(
     )
     db.add(session)
     db.flush()
+    agenda.create_agenda(db, session, plans_for(format_key))
     facilitator, token = _add_participant(
         db, session, Role.FACILITATOR, facilitator_name, organisation, language, now
     )
@@ -174,7 +177,9 @@ def start_session(db: Session, actor: Actor, now: datetime) -> list[Event]:
         raise DomainError("session_ended")
     session.status = Status.RUNNING
     session.started_at = now
-    return [_status_event("session:started", session)]
+    started = _status_event("session:started", session)
+    agenda.begin(db, session.id, now)
+    return [started, agenda.updated(db, lock_and_bump(db, session.id), now)]
 
 
 def end_session(db: Session, actor: Actor, now: datetime) -> list[Event]:
@@ -183,7 +188,42 @@ def end_session(db: Session, actor: Actor, now: datetime) -> list[Event]:
         raise DomainError("session_ended")
     session.status = Status.ENDED
     session.ended_at = now
-    return [_status_event("session:ended", session)]
+    ended = _status_event("session:ended", session)
+    agenda.finish(db, session.id, now)
+    return [ended, agenda.updated(db, lock_and_bump(db, session.id), now)]
+
+
+def set_location(db: Session, actor: Actor, location: str | None, now: datetime) -> list[Event]:
+    """In the room or remote: shown to all, and used to alternate speakers fairly."""
+    session = lock_and_bump(db, actor.session_id)
+    person = db.get_one(Participant, actor.participant_id)
+    person.location = location
+    return [_participant_event(db, session, person)]
+
+
+def set_role(
+    db: Session, actor: Actor, participant_id: int, role: Role, now: datetime
+) -> list[Event]:
+    """The facilitator makes someone co-facilitator (or takes it back)."""
+    if actor.role is not Role.FACILITATOR:
+        raise DomainError("forbidden")
+    session = lock_and_bump(db, actor.session_id)
+    person = db.get(Participant, participant_id)
+    if person is None or person.session_id != session.id:
+        raise DomainError("unknown_participant")
+    if person.role is Role.FACILITATOR or role not in (Role.COFACILITATOR, Role.PARTICIPANT):
+        raise DomainError("forbidden")
+    person.role = role
+    return [_participant_event(db, session, person)]
+
+
+def _participant_event(db: Session, session: PeerSession, person: Participant) -> Event:
+    present = person.id in present_participant_ids(db, session.id)
+    return Event(
+        "participant:updated",
+        session.id,
+        {"version": session.version, "participant": participant_fields(person, present)},
+    )
 
 
 def _status_event(name: str, session: PeerSession) -> Event:

@@ -50,6 +50,7 @@ def participant_fields(participant: Participant, present: bool) -> dict[str, Any
         "display_name": participant.display_name,
         "organisation": participant.organisation,
         "role": participant.role.value,
+        "location": participant.location,
         "present": present,
         "joined_at": iso(participant.joined_at),
     }

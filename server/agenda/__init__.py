@@ -1,0 +1,1 @@
+"""The agenda: timed phases, speaking turns, raised hands and ready signals."""

@@ -1,0 +1,186 @@
+"""Moving through the agenda: the segment after or before the current one.
+
+A segment is one stretch of the countdown: a whole phase, one speaker's turn in a
+round, or one step of one presenter in a dilemma round.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.agenda.models import TURN_KINDS, AgendaClock, OrderMode, Phase, PhaseKind, Turn
+from server.presence.service import present_participant_ids
+from server.sessions.models import Participant
+
+# Dilemma steps when a phase has none of its own (minutes each).
+DEFAULT_STEPS = (("present", 5), ("clarify", 3), ("reflect", 8), ("respond", 4))
+MIN_TURN_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Segment:
+    phase: Phase
+    turn: Turn | None = None
+    step_index: int | None = None
+
+
+def phases(db: Session, session_id: int) -> list[Phase]:
+    return list(
+        db.scalars(select(Phase).where(Phase.session_id == session_id).order_by(Phase.position))
+    )
+
+
+def turns(db: Session, phase: Phase, include_left_out: bool = False) -> list[Turn]:
+    query = select(Turn).where(Turn.phase_id == phase.id).order_by(Turn.position, Turn.id)
+    if not include_left_out:
+        query = query.where(Turn.left_out.is_(None))
+    return list(db.scalars(query))
+
+
+def seconds_of(segment: Segment) -> int:
+    phase = segment.phase
+    if phase.kind is PhaseKind.DILEMMA_ROUND and segment.turn is not None:
+        return int(phase.steps[segment.step_index or 0]["seconds"])
+    if phase.kind is PhaseKind.ROUND and segment.turn is not None:
+        return phase.turn_seconds or phase.planned_seconds
+    return phase.planned_seconds
+
+
+def current(db: Session, clock: AgendaClock) -> Segment | None:
+    if clock.phase_id is None:
+        return None
+    phase = db.get_one(Phase, clock.phase_id)
+    turn = db.get(Turn, clock.turn_id) if clock.turn_id else None
+    return Segment(phase, turn, clock.step_index)
+
+
+def first_of(db: Session, phase: Phase, alternate: bool) -> Segment:
+    """Entering a phase: its first segment, building the speaking order the first time."""
+    if phase.kind not in TURN_KINDS:
+        return Segment(phase)
+    if not phase.turns_built:
+        build_turns(db, phase, alternate)
+    order = turns(db, phase)
+    if not order:
+        return Segment(phase)  # nobody to speak: the phase runs as a whole
+    return Segment(phase, order[0], 0 if phase.kind is PhaseKind.DILEMMA_ROUND else None)
+
+
+def last_of(db: Session, phase: Phase, alternate: bool) -> Segment:
+    """Going back into a phase: its last segment."""
+    first = first_of(db, phase, alternate)
+    if first.turn is None:
+        return first
+    last_turn = turns(db, phase)[-1]
+    step = len(phase.steps) - 1 if phase.kind is PhaseKind.DILEMMA_ROUND else None
+    return Segment(phase, last_turn, step)
+
+
+def after(db: Session, here: Segment, alternate: bool) -> Segment | None:
+    """The segment after this one, or None at the end of the agenda."""
+    phase, turn = here.phase, here.turn
+    if turn is not None:
+        if phase.kind is PhaseKind.DILEMMA_ROUND and (here.step_index or 0) + 1 < len(phase.steps):
+            return Segment(phase, turn, (here.step_index or 0) + 1)
+        later = [t for t in turns(db, phase) if _after_in_order(t, turn)]
+        if later and not _presenters_done(db, phase, finishing=turn):
+            step = 0 if phase.kind is PhaseKind.DILEMMA_ROUND else None
+            return Segment(phase, later[0], step)
+    following = [p for p in phases(db, phase.session_id) if p.position > phase.position]
+    return first_of(db, following[0], alternate) if following else None
+
+
+def before(db: Session, here: Segment, alternate: bool) -> Segment | None:
+    """The segment before this one, or None at the very start."""
+    phase, turn = here.phase, here.turn
+    if turn is not None:
+        if phase.kind is PhaseKind.DILEMMA_ROUND and (here.step_index or 0) > 0:
+            return Segment(phase, turn, (here.step_index or 0) - 1)
+        earlier = [t for t in turns(db, phase) if _after_in_order(turn, t)]
+        if earlier:
+            step = len(phase.steps) - 1 if phase.kind is PhaseKind.DILEMMA_ROUND else None
+            return Segment(phase, earlier[-1], step)
+    previous = [p for p in phases(db, phase.session_id) if p.position < phase.position]
+    return last_of(db, previous[-1], alternate) if previous else None
+
+
+def _after_in_order(candidate: Turn, reference: Turn) -> bool:
+    return (candidate.position, candidate.id) > (reference.position, reference.id)
+
+
+def _presenters_done(db: Session, phase: Phase, finishing: Turn) -> bool:
+    """A dilemma round with a set number of presenters ends when that many have had their turn."""
+    if phase.kind is not PhaseKind.DILEMMA_ROUND or not phase.presenters:
+        return False
+    done = {t.id for t in turns(db, phase) if t.ended_at is not None} | {finishing.id}
+    return len(done) >= phase.presenters
+
+
+def build_turns(db: Session, phase: Phase, alternate: bool) -> None:
+    """The speaking order, from the people present as the phase starts."""
+    present = present_participant_ids(db, phase.session_id)
+    people = list(
+        db.scalars(
+            select(Participant)
+            .where(Participant.id.in_(present))
+            .order_by(Participant.first_seen_at, Participant.id)
+        )
+    )
+    if phase.order_mode is OrderMode.RANDOM:
+        random.SystemRandom().shuffle(people)
+    if alternate:
+        people = alternate_locations(people)
+    for position, person in enumerate(people):
+        db.add(Turn(phase_id=phase.id, participant_id=person.id, position=position))
+    phase.turns_built = True
+    if phase.kind is PhaseKind.ROUND:
+        phase.turn_seconds = max(MIN_TURN_SECONDS, phase.planned_seconds // max(1, len(people)))
+    db.flush()
+
+
+def alternate_locations(people: list[Participant]) -> list[Participant]:
+    """Remote and in-room speakers by turns, remote first, so screens are not always last."""
+    remote = [p for p in people if p.location == "remote"]
+    others = [p for p in people if p.location != "remote"]
+    mixed: list[Participant] = []
+    while remote or others:
+        for group in (remote, others):
+            if group:
+                mixed.append(group.pop(0))
+    return mixed
+
+
+def append_turn(db: Session, phase: Phase, participant_id: int) -> bool:
+    """A latecomer joins the end of a speaking order that is already under way."""
+    if phase.kind not in TURN_KINDS or not phase.turns_built:
+        return False
+    exists = db.scalar(
+        select(Turn.id).where(Turn.phase_id == phase.id, Turn.participant_id == participant_id)
+    )
+    if exists:
+        return False
+    last = db.scalar(select(func.max(Turn.position)).where(Turn.phase_id == phase.id))
+    db.add(Turn(phase_id=phase.id, participant_id=participant_id, position=(last or 0) + 1))
+    db.flush()
+    return True
+
+
+def mark_moved(segment_from: Segment | None, segment_to: Segment | None, now: datetime) -> None:
+    """Actual times: a turn or phase that is left forward has ended; one entered has started."""
+    if (
+        segment_from
+        and segment_from.turn
+        and (segment_to is None or segment_to.turn is not segment_from.turn)
+    ):
+        segment_from.turn.ended_at = now
+    if segment_from and (segment_to is None or segment_to.phase is not segment_from.phase):
+        segment_from.phase.ended_at = now
+    if segment_to:
+        segment_to.phase.started_at = segment_to.phase.started_at or now
+        if segment_to.turn:
+            segment_to.turn.started_at = segment_to.turn.started_at or now

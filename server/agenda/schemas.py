@@ -1,0 +1,83 @@
+"""Input schemas (`...Args`) for agenda, turn, hand and ready commands."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from server.agenda.models import Advance, OrderMode, PhaseKind
+from server.core.validation import Args
+
+Id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+Segment = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+Minutes = fields.Integer(strict=True, validate=validate.Range(min=1, max=240))
+Prompts = fields.List(
+    fields.String(validate=validate.Length(min=1, max=300)), validate=validate.Length(max=12)
+)
+
+
+def _choice(kind, **options):  # type: ignore[no-untyped-def]
+    return fields.String(validate=validate.OneOf([m.value for m in kind]), **options)
+
+
+class SegmentArgs(Args):
+    segment = Segment
+
+
+class ExtendArgs(Args):
+    segment = Segment
+    # Negative shortens the countdown (to zero at most).
+    seconds = fields.Integer(
+        required=True,
+        strict=True,
+        validate=[validate.Range(min=-3600, max=3600), validate.NoneOf([0])],
+    )
+
+
+class TurnArgs(Args):
+    turn_id = Id
+
+
+class ReorderArgs(Args):
+    turn_ids = fields.List(
+        fields.Integer(strict=True), required=True, validate=validate.Length(max=200)
+    )
+
+
+class AlternateArgs(Args):
+    alternate = fields.Boolean(required=True)
+
+
+class HandArgs(Args):
+    hand_id = Id
+
+
+class ReadyArgs(Args):
+    ready = fields.Boolean(required=True)
+
+
+class AddPhaseArgs(Args):
+    kind = _choice(PhaseKind, required=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=240))
+    advance = _choice(Advance, load_default=Advance.MANUAL.value)
+    order_mode = _choice(OrderMode, load_default=OrderMode.JOIN.value)
+    prompts = Prompts
+    position = fields.Integer(strict=True, validate=validate.Range(min=0, max=100))
+
+
+class UpdatePhaseArgs(Args):
+    phase_id = Id
+    title = fields.String(validate=validate.Length(min=1, max=120))
+    minutes = Minutes
+    advance = _choice(Advance)
+    order_mode = _choice(OrderMode)
+    prompts = Prompts
+
+
+class PhaseArgs(Args):
+    phase_id = Id
+
+
+class MovePhaseArgs(Args):
+    phase_id = Id
+    position = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100))

@@ -1,0 +1,127 @@
+"""Speaking order: passing, skipping, moving to the end, reordering, latecomers, drops."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.agenda import navigation, timer
+from server.agenda.models import AgendaClock, Phase, TimerStatus, Turn
+from server.agenda.service import _move, change, clock_of, updated
+from server.core.domain import Actor, Event
+from server.core.errors import DomainError
+from server.sessions.state import lock_and_bump
+
+
+def _open_turn(db: Session, clock: AgendaClock, turn_id: int) -> Turn:
+    """A turn of the current phase that has not been had yet (waiting or speaking)."""
+    turn = db.get(Turn, turn_id)
+    if turn is None or turn.phase_id != clock.phase_id:
+        raise DomainError("unknown_turn")
+    if turn.left_out is not None or (turn.ended_at is not None and turn.id != clock.turn_id):
+        raise DomainError("turn_over")
+    return turn
+
+
+def _leave_out(db: Session, clock: AgendaClock, turn: Turn, reason: str, now: datetime) -> None:
+    if turn.id == clock.turn_id:
+        here = navigation.current(db, clock)
+        assert here is not None
+        _move(db, clock, navigation.after(db, here, clock.alternate_locations), now, now)
+    turn.left_out = reason
+
+
+def pass_turn(db: Session, actor: Actor, now: datetime) -> list[Event]:
+    """A participant passes their own turn (now or before it comes)."""
+    session, clock = change(db, actor, now)
+    turn = db.scalar(
+        select(Turn).where(
+            Turn.phase_id == clock.phase_id, Turn.participant_id == actor.participant_id
+        )
+    )
+    if turn is None:
+        raise DomainError("unknown_turn")
+    _leave_out(db, clock, _open_turn(db, clock, turn.id), "passed", now)
+    return [updated(db, session, now)]
+
+
+def skip_turn(db: Session, actor: Actor, turn_id: int, now: datetime) -> list[Event]:
+    session, clock = change(db, actor, now)
+    _leave_out(db, clock, _open_turn(db, clock, turn_id), "skipped", now)
+    return [updated(db, session, now)]
+
+
+def move_to_end(db: Session, actor: Actor, turn_id: int, now: datetime) -> list[Event]:
+    """The turn goes to the end of the order; if it was speaking, the next one starts."""
+    session, clock = change(db, actor, now)
+    turn = _open_turn(db, clock, turn_id)
+    phase = db.get_one(Phase, clock.phase_id)
+    last = max(t.position for t in navigation.turns(db, phase))
+    if turn.id == clock.turn_id:
+        if turn.position == last:
+            raise DomainError("no_one_waiting")
+        here = navigation.current(db, clock)
+        assert here is not None
+        following = navigation.after(db, here, clock.alternate_locations)
+        turn.position = last + 1
+        _move(db, clock, following, now, now)
+        turn.ended_at = turn.started_at = None  # they speak later, in full
+    else:
+        turn.position = last + 1
+    return [updated(db, session, now)]
+
+
+def reorder(db: Session, actor: Actor, turn_ids: list[int], now: datetime) -> list[Event]:
+    """Set the order of the turns still waiting (the facilitator's drag and drop)."""
+    session, clock = change(db, actor, now)
+    phase = db.get(Phase, clock.phase_id) if clock.phase_id else None
+    if phase is None:
+        raise DomainError("agenda_not_running")
+    order = navigation.turns(db, phase)
+    current = next((t for t in order if t.id == clock.turn_id), None)
+    waiting = [t for t in order if t.ended_at is None and t is not current]
+    if sorted(turn_ids) != sorted(t.id for t in waiting) or len(set(turn_ids)) != len(turn_ids):
+        raise DomainError("invalid_order")
+    start = (current.position + 1) if current else min((t.position for t in waiting), default=0)
+    by_id = {t.id: t for t in waiting}
+    for offset, turn_id in enumerate(turn_ids):
+        by_id[turn_id].position = start + offset
+    return [updated(db, session, now)]
+
+
+def set_alternate(db: Session, actor: Actor, alternate: bool, now: datetime) -> list[Event]:
+    """Hybrid fairness: alternate remote and in-room speakers in orders built from now on."""
+    session, clock = change(db, actor, now)
+    clock.alternate_locations = alternate
+    return [updated(db, session, now)]
+
+
+def on_arrival(db: Session, session_id: int, participant_id: int, now: datetime) -> list[Event]:
+    """Someone came (or came back): a latecomer gets a place at the end of the order.
+
+    Called right after presence locked the session for the arrival.
+    """
+    clock = clock_of(db, session_id)
+    if clock.phase_id is None:
+        return []
+    phase = db.get_one(Phase, clock.phase_id)
+    if not navigation.append_turn(db, phase, participant_id):
+        return []
+    return [updated(db, lock_and_bump(db, session_id), now)]
+
+
+def on_departure(db: Session, session_id: int, participant_id: int, now: datetime) -> list[Event]:
+    """The current speaker dropped: their time waits; the facilitator resumes or skips.
+
+    Called right after presence locked the session for the departure.
+    """
+    clock = clock_of(db, session_id)
+    if clock.turn_id is None or clock.timer_status is not TimerStatus.RUNNING:
+        return []
+    if db.get_one(Turn, clock.turn_id).participant_id != participant_id:
+        return []
+    timer.pause(clock, now)
+    clock.speaker_away = True
+    return [updated(db, lock_and_bump(db, session_id), now)]

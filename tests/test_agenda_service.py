@@ -1,0 +1,428 @@
+"""Agenda service tests: a frozen, steppable clock and a real database; no sockets."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from server.agenda import editing, floor, service, turns
+from server.agenda.events import install
+from server.agenda.models import Advance, HistoryEntry, OrderMode, PhaseKind
+from server.agenda.service import PhasePlan
+from server.agenda.view import agenda_view
+from server.core.domain import Role
+from server.core.errors import DomainError
+from server.presence import service as presence
+from server.sessions import service as sessions
+from tests.factories import actor_of, create_session, join, set_agenda
+
+WORKER = "worker-a"
+DISCUSS = PhasePlan(kind=PhaseKind.DISCUSSION, planned_seconds=600, title="Open floor")
+ROUND = PhasePlan(kind=PhaseKind.ROUND, planned_seconds=360, advance=Advance.AUTO, title="Check-in")
+DILEMMA = PhasePlan(
+    kind=PhaseKind.DILEMMA_ROUND,
+    planned_seconds=1200,
+    presenters=2,
+    advance=Advance.AUTO,
+    steps=[
+        {"key": "present", "seconds": 300},
+        {"key": "clarify", "seconds": 180},
+        {"key": "reflect", "seconds": 480},
+        {"key": "respond", "seconds": 240},
+    ],
+)
+CLOSING = PhasePlan(kind=PhaseKind.ROUND, planned_seconds=300, title="Closing round")
+
+
+class Group:
+    """A session with a facilitator and some participants, all connected."""
+
+    def __init__(self, db, clock, plans, names=("Bo", "Cecilie", "Dan")):
+        install()
+        self.db, self.clock = db, clock
+        created = create_session(db, clock)
+        self.session_id = created.session.id
+        self.code = created.session.join_code
+        set_agenda(db, self.session_id, plans)
+        self.host = self.connect(created.facilitator_token, "sid-host")
+        self.people = {}
+        for name in names:
+            clock.advance(1)
+            self.people[name] = self.arrive(name)
+
+    def connect(self, token, sid):
+        actor = actor_of(sessions.authenticate(self.db, token))
+        presence.connect(self.db, sid=sid, worker_id=WORKER, actor=actor, now=self.clock.now())
+        return actor
+
+    def arrive(self, name, **extra):
+        joined = join(self.db, self.clock, self.code, display_name=name, **extra)
+        return self.connect(joined.token, f"sid-{name}")
+
+    def start(self):
+        return sessions.start_session(self.db, self.host, self.clock.now())
+
+    def view(self):
+        return agenda_view(self.db, self.session_id, self.clock.now())
+
+    @property
+    def segment(self):
+        return self.view()["segment"]
+
+    def speaker(self):
+        view = self.view()
+        turn = next((t for t in view["turns"] if t["id"] == view["current"]["turn_id"]), None)
+        if turn is None:
+            return None
+        speaker_id = turn["participant_id"]
+        return next(n for n, a in self.people_and_host() if a.participant_id == speaker_id)
+
+    def people_and_host(self):
+        return [("Anne", self.host), *self.people.items()]
+
+    def order(self):
+        ids = {a.participant_id: n for n, a in self.people_and_host()}
+        return [ids[t["participant_id"]] for t in self.view()["turns"] if not t["left_out"]]
+
+    def next(self):
+        return service.next_segment(self.db, self.host, self.segment, self.clock.now())
+
+    def sweep(self):
+        try:
+            return service.settle_due(self.db, self.session_id, self.clock.now())
+        except service.NothingDue:
+            return []
+
+
+@pytest.fixture
+def db(database, clock):
+    with database.transaction() as session:
+        presence.register_worker(session, WORKER, clock.now())
+    with database.transaction() as session:
+        yield session
+
+
+def test_starting_the_session_starts_the_first_phase_and_its_countdown(db, clock):
+    group = Group(db, clock, [DISCUSS, CLOSING])
+    assert group.view()["timer"]["status"] == "idle"
+    events = group.start()
+    assert [e.name for e in events] == ["session:started", "agenda:updated"]
+    assert events[1].payload["version"] == events[0].payload["version"] + 1
+    view = group.view()
+    assert [p["status"] for p in view["phases"]] == ["active", "pending"]
+    assert view["timer"]["status"] == "running"
+    assert view["timer"]["remaining_seconds"] == 600
+    clock.advance(90.5)
+    assert group.view()["timer"]["remaining_seconds"] == 509.5
+
+
+def test_pause_resume_and_extend_keep_the_time_exact(db, clock):
+    group = Group(db, clock, [DISCUSS])
+    group.start()
+    clock.advance(100)
+    service.pause(db, group.host, group.segment, clock.now())
+    clock.advance(1000)  # a long pause costs nothing
+    assert group.view()["timer"] == {
+        **group.view()["timer"],
+        "status": "paused",
+        "remaining_seconds": 500,
+    }
+    service.extend(db, group.host, group.segment, 300, clock.now())
+    assert group.view()["timer"]["remaining_seconds"] == 800
+    service.resume(db, group.host, group.segment, clock.now())
+    clock.advance(60)
+    service.extend(db, group.host, group.segment, 60, clock.now())
+    timer = group.view()["timer"]
+    assert timer["status"] == "running"
+    assert timer["remaining_seconds"] == 800
+    assert timer["duration_seconds"] == 600 + 300 + 60
+    with pytest.raises(DomainError) as err:
+        service.resume(db, group.host, group.segment, clock.now())
+    assert err.value.code == "timer_not_paused"
+
+
+def test_a_manual_phase_waits_at_zero_for_the_facilitator(db, clock):
+    group = Group(db, clock, [DISCUSS, CLOSING])
+    group.start()
+    clock.advance(599)
+    assert group.sweep() == []
+    clock.advance(2)
+    [event] = group.sweep()
+    assert event.payload["agenda"]["timer"]["status"] == "expired"
+    assert event.payload["agenda"]["timer"]["remaining_seconds"] == 0
+    assert group.sweep() == []  # handled once
+    clock.advance(30)
+    service.extend(db, group.host, group.segment, 120, clock.now())
+    assert group.view()["timer"]["remaining_seconds"] == 120  # time-up, then more time
+    group.next()
+    assert [p["status"] for p in group.view()["phases"]] == ["done", "active"]
+
+
+def test_an_automatic_round_moves_through_every_speaker_on_the_minute(db, clock):
+    group = Group(db, clock, [ROUND, DISCUSS])
+    group.start()
+    assert group.order() == ["Anne", "Bo", "Cecilie", "Dan"]
+    assert group.view()["phases"][0]["turn_seconds"] == 90
+    spoken = []
+    for _ in range(4):
+        spoken.append(group.speaker())
+        clock.advance(90.2)
+        group.sweep()
+    assert spoken == ["Anne", "Bo", "Cecilie", "Dan"]
+    assert group.view()["phases"][1]["status"] == "active"
+    # Each start was chained to the previous end: no drift from the sweeper's lateness.
+    starts = db.scalars(select(HistoryEntry.at).where(HistoryEntry.action == "turn_started"))
+    gaps = [(b - a).total_seconds() for a, b in zip(list(starts), list(starts)[1:], strict=False)]
+    assert all(gap == 90 for gap in gaps)
+
+
+def test_a_late_sweep_after_an_outage_starts_the_next_speaker_in_full(db, clock):
+    group = Group(db, clock, [ROUND])
+    group.start()
+    clock.advance(90 + 40)  # the server was down for 40 s past Anne's end
+    group.sweep()
+    assert group.speaker() == "Bo"
+    assert group.view()["timer"]["remaining_seconds"] == 90
+
+
+def test_turn_order_modes_and_alternating_locations(db, clock):
+    group = Group(db, clock, [ROUND], names=())
+    for name, where in (("Bo", "room"), ("Cecilie", "room"), ("Dan", "remote"), ("Eva", "remote")):
+        clock.advance(1)
+        actor = group.arrive(name)
+        group.people[name] = actor
+        sessions.set_location(db, actor, where, clock.now())
+    turns.set_alternate(db, group.host, True, clock.now())
+    group.start()
+    assert group.order() == ["Dan", "Anne", "Eva", "Bo", "Cecilie"]
+
+
+def test_random_order_uses_everyone_once(db, clock):
+    plan = PhasePlan(kind=PhaseKind.ROUND, planned_seconds=300, order_mode=OrderMode.RANDOM)
+    group = Group(db, clock, [plan])
+    group.start()
+    assert sorted(group.order()) == ["Anne", "Bo", "Cecilie", "Dan"]
+
+
+def test_pass_skip_move_to_end_and_reorder(db, clock):
+    group = Group(db, clock, [ROUND, DISCUSS], names=("Bo", "Cecilie", "Dan", "Eva"))
+    group.start()
+    assert group.speaker() == "Anne"
+    turns.pass_turn(db, group.host, clock.now())  # Anne passes her own turn
+    assert group.speaker() == "Bo"
+    turns.pass_turn(db, group.people["Dan"], clock.now())  # Dan passes before his turn
+    assert group.order() == ["Bo", "Cecilie", "Eva"]
+    waiting = [t for t in group.view()["turns"] if not t["left_out"]]
+    turn_of = {name: t["id"] for name, t in zip(group.order(), waiting, strict=True)}
+    turns.move_to_end(db, group.host, turn_of["Bo"], clock.now())
+    assert group.speaker() == "Cecilie"
+    assert group.order() == ["Cecilie", "Eva", "Bo"]
+    turns.reorder(db, group.host, [turn_of["Bo"], turn_of["Eva"]], clock.now())
+    assert group.order() == ["Cecilie", "Bo", "Eva"]
+    with pytest.raises(DomainError) as bad:
+        turns.reorder(db, group.host, [turn_of["Bo"]], clock.now())
+    assert bad.value.code == "invalid_order"
+    turns.skip_turn(db, group.host, turn_of["Cecilie"], clock.now())
+    assert group.speaker() == "Bo"
+    with pytest.raises(DomainError) as over:
+        turns.skip_turn(db, group.host, turn_of["Cecilie"], clock.now())
+    assert over.value.code == "turn_over"
+
+
+def test_a_latecomer_is_appended_and_a_dropped_speaker_keeps_their_place(db, clock):
+    group = Group(db, clock, [ROUND])
+    group.start()
+    clock.advance(5)
+    group.people["Eva"] = group.arrive("Eva")
+    assert group.order() == ["Anne", "Bo", "Cecilie", "Dan", "Eva"]
+    group.next()
+    assert group.speaker() == "Bo"
+    events = presence.disconnect(db, "sid-Bo", clock.now())
+    assert [e.name for e in events] == ["participant:left", "agenda:updated"]
+    timer = group.view()["timer"]
+    assert timer["status"] == "paused" and timer["speaker_away"] is True
+    clock.advance(300)
+    assert group.order() == ["Anne", "Bo", "Cecilie", "Dan", "Eva"]
+    service.resume(db, group.host, group.segment, clock.now())
+    assert group.view()["timer"]["speaker_away"] is False
+    assert group.speaker() == "Bo"
+
+
+def test_a_dilemma_round_walks_each_presenter_through_the_steps(db, clock):
+    group = Group(db, clock, [DILEMMA, CLOSING])
+    group.start()
+    seen = []
+    while group.view()["phases"][0]["status"] == "active":
+        view = group.view()
+        step = view["phases"][0]["steps"][view["current"]["step_index"]]["key"]
+        seen.append((group.speaker(), step))
+        clock.advance(view["timer"]["remaining_seconds"])
+        group.sweep()
+    assert seen == [
+        ("Anne", "present"),
+        ("Anne", "clarify"),
+        ("Anne", "reflect"),
+        ("Anne", "respond"),
+        ("Bo", "present"),
+        ("Bo", "clarify"),
+        ("Bo", "reflect"),
+        ("Bo", "respond"),
+    ]  # two presenters, as planned
+    assert group.view()["phases"][1]["status"] == "active"
+
+
+def test_going_back_restarts_the_segment_before(db, clock):
+    group = Group(db, clock, [DISCUSS, DILEMMA])
+    group.start()
+    with pytest.raises(DomainError) as at_start:
+        service.previous_segment(db, group.host, group.segment, clock.now())
+    assert at_start.value.code == "no_previous_segment"
+    group.next()
+    group.next()  # Anne: clarify
+    service.previous_segment(db, group.host, group.segment, clock.now())
+    view = group.view()
+    assert (group.speaker(), view["current"]["step_index"]) == ("Anne", 0)
+    assert view["timer"]["remaining_seconds"] == 300
+    service.previous_segment(db, group.host, group.segment, clock.now())
+    assert group.view()["phases"][0]["status"] == "active"
+
+
+def test_a_command_for_a_segment_that_has_passed_changes_nothing(db, clock):
+    group = Group(db, clock, [ROUND])
+    group.start()
+    old = group.segment
+    clock.advance(91)  # Anne's time ran out; nobody swept yet
+    with pytest.raises(DomainError) as err:
+        service.next_segment(db, group.host, old, clock.now())
+    assert err.value.code == "stale_segment"
+    assert err.value.params == {"current": old + 1}
+
+
+def test_hands_are_ordered_by_server_time(db, clock):
+    group = Group(db, clock, [DISCUSS])
+    group.start()
+    for name in ("Dan", "Bo", "Cecilie"):
+        clock.advance(0.3)
+        floor.raise_hand(db, group.people[name], clock.now())
+    with pytest.raises(DomainError) as twice:
+        floor.raise_hand(db, group.people["Bo"], clock.now())
+    assert twice.value.code == "hand_already_raised"
+    hands = group.view()["hands"]
+    names = {a.participant_id: n for n, a in group.people.items()}
+    assert [names[h["participant_id"]] for h in hands] == ["Dan", "Bo", "Cecilie"]
+    floor.give_word(db, group.host, hands[0]["id"], clock.now())
+    floor.give_word(db, group.host, hands[1]["id"], clock.now())
+    assert [(names[h["participant_id"]], h["status"]) for h in group.view()["hands"]] == [
+        ("Bo", "speaking"),
+        ("Cecilie", "raised"),
+    ]
+    floor.lower_own_hand(db, group.people["Cecilie"], clock.now())
+    floor.lower_all_hands(db, group.host, clock.now())
+    assert group.view()["hands"] == []
+
+
+def test_ready_signals_show_only_a_count(db, clock):
+    group = Group(db, clock, [DISCUSS])
+    group.start()
+    floor.set_ready(db, group.people["Bo"], True, clock.now())
+    floor.set_ready(db, group.people["Dan"], True, clock.now())
+    floor.set_ready(db, group.people["Dan"], True, clock.now())
+    view = group.view()
+    assert view["ready_count"] == 2
+    assert view["turns"] == [] and view["hands"] == []  # the count is all there is to see
+    assert floor.my_ready(db, group.people["Bo"]) is True
+    floor.set_ready(db, group.people["Bo"], False, clock.now())
+    assert group.view()["ready_count"] == 1
+
+
+def test_editing_the_agenda_before_and_during(db, clock):
+    group = Group(db, clock, [DISCUSS, CLOSING])
+    editing.add_phase(
+        db,
+        group.host,
+        {
+            "kind": "break",
+            "title": "Coffee",
+            "minutes": 10,
+            "advance": "auto",
+            "order_mode": "join",
+            "position": 1,
+        },
+        clock.now(),
+    )
+    titles = [p["title"] for p in group.view()["phases"]]
+    assert titles == ["Open floor", "Coffee", "Closing round"]
+    ids = [p["id"] for p in group.view()["phases"]]
+    editing.move_phase(db, group.host, ids[2], 0, clock.now())
+    assert [p["title"] for p in group.view()["phases"]] == ["Closing round", "Open floor", "Coffee"]
+    editing.update_phase(
+        db,
+        group.host,
+        {"phase_id": ids[0], "minutes": 25, "prompts": ["What is on your plate?"]},
+        clock.now(),
+    )
+    phase = next(p for p in group.view()["phases"] if p["id"] == ids[0])
+    assert phase["planned_seconds"] == 1500
+    assert phase["prompts"] == [{"text": "What is on your plate?"}]
+    group.start()
+    with pytest.raises(DomainError) as err:
+        editing.remove_phase(db, group.host, ids[2], clock.now())  # the one running now
+    assert err.value.code == "phase_not_pending"
+    editing.remove_phase(db, group.host, ids[1], clock.now())
+    assert [p["title"] for p in group.view()["phases"]] == ["Closing round", "Open floor"]
+
+
+def test_the_schedule_tells_how_much_is_still_planned(db, clock):
+    group = Group(db, clock, [ROUND, DISCUSS])  # 4 speakers x 90 s, then 600 s
+    group.start()
+    schedule = group.view()["schedule"]
+    assert schedule == {"planned_seconds": 960, "after_current_seconds": 3 * 90 + 600}
+    service.extend(db, group.host, group.segment, 120, clock.now())
+    clock.advance(100)
+    # projected end = now + remaining + after_current; 120 s behind plan
+    view = group.view()
+    projected = 100 + view["timer"]["remaining_seconds"] + view["schedule"]["after_current_seconds"]
+    assert projected - schedule["planned_seconds"] == 120
+
+
+def test_a_cofacilitator_can_run_the_session(db, clock):
+    group = Group(db, clock, [DISCUSS, CLOSING])
+    group.start()
+    bo = group.people["Bo"]
+    sessions.set_role(db, group.host, bo.participant_id, Role.COFACILITATOR, clock.now())
+    assert presence.actor_for_sid(db, "sid-Bo").role is Role.COFACILITATOR
+    with pytest.raises(DomainError):
+        sessions.set_role(
+            db,
+            presence.actor_for_sid(db, "sid-Bo"),
+            group.host.participant_id,
+            Role.PARTICIPANT,
+            clock.now(),
+        )
+    # The facilitator drops; the timers run on, and the co-facilitator moves on.
+    presence.disconnect(db, "sid-host", clock.now())
+    service.next_segment(db, presence.actor_for_sid(db, "sid-Bo"), group.segment, clock.now())
+    assert group.view()["phases"][1]["status"] == "active"
+
+
+def test_ending_the_session_stops_the_countdown(db, clock):
+    group = Group(db, clock, [DISCUSS])
+    group.start()
+    events = sessions.end_session(db, group.host, clock.now())
+    assert [e.name for e in events] == ["session:ended", "agenda:updated"]
+    view = group.view()
+    assert view["timer"]["status"] == "idle" and view["finished"] is True
+    with pytest.raises(DomainError) as err:
+        group.next()
+    assert err.value.code == "session_ended"
+
+
+def test_a_shortened_countdown_can_end_at_once(db, clock):
+    group = Group(db, clock, [ROUND])
+    group.start()
+    clock.advance(10)
+    service.extend(db, group.host, group.segment, -30, clock.now())
+    assert group.view()["timer"]["remaining_seconds"] == 50
+    service.extend(db, group.host, group.segment, -3600, clock.now())
+    assert group.speaker() == "Bo"  # Anne's time was taken to zero: auto-advance
+    assert group.view()["timer"]["remaining_seconds"] == 90
