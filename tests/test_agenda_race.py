@@ -38,8 +38,9 @@ def prepare_trial(database, clock, trial):
         for index in range(SPEAKERS - 1):
             joined = join(db, clock, created.session.join_code, display_name=f"P{index}")
             actor = actor_of(sessions.authenticate(db, joined.token))
-            presence.connect(db, sid=f"p{trial}-{index}", worker_id="w", actor=actor,
-                             now=clock.now())
+            presence.connect(
+                db, sid=f"p{trial}-{index}", worker_id="w", actor=actor, now=clock.now()
+            )
         co_id = actor.participant_id
         sessions.set_role(db, host, co_id, Role.COFACILITATOR, clock.now())
         sessions.start_session(db, host, clock.now())
@@ -83,22 +84,32 @@ def test_competing_commands_and_time_up_never_skip_or_double_a_turn(database, cl
             outcomes: list[str] = []
             actors = [a for a in (host, cohost) if rng.random() < 0.9] or [host]
             barrier = threading.Barrier(len(actors) + 1)
-            threads = [threading.Thread(target=press_next,
-                                        args=(database, clock, a, segment, barrier, outcomes))
-                       for a in actors]
-            threads.append(threading.Thread(target=sweep,
-                                            args=(database, clock, session_id, barrier, outcomes)))
+            threads = [
+                threading.Thread(
+                    target=press_next, args=(database, clock, a, segment, barrier, outcomes)
+                )
+                for a in actors
+            ]
+            threads.append(
+                threading.Thread(
+                    target=sweep, args=(database, clock, session_id, barrier, outcomes)
+                )
+            )
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join(timeout=30)
             assert outcomes.count("moved") <= 1, outcomes
         with database.transaction() as db:
-            started = list(db.scalars(
-                select(HistoryEntry.turn_id)
-                .where(HistoryEntry.session_id == session_id,
-                       HistoryEntry.action == "turn_started")
-                .order_by(HistoryEntry.id)))
+            started = list(
+                db.scalars(
+                    select(HistoryEntry.turn_id)
+                    .where(
+                        HistoryEntry.session_id == session_id, HistoryEntry.action == "turn_started"
+                    )
+                    .order_by(HistoryEntry.id)
+                )
+            )
             view = agenda_view(db, session_id, clock.now())
         # Each press round moved on exactly once: every turn started once, in order.
         assert started == expected, (trial, started, expected)

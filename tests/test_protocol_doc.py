@@ -10,7 +10,12 @@ from server.core.errors import MESSAGES
 from server.core.realtime import COMMANDS
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "protocol.md").read_text()
-ROLE_LETTERS = {"F": Role.FACILITATOR, "P": Role.PARTICIPANT, "D": Role.DISPLAY}
+ROLE_LETTERS = {
+    "F": Role.FACILITATOR,
+    "C": Role.COFACILITATOR,
+    "P": Role.PARTICIPANT,
+    "D": Role.DISPLAY,
+}
 
 
 def table_rows(heading: str) -> list[list[str]]:

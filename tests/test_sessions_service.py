@@ -131,11 +131,11 @@ def test_versions_count_every_visible_change(db, clock):
     host, first = connect(db, clock, created.facilitator_token, "sid-h")
     joined = join(db, clock, created.session.join_code)
     _, second = connect(db, clock, joined.token, "sid-p")
-    started = service.start_session(db, host, clock.now())
+    started = service.start_session(db, host, clock.now())  # the session, then its agenda
     left = presence.disconnect(db, "sid-p", clock.now())
     versions = [e.payload["version"] for e in first + second + started + left]
-    assert versions == [2, 3, 4, 5]
-    assert service.snapshot(db, host, clock.now())["version"] == 5
+    assert versions == [2, 3, 4, 5, 6]
+    assert service.snapshot(db, host, clock.now())["version"] == 6
 
 
 def test_snapshot_lists_people_in_arrival_order_with_presence(db, clock):
@@ -161,7 +161,7 @@ def test_start_and_end_follow_the_status_rules(db, clock):
     created = create_session(db, clock)
     host = actor_of(service.authenticate(db, created.facilitator_token))
     clock.advance(30)
-    [started] = service.start_session(db, host, clock.now())
+    started, _agenda = service.start_session(db, host, clock.now())
     assert started.name == "session:started"
     assert started.payload["status"] == "running"
     assert started.payload["started_at"] == clock.now().isoformat().replace("+00:00", "Z")
@@ -170,7 +170,7 @@ def test_start_and_end_follow_the_status_rules(db, clock):
     assert again.value.code == "already_started"
 
     clock.advance(3600)
-    [ended] = service.end_session(db, host, clock.now())
+    ended, _agenda = service.end_session(db, host, clock.now())
     assert ended.payload["status"] == "ended"
     session = db.get(PeerSession, created.session.id)
     assert session.ended_at == clock.now()
@@ -183,7 +183,7 @@ def test_start_and_end_follow_the_status_rules(db, clock):
 def test_ending_a_session_that_never_started_is_allowed(db, clock):
     created = create_session(db, clock)
     host = actor_of(service.authenticate(db, created.facilitator_token))
-    [ended] = service.end_session(db, host, clock.now())
+    ended, _agenda = service.end_session(db, host, clock.now())
     assert ended.payload["status"] == "ended"
 
 

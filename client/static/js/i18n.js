@@ -55,6 +55,11 @@ export function t(message, params = {}) {
   return interpolate(typeof found === "string" && found ? found : message, params);
 }
 
+// Content (formats, prompts) by its stable key, in the current language.
+export function contentText(key) {
+  return (catalog.content && catalog.content[key]) || key;
+}
+
 // Both Danish and English use two forms: one, and everything else.
 export function tn(singular, plural, n, params = {}) {
   const forms = catalog.messages[singular];

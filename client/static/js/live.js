@@ -27,6 +27,7 @@ registerEventAppliers({
   "participant:joined": upsertParticipant,
   "participant:returned": upsertParticipant,
   "participant:left": upsertParticipant,
+  "participant:updated": upsertParticipant,
   "session:started": setSession,
   "session:ended": setSession,
 });

@@ -39,8 +39,9 @@ export function sessionView(code, navigate) {
       return;
     }
     const { session, participants, you } = live.state;
-    const isHost = you.role === "facilitator";
+    const isHost = you.role === "facilitator" || you.role === "cofacilitator";
     const people = participants.filter((p) => p.present);
+    const focus = rememberFocus();
     root.replaceChildren(...[
       h("header", { class: "session-head" },
         h("div", {},
@@ -57,12 +58,12 @@ export function sessionView(code, navigate) {
       you.role === "display" ? null : problem,
       isHost ? hostPanel(session, code, run) : null,
       you.role === "display" ? joinBanner(session) : null,
-      ...renderSections(live, { you, isHost, run }),
+      ...renderSections(live, { you, isHost, run, rerender: render }),
       h("section", { class: "card" },
         h("h2", {}, t("Participants"),
           " ",
           h("span", { class: "count", id: "present-count" }, tn("%(n)s present", "%(n)s present", people.length))),
-        h("ul", { class: "people", id: "participants" }, participants.map((p) => personRow(p, you))),
+        h("ul", { class: "people", id: "participants" }, participants.map((p) => personRow(p, you, run))),
       ),
       you.role === "display" ? null : h("p", {},
         h("button", { class: "quiet", id: "leave", onclick: async () => {
@@ -71,6 +72,7 @@ export function sessionView(code, navigate) {
           navigate("/");
         } }, t("Leave session"))),
     ].filter(Boolean));
+    focus();
   }
 
   // Server-rendered text (error messages) follows the language this browser shows.
@@ -84,12 +86,40 @@ export function sessionView(code, navigate) {
   return { view: root, dispose, rerender: render };
 }
 
-function personRow(person, you) {
+// Events re-render the page; whoever is typing keeps their field, caret and text.
+function rememberFocus() {
+  const active = document.activeElement;
+  if (!active || !active.id || !("value" in active)) return () => {};
+  const { id, value } = active;
+  const selection = [active.selectionStart, active.selectionEnd];
+  return () => {
+    const again = document.getElementById(id);
+    if (!again) return;
+    if (again.value !== value) again.value = value;
+    again.focus();
+    try {
+      again.setSelectionRange(...selection);
+    } catch {
+      // number inputs and selects have no caret
+    }
+  };
+}
+
+const LOCATION_TEXT = { room: () => t("in the room"), remote: () => t("remote") };
+
+function personRow(person, you, run) {
+  const grant = (role) => run("participant:set_role", { participant_id: person.id, role });
   return h("li", { class: person.present ? "present" : "away", dataset: { participantId: person.id } },
     h("span", { class: "dot", "aria-hidden": "true" }),
     h("span", { class: "name" }, person.display_name),
     person.organisation ? h("span", { class: "org" }, person.organisation) : null,
+    person.location ? h("span", { class: "org" }, LOCATION_TEXT[person.location]()) : null,
     person.role === "facilitator" ? h("span", { class: "tag" }, t("Facilitator")) : null,
+    person.role === "cofacilitator" ? h("span", { class: "tag" }, t("Co-facilitator")) : null,
+    you.role === "facilitator" && person.role === "participant"
+      ? h("button", { class: "quiet small", onclick: () => grant("cofacilitator") }, t("Make co-facilitator")) : null,
+    you.role === "facilitator" && person.role === "cofacilitator"
+      ? h("button", { class: "quiet small", onclick: () => grant("participant") }, t("Remove co-facilitator")) : null,
     person.id === you.participant_id ? h("span", { class: "tag" }, t("You")) : null,
     person.present ? null : h("span", { class: "muted" }, t("Away")),
   );

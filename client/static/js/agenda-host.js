@@ -1,0 +1,90 @@
+// The facilitator's agenda controls: the countdown, moving on and back, editing phases.
+import { kindName } from "./agenda-text.js";
+import { h } from "./dom.js";
+import { t } from "./i18n.js";
+
+// Typed but not yet sent: kept across re-renders, which happen at every event.
+const draft = { extendMinutes: "", kind: "discussion", title: "", minutes: "10", advance: "manual" };
+
+function remember(name) {
+  return (event) => {
+    draft[name] = event.target.value;
+  };
+}
+
+export function hostControls(live, context) {
+  const { agenda } = live.state;
+  const segment = agenda.segment;
+  const timer = agenda.timer;
+  const running = live.state.session.status === "running" && agenda.current.phase_id !== null;
+  const send = (name, extra = {}) => context.run(name, { segment, ...extra });
+  const extend = (seconds) => send("timer:extend", { seconds });
+  const custom = () => {
+    const minutes = Number(draft.extendMinutes);
+    if (minutes) extend(Math.round(minutes * 60));
+  };
+  if (!running) return null;
+  return h("div", { class: "controls host-controls", id: "host-controls" },
+    h("button", { class: "quiet", id: "agenda-previous", onclick: () => send("agenda:previous") }, t("Back")),
+    timer.status === "paused"
+      ? h("button", { id: "timer-resume", onclick: () => send("timer:resume") }, t("Resume"))
+      : h("button", { id: "timer-pause", class: "quiet", disabled: timer.status !== "running", onclick: () => send("timer:pause") }, t("Pause")),
+    h("button", { class: "quiet", id: "extend-1", onclick: () => extend(60) }, t("+1 min")),
+    h("button", { class: "quiet", id: "extend-5", onclick: () => extend(300) }, t("+5 min")),
+    h("span", { class: "inline-form" },
+      h("input", { type: "number", step: "1", min: "-60", max: "60", id: "extend-custom", "aria-label": t("Minutes to add (negative takes away)"),
+        value: draft.extendMinutes, oninput: remember("extendMinutes") }),
+      h("button", { class: "quiet", onclick: custom }, t("Add minutes")),
+    ),
+    h("button", { id: "agenda-next", onclick: () => send("agenda:next") }, t("Next")),
+    h("label", { class: "toggle" },
+      h("input", { type: "checkbox", checked: agenda.alternate_locations,
+        onchange: (e) => context.run("agenda:set_alternate", { alternate: e.target.checked }) }),
+      t("Alternate remote and in-room speakers")),
+  );
+}
+
+function rowTools(live, phase, context) {
+  if (phase.status !== "pending") return null;
+  const move = (by) => context.run("agenda:move_phase", { phase_id: phase.id, position: phase.position + by });
+  const setMinutes = (event) => {
+    const minutes = Number(event.target.value);
+    if (minutes >= 1) context.run("agenda:update_phase", { phase_id: phase.id, minutes });
+  };
+  return h("span", { class: "row-tools" },
+    h("input", { type: "number", min: "1", max: "240", value: Math.round(phase.planned_seconds / 60),
+      "aria-label": t("Planned minutes"), class: "minutes", onchange: setMinutes }),
+    h("button", { class: "icon", title: t("Earlier"), "aria-label": t("Earlier"), onclick: () => move(-1) }, "↑"),
+    h("button", { class: "icon", title: t("Later"), "aria-label": t("Later"), onclick: () => move(1) }, "↓"),
+    h("button", { class: "icon", title: t("Remove"), "aria-label": t("Remove"),
+      onclick: () => context.run("agenda:remove_phase", { phase_id: phase.id }) }, "×"),
+  );
+}
+
+function addForm(live, context) {
+  async function add(event) {
+    event.preventDefault();
+    const reply = await context.run("agenda:add_phase", {
+      kind: draft.kind, title: draft.title, minutes: Number(draft.minutes), advance: draft.advance,
+    });
+    if (reply.ok) {
+      draft.title = "";
+      context.rerender();
+    }
+  }
+  const kinds = ["round", "dilemma_round", "discussion", "board", "break"];
+  return h("form", { class: "add-phase", id: "add-phase", onsubmit: add },
+    h("select", { id: "new-phase-kind", "aria-label": t("Kind"), onchange: remember("kind") },
+      kinds.map((kind) => h("option", { value: kind, selected: kind === draft.kind }, kindName(kind)))),
+    h("input", { id: "new-phase-title", placeholder: t("Title"), "aria-label": t("Title"), required: true, maxlength: 120,
+      value: draft.title, oninput: remember("title") }),
+    h("input", { id: "new-phase-minutes", type: "number", min: "1", max: "240", "aria-label": t("Planned minutes"),
+      value: draft.minutes, oninput: remember("minutes"), class: "minutes" }),
+    h("select", { "aria-label": t("At time-up"), onchange: remember("advance") },
+      h("option", { value: "manual", selected: draft.advance === "manual" }, t("wait for the facilitator")),
+      h("option", { value: "auto", selected: draft.advance === "auto" }, t("move on by itself"))),
+    h("button", { type: "submit" }, t("Add phase")),
+  );
+}
+
+export const agendaEditor = { rowTools, addForm };

@@ -1,0 +1,41 @@
+// Words for the agenda: phase kinds, dilemma steps, and titles from content keys.
+import { contentText, t } from "./i18n.js";
+
+const KIND_NAMES = {
+  round: () => t("Round"),
+  dilemma_round: () => t("Dilemma round"),
+  discussion: () => t("Discussion"),
+  board: () => t("Anonymous board"),
+  break: () => t("Break"),
+};
+
+const STEP_NAMES = {
+  present: () => t("The presenter tells"),
+  clarify: () => t("Clarifying questions"),
+  reflect: () => t("The group reflects, the presenter listens"),
+  respond: () => t("The presenter responds"),
+};
+
+export function kindName(kind) {
+  return (KIND_NAMES[kind] || (() => kind))();
+}
+
+export function phaseTitle(phase) {
+  if (phase.title) return phase.title;
+  if (phase.title_key) return contentText(phase.title_key);
+  return kindName(phase.kind);
+}
+
+export function stepName(step) {
+  if (step.title_key) return contentText(step.title_key);
+  return (STEP_NAMES[step.key] || (() => step.key))();
+}
+
+export function promptText(prompt) {
+  return prompt.text ?? contentText(prompt.key);
+}
+
+export function personName(state, participantId) {
+  const person = state.participants.find((p) => p.id === participantId);
+  return person ? person.display_name : "?";
+}

@@ -1,0 +1,110 @@
+// The live agenda on the session page: where we are, the countdown, who speaks.
+import { phaseTitle, personName, promptText, stepName, kindName } from "./agenda-text.js";
+import { hostControls, agendaEditor } from "./agenda-host.js";
+import { formatClock, keepTicking, remainingSeconds, scheduleText, setSound, soundOn } from "./countdown.js";
+import { h } from "./dom.js";
+import { registerEventAppliers } from "./live.js";
+import { registerSection } from "./sections.js";
+import { floorPanel, turnList } from "./turns.js";
+import { t } from "./i18n.js";
+
+registerEventAppliers({
+  "agenda:updated": (state, { agenda }) => {
+    state.agenda = agenda;
+  },
+});
+
+function currentPhase(agenda) {
+  return agenda.phases.find((p) => p.id === agenda.current.phase_id) || null;
+}
+
+function currentTurn(agenda) {
+  return agenda.turns.find((turn) => turn.id === agenda.current.turn_id) || null;
+}
+
+function nowPanel(live, context) {
+  const { state } = live;
+  const { agenda } = state;
+  const phase = currentPhase(agenda);
+  if (!phase) {
+    const text = agenda.finished ? t("The agenda is through.") : t("The agenda starts when the session starts.");
+    return h("p", { class: "muted", id: "agenda-status" }, text);
+  }
+  const turn = currentTurn(agenda);
+  const step = phase.kind === "dilemma_round" && turn ? phase.steps[agenda.current.step_index] : null;
+  const speaker = turn ? personName(state, turn.participant_id) : null;
+  const left = remainingSeconds(live);
+  return h("div", { class: "now" },
+    h("div", { class: "now-text" },
+      h("p", { class: "kind" }, kindName(phase.kind)),
+      h("h2", { id: "phase-title" }, phaseTitle(phase)),
+      speaker ? h("p", { class: "speaker", id: "current-speaker" },
+        step ? t("%(name)s's dilemma: %(step)s", { name: speaker, step: stepName(step) })
+             : t("Speaking: %(name)s", { name: speaker })) : null,
+      phase.prompts.length ? h("ul", { class: "prompts" }, phase.prompts.map((p) => h("li", {}, promptText(p)))) : null,
+      agenda.timer.speaker_away ? h("p", { class: "notice", role: "status" },
+        t("The speaker has dropped out. Their time is paused until the facilitator resumes or moves on.")) : null,
+    ),
+    h("div", { class: "clock" },
+      h("div", { id: "countdown", class: "countdown", "aria-live": "off" }, formatClock(left)),
+      h("div", { id: "countdown-label", class: "muted" }),
+      h("div", { id: "schedule", class: "muted" }, scheduleText(live)),
+    ),
+    listeningView(live, phase, turn, step, context),
+  );
+}
+
+// The presenter during the reflection: no input to the group, a private note field.
+function listeningView(live, phase, turn, step, context) {
+  if (!step || step.key !== "reflect" || !turn || turn.participant_id !== context.you.participant_id) {
+    return null;
+  }
+  const noteKey = `holdsport:note:${live.state.session.join_code}:${turn.id}`;
+  return h("div", { class: "listening", id: "listening-view" },
+    h("p", {}, t("Listen now: the group reflects on your dilemma. You do not answer yet.")),
+    h("label", { class: "field" },
+      h("span", {}, t("Private notes (stay in this browser)")),
+      h("textarea", { id: "private-note", rows: 4, oninput: (e) => localStorage.setItem(noteKey, e.target.value) },
+        localStorage.getItem(noteKey) || ""),
+    ),
+  );
+}
+
+function phaseList(live, context) {
+  const { agenda } = live.state;
+  return h("ol", { class: "phases", id: "phases" }, agenda.phases.map((phase) =>
+    h("li", { class: `phase ${phase.status}`, dataset: { phaseId: phase.id } },
+      h("span", { class: "phase-name" }, phaseTitle(phase)),
+      h("span", { class: "muted" }, " · ",
+        phaseTitle(phase) === kindName(phase.kind) ? "" : `${kindName(phase.kind)} · `,
+        t("%(n)s min", { n: Math.round(phase.planned_seconds / 60) })),
+      context.isHost ? agendaEditor.rowTools(live, phase, context) : null,
+    )));
+}
+
+function soundToggle(rerender) {
+  return h("label", { class: "toggle" },
+    h("input", { type: "checkbox", checked: soundOn(), onchange: (e) => { setSound(e.target.checked); rerender(); } }),
+    t("Sound at time-up"));
+}
+
+let agendaOpen = null; // the reader's choice survives re-renders
+
+registerSection(10, (live, context) => {
+  if (!live.state.agenda) return null;
+  keepTicking(live);
+  const phase = currentPhase(live.state.agenda);
+  return h("section", { class: "card agenda", id: "agenda" },
+    nowPanel(live, context),
+    context.isHost ? hostControls(live, context) : null,
+    phase ? turnList(live, context) : null,
+    phase ? floorPanel(live, context) : null,
+    h("details", { class: "agenda-list", id: "agenda-list", open: agendaOpen ?? context.isHost,
+      ontoggle: (e) => { agendaOpen = e.target.open; } },
+      h("summary", {}, t("Agenda")),
+      phaseList(live, context),
+      context.isHost ? agendaEditor.addForm(live, context) : null,
+    ),
+    context.you.role === "display" ? null : soundToggle(context.rerender),
+  );
+});

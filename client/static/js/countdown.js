@@ -1,0 +1,83 @@
+// The countdown on every screen: computed locally from the server's end time and the
+// clock offset measured at connect, so no tick ever crosses the network.
+import { t, tn } from "./i18n.js";
+
+const WARNING_SECONDS = 60;
+const SOUND_KEY = "holdsport:sound";
+let ticking = null;
+let beepedFor = null;
+
+export function remainingSeconds(live) {
+  const timer = live.state.agenda.timer;
+  if (timer.status === "running" && timer.ends_at) {
+    return Math.max(0, (Date.parse(timer.ends_at) - (Date.now() + live.offsetMs)) / 1000);
+  }
+  if (timer.status === "paused") return timer.remaining_seconds;
+  return 0;
+}
+
+export function formatClock(seconds) {
+  const whole = Math.ceil(seconds);
+  const minutes = Math.floor(whole / 60);
+  return `${minutes}:${String(whole % 60).padStart(2, "0")}`;
+}
+
+export function soundOn() {
+  return localStorage.getItem(SOUND_KEY) === "on";
+}
+
+export function setSound(on) {
+  localStorage.setItem(SOUND_KEY, on ? "on" : "off");
+}
+
+function beep() {
+  const audio = new (window.AudioContext || window.webkitAudioContext)();
+  const tone = audio.createOscillator();
+  const volume = audio.createGain();
+  tone.frequency.value = 660;
+  volume.gain.setValueAtTime(0.15, audio.currentTime);
+  volume.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 1.2);
+  tone.connect(volume).connect(audio.destination);
+  tone.start();
+  tone.stop(audio.currentTime + 1.2);
+}
+
+// How far ahead of or behind plan the session will end, at the current pace.
+export function scheduleText(live) {
+  const { session, agenda } = live.state;
+  if (!session.started_at || agenda.finished) return "";
+  const now = Date.now() + live.offsetMs;
+  const projected = now + (remainingSeconds(live) + agenda.schedule.after_current_seconds) * 1000;
+  const planned = Date.parse(session.started_at) + agenda.schedule.planned_seconds * 1000;
+  const minutes = Math.round((projected - planned) / 60000);
+  if (minutes === 0) return t("On schedule");
+  if (minutes > 0) return tn("%(n)s minute behind schedule", "%(n)s minutes behind schedule", minutes);
+  return tn("%(n)s minute ahead of schedule", "%(n)s minutes ahead of schedule", -minutes);
+}
+
+// Updates only the clock elements, four times a second, without re-rendering the page.
+export function keepTicking(live) {
+  clearInterval(ticking);
+  ticking = setInterval(() => {
+    const clock = document.getElementById("countdown");
+    if (!clock || !live.state || !live.state.agenda) return;
+    const left = remainingSeconds(live);
+    const timer = live.state.agenda.timer;
+    clock.textContent = formatClock(left);
+    const up = timer.status === "expired" || (timer.status === "running" && left <= 0);
+    clock.classList.toggle("warning", !up && timer.status !== "idle" && left <= WARNING_SECONDS);
+    clock.classList.toggle("timeup", up);
+    const label = document.getElementById("countdown-label");
+    if (label) label.textContent = up ? t("Time is up") : timer.status === "paused" ? t("Paused") : "";
+    const schedule = document.getElementById("schedule");
+    if (schedule) schedule.textContent = scheduleText(live);
+    if (up && soundOn() && beepedFor !== live.state.agenda.segment) {
+      beepedFor = live.state.agenda.segment;
+      beep();
+    }
+  }, 250);
+}
+
+export function stopTicking() {
+  clearInterval(ticking);
+}

@@ -1,0 +1,116 @@
+// Speaking order, raised hands, ready signals and where people sit.
+import { personName } from "./agenda-text.js";
+import { h } from "./dom.js";
+import { t, tn } from "./i18n.js";
+
+let dragged = null;
+
+function waitingTurns(agenda) {
+  return agenda.turns.filter((turn) => !turn.left_out && !turn.ended_at && turn.id !== agenda.current.turn_id);
+}
+
+export function turnList(live, context) {
+  const { state } = live;
+  const { agenda } = state;
+  if (!agenda.turns.length) return null;
+  const waiting = waitingTurns(agenda);
+  const reorder = (ids) => context.run("turn:reorder", { turn_ids: ids });
+  const moveBy = (turn, by) => {
+    const ids = waiting.map((w) => w.id);
+    const from = ids.indexOf(turn.id);
+    const to = from + by;
+    if (to < 0 || to >= ids.length) return;
+    ids.splice(to, 0, ids.splice(from, 1)[0]);
+    reorder(ids);
+  };
+  const dropOn = (target) => (event) => {
+    event.preventDefault();
+    if (!dragged || dragged === target.id) return;
+    const ids = waiting.map((w) => w.id).filter((id) => id !== dragged);
+    ids.splice(ids.indexOf(target.id), 0, dragged);
+    reorder(ids);
+  };
+
+  const rows = agenda.turns.map((turn) => {
+    const speaking = turn.id === agenda.current.turn_id;
+    const isWaiting = waiting.includes(turn);
+    const mine = turn.participant_id === context.you.participant_id;
+    const status = turn.left_out ? (turn.left_out === "passed" ? t("passed") : t("skipped"))
+      : speaking ? t("speaking") : turn.ended_at ? t("done") : "";
+    const canDrag = context.isHost && isWaiting;
+    return h("li", {
+      class: ["turn", speaking ? "speaking" : "", turn.left_out ? "left-out" : "", turn.ended_at && !speaking ? "spoken" : ""].join(" "),
+      dataset: { turnId: turn.id }, draggable: canDrag ? "true" : null,
+      ondragstart: canDrag ? () => { dragged = turn.id; } : null,
+      ondragover: canDrag ? (e) => e.preventDefault() : null,
+      ondrop: canDrag ? dropOn(turn) : null,
+    },
+      h("span", { class: "name" }, personName(state, turn.participant_id)),
+      status ? h("span", { class: "muted" }, status) : null,
+      mine && !turn.left_out && (speaking || isWaiting)
+        ? h("button", { class: "quiet small", id: "pass-turn", onclick: () => context.run("turn:pass") }, t("Pass")) : null,
+      context.isHost && isWaiting ? h("span", { class: "row-tools" },
+        h("button", { class: "icon", "aria-label": t("Earlier"), title: t("Earlier"), onclick: () => moveBy(turn, -1) }, "↑"),
+        h("button", { class: "icon", "aria-label": t("Later"), title: t("Later"), onclick: () => moveBy(turn, 1) }, "↓"),
+      ) : null,
+      context.isHost && (isWaiting || speaking) ? h("span", { class: "row-tools" },
+        h("button", { class: "quiet small", onclick: () => context.run("turn:move_to_end", { turn_id: turn.id }) }, t("Move to end")),
+        h("button", { class: "quiet small", onclick: () => context.run("turn:skip", { turn_id: turn.id }) }, t("Skip")),
+      ) : null,
+    );
+  });
+  return h("div", { class: "turns" },
+    h("h3", {}, t("Speaking order")),
+    h("ol", { class: "turn-list", id: "turns" }, rows),
+  );
+}
+
+export function floorPanel(live, context) {
+  const { state } = live;
+  const { agenda } = state;
+  const person = context.you.participant_id !== null;
+  const mine = agenda.hands.find((hand) => hand.participant_id === context.you.participant_id);
+  const me = state.participants.find((p) => p.id === context.you.participant_id);
+  const ready = state.my_agenda && state.my_agenda.ready;
+  const setReady = async (value) => {
+    const reply = await context.run("ready:set", { ready: value });
+    if (reply.ok) {
+      state.my_agenda = { ready: reply.ready };
+      context.rerender();
+    }
+  };
+  return h("div", { class: "floor" },
+    h("div", { class: "controls" },
+      person ? (mine
+        ? h("button", { class: "quiet", id: "lower-hand", onclick: () => context.run("hand:lower") }, t("Lower my hand"))
+        : h("button", { id: "raise-hand", onclick: () => context.run("hand:raise") }, t("Raise my hand"))) : null,
+      person ? h("button", { class: ready ? "" : "quiet", id: "ready", "aria-pressed": String(Boolean(ready)),
+        onclick: () => setReady(!ready) }, ready ? t("I am ready ✓") : t("I am ready")) : null,
+      h("span", { class: "muted", id: "ready-count" }, tn("%(n)s ready", "%(n)s ready", agenda.ready_count)),
+      person && me ? locationChoice(me, context) : null,
+    ),
+    agenda.hands.length ? h("div", {},
+      h("h3", {}, t("Raised hands")),
+      h("ol", { class: "hands", id: "hands" }, agenda.hands.map((hand) =>
+        h("li", { class: hand.status, dataset: { handId: hand.id } },
+          h("span", { class: "name" }, personName(state, hand.participant_id)),
+          hand.status === "speaking" ? h("span", { class: "tag" }, t("has the word")) : null,
+          context.isHost ? h("span", { class: "row-tools" },
+            hand.status === "raised" ? h("button", { class: "small", onclick: () => context.run("hand:give_word", { hand_id: hand.id }) }, t("Give the word")) : null,
+            h("button", { class: "quiet small", onclick: () => context.run("hand:dismiss", { hand_id: hand.id }) }, t("Lower")),
+          ) : null,
+        ))),
+      context.isHost ? h("button", { class: "quiet small", onclick: () => context.run("hand:clear") }, t("Lower all hands")) : null,
+    ) : null,
+  );
+}
+
+function locationChoice(me, context) {
+  const choose = (event) => context.run("participant:set_location", { location: event.target.value || null });
+  return h("label", { class: "toggle" }, t("I am"),
+    h("select", { id: "location", onchange: choose },
+      h("option", { value: "", selected: !me.location }, t("not saying")),
+      h("option", { value: "room", selected: me.location === "room" }, t("in the room")),
+      h("option", { value: "remote", selected: me.location === "remote" }, t("remote")),
+    ));
+}

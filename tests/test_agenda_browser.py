@@ -1,0 +1,70 @@
+"""The agenda in headless Chromium: the countdown moves, the speaker highlight moves on."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.support import ServerProcess
+from tests.test_browser import new_page
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(database_url):
+    process = ServerProcess(database_url)
+    process.release()
+    process.start()
+    yield process
+    process.stop()
+
+
+def test_countdown_runs_and_the_speaker_highlight_moves_on(browser, server):
+    host = new_page(browser, "en-GB")
+    host.goto(server.url)
+    host.fill("input[name=title]", "Leader group")
+    host.fill("input[name=facilitator_name]", "Anne")
+    host.get_by_role("button", name="Create session").click()
+    code = host.locator("#join-code").inner_text()
+
+    guest = new_page(browser, "da-DK")
+    guest.goto(f"{server.url}/j/{code}")
+    guest.fill("input[name=display_name]", "Bo")
+    guest.get_by_role("button", name="Deltag", exact=True).click()
+    expect(host.locator("#participants li")).to_have_count(2)
+
+    # The facilitator puts a check-in round first: two speakers, 30 s each.
+    host.select_option("#new-phase-kind", "round")
+    host.fill("#new-phase-title", "Check-in")
+    host.fill("#new-phase-minutes", "1")
+    host.get_by_role("button", name="Add phase").click()
+    expect(host.locator("#phases li").nth(1)).to_contain_text("Check-in")
+    host.locator("#phases li").nth(1).get_by_role("button", name="Earlier").click()
+    expect(host.locator("#phases li").first).to_contain_text("Check-in")
+    host.get_by_role("button", name="Start session").click()
+
+    for page in (host, guest):
+        expect(page.locator("#phase-title")).to_have_text("Check-in")
+        expect(page.locator("#turns li.speaking")).to_contain_text("Anne")
+    clock = guest.locator("#countdown")
+    expect(clock).to_have_text(re.compile(r"^0:(2\d|30)$"))
+    first = clock.inner_text()
+    guest.wait_for_timeout(1500)
+    assert clock.inner_text() != first  # it counts down, with no page reload
+    expect(guest.locator("#current-speaker")).to_have_text("Ordet har: Anne")
+
+    host.get_by_role("button", name="Next").click()
+    for page in (host, guest):
+        expect(page.locator("#turns li.speaking")).to_contain_text("Bo")
+    expect(guest.locator("#pass-turn")).to_be_visible()
+    expect(host.locator("#schedule")).to_have_text(re.compile("schedule"))
+
+    host.get_by_role("button", name="Pause").click()
+    expect(guest.locator("#countdown-label")).to_have_text("På pause")
+    paused = guest.locator("#countdown").inner_text()
+    guest.wait_for_timeout(1200)
+    assert guest.locator("#countdown").inner_text() == paused
+    host.screenshot(path=str(server.log_path.parent / "agenda.png"), full_page=True)
