@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -165,3 +166,38 @@ def test_a_killed_server_comes_back_with_the_right_speaker_and_time(server, data
         room.close()
     time_ups = query(database_url, "SELECT count(*) FROM agenda_history WHERE action = 'time_up'")
     assert time_ups[0][0] == 1  # Bo's time-up was handled exactly once
+
+
+def test_two_facilitators_pressing_next_at_once_move_on_once(server):
+    room = Room(server)
+    try:
+        bo_id = room.clients["Bo"].state["you"]["participant_id"]
+        room.do("Anne", "participant:set_role", {"participant_id": bo_id, "role": "cofacilitator"})
+        room.do("Anne", "agenda:add_phase", {"kind": "dilemma_round", "title": "Dilemmas",
+                                             "minutes": 20, "position": 0})
+        state = room.do("Anne", "session:start")
+        start = state["agenda"]["segment"]
+        presses = 8
+        for _ in range(presses):
+            segment = room.segment()
+            barrier = threading.Barrier(2)
+            replies: list[dict] = []
+
+            def press(who, segment=segment, barrier=barrier, replies=replies):
+                barrier.wait()
+                replies.append(room.clients[who].call("agenda:next", {"segment": segment}))
+
+            threads = [threading.Thread(target=press, args=(who,)) for who in ("Anne", "Bo")]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert sorted(r["ok"] for r in replies) == [False, True], replies
+            assert [r["error"]["code"] for r in replies if not r["ok"]] == ["stale_segment"]
+            room.wait_until_same()
+        agenda = room.host.state["agenda"]
+        assert agenda["segment"] == start + presses
+        # 3 presenters x 4 steps: after 8 moves, the third presenter is presenting.
+        assert (room.speaker(room.host.state), agenda["current"]["step_index"]) == ("Cecilie", 0)
+    finally:
+        room.close()

@@ -90,7 +90,7 @@ def begin(db: Session, session_id: int, now: datetime) -> None:
     clock = clock_of(db, session_id)
     first = navigation.phases(db, session_id)
     if first:
-        _move(db, clock, navigation.first_of(db, first[0], clock.alternate_locations), now, now)
+        move_to(db, clock, navigation.first_of(db, first[0], clock.alternate_locations), now, now)
     else:
         clock.finished = True
 
@@ -99,7 +99,7 @@ def finish(db: Session, session_id: int, now: datetime) -> None:
     """The session ended: whatever ran has ended now."""
     clock = clock_of(db, session_id)
     if not clock.finished:
-        _move(db, clock, None, now, now)
+        move_to(db, clock, None, now, now)
 
 
 def settle(db: Session, clock: AgendaClock, now: datetime) -> bool:
@@ -116,7 +116,7 @@ def settle(db: Session, clock: AgendaClock, now: datetime) -> bool:
         late = (now - clock.ends_at).total_seconds()
         start = clock.ends_at if late < CATCH_UP_LIMIT_SECONDS else now
         _record(db, clock, "time_up", clock.ends_at)
-        _move(db, clock, navigation.after(db, here, clock.alternate_locations), start, now)
+        move_to(db, clock, navigation.after(db, here, clock.alternate_locations), start, now)
     return changed
 
 
@@ -166,7 +166,7 @@ def next_segment(db: Session, actor: Actor, segment: int, now: datetime) -> list
     _running(session, clock)
     here = navigation.current(db, clock)
     assert here is not None
-    _move(db, clock, navigation.after(db, here, clock.alternate_locations), now, now)
+    move_to(db, clock, navigation.after(db, here, clock.alternate_locations), now, now)
     return [updated(db, session, now)]
 
 
@@ -179,7 +179,7 @@ def previous_segment(db: Session, actor: Actor, segment: int, now: datetime) -> 
     back = navigation.before(db, here, clock.alternate_locations)
     if back is None:
         raise DomainError("no_previous_segment")
-    _move(db, clock, back, now, now)
+    move_to(db, clock, back, now, now)
     return [updated(db, session, now)]
 
 
@@ -211,7 +211,7 @@ def extend(db: Session, actor: Actor, segment: int, seconds: int, now: datetime)
     return [updated(db, session, now)]
 
 
-def _move(
+def move_to(
     db: Session, clock: AgendaClock, to: Segment | None, start: datetime, now: datetime
 ) -> None:
     """Make `to` the current segment (None: the agenda is through), its countdown running."""

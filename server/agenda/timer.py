@@ -44,12 +44,12 @@ def resume(clock: AgendaClock, now: datetime) -> None:
     clock.remaining_seconds = None
 
 
-def extend(clock: AgendaClock, seconds: int, now: datetime) -> None:
+def extend(clock: AgendaClock, change: int, now: datetime) -> None:
     """More time (or, with a negative number, less: never below zero left)."""
     left = remaining(clock, now)
-    seconds = max(seconds, -left) if clock.timer_status is not TimerStatus.EXPIRED else seconds
-    if clock.timer_status is TimerStatus.EXPIRED and seconds <= 0:
+    if clock.timer_status is TimerStatus.EXPIRED and change <= 0:
         return  # nothing left to take away
+    seconds = float(max(change, -left))
     clock.duration_seconds = max(0.0, clock.duration_seconds + seconds)
     if clock.timer_status is TimerStatus.RUNNING and clock.ends_at is not None:
         clock.ends_at = now + timedelta(seconds=left + seconds)

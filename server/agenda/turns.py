@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
 from server.agenda.models import AgendaClock, Phase, TimerStatus, Turn
-from server.agenda.service import _move, change, clock_of, updated
+from server.agenda.service import change, clock_of, move_to, updated
 from server.core.domain import Actor, Event
 from server.core.errors import DomainError
 from server.sessions.state import lock_and_bump
@@ -29,7 +29,7 @@ def _leave_out(db: Session, clock: AgendaClock, turn: Turn, reason: str, now: da
     if turn.id == clock.turn_id:
         here = navigation.current(db, clock)
         assert here is not None
-        _move(db, clock, navigation.after(db, here, clock.alternate_locations), now, now)
+        move_to(db, clock, navigation.after(db, here, clock.alternate_locations), now, now)
     turn.left_out = reason
 
 
@@ -66,7 +66,7 @@ def move_to_end(db: Session, actor: Actor, turn_id: int, now: datetime) -> list[
         assert here is not None
         following = navigation.after(db, here, clock.alternate_locations)
         turn.position = last + 1
-        _move(db, clock, following, now, now)
+        move_to(db, clock, following, now, now)
         turn.ended_at = turn.started_at = None  # they speak later, in full
     else:
         turn.position = last + 1

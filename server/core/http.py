@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from server.core.errors import DomainError, error_body
@@ -44,7 +45,7 @@ def install_error_handlers(app: Flask) -> None:
         return jsonify(err.to_wire(request_language())), STATUS_FOR_CODE.get(err.code, 400)
 
     @app.errorhandler(HTTPException)
-    def _http_error(err: HTTPException) -> Response | tuple[Response, int]:
+    def _http_error(err: HTTPException) -> ResponseReturnValue:
         if not request.path.startswith("/api/"):
             return err.get_response()
         code = "not_found" if err.code == 404 else "bad_request"

@@ -10,7 +10,7 @@ from server.presence import models as _presence_models  # noqa: F401  (registers
 from server.sessions import models as _session_models  # noqa: F401
 
 config = context.config
-url = config.get_main_option("sqlalchemy.url")
+url = config.get_main_option("sqlalchemy.url") or ""
 assert url, "server.migrate passes the database URL"
 
 

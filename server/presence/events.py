@@ -69,10 +69,12 @@ def leave(ctx: CommandContext, args: dict[str, Any]) -> None:
     events, sids = service.leave(ctx.db, ctx.actor, ctx.now)
     ctx.publish(events)
     socketio = current_runtime().socketio
-    for sid in sids:
-        ctx.after_commit.append(
-            lambda sid=sid: socketio.server.disconnect(sid, namespace=NAMESPACE)
-        )
+
+    def drop_connections() -> None:
+        for sid in sids:
+            socketio.server.disconnect(sid, namespace=NAMESPACE)
+
+    ctx.after_commit.append(drop_connections)
 
 
 @command("client:set_language", roles=EVERYONE, args=SetLanguageArgs())

@@ -163,10 +163,10 @@ def authenticate(db: Session, token: str) -> Credential:
     if participant is not None:
         session = db.get_one(PeerSession, participant.session_id)
         return Credential(session, participant.role, participant)
-    session = db.scalar(select(PeerSession).where(PeerSession.display_key_hash == digest))
-    if session is None:
+    screen = db.scalar(select(PeerSession).where(PeerSession.display_key_hash == digest))
+    if screen is None:
         raise DomainError("not_authenticated")
-    return Credential(session, Role.DISPLAY, None)
+    return Credential(screen, Role.DISPLAY, None)
 
 
 def start_session(db: Session, actor: Actor, now: datetime) -> list[Event]:
