@@ -173,8 +173,11 @@ def test_two_facilitators_pressing_next_at_once_move_on_once(server):
     try:
         bo_id = room.clients["Bo"].state["you"]["participant_id"]
         room.do("Anne", "participant:set_role", {"participant_id": bo_id, "role": "cofacilitator"})
-        room.do("Anne", "agenda:add_phase", {"kind": "dilemma_round", "title": "Dilemmas",
-                                             "minutes": 20, "position": 0})
+        room.do(
+            "Anne",
+            "agenda:add_phase",
+            {"kind": "dilemma_round", "title": "Dilemmas", "minutes": 20, "position": 0},
+        )
         state = room.do("Anne", "session:start")
         start = state["agenda"]["segment"]
         presses = 8

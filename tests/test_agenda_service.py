@@ -14,6 +14,7 @@ from server.core.domain import Role
 from server.core.errors import DomainError
 from server.presence import service as presence
 from server.sessions import service as sessions
+from server.sessions import state as sessions_state
 from tests.factories import actor_of, create_session, join, set_agenda
 
 WORKER = "worker-a"
@@ -88,10 +89,7 @@ class Group:
         return service.next_segment(self.db, self.host, self.segment, self.clock.now())
 
     def sweep(self):
-        try:
-            return service.settle_due(self.db, self.session_id, self.clock.now())
-        except service.NothingDue:
-            return []
+        return service.settle_due(self.db, self.session_id, self.clock.now())
 
 
 @pytest.fixture
@@ -426,3 +424,41 @@ def test_a_shortened_countdown_can_end_at_once(db, clock):
     service.extend(db, group.host, group.segment, -3600, clock.now())
     assert group.speaker() == "Bo"  # Anne's time was taken to zero: auto-advance
     assert group.view()["timer"]["remaining_seconds"] == 90
+
+
+def test_phase_hooks_run_as_phases_start_and_end_and_every_event_has_its_own_version(db, clock):
+    from server.core.domain import Event, declare_events
+
+    declare_events("test:phase")
+    calls = []
+
+    def hook(kind):
+        def record(db, phase, now):
+            calls.append((kind, phase.title))
+            session = sessions_state.lock(db, phase.session_id)
+            version = sessions_state.next_version(db, session)
+            return [Event("test:phase", phase.session_id, {"version": version})]
+
+        return record
+
+    started, ended = hook("started"), hook("ended")
+    service.PHASE_STARTED_HOOKS.append(started)
+    service.PHASE_ENDED_HOOKS.append(ended)
+    try:
+        group = Group(db, clock, [DISCUSS, ROUND, CLOSING])
+        events = group.start()
+        events += group.next()  # into the round
+        events += group.next()  # Bo's turn: the same phase, no hooks
+        events += sessions.end_session(db, group.host, clock.now())
+    finally:
+        service.PHASE_STARTED_HOOKS.remove(started)
+        service.PHASE_ENDED_HOOKS.remove(ended)
+    assert calls == [
+        ("started", "Open floor"),
+        ("ended", "Open floor"),
+        ("started", "Check-in"),
+        ("ended", "Check-in"),
+    ]
+    versions = [e.payload["version"] for e in events]
+    assert versions == list(range(versions[0], versions[0] + len(versions)))
+    assert [e.name for e in events][:3] == ["session:started", "test:phase", "agenda:updated"]

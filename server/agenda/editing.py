@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from server.agenda import navigation
 from server.agenda.models import Advance, OrderMode, Phase, PhaseKind
-from server.agenda.service import PhasePlan, change, new_phase, updated
+from server.agenda.service import PhasePlan, change, new_phase
 from server.core.domain import Actor, Event
 from server.core.errors import DomainError
 
@@ -19,7 +19,8 @@ def _texts(prompts: list[str] | None) -> list[dict[str, str]]:
 
 
 def add_phase(db: Session, actor: Actor, args: dict[str, Any], now: datetime) -> list[Event]:
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    session, clock = work.session, work.clock
     phases = navigation.phases(db, session.id)
     current = next((p for p in phases if p.id == clock.phase_id), None)
     first_allowed = current.position + 1 if current else 0
@@ -37,7 +38,7 @@ def add_phase(db: Session, actor: Actor, args: dict[str, Any], now: datetime) ->
         if phase.position >= position:
             phase.position += 1
     db.add(new_phase(session.id, position, plan))
-    return [updated(db, session, now)]
+    return work.done(db, now)
 
 
 def _phase(db: Session, session_id: int, phase_id: int) -> Phase:
@@ -49,7 +50,8 @@ def _phase(db: Session, session_id: int, phase_id: int) -> Phase:
 
 def update_phase(db: Session, actor: Actor, args: dict[str, Any], now: datetime) -> list[Event]:
     """Change a phase's title, planned minutes, prompts, time-up rule or speaking order."""
-    session, _ = change(db, actor, now)
+    work = change(db, actor, now)
+    session = work.session
     phase = _phase(db, session.id, args["phase_id"])
     if "title" in args:
         phase.title = args["title"]
@@ -63,7 +65,7 @@ def update_phase(db: Session, actor: Actor, args: dict[str, Any], now: datetime)
         phase.advance = Advance(args["advance"])
     if "order_mode" in args:
         phase.order_mode = OrderMode(args["order_mode"])
-    return [updated(db, session, now)]
+    return work.done(db, now)
 
 
 def _scale_steps(phase: Phase) -> None:
@@ -86,19 +88,21 @@ def _movable(db: Session, session_id: int, clock, phase_id: int) -> tuple[Phase,
 
 
 def remove_phase(db: Session, actor: Actor, phase_id: int, now: datetime) -> list[Event]:
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    session, clock = work.session, work.clock
     phase, phases = _movable(db, session.id, clock, phase_id)
     for other in phases:
         if other.position > phase.position:
             other.position -= 1
     db.delete(phase)
-    return [updated(db, session, now)]
+    return work.done(db, now)
 
 
 def move_phase(
     db: Session, actor: Actor, phase_id: int, position: int, now: datetime
 ) -> list[Event]:
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    session, clock = work.session, work.clock
     phase, phases = _movable(db, session.id, clock, phase_id)
     current = next((p for p in phases if p.id == clock.phase_id), None)
     lowest = current.position + 1 if current else 0
@@ -107,4 +111,4 @@ def move_phase(
     order.insert(target, phase)
     for index, item in enumerate(order):
         item.position = index
-    return [updated(db, session, now)]
+    return work.done(db, now)

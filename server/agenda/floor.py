@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from server.agenda.models import Hand, ReadyMark
-from server.agenda.service import change, clock_of, updated
+from server.agenda.service import change, clock_of
 from server.core.domain import Actor, Event
 from server.core.errors import DomainError
 
@@ -21,7 +21,8 @@ def _current_phase_id(clock) -> int:  # type: ignore[no-untyped-def]
 
 def raise_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:
     """Queue for the word; the server's time decides the order on every screen."""
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    clock = work.clock
     phase_id = _current_phase_id(clock)
     mine = db.scalar(
         select(Hand).where(Hand.phase_id == phase_id, Hand.participant_id == actor.participant_id)
@@ -31,17 +32,18 @@ def raise_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:
     db.add(
         Hand(phase_id=phase_id, participant_id=actor.participant_id, raised_at=now, status="raised")
     )
-    return [updated(db, session, now)]
+    return work.done(db, now)
 
 
 def lower_own_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    clock = work.clock
     db.execute(
         delete(Hand).where(
             Hand.phase_id == _current_phase_id(clock), Hand.participant_id == actor.participant_id
         )
     )
-    return [updated(db, session, now)]
+    return work.done(db, now)
 
 
 def _hand(db: Session, clock, hand_id: int) -> Hand:  # type: ignore[no-untyped-def]
@@ -53,35 +55,39 @@ def _hand(db: Session, clock, hand_id: int) -> Hand:  # type: ignore[no-untyped-
 
 def give_word(db: Session, actor: Actor, hand_id: int, now: datetime) -> list[Event]:
     """The facilitator gives the word: that hand speaks; whoever spoke before is done."""
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    clock = work.clock
     hand = _hand(db, clock, hand_id)
     db.execute(delete(Hand).where(Hand.phase_id == hand.phase_id, Hand.status == "speaking"))
     hand.status = "speaking"
-    return [updated(db, session, now)]
+    return work.done(db, now)
 
 
 def lower_hand(db: Session, actor: Actor, hand_id: int, now: datetime) -> list[Event]:
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    clock = work.clock
     db.delete(_hand(db, clock, hand_id))
-    return [updated(db, session, now)]
+    return work.done(db, now)
 
 
 def lower_all_hands(db: Session, actor: Actor, now: datetime) -> list[Event]:
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    clock = work.clock
     db.execute(delete(Hand).where(Hand.phase_id == _current_phase_id(clock)))
-    return [updated(db, session, now)]
+    return work.done(db, now)
 
 
 def set_ready(db: Session, actor: Actor, ready: bool, now: datetime) -> list[Event]:
     """Done writing, ready to move on. Others only ever see how many are."""
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    clock = work.clock
     phase_id = _current_phase_id(clock)
     mark = db.get(ReadyMark, (phase_id, actor.participant_id))
     if ready and mark is None:
         db.add(ReadyMark(phase_id=phase_id, participant_id=actor.participant_id))
     elif not ready and mark is not None:
         db.delete(mark)
-    return [updated(db, session, now)]
+    return work.done(db, now)
 
 
 def my_ready(db: Session, actor: Actor) -> bool:

@@ -1,11 +1,13 @@
 """Running the agenda: start, move on or back, pause, resume, extend, and time-up.
 
-Every change locks the session (sessions.state.lock_and_bump), first settles any
-time-up that is due, then checks that the command still means the current segment.
+Every change locks the session (sessions.state.lock), first settles any time-up
+that is due, then checks that the command still means the current segment. Each
+event then takes the next version (sessions.state.next_version).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,9 +30,15 @@ from server.agenda.view import agenda_view
 from server.core.domain import Actor, Event, declare_events
 from server.core.errors import DomainError
 from server.sessions.models import PeerSession, Status
-from server.sessions.state import lock_and_bump
+from server.sessions.state import lock, next_version
 
 declare_events("agenda:updated")
+
+# Other features act when a phase becomes current or stops being so (the board opens
+# and closes with its phase): (db, phase, now) -> events, sent before agenda:updated.
+PhaseHook = Callable[[Session, Phase, datetime], list[Event]]
+PHASE_STARTED_HOOKS: list[PhaseHook] = []
+PHASE_ENDED_HOOKS: list[PhaseHook] = []
 
 # A time-up noticed this late (a restart, a long pause of the process) does not eat
 # into the next speaker's time: their segment starts when it is noticed instead.
@@ -85,26 +93,30 @@ def clock_of(db: Session, session_id: int) -> AgendaClock:
     return db.get_one(AgendaClock, session_id, populate_existing=True)
 
 
-def begin(db: Session, session_id: int, now: datetime) -> None:
+def begin(db: Session, session: PeerSession, now: datetime) -> list[Event]:
     """The session started: the first phase starts, and its countdown."""
-    clock = clock_of(db, session_id)
-    first = navigation.phases(db, session_id)
-    if first:
-        move_to(db, clock, navigation.first_of(db, first[0], clock.alternate_locations), now, now)
-    else:
+    clock = clock_of(db, session.id)
+    first = navigation.phases(db, session.id)
+    if not first:
         clock.finished = True
+        return [updated(db, session, now)]
+    to = navigation.first_of(db, first[0], clock.alternate_locations)
+    return [*move_to(db, clock, to, now, now), updated(db, session, now)]
 
 
-def finish(db: Session, session_id: int, now: datetime) -> None:
+def finish(db: Session, session: PeerSession, now: datetime) -> list[Event]:
     """The session ended: whatever ran has ended now."""
-    clock = clock_of(db, session_id)
-    if not clock.finished:
-        move_to(db, clock, None, now, now)
+    clock = clock_of(db, session.id)
+    events = [] if clock.finished else move_to(db, clock, None, now, now)
+    return [*events, updated(db, session, now)]
 
 
-def settle(db: Session, clock: AgendaClock, now: datetime) -> bool:
-    """Handle a due time-up: move on where the phase says so, else wait at zero."""
-    changed = False
+def settle(db: Session, clock: AgendaClock, now: datetime) -> tuple[bool, list[Event]]:
+    """Handle a due time-up: move on where the phase says so, else wait at zero.
+
+    Returns whether anything changed, and the events of other features it caused.
+    """
+    changed, events = False, []
     while timer.is_due(clock, now):
         here = navigation.current(db, clock)
         assert here is not None and clock.ends_at is not None
@@ -116,8 +128,9 @@ def settle(db: Session, clock: AgendaClock, now: datetime) -> bool:
         late = (now - clock.ends_at).total_seconds()
         start = clock.ends_at if late < CATCH_UP_LIMIT_SECONDS else now
         _record(db, clock, "time_up", clock.ends_at)
-        move_to(db, clock, navigation.after(db, here, clock.alternate_locations), start, now)
-    return changed
+        to = navigation.after(db, here, clock.alternate_locations)
+        events += move_to(db, clock, to, start, now)
+    return changed, events
 
 
 def due_session_ids(db: Session, now: datetime) -> list[int]:
@@ -131,100 +144,115 @@ def due_session_ids(db: Session, now: datetime) -> list[int]:
     )
 
 
-class NothingDue(Exception):
-    """Another worker handled it first; roll back."""
-
-
 def settle_due(db: Session, session_id: int, now: datetime) -> list[Event]:
-    """The sweeper's step for one session; raises NothingDue if someone was first."""
-    session = lock_and_bump(db, session_id)
-    if not settle(db, clock_of(db, session_id), now):
-        raise NothingDue
-    return [updated(db, session, now)]
+    """The sweeper's step for one session; nothing if another worker was first."""
+    session = lock(db, session_id)
+    changed, events = settle(db, clock_of(db, session_id), now)
+    return [*events, updated(db, session, now)] if changed else []
 
 
-def change(db: Session, actor: Actor, now: datetime, segment: int | None = None):  # type: ignore[no-untyped-def]
+@dataclass
+class Change:
+    """An agenda change under way: the locked session, its clock, events so far."""
+
+    session: PeerSession
+    clock: AgendaClock
+    events: list[Event]
+
+    def done(self, db: Session, now: datetime) -> list[Event]:
+        return [*self.events, updated(db, self.session, now)]
+
+
+def change(db: Session, actor: Actor, now: datetime, segment: int | None = None) -> Change:
     """Open a change: lock, settle, and check the segment the command was meant for."""
-    session = lock_and_bump(db, actor.session_id)
+    session = lock(db, actor.session_id)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
     clock = clock_of(db, session.id)
-    settle(db, clock, now)
+    _, events = settle(db, clock, now)
     if segment is not None and segment != clock.segment:
         raise DomainError("stale_segment", current=clock.segment)
-    return session, clock
+    return Change(session, clock, events)
 
 
-def _running(session: PeerSession, clock: AgendaClock) -> None:
-    if session.status is not Status.RUNNING or clock.phase_id is None:
+def _running(work: Change) -> None:
+    if work.session.status is not Status.RUNNING or work.clock.phase_id is None:
         raise DomainError("agenda_not_running")
 
 
 def next_segment(db: Session, actor: Actor, segment: int, now: datetime) -> list[Event]:
     """Skip forward: the current segment ends now, the next starts."""
-    session, clock = change(db, actor, now, segment)
-    _running(session, clock)
-    here = navigation.current(db, clock)
+    work = change(db, actor, now, segment)
+    _running(work)
+    here = navigation.current(db, work.clock)
     assert here is not None
-    move_to(db, clock, navigation.after(db, here, clock.alternate_locations), now, now)
-    return [updated(db, session, now)]
+    to = navigation.after(db, here, work.clock.alternate_locations)
+    work.events += move_to(db, work.clock, to, now, now)
+    return work.done(db, now)
 
 
 def previous_segment(db: Session, actor: Actor, segment: int, now: datetime) -> list[Event]:
     """Go back: the segment before starts again with its full time."""
-    session, clock = change(db, actor, now, segment)
-    _running(session, clock)
-    here = navigation.current(db, clock)
+    work = change(db, actor, now, segment)
+    _running(work)
+    here = navigation.current(db, work.clock)
     assert here is not None
-    back = navigation.before(db, here, clock.alternate_locations)
+    back = navigation.before(db, here, work.clock.alternate_locations)
     if back is None:
         raise DomainError("no_previous_segment")
-    move_to(db, clock, back, now, now)
-    return [updated(db, session, now)]
+    work.events += move_to(db, work.clock, back, now, now)
+    return work.done(db, now)
 
 
 def pause(db: Session, actor: Actor, segment: int, now: datetime) -> list[Event]:
-    session, clock = change(db, actor, now, segment)
-    if clock.timer_status is not TimerStatus.RUNNING:
+    work = change(db, actor, now, segment)
+    if work.clock.timer_status is not TimerStatus.RUNNING:
         raise DomainError("timer_not_running")
-    timer.pause(clock, now)
-    _record(db, clock, "paused", now)
-    return [updated(db, session, now)]
+    timer.pause(work.clock, now)
+    _record(db, work.clock, "paused", now)
+    return work.done(db, now)
 
 
 def resume(db: Session, actor: Actor, segment: int, now: datetime) -> list[Event]:
-    session, clock = change(db, actor, now, segment)
-    if clock.timer_status is not TimerStatus.PAUSED:
+    work = change(db, actor, now, segment)
+    if work.clock.timer_status is not TimerStatus.PAUSED:
         raise DomainError("timer_not_paused")
-    timer.resume(clock, now)
-    clock.speaker_away = False
-    _record(db, clock, "resumed", now)
-    return [updated(db, session, now)]
+    timer.resume(work.clock, now)
+    work.clock.speaker_away = False
+    _record(db, work.clock, "resumed", now)
+    return work.done(db, now)
 
 
 def extend(db: Session, actor: Actor, segment: int, seconds: int, now: datetime) -> list[Event]:
-    session, clock = change(db, actor, now, segment)
-    _running(session, clock)
-    timer.extend(clock, seconds, now)
-    _record(db, clock, "extended", now)
-    settle(db, clock, now)  # a shortened countdown may be over already
-    return [updated(db, session, now)]
+    work = change(db, actor, now, segment)
+    _running(work)
+    timer.extend(work.clock, seconds, now)
+    _record(db, work.clock, "extended", now)
+    work.events += settle(db, work.clock, now)[1]  # a shortened countdown may be over now
+    return work.done(db, now)
 
 
 def move_to(
     db: Session, clock: AgendaClock, to: Segment | None, start: datetime, now: datetime
-) -> None:
-    """Make `to` the current segment (None: the agenda is through), its countdown running."""
+) -> list[Event]:
+    """Make `to` the current segment (None: the agenda is through), its countdown running.
+
+    Returns what other features send because a phase ended or started.
+    """
     here = navigation.current(db, clock)
     navigation.mark_moved(here, to, start)
     clock.segment += 1
     clock.speaker_away = False
+    events: list[Event] = []
+    if here is not None and (to is None or to.phase is not here.phase):
+        for hook in PHASE_ENDED_HOOKS:
+            events += hook(db, here.phase, now)
     if to is None:
         clock.phase_id = clock.turn_id = clock.step_index = None
         clock.finished = True
         timer.stop(clock)
         _record(db, clock, "finished", start)
-        return
+        return events
     clock.finished = False
     clock.phase_id = to.phase.id
     clock.turn_id = to.turn.id if to.turn else None
@@ -233,6 +261,10 @@ def move_to(
     _record(db, clock, "segment_started", start)
     if to.turn is not None and (here is None or here.turn is not to.turn):
         _record(db, clock, "turn_started", start)
+    if here is None or to.phase is not here.phase:
+        for hook in PHASE_STARTED_HOOKS:
+            events += hook(db, to.phase, now)
+    return events
 
 
 def _record(db: Session, clock: AgendaClock, action: str, at: datetime) -> None:
@@ -250,9 +282,10 @@ def _record(db: Session, clock: AgendaClock, action: str, at: datetime) -> None:
 
 
 def updated(db: Session, session: PeerSession, now: datetime) -> Event:
-    db.flush()
+    """The agenda as it is now, under the session's next version."""
+    version = next_version(db, session)
     return Event(
         "agenda:updated",
         session.id,
-        {"version": session.version, "agenda": agenda_view(db, session.id, now)},
+        {"version": version, "agenda": agenda_view(db, session.id, now)},
     )

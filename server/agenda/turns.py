@@ -12,7 +12,7 @@ from server.agenda.models import AgendaClock, Phase, TimerStatus, Turn
 from server.agenda.service import change, clock_of, move_to, updated
 from server.core.domain import Actor, Event
 from server.core.errors import DomainError
-from server.sessions.state import lock_and_bump
+from server.sessions.state import lock
 
 
 def _open_turn(db: Session, clock: AgendaClock, turn_id: int) -> Turn:
@@ -25,17 +25,22 @@ def _open_turn(db: Session, clock: AgendaClock, turn_id: int) -> Turn:
     return turn
 
 
-def _leave_out(db: Session, clock: AgendaClock, turn: Turn, reason: str, now: datetime) -> None:
+def _leave_out(
+    db: Session, clock: AgendaClock, turn: Turn, reason: str, now: datetime
+) -> list[Event]:
+    events = []
     if turn.id == clock.turn_id:
         here = navigation.current(db, clock)
         assert here is not None
-        move_to(db, clock, navigation.after(db, here, clock.alternate_locations), now, now)
+        events = move_to(db, clock, navigation.after(db, here, clock.alternate_locations), now, now)
     turn.left_out = reason
+    return events
 
 
 def pass_turn(db: Session, actor: Actor, now: datetime) -> list[Event]:
     """A participant passes their own turn (now or before it comes)."""
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    clock = work.clock
     turn = db.scalar(
         select(Turn).where(
             Turn.phase_id == clock.phase_id, Turn.participant_id == actor.participant_id
@@ -43,19 +48,21 @@ def pass_turn(db: Session, actor: Actor, now: datetime) -> list[Event]:
     )
     if turn is None:
         raise DomainError("unknown_turn")
-    _leave_out(db, clock, _open_turn(db, clock, turn.id), "passed", now)
-    return [updated(db, session, now)]
+    work.events += _leave_out(db, clock, _open_turn(db, clock, turn.id), "passed", now)
+    return work.done(db, now)
 
 
 def skip_turn(db: Session, actor: Actor, turn_id: int, now: datetime) -> list[Event]:
-    session, clock = change(db, actor, now)
-    _leave_out(db, clock, _open_turn(db, clock, turn_id), "skipped", now)
-    return [updated(db, session, now)]
+    work = change(db, actor, now)
+    clock = work.clock
+    work.events += _leave_out(db, clock, _open_turn(db, clock, turn_id), "skipped", now)
+    return work.done(db, now)
 
 
 def move_to_end(db: Session, actor: Actor, turn_id: int, now: datetime) -> list[Event]:
     """The turn goes to the end of the order; if it was speaking, the next one starts."""
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    clock = work.clock
     turn = _open_turn(db, clock, turn_id)
     phase = db.get_one(Phase, clock.phase_id)
     last = max(t.position for t in navigation.turns(db, phase))
@@ -66,16 +73,17 @@ def move_to_end(db: Session, actor: Actor, turn_id: int, now: datetime) -> list[
         assert here is not None
         following = navigation.after(db, here, clock.alternate_locations)
         turn.position = last + 1
-        move_to(db, clock, following, now, now)
+        work.events += move_to(db, clock, following, now, now)
         turn.ended_at = turn.started_at = None  # they speak later, in full
     else:
         turn.position = last + 1
-    return [updated(db, session, now)]
+    return work.done(db, now)
 
 
 def reorder(db: Session, actor: Actor, turn_ids: list[int], now: datetime) -> list[Event]:
     """Set the order of the turns still waiting (the facilitator's drag and drop)."""
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    clock = work.clock
     phase = db.get(Phase, clock.phase_id) if clock.phase_id else None
     if phase is None:
         raise DomainError("agenda_not_running")
@@ -88,14 +96,15 @@ def reorder(db: Session, actor: Actor, turn_ids: list[int], now: datetime) -> li
     by_id = {t.id: t for t in waiting}
     for offset, turn_id in enumerate(turn_ids):
         by_id[turn_id].position = start + offset
-    return [updated(db, session, now)]
+    return work.done(db, now)
 
 
 def set_alternate(db: Session, actor: Actor, alternate: bool, now: datetime) -> list[Event]:
     """Hybrid fairness: alternate remote and in-room speakers in orders built from now on."""
-    session, clock = change(db, actor, now)
+    work = change(db, actor, now)
+    clock = work.clock
     clock.alternate_locations = alternate
-    return [updated(db, session, now)]
+    return work.done(db, now)
 
 
 def on_arrival(db: Session, session_id: int, participant_id: int, now: datetime) -> list[Event]:
@@ -109,7 +118,7 @@ def on_arrival(db: Session, session_id: int, participant_id: int, now: datetime)
     phase = db.get_one(Phase, clock.phase_id)
     if not navigation.append_turn(db, phase, participant_id):
         return []
-    return [updated(db, lock_and_bump(db, session_id), now)]
+    return [updated(db, lock(db, session_id), now)]
 
 
 def on_departure(db: Session, session_id: int, participant_id: int, now: datetime) -> list[Event]:
@@ -124,4 +133,4 @@ def on_departure(db: Session, session_id: int, participant_id: int, now: datetim
         return []
     timer.pause(clock, now)
     clock.speaker_away = True
-    return [updated(db, lock_and_bump(db, session_id), now)]
+    return [updated(db, lock(db, session_id), now)]

@@ -30,11 +30,8 @@ def settle_timers(runtime: Runtime) -> None:
     with runtime.db.transaction() as db:
         due = agenda.due_session_ids(db, now)
     for session_id in due:
-        try:
-            with runtime.db.transaction() as db:
-                events = agenda.settle_due(db, session_id, now)
-        except agenda.NothingDue:
-            continue  # another worker was first; the rollback undid our version bump
+        with runtime.db.transaction() as db:
+            events = agenda.settle_due(db, session_id, now)  # none if another worker was first
         publish(events)
 
 

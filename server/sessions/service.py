@@ -178,8 +178,7 @@ def start_session(db: Session, actor: Actor, now: datetime) -> list[Event]:
     session.status = Status.RUNNING
     session.started_at = now
     started = _status_event("session:started", session)
-    agenda.begin(db, session.id, now)
-    return [started, agenda.updated(db, lock_and_bump(db, session.id), now)]
+    return [started, *agenda.begin(db, session, now)]
 
 
 def end_session(db: Session, actor: Actor, now: datetime) -> list[Event]:
@@ -189,8 +188,7 @@ def end_session(db: Session, actor: Actor, now: datetime) -> list[Event]:
     session.status = Status.ENDED
     session.ended_at = now
     ended = _status_event("session:ended", session)
-    agenda.finish(db, session.id, now)
-    return [ended, agenda.updated(db, lock_and_bump(db, session.id), now)]
+    return [ended, *agenda.finish(db, session, now)]
 
 
 def set_location(db: Session, actor: Actor, location: str | None, now: datetime) -> list[Event]:

@@ -11,19 +11,33 @@ from sqlalchemy.orm import Session
 from server.sessions.models import Participant, PeerSession
 
 
-def lock_and_bump(db: Session, session_id: int) -> PeerSession:
-    """Take the session's row lock by bumping its version, then read it fresh.
+def lock(db: Session, session_id: int) -> PeerSession:
+    """Take the session's row lock, then read it fresh.
 
-    Every change goes through here first, so competing commands on one session
-    run one after the other and each gets the next version number.
+    Every change goes through here first, so competing changes to one session run
+    one after the other (PostgreSQL: the row lock; SQLite: BEGIN IMMEDIATE).
     """
     db.execute(
         update(PeerSession)
         .where(PeerSession.id == session_id)
-        .values(version=PeerSession.version + 1)
+        .values(version=PeerSession.version)
         .execution_options(synchronize_session=False)
     )
     return db.get_one(PeerSession, session_id, populate_existing=True)
+
+
+def next_version(db: Session, session: PeerSession) -> int:
+    """The version for the next event of a locked session: one more per event, no gaps."""
+    session.version += 1
+    db.flush()
+    return session.version
+
+
+def lock_and_bump(db: Session, session_id: int) -> PeerSession:
+    """Lock, and take the next version for the one event this change sends."""
+    session = lock(db, session_id)
+    next_version(db, session)
+    return session
 
 
 def load_participant(db: Session, participant_id: int) -> Participant:
