@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import browser  # noqa: F401  (fixture)
 from tests.support import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -23,14 +22,14 @@ def server(database_url):
     process.stop()
 
 
-def new_page(browser, language):  # noqa: F811
+def new_page(browser, language):
     context = browser.new_context(locale=language, viewport={"width": 1100, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page
 
 
-def test_a_participant_appears_on_the_facilitator_screen_without_a_reload(browser, server):  # noqa: F811
+def test_a_participant_appears_on_the_facilitator_screen_without_a_reload(browser, server):
     host = new_page(browser, "da-DK")
     host.goto(server.url)
     expect(host.get_by_role("heading", name="Ledelse er en holdsport")).to_be_visible()
@@ -75,7 +74,7 @@ def test_a_participant_appears_on_the_facilitator_screen_without_a_reload(browse
     host.screenshot(path=str(SCREENSHOT), full_page=True)
 
 
-def test_a_wrong_code_shows_a_clear_error(browser, server):  # noqa: F811
+def test_a_wrong_code_shows_a_clear_error(browser, server):
     page = new_page(browser, "en-GB")
     page.goto(f"{server.url}/j/ZZZZZZ")
     expect(page.get_by_role("alert")).to_have_text(

@@ -68,7 +68,8 @@ def test_the_browser_catalog_carries_content_plural_rule_and_locale(app):
         assert body["plural"] == {"count": 2, "rule": ["!=", "n", 1]}
         assert body["locale"]["time_zone"] == "Europe/Copenhagen"
         assert body["languages"] == ["da", "en"]
-        assert "Break" not in body["messages"]  # content (with a msgctxt) is not UI text
+        # Content has a msgctxt: it never mixes with interface text of the same English.
+        assert body["content"]["format.iglo.phase.break.title"] == body["messages"]["Break"]
     da = http.get("/i18n/da.json").get_json()
     assert da["content"][get_format("iglo").title_key] == "Fælles ansvar på fire niveauer (IGLO)"
     assert da["locale"]["time"] == "HH.mm" and da["locale"]["decimal"] == ","

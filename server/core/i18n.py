@@ -66,10 +66,16 @@ def _catalog(language: str):  # type: ignore[no-untyped-def]
 
 @cache
 def translations(language: str) -> Translations:
+    catalog = _catalog(language)
     buffer = io.BytesIO()
-    write_mo(buffer, _catalog(language))
+    write_mo(buffer, catalog)
     buffer.seek(0)
-    return Translations(fp=buffer)
+    compiled = Translations(fp=buffer)
+    # The catalog's own rule, as the browser gets it: Babel leaves it out of the compiled
+    # header of a language without CLDR data (a pseudo locale).
+    rule = plurals.parse(catalog.plural_expr)
+    compiled.plural = lambda n: plurals.evaluate(rule, n)  # type: ignore[method-assign]
+    return compiled
 
 
 def translate(message: str, language: str) -> str:

@@ -10,7 +10,8 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, jsonify, send_from_directory
 
 from server.content import browser_texts
-from server.core.i18n import browser_catalog, is_language
+from server.core.errors import MESSAGES
+from server.core.i18n import browser_catalog, is_language, translate
 from server.core.runtime import current_runtime
 
 CLIENT_DIR = Path(__file__).resolve().parents[2] / "client"
@@ -47,13 +48,14 @@ def socket_io_client() -> Response:
 def catalog(language: str) -> Response:
     if not is_language(language):
         abort(404)
-    # Content texts and the time zone are added here: the cached catalog knows neither.
+    # Content, error messages and the time zone are added here: plumbing below knows none.
     catalog = browser_catalog(language)
     return jsonify(
         {
             **catalog,
             "locale": {**catalog["locale"], "time_zone": current_runtime().settings.time_zone},
             "content": browser_texts(language),
+            "errors": {code: translate(text, language) for code, text in MESSAGES.items()},
         }
     )
 
