@@ -13,6 +13,9 @@ The stable API (the agenda and the board build on it):
             intro_key (or None), prompt_keys, board_prompt_keys (board phases),
             presenters and steps (dilemma rounds: minutes == presenters x sum of steps)
     Step:   key, title_key, minutes (per presenter)
+    Library: formats, banks, models (dicts in display order), items (every bank item by
+            content key: a facilitator may add any of them to any phase's prompt_keys),
+            english (content key -> English source text)
 
 Keys follow server.content.keys: "format.peer_sparring.title",
 "format.peer_sparring.phase.check_in.title", "bank.dialogue_upward.focus_areas", ...
