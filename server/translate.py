@@ -60,7 +60,8 @@ def fill_source_catalog() -> None:
     with po.open("rb") as file:
         catalog = read_po(file, locale=SOURCE_LANGUAGE)
     for message in catalog:
-        if not message.id or any(message.string if message.pluralizable else [message.string]):
+        filled = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not message.id or any(filled):
             continue
         message.string = tuple(message.id) if message.pluralizable else message.id
     with po.open("wb") as file:

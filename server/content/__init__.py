@@ -61,7 +61,7 @@ def get_format(key: str) -> Format:
 def content_text(key: str, language: str) -> str:
     """The text of a content key in a language; a KeyError for a key no file has."""
     english = library().english[key]
-    return translations(supported(language)).pgettext(key, english)
+    return str(translations(supported(language)).pgettext(key, english))
 
 
 def browser_texts(language: str) -> dict[str, str]:

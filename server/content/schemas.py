@@ -7,6 +7,7 @@ more than one file (references to banks, the library's lists) are checked by the
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
@@ -44,7 +45,7 @@ def _not_blank(text: str) -> None:
 
 
 def _text(required: bool = True) -> fields.String:
-    checks = [validate.Length(min=1, max=2000), _not_blank]
+    checks: list[Callable[[str], Any]] = [validate.Length(min=1, max=2000), _not_blank]
     if required:
         return fields.String(required=True, validate=checks)
     return fields.String(load_default=None, validate=checks)

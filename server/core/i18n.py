@@ -50,7 +50,7 @@ def languages() -> tuple[str, ...]:
     return LANGUAGES + tuple(code for code in _extra if code not in LANGUAGES)
 
 
-def is_language(value: str) -> bool:
+def is_language(value: object) -> bool:
     return value in languages()
 
 
@@ -74,7 +74,7 @@ def translations(language: str) -> Translations:
     # The catalog's own rule, as the browser gets it: Babel leaves it out of the compiled
     # header of a language without CLDR data (a pseudo locale).
     rule = plurals.parse(catalog.plural_expr)
-    compiled.plural = lambda n: plurals.evaluate(rule, n)  # type: ignore[method-assign]
+    compiled.plural = lambda n: plurals.evaluate(rule, int(n))  # type: ignore[method-assign]
     return compiled
 
 
