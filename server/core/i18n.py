@@ -38,9 +38,11 @@ def N_(message: str) -> str:
 
 def configure_extra(directory: Path | None, languages: tuple[str, ...] = ()) -> None:
     """Serve more catalogs from another translations dir (HOLDSPORT_EXTRA_LANGUAGES)."""
+    wanted = dict.fromkeys(languages, directory) if directory is not None else {}
+    if wanted == _extra:
+        return  # the same catalogs: keep what is compiled
     _extra.clear()
-    if directory is not None:
-        _extra.update(dict.fromkeys(languages, directory))
+    _extra.update(wanted)
     for cached in (_catalog, translations, browser_catalog):
         cached.cache_clear()
 

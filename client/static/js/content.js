@@ -32,10 +32,12 @@ export function findModel(key) {
 
 // A content text as an element: the viewer's language, then the others if asked for.
 export function contentNode(tag, key, attributes = {}) {
-  const others = otherLanguages();
-  if (!others.length) return h(tag, attributes, contentText(key));
+  const text = contentText(key);
+  // A text that reads the same in another language ("Check-in") is shown once.
+  const others = otherLanguages().filter((language) => contentText(key, language) !== text);
+  if (!others.length) return h(tag, attributes, text);
   return h(tag, { ...attributes, class: `${attributes.class || ""} bilingual`.trim() },
-    h("span", { class: "in-language" }, contentText(key)),
+    h("span", { class: "in-language" }, text),
     ...others.map((language) =>
       h("span", { class: "in-language other", lang: language }, contentText(key, language))),
   );
