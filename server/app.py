@@ -8,10 +8,12 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from server.config import Settings, load_settings
+from server.content import library
 from server.core import realtime
 from server.core.clock import Clock, SystemClock
 from server.core.db import Database
 from server.core.http import install_error_handlers
+from server.core.i18n import configure_extra
 from server.core.runtime import Runtime
 
 
@@ -38,6 +40,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.extensions["holdsport"] = runtime
 
+    # Pseudo-locale catalogs of a test run, or none: set for this process.
+    configure_extra(settings.extra_translations_dir, settings.extra_languages)
+    library()  # a broken content file stops the start, not someone's session
     _register_features(app, socketio)
     install_error_handlers(app)
     with app.app_context():
@@ -48,6 +53,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 def _register_features(app: Flask, socketio: SocketIO) -> None:
     # Importing a feature's events module declares its commands.
     from server.agenda import events as agenda_events
+    from server.content.views import bp as content_bp
     from server.presence import events as presence_events
     from server.sessions import events as session_events  # noqa: F401
     from server.sessions.views import bp as sessions_bp
@@ -55,6 +61,7 @@ def _register_features(app: Flask, socketio: SocketIO) -> None:
 
     app.register_blueprint(web_bp)
     app.register_blueprint(sessions_bp)
+    app.register_blueprint(content_bp)
     presence_events.install(socketio)
     agenda_events.install()
     realtime.install(socketio)

@@ -7,12 +7,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ASYNC_MODES = ("eventlet", "threading", "gevent")
 DEV_SECRET = "development-only-secret"
+
+
+def _time_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ValidationError("not a known time zone (e.g. Europe/Copenhagen)") from err
 
 
 class EnvArgs(Schema):
@@ -37,6 +45,24 @@ class EnvArgs(Schema):
     HOLDSPORT_WORKER_TIMEOUT_SECONDS = fields.Float(
         load_default=30.0, validate=validate.Range(min=1, max=3600)
     )
+    HOLDSPORT_TIME_ZONE = fields.String(load_default="Europe/Copenhagen", validate=_time_zone)
+    # Extra catalogs (a pseudo locale) for tests: a translations dir and its languages.
+    HOLDSPORT_EXTRA_TRANSLATIONS_DIR = fields.String(load_default=None)
+    HOLDSPORT_EXTRA_LANGUAGES = fields.String(
+        load_default="", validate=validate.Regexp(r"^([a-z]{2,3}(,[a-z]{2,3})*)?$")
+    )
+
+    @validates_schema
+    def _extra_languages_in_tests_only(self, data: dict[str, Any], **_: Any) -> None:
+        if not data["HOLDSPORT_EXTRA_LANGUAGES"]:
+            return
+        if data["HOLDSPORT_ENV"] != "test":
+            raise ValidationError("only with HOLDSPORT_ENV=test", "HOLDSPORT_EXTRA_LANGUAGES")
+        directory = data["HOLDSPORT_EXTRA_TRANSLATIONS_DIR"]
+        for language in data["HOLDSPORT_EXTRA_LANGUAGES"].split(","):
+            po = Path(directory or ".") / language / "LC_MESSAGES" / "messages.po"
+            if not directory or not po.is_file():
+                raise ValidationError(f"no catalog {po}", "HOLDSPORT_EXTRA_TRANSLATIONS_DIR")
 
     @validates_schema
     def _secret_outside_development(self, data: dict[str, Any], **_: Any) -> None:
@@ -55,6 +81,10 @@ class Settings:
     sweep_seconds: float
     # How long a worker may be silent before its connections count as gone.
     worker_timeout_seconds: float
+    # Where people's clocks are: dates and times are shown in this zone.
+    time_zone: str = "Europe/Copenhagen"
+    extra_translations_dir: Path | None = None
+    extra_languages: tuple[str, ...] = ()
 
 
 class ConfigError(RuntimeError):
@@ -77,6 +107,13 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "async_mode": data["HOLDSPORT_ASYNC_MODE"],
         "sweep_seconds": data["HOLDSPORT_SWEEP_SECONDS"],
         "worker_timeout_seconds": data["HOLDSPORT_WORKER_TIMEOUT_SECONDS"],
+        "time_zone": data["HOLDSPORT_TIME_ZONE"],
+        "extra_translations_dir": (
+            Path(data["HOLDSPORT_EXTRA_TRANSLATIONS_DIR"])
+            if data["HOLDSPORT_EXTRA_LANGUAGES"]
+            else None
+        ),
+        "extra_languages": tuple(filter(None, data["HOLDSPORT_EXTRA_LANGUAGES"].split(","))),
     }
     settings.update(overrides)
     return Settings(**settings)

@@ -10,7 +10,7 @@ from server.config import load_settings
 from server.core.clock import FrozenClock
 from server.core.db import Database
 from server.migrate import upgrade
-from tests.browser import browser  # noqa: F401  (one session-wide Chromium for all tests)
+from tests.browser import browser  # noqa: F401  (one Chromium for every browser test module)
 from tests.support import drop_everything, postgres_url, reset_postgres
 
 

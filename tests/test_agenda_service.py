@@ -427,7 +427,7 @@ def test_a_shortened_countdown_can_end_at_once(db, clock):
 
 
 def test_phase_hooks_run_as_phases_start_and_end_and_every_event_has_its_own_version(db, clock):
-    from server.core.domain import Event, declare_events
+    from server.core.domain import EVENTS, Event, declare_events
 
     declare_events("test:phase")
     calls = []
@@ -453,6 +453,7 @@ def test_phase_hooks_run_as_phases_start_and_end_and_every_event_has_its_own_ver
     finally:
         service.PHASE_STARTED_HOOKS.remove(started)
         service.PHASE_ENDED_HOOKS.remove(ended)
+        EVENTS.discard("test:phase")
     assert calls == [
         ("started", "Open floor"),
         ("ended", "Open floor"),

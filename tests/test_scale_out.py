@@ -31,10 +31,10 @@ def workers(database_url):
     require(redis_reachable(), f"Redis is not reachable at {REDIS_URL}")
     extra = {
         "REDIS_URL": REDIS_URL,
+        # Its own channel: other test runs may share this Redis at the same time.
+        "HOLDSPORT_REDIS_CHANNEL": f"holdsport-test-{uuid.uuid4().hex}",
         "HOLDSPORT_SWEEP_SECONDS": "0.5",
         "HOLDSPORT_WORKER_TIMEOUT_SECONDS": "3",
-        # Pub/sub channels are shared by the whole Redis: keep test runs apart.
-        "HOLDSPORT_REDIS_CHANNEL": f"holdsport-test-{uuid.uuid4().hex}",
     }
     first = ServerProcess(database_url, **extra)
     first.release()

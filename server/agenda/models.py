@@ -53,6 +53,8 @@ class Phase(Base):
     # Either a content key (shown in each reader's language) or the facilitator's own text.
     title_key: Mapped[str | None] = mapped_column(String(160), nullable=True)
     title: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    # A word to the group on how to run the phase (a content key), if the format has one.
+    intro_key: Mapped[str | None] = mapped_column(String(160), nullable=True)
     # [{"key": content key} | {"text": own text}]
     prompts: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     planned_seconds: Mapped[int] = mapped_column(Integer)

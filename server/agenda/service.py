@@ -54,6 +54,7 @@ class PhasePlan:
     advance: Advance = Advance.MANUAL
     title_key: str | None = None
     title: str | None = None
+    intro_key: str | None = None
     prompts: list[dict[str, str]] = field(default_factory=list)
     steps: list[dict[str, Any]] = field(default_factory=list)
     presenters: int | None = None
@@ -78,6 +79,7 @@ def new_phase(session_id: int, position: int, plan: PhasePlan) -> Phase:
         kind=plan.kind,
         title_key=plan.title_key,
         title=plan.title,
+        intro_key=plan.intro_key,
         prompts=plan.prompts,
         planned_seconds=plan.planned_seconds,
         advance=plan.advance,

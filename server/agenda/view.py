@@ -58,6 +58,7 @@ def _phase(phase: Phase, status: str) -> dict[str, Any]:
         "kind": phase.kind.value,
         "title_key": phase.title_key,
         "title": phase.title,
+        "intro_key": phase.intro_key,
         "prompts": phase.prompts,
         "planned_seconds": phase.planned_seconds,
         "advance": phase.advance.value,

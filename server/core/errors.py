@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     "forbidden": N_("Your role in this session does not allow that."),
     "already_started": N_("The session has already started."),
     "unknown_group": N_("That peer group does not exist, or the group key is wrong."),
+    "unknown_format": N_("No session format has that key."),
     "not_found": N_("There is nothing at this address."),
     "bad_request": N_("The server could not understand this request."),
     "internal_error": N_("Something went wrong on the server. Nothing was changed."),

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from server.core.errors import DomainError, error_body
-from server.core.i18n import LANGUAGES, negotiate
+from server.core.i18n import is_language, negotiate
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,7 @@ STATUS_FOR_CODE = {
     "forbidden": 403,
     "unknown_join_code": 404,
     "unknown_group": 404,
+    "unknown_format": 404,
     "not_found": 404,
     "bad_request": 400,
     "session_ended": 409,
@@ -30,7 +31,7 @@ STATUS_FOR_CODE = {
 def request_language() -> str:
     """The language a body asks for, else the browser's preference."""
     body = request.get_json(silent=True)
-    if isinstance(body, dict) and body.get("language") in LANGUAGES:
+    if isinstance(body, dict) and is_language(body.get("language")):
         return str(body["language"])
     return negotiate(request.accept_languages)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError
@@ -18,6 +19,17 @@ class Args(Schema):
 
 class NoArgs(Args):
     pass
+
+
+def accepted_by(accepts: Callable[[str], bool], error: str) -> Callable[[str], None]:
+    """A validator asking `accepts` when a value arrives, not when the schema is defined:
+    the choices may be known only later (the content library, a test's extra language)."""
+
+    def check(value: str) -> None:
+        if not accepts(value):
+            raise ValidationError(error)
+
+    return check
 
 
 def load_args(schema: Schema, payload: Any) -> dict[str, Any]:

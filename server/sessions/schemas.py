@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from server.core.i18n import LANGUAGES
-from server.core.validation import Args
+from server.content import library
+from server.core.i18n import is_language
+from server.core.validation import Args, accepted_by
 
 
 def _text(max_length: int, required: bool = True) -> fields.String:
@@ -17,16 +18,22 @@ def _text(max_length: int, required: bool = True) -> fields.String:
 
 
 def _language(required: bool = True) -> fields.String:
-    check = validate.OneOf(LANGUAGES)
+    check = accepted_by(is_language, "Not a language of this server.")
     if required:
         return fields.String(required=True, validate=check)
     return fields.String(load_default=None, allow_none=True, validate=check)
 
 
+def _is_format(key: str) -> bool:
+    return key in library().formats
+
+
 class CreateSessionArgs(Args):
     title = _text(120)
     language = _language()
-    format_key = fields.String(load_default="free", validate=validate.OneOf(["free"]))
+    format_key = fields.String(
+        load_default="free", validate=accepted_by(_is_format, "Not a format of the library.")
+    )
     facilitator_name = _text(60)
     organisation = _text(80, required=False)
     group_name = _text(120, required=False)

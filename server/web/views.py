@@ -1,4 +1,7 @@
-"""The browser client is static files; every page path serves the same shell."""
+"""The browser client is static files; every page path serves the same shell.
+
+Also the catalogs as JSON: UI messages, content texts, plural rule and locale data.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,10 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, jsonify, send_from_directory
 
-from server.core.i18n import LANGUAGES, browser_catalog
+from server.content import browser_texts
+from server.core.errors import MESSAGES
+from server.core.i18n import browser_catalog, is_language, translate
+from server.core.runtime import current_runtime
 
 CLIENT_DIR = Path(__file__).resolve().parents[2] / "client"
 SOCKET_IO_DIST = CLIENT_DIR / "node_modules" / "socket.io-client" / "dist"
@@ -17,7 +23,9 @@ bp = Blueprint("web", __name__)
 @bp.get("/")
 @bp.get("/j/<join_code>")
 @bp.get("/s/<join_code>")
-def shell(join_code: str | None = None) -> Response:
+@bp.get("/library")
+@bp.get("/library/<format_key>")
+def shell(join_code: str | None = None, format_key: str | None = None) -> Response:
     response = send_from_directory(CLIENT_DIR, "index.html", max_age=0)
     # Credentials travel in the URL fragment: never let it leak through a Referer.
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -38,9 +46,18 @@ def socket_io_client() -> Response:
 
 @bp.get("/i18n/<language>.json")
 def catalog(language: str) -> Response:
-    if language not in LANGUAGES:
+    if not is_language(language):
         abort(404)
-    return jsonify(browser_catalog(language))
+    # Content, error messages and the time zone are added here: plumbing below knows none.
+    catalog = browser_catalog(language)
+    return jsonify(
+        {
+            **catalog,
+            "locale": {**catalog["locale"], "time_zone": current_runtime().settings.time_zone},
+            "content": browser_texts(language),
+            "errors": {code: translate(text, language) for code, text in MESSAGES.items()},
+        }
+    )
 
 
 @bp.get("/api/health")

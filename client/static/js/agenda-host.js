@@ -53,7 +53,7 @@ function rowTools(live, phase, context) {
   };
   return h("span", { class: "row-tools" },
     h("input", { type: "number", min: "1", max: "240", value: Math.round(phase.planned_seconds / 60),
-      "aria-label": t("Planned minutes"), class: "minutes", onchange: setMinutes }),
+      "aria-label": t("Planned minutes"), class: "minutes-input", onchange: setMinutes }),
     h("button", { class: "icon", title: t("Earlier"), "aria-label": t("Earlier"), onclick: () => move(-1) }, "↑"),
     h("button", { class: "icon", title: t("Later"), "aria-label": t("Later"), onclick: () => move(1) }, "↓"),
     h("button", { class: "icon", title: t("Remove"), "aria-label": t("Remove"),
@@ -69,7 +69,7 @@ function addForm(live, context) {
     });
     if (reply.ok) {
       draft.title = "";
-      context.rerender();
+      context.refresh();
     }
   }
   const kinds = ["round", "dilemma_round", "discussion", "board", "break"];
@@ -79,7 +79,7 @@ function addForm(live, context) {
     h("input", { id: "new-phase-title", placeholder: t("Title"), "aria-label": t("Title"), required: true, maxlength: 120,
       value: draft.title, oninput: remember("title") }),
     h("input", { id: "new-phase-minutes", type: "number", min: "1", max: "240", "aria-label": t("Planned minutes"),
-      value: draft.minutes, oninput: remember("minutes"), class: "minutes" }),
+      value: draft.minutes, oninput: remember("minutes"), class: "minutes-input" }),
     h("select", { "aria-label": t("At time-up"), onchange: remember("advance") },
       h("option", { value: "manual", selected: draft.advance === "manual" }, t("wait for the facilitator")),
       h("option", { value: "auto", selected: draft.advance === "auto" }, t("move on by itself"))),

@@ -31,10 +31,6 @@ export function stepName(step) {
   return (STEP_NAMES[step.key] || (() => step.key))();
 }
 
-export function promptText(prompt) {
-  return prompt.text ?? contentText(prompt.key);
-}
-
 export function personName(state, participantId) {
   const person = state.participants.find((p) => p.id === participantId);
   return person ? person.display_name : "?";

@@ -1,5 +1,6 @@
 // The live agenda on the session page: where we are, the countdown, who speaks.
-import { phaseTitle, personName, promptText, stepName, kindName } from "./agenda-text.js";
+import { phaseTitle, personName, stepName, kindName } from "./agenda-text.js";
+import { contentNode } from "./content.js";
 import { hostControls, agendaEditor } from "./agenda-host.js";
 import { formatClock, keepTicking, remainingSeconds, scheduleText, setSound, soundOn } from "./countdown.js";
 import { h } from "./dom.js";
@@ -13,6 +14,11 @@ registerEventAppliers({
     state.agenda = agenda;
   },
 });
+
+// The facilitator's own words as written; content in each reader's language (or both).
+function promptItem(prompt) {
+  return prompt.text !== undefined ? h("li", {}, prompt.text) : contentNode("li", prompt.key);
+}
 
 function currentPhase(agenda) {
   return agenda.phases.find((p) => p.id === agenda.current.phase_id) || null;
@@ -37,11 +43,14 @@ function nowPanel(live, context) {
   return h("div", { class: "now" },
     h("div", { class: "now-text" },
       h("p", { class: "kind" }, kindName(phase.kind)),
-      h("h2", { id: "phase-title" }, phaseTitle(phase)),
+      phase.title || !phase.title_key
+        ? h("h2", { id: "phase-title" }, phaseTitle(phase))
+        : contentNode("h2", phase.title_key, { id: "phase-title" }),
+      phase.intro_key ? contentNode("p", phase.intro_key, { class: "intro muted" }) : null,
       speaker ? h("p", { class: "speaker", id: "current-speaker" },
         step ? t("%(name)s's dilemma: %(step)s", { name: speaker, step: stepName(step) })
              : t("Speaking: %(name)s", { name: speaker })) : null,
-      phase.prompts.length ? h("ul", { class: "prompts" }, phase.prompts.map((p) => h("li", {}, promptText(p)))) : null,
+      phase.prompts.length ? h("ul", { class: "prompts", id: "prompts" }, phase.prompts.map(promptItem)) : null,
       agenda.timer.speaker_away ? h("p", { class: "notice", role: "status" },
         t("The speaker has dropped out. Their time is paused until the facilitator resumes or moves on.")) : null,
     ),
@@ -72,8 +81,8 @@ function listeningView(live, phase, turn, step, context) {
 
 function phaseList(live, context) {
   const { agenda } = live.state;
-  return h("ol", { class: "phases", id: "phases" }, agenda.phases.map((phase) =>
-    h("li", { class: `phase ${phase.status}`, dataset: { phaseId: phase.id } },
+  return h("ol", { class: "agenda-phases", id: "phases" }, agenda.phases.map((phase) =>
+    h("li", { class: `agenda-phase ${phase.status}`, dataset: { phaseId: phase.id } },
       h("span", { class: "phase-name" }, phaseTitle(phase)),
       h("span", { class: "muted" }, " · ",
         phaseTitle(phase) === kindName(phase.kind) ? "" : `${kindName(phase.kind)} · `,
@@ -105,6 +114,6 @@ registerSection(10, (live, context) => {
       phaseList(live, context),
       context.isHost ? agendaEditor.addForm(live, context) : null,
     ),
-    context.you.role === "display" ? null : soundToggle(context.rerender),
+    context.you.role === "display" ? null : soundToggle(context.refresh),
   );
 });

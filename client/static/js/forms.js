@@ -1,15 +1,37 @@
-// Form pieces shared by the pages.
+// Form pieces shared by the pages. An error box remembers the error it shows, so it
+// can be said again in another language after a live switch (refreshErrors).
 import { h } from "./dom.js";
+import { errorText } from "./i18n.js";
+
+const shown = new WeakMap(); // error box -> the error it shows
 
 export function field(label, input) {
   return h("label", { class: "field" }, h("span", {}, label), input);
 }
 
-export function errorBox() {
-  return h("p", { class: "error", role: "alert", hidden: true });
+export function errorBox(id) {
+  return h("p", { class: "error", role: "alert", hidden: true, id });
 }
 
+// error: a server error {code, params, message}, or a client one {render: () => text}.
 export function showError(box, error) {
-  box.textContent = error ? error.message : "";
+  if (error) shown.set(box, error);
+  else shown.delete(box);
+  box.textContent = error ? describe(error) : "";
   box.hidden = !error;
+}
+
+export function shownError(box) {
+  return shown.get(box) || null;
+}
+
+export function refreshErrors(root = document) {
+  for (const box of root.querySelectorAll(".error")) {
+    const error = shown.get(box);
+    if (error) box.textContent = describe(error);
+  }
+}
+
+function describe(error) {
+  return error.render ? error.render() : errorText(error);
 }

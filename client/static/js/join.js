@@ -6,7 +6,7 @@ import { currentLanguage, t } from "./i18n.js";
 import { errorBox, field, showError } from "./forms.js";
 
 export function joinView(code, navigate) {
-  const error = errorBox();
+  const error = errorBox("join-page-error");
   const heading = h("h1", {}, t("Join session %(code)s", { code }));
   const form = h("form", { id: "join-details", onsubmit: submit },
     field(t("Your name"), h("input", { name: "display_name", required: true, maxlength: 60, autocomplete: "name" })),

@@ -1,6 +1,7 @@
 // Features add their part of the live session page here (the agenda, the board).
 // A section is (live, context) => Node | null, where context is
-// { you, isHost, run(command, payload) -> Promise<reply> }.
+// { you, isHost, run(command, payload) -> Promise<reply>, refresh() }: refresh renders
+// the page again, e.g. when something the section waited for has arrived.
 const SECTIONS = [];
 
 export function registerSection(order, render) {

@@ -2,7 +2,7 @@
 import { shareableFor, tokenFor } from "./credentials.js";
 import { h } from "./dom.js";
 import { connectLive } from "./live.js";
-import { currentLanguage, onLanguageChange, t, tn } from "./i18n.js";
+import { currentLanguage, errorText, onLanguageChange, t, tn } from "./i18n.js";
 import { errorBox, showError } from "./forms.js";
 import { renderSections } from "./sections.js";
 
@@ -58,7 +58,7 @@ export function sessionView(code, navigate) {
       you.role === "display" ? null : problem,
       isHost ? hostPanel(session, code, run) : null,
       you.role === "display" ? joinBanner(session) : null,
-      ...renderSections(live, { you, isHost, run, rerender: render }),
+      ...renderSections(live, { you, isHost, run, refresh: render }),
       h("section", { class: "card" },
         h("h2", {}, t("Participants"),
           " ",
@@ -158,7 +158,7 @@ function joinBanner(session) {
 function refusedPanel(error, code, navigate) {
   return h("section", { class: "card narrow" },
     h("h1", {}, t("Cannot open this session")),
-    h("p", { class: "error", role: "alert" }, error.message || t("Your link or credentials are not valid for this session.")),
+    h("p", { class: "error", role: "alert" }, errorText(error) || t("Your link or credentials are not valid for this session.")),
     h("button", { onclick: () => navigate(`/j/${code}`) }, t("Join with your name")),
   );
 }

@@ -76,7 +76,7 @@ export function floorPanel(live, context) {
     const reply = await context.run("ready:set", { ready: value });
     if (reply.ok) {
       state.my_agenda = { ready: reply.ready };
-      context.rerender();
+      context.refresh();
     }
   };
   return h("div", { class: "floor" },

@@ -60,6 +60,7 @@ def upgrade() -> None:
         ),
         sa.Column("title_key", sa.String(length=160), nullable=True),
         sa.Column("title", sa.String(length=120), nullable=True),
+        sa.Column("intro_key", sa.String(length=160), nullable=True),
         sa.Column("prompts", sa.JSON(), nullable=False),
         sa.Column("planned_seconds", sa.Integer(), nullable=False),
         sa.Column(

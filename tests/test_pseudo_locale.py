@@ -1,0 +1,153 @@
+"""Every page and every content item under a pseudo locale: any visible text that did not
+come through a catalog (so stays outside ⟦…⟧) fails, except what people typed.
+
+Text marked as deliberately untranslated is allowed only where it is not UI text: a
+language's own name and the brand (translate="no"), and text in another language than
+the page's (an element with its own lang, e.g. content shown side by side).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from server.content import library
+from tests.pseudo import DUAL, PSEUDO_LANGUAGE, outside_brackets, pseudo, write_pseudo_catalog
+from tests.support import ServerProcess
+
+pytestmark = pytest.mark.browser
+# What people type (title, group, names, organisations): shown as typed, in no catalog.
+TYPED = [
+    "Ledergruppen i Nordhavn",
+    "Skoleledere Nord",
+    "Anne",
+    "Bo",
+    "Region Øst",
+    "Aarhus Kommune",
+]
+UNTRANSLATED_BY_DESIGN = {"Holdsport", "dansk", "English", PSEUDO_LANGUAGE}
+
+VISIBLE_TEXT = """() => {
+  const page = document.documentElement.lang;
+  // An option of a closed select counts as shown when its select is.
+  const shown = (el) => (el.closest("select") || el).checkVisibility();
+  const texts = [], untranslated = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || el.closest("script, style") || !shown(el)) continue;
+    const other = el.closest("[lang]");
+    if (other && other.lang !== page) continue;
+    (el.closest("[translate=no]") ? untranslated : texts).push(node.textContent);
+  }
+  for (const el of document.body.querySelectorAll("[placeholder], [title], [aria-label]")) {
+    for (const name of ["placeholder", "title", "aria-label"]) {
+      if (el.getAttribute(name)) texts.push(el.getAttribute(name));
+    }
+  }
+  return { texts, untranslated };
+}"""
+
+
+@pytest.fixture
+def server(database_url, tmp_path):
+    translations = write_pseudo_catalog(tmp_path / "translations")
+    process = ServerProcess(
+        database_url,
+        HOLDSPORT_ENV="test",
+        HOLDSPORT_EXTRA_TRANSLATIONS_DIR=str(translations),
+        HOLDSPORT_EXTRA_LANGUAGES=PSEUDO_LANGUAGE,
+    )
+    process.release()
+    process.start()
+    yield process
+    process.stop()
+
+
+def pseudo_page(browser):
+    context = browser.new_context(locale="en-GB", viewport={"width": 1100, "height": 900})
+    context.add_init_script(f"localStorage.setItem('holdsport:language', '{PSEUDO_LANGUAGE}')")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+def not_from_a_catalog(text: str) -> str:
+    """What remains once catalog text and what people typed are taken out."""
+    rest = outside_brackets(text)
+    rest = re.sub(r"https?://\S+", "", rest)
+    for typed in TYPED:
+        rest = rest.replace(typed, "")
+    rest = re.sub(r"\b[A-Z0-9]{6}\b", "", rest)  # a join code
+    rest = re.sub(r"^\d+:\d{2}$", "", rest.strip())  # a countdown (minutes:seconds)
+    return rest if re.search(r"[^\W_]", rest) else ""  # punctuation alone is layout
+
+
+def check(page, seen: list[str]) -> None:
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.evaluate("document.documentElement.lang") == PSEUDO_LANGUAGE
+    found = page.evaluate(VISIBLE_TEXT)
+    leaks = sorted({t.strip() for t in found["texts"] if not_from_a_catalog(t)})
+    assert leaks == [], f"{page.url}: text outside the catalog: {leaks}"
+    stray = {t.strip() for t in found["untranslated"]} - UNTRANSLATED_BY_DESIGN - set(TYPED)
+    assert not stray, f"{page.url}: marked untranslatable but is not: {stray}"
+    seen.extend(found["texts"])
+
+
+def test_every_page_and_content_item_comes_from_the_catalog(browser, server):
+    seen: list[str] = []
+    host = pseudo_page(browser)
+    host.goto(server.url)
+    expect(host.locator("#format-key option")).to_have_count(len(library().formats))
+    check(host, seen)
+    host.fill("input[name=title]", TYPED[0])
+    host.fill("input[name=group_name]", TYPED[1])
+    host.fill("input[name=facilitator_name]", TYPED[2])
+    host.fill("input[name=organisation]", TYPED[4])
+    host.select_option("#format-key", "peer_sparring")
+    host.locator("#create-form button[type=submit]").click()
+    code = host.locator("#join-code").inner_text()
+    expect(host.locator("#format")).to_be_visible()
+    check(host, seen)  # the facilitator, before the start
+    host.locator("#start-session").click()
+    expect(host.locator("#format-times")).to_be_visible()
+    check(host, seen)  # running, with the planned times
+
+    guest = pseudo_page(browser)
+    guest.goto(f"{server.url}/j/{code}")
+    expect(guest.locator("h1")).to_have_text(TYPED[0])
+    check(guest, seen)  # the join page
+    guest.fill("input[name=display_name]", TYPED[3])
+    guest.fill("input[name=organisation]", TYPED[5])
+    guest.locator("#join-details button[type=submit]").click()
+    expect(guest.locator("#format")).to_be_visible()
+    check(guest, seen)  # a participant
+    expect(host.locator("#present-count")).to_contain_text(f"2 préséñt{DUAL}")
+    check(host, seen)  # two present: the catalog's plural form for two
+
+    share = json.loads(host.evaluate(f"localStorage.getItem('holdsport:share:{code}')"))
+    screen = pseudo_page(browser)
+    screen.goto(f"{server.url}/s/{code}#display={share['display_key']}")
+    expect(screen.locator("#format")).to_be_visible()
+    check(screen, seen)  # the room display
+
+    reader = pseudo_page(browser)
+    reader.goto(f"{server.url}/library")
+    expect(reader.locator("#banks")).to_be_visible()
+    check(reader, seen)
+    for fmt in library().formats.values():
+        reader.goto(f"{server.url}/library/{fmt.key}")
+        total = reader.locator("#format-total")
+        expect(total).to_have_attribute("data-minutes", str(fmt.total_minutes))
+        expect(total).to_have_text(f"⟦{fmt.total_minutes} míñútés⟧")
+        check(reader, seen)
+    reader.goto(f"{server.url}/library/no_such_format")
+    expect(reader.get_by_role("alert")).to_have_text(pseudo("No session format has that key."))
+    check(reader, seen)
+
+    shown = set(seen)
+    missing = [key for key, english in library().english.items() if pseudo(english) not in shown]
+    assert missing == [], f"content never shown: {missing}"
