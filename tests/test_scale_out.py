@@ -33,6 +33,8 @@ def workers(database_url):
         "REDIS_URL": REDIS_URL,
         "HOLDSPORT_SWEEP_SECONDS": "0.5",
         "HOLDSPORT_WORKER_TIMEOUT_SECONDS": "3",
+        # Test runs on other worktrees share this Redis: each run gets its own channel.
+        "HOLDSPORT_REDIS_CHANNEL": f"holdsport-test-{uuid.uuid4().hex}",
     }
     first = ServerProcess(database_url, **extra)
     first.release()
