@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
 def _register_features(app: Flask, socketio: SocketIO) -> None:
     # Importing a feature's events module declares its commands.
+    from server.board import events as board_events  # noqa: F401
     from server.presence import events as presence_events
     from server.sessions import events as session_events  # noqa: F401
     from server.sessions.views import bp as sessions_bp

@@ -1,0 +1,242 @@
+"""A board's life: open, reveal, publish in shuffled batches, lock, close; its snapshot part.
+
+The agenda calls `open_board` when a board phase starts and `close_board` when it ends;
+until then the facilitator's `board:open` and `board:close` commands do. Like every
+service, these check the rules, change rows and return events; they never commit.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from server.board import rules, tags
+from server.board.models import Board, BoardMode, BoardStatus, Post, Reaction, Vote
+from server.board.rate import forget_expired
+from server.board.state import (
+    authors_of,
+    board_fields,
+    bump,
+    current_board,
+    host_board,
+    lock_session,
+    post_count,
+    post_fields,
+)
+from server.core.domain import Actor, Event, Role, declare_events
+from server.core.errors import DomainError
+from server.sessions.service import snapshot_part
+
+declare_events("board:opened", "board:published", "board:locked", "board:unlocked", "board:closed")
+# Shuffles must not be predictable from earlier ones: the OS's randomness, not a seeded PRNG.
+_shuffler = random.SystemRandom()
+
+
+def open_board(
+    db: Session,
+    actor: Actor,
+    *,
+    prompts: list[str],
+    mode: str = BoardMode.REVEAL.value,
+    named: bool = False,
+    threshold: int | None = None,
+    now: datetime,
+) -> list[Event]:
+    """Open a new board with these prompts as its columns; one board is open at a time.
+
+    Whether it is named is fixed here, before anyone writes, and never changes.
+    """
+    if actor.role is not Role.FACILITATOR:
+        raise DomainError("forbidden")
+    session = lock_session(db, actor.session_id)
+    previous = current_board(db, session.id)
+    if previous is not None and previous.status is not BoardStatus.CLOSED:
+        raise DomainError("board_already_open")
+    _forget_unrevealed(db, session.id)
+    board = Board(
+        session_id=session.id,
+        prompts=[p.strip() or p for p in prompts],
+        mode=BoardMode(mode),
+        named=named,
+        threshold=threshold or rules.DEFAULT_THRESHOLD,
+        status=BoardStatus.OPEN,
+        revealed=False,
+        published=0,
+        salt=tags.new_salt(),
+        opened_at=now,
+    )
+    db.add(board)
+    db.flush()
+    fields = board_fields(db, board, host=False)
+    return [Event("board:opened", session.id, {"version": bump(db, session.id), "board": fields})]
+
+
+def _forget_unrevealed(db: Session, session_id: int) -> None:
+    # Posts of an earlier board that were never shown can no longer be: nobody needs them.
+    earlier = select(Board.id).where(Board.session_id == session_id, Board.revealed.is_(False))
+    db.execute(delete(Post).where(Post.board_id.in_(earlier)))
+
+
+def reveal_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
+    """Show every post at once, shuffled; needs at least `threshold` posts."""
+    board = host_board(db, actor)
+    if board.revealed:
+        raise DomainError("already_revealed")
+    count = post_count(db, board)
+    if count < board.threshold:
+        raise DomainError("reveal_needs_posts", threshold=board.threshold, count=count)
+    board.revealed = True
+    return publish_waiting(db, board, now, force=True)
+
+
+def lock_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
+    """Stop new posts; what waits for a batch appears now. Reactions and votes go on."""
+    board = host_board(db, actor)
+    if board.status is not BoardStatus.OPEN:
+        if board.status is BoardStatus.CLOSED:
+            raise DomainError("board_not_open")
+        return []
+    board.status = BoardStatus.LOCKED
+    events = [_status_event(db, board, "board:locked")]
+    if board.revealed:
+        events += publish_waiting(db, board, now)
+    return events
+
+
+def unlock_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
+    board = host_board(db, actor)
+    if board.status is BoardStatus.CLOSED:
+        raise DomainError("board_not_open")
+    if board.status is BoardStatus.OPEN:
+        return []
+    board.status = BoardStatus.OPEN
+    return [_status_event(db, board, "board:unlocked")]
+
+
+def close_board(db: Session, session_id: int, now: datetime) -> list[Event]:
+    """The phase ended: no more posts, edits, deletes, reactions or votes. Idempotent.
+
+    The salt and every tag go, so from now on nothing recomputes who wrote, reacted or
+    voted, not even with a participant's token. A board never revealed stays unrevealed
+    (the facilitator may still reveal it); a revealed one shows what was waiting.
+    """
+    session = lock_session(db, session_id)
+    board = current_board(db, session.id)
+    if board is None or board.status is BoardStatus.CLOSED:
+        return []
+    events = publish_waiting(db, board, now) if board.revealed else []
+    board.status = BoardStatus.CLOSED
+    board.closed_at = now
+    board.salt = None
+    board.changes_since = None
+    post_ids = select(Post.id).where(Post.board_id == board.id)
+    db.execute(delete(Reaction).where(Reaction.post_id.in_(post_ids)))
+    db.execute(delete(Vote).where(Vote.board_id == board.id))
+    for post in db.scalars(select(Post).where(Post.board_id == board.id)):
+        post.secret_hash = None
+        post.owner_tag = None
+    return [*events, _status_event(db, board, "board:closed")]
+
+
+def _status_event(db: Session, board: Board, name: str) -> Event:
+    payload = {"version": bump(db, board.session_id), "status": board.status.value}
+    return Event(name, board.session_id, payload)
+
+
+def publish_waiting(
+    db: Session, board: Board, now: datetime, *, new_posts: bool = True, force: bool = False
+) -> list[Event]:
+    """Publish what waits, as one event: new posts in a fresh random order, then edits
+    and deletes of visible posts. Nothing is published one by one as written."""
+    posts = db.scalars(select(Post).where(Post.board_id == board.id)).all()
+    fresh = [p for p in posts if p.position is None] if new_posts else []
+    _shuffler.shuffle(fresh)
+    for offset, post in enumerate(fresh):
+        post.position = board.published + offset
+        post.shown_text = post.text
+    board.published += len(fresh)
+    # A hidden post keeps its edit waiting until it is restored: its text goes to nobody.
+    edited = [
+        p
+        for p in posts
+        if p.position is not None
+        and p not in fresh
+        and not (p.deleted or p.hidden)
+        and p.text != p.shown_text
+    ]
+    for post in edited:
+        post.shown_text = post.text
+    removed = [p.id for p in posts if p.deleted]
+    if removed:
+        db.execute(delete(Vote).where(Vote.target_id.in_(removed)))
+        db.execute(delete(Post).where(Post.id.in_(removed)))
+    board.changes_since = None
+    if not (fresh or edited or removed or force):
+        return []
+    shown = sorted(fresh + edited, key=lambda p: p.position or 0)
+    authors = authors_of(db, board, [p.id for p in shown])
+    payload: dict[str, Any] = {
+        "version": bump(db, board.session_id),
+        "revealed": board.revealed,
+        "count": post_count(db, board),
+        "posts": [post_fields(p, authors.get(p.id)) for p in shown],
+        "removed": removed,
+    }
+    return [Event("board:published", board.session_id, payload)]
+
+
+def publish_due(db: Session, now: datetime) -> list[Event]:
+    """The sweeper's round: publish every batch that is due, on any session. Idempotent,
+    and safe in many processes: each board is re-checked under its session's lock."""
+    candidates = db.scalars(
+        select(Board)
+        .where(Board.status != BoardStatus.CLOSED)
+        .where(Board.revealed.is_(True) | (Board.mode == BoardMode.LIVE))
+        .order_by(Board.session_id)
+    ).all()
+    events: list[Event] = []
+    for candidate in candidates:
+        if _due(db, candidate, now) is None:
+            continue
+        lock_session(db, candidate.session_id)
+        db.refresh(candidate)
+        due = _due(db, candidate, now)
+        if due is None:
+            continue  # another process published it first
+        if not candidate.revealed:
+            candidate.revealed = True  # a live board's first batch
+        events += publish_waiting(db, candidate, now, new_posts=due, force=due)
+    return events
+
+
+def _due(db: Session, board: Board, now: datetime) -> bool | None:
+    """None: nothing due. True: a batch of new posts (and changes). False: changes only."""
+    if board.status is BoardStatus.CLOSED:
+        return None
+    waiting = len(
+        db.scalars(select(Post.id).where(Post.board_id == board.id, Post.position.is_(None))).all()
+    )
+    needed = rules.BATCH_SIZE if board.revealed else max(rules.BATCH_SIZE, board.threshold)
+    if waiting >= needed:
+        return True
+    if board.revealed and board.changes_since and board.changes_since <= now - rules.CHANGE_DELAY:
+        return False
+    return None
+
+
+def sweep(db: Session, now: datetime) -> list[Event]:
+    """The sweeper's round for boards: due batches, and rate windows that expired."""
+    forget_expired(db, now)
+    return publish_due(db, now)
+
+
+@snapshot_part("board")
+def board_snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any] | None:
+    board = current_board(db, actor.session_id)
+    if board is None:
+        return None
+    return board_fields(db, board, host=actor.role is Role.FACILITATOR)
