@@ -159,7 +159,9 @@ class LiveClient:
         self.language = language
         self.sio = socketio.Client(reconnection=False)
         self.state: dict[str, Any] | None = None
-        self.received: list[tuple[str, dict[str, Any]]] = []
+        self.received: list[tuple[str, dict[str, Any]]] = []  # versioned events
+        self.snapshots: list[dict[str, Any]] = []
+        self.acks: list[tuple[str, dict[str, Any]]] = []
         self.gaps = 0
         self.refusal: Any = None
         self._changed = threading.Condition()
@@ -181,7 +183,13 @@ class LiveClient:
             self.sio.disconnect()
 
     def call(self, event: str, *payload: Any) -> dict[str, Any]:
-        return self.sio.call(event, *payload, namespace=NAMESPACE, timeout=10)
+        reply = self.sio.call(event, *payload, namespace=NAMESPACE, timeout=10)
+        self.acks.append((event, reply))
+        return reply
+
+    @property
+    def sid(self) -> str | None:
+        return self.sio.get_sid(NAMESPACE)
 
     def wait_for(self, condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + timeout
@@ -198,6 +206,7 @@ class LiveClient:
 
     def _on_snapshot(self, snapshot: dict[str, Any]) -> None:
         with self._changed:
+            self.snapshots.append(copy.deepcopy(snapshot))
             self.state = snapshot
             self._changed.notify_all()
 
@@ -209,7 +218,7 @@ class LiveClient:
     def _handler(self, name: str):  # type: ignore[no-untyped-def]
         def handle(payload: dict[str, Any]) -> None:
             with self._changed:
-                self.received.append((name, payload))
+                self.received.append((name, copy.deepcopy(payload)))
                 if self.state is None or payload["version"] <= self.state["version"]:
                     return
                 if payload["version"] != self.state["version"] + 1:
