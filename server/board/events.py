@@ -61,7 +61,7 @@ def edit_post(ctx: CommandContext, args: dict[str, Any]) -> dict[str, Any]:
 def delete_post(ctx: CommandContext, args: dict[str, Any]) -> dict[str, Any]:
     written = writing.delete_post(ctx.db, _writer(ctx), now=ctx.now, **args)
     ctx.publish(written.events)
-    return {"posts_left": written.posts_left}
+    return {"shown": written.post["shown"], "posts_left": written.posts_left}
 
 
 @command("board:react", roles=PEOPLE, args=ReactArgs())

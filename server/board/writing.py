@@ -99,7 +99,8 @@ def delete_post(
     _require_open_for_authors(board)
     post = _own_post(db, board, post_id, secret)
     events: list[Event] = []
-    if post.position is None:
+    shown = post.position is not None
+    if not shown:
         db.delete(post)
         db.flush()
         events.append(_count_event(db, board))
@@ -110,7 +111,7 @@ def delete_post(
         post.owner_tag = None
         board.changes_since = board.changes_since or now
     left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
-    return Written({"id": post_id, "deleted": True}, left, events)
+    return Written({"id": post_id, "shown": shown}, left, events)
 
 
 def _require_open_for_authors(board: Board) -> None:

@@ -5,6 +5,7 @@ import { homeView } from "./home.js";
 import { availableLanguages, currentLanguage, endonym, loadLanguage, onLanguageChange } from "./i18n.js";
 import { joinView } from "./join.js";
 import { sessionView } from "./session.js";
+import "./board.js";
 
 let current = null; // the page on screen, so a navigation can close its connection
 

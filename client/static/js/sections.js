@@ -1,6 +1,6 @@
 // Features add their part of the live session page here (the agenda, the board).
 // A section is (live, context) => Node | null, where context is
-// { you, isHost, run(command, payload) -> Promise<reply> }.
+// { you, isHost, run(command, payload) -> Promise<reply>, rerender() }.
 const SECTIONS = [];
 
 export function registerSection(order, render) {

@@ -57,7 +57,7 @@ export function sessionView(code, navigate) {
       you.role === "display" ? null : problem,
       isHost ? hostPanel(session, code, run) : null,
       you.role === "display" ? joinBanner(session) : null,
-      ...renderSections(live, { you, isHost, run }),
+      ...renderSections(live, { you, isHost, run, rerender: render }),
       h("section", { class: "card" },
         h("h2", {}, t("Participants"),
           " ",
