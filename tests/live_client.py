@@ -106,7 +106,7 @@ def _post_moved(state: dict[str, Any], payload: dict[str, Any]) -> None:
 
 
 def _board_status(state: dict[str, Any], payload: dict[str, Any]) -> None:
-    state["board"]["status"] = payload["status"]
+    state["board"].update(status=payload["status"], count=payload["count"])
 
 
 # How each versioned event changes the state, as docs/protocol.md says.

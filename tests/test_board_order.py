@@ -71,7 +71,7 @@ def test_a_reveal_order_is_independent_of_the_writing_order(db, clock):
 def test_the_first_post_written_lands_anywhere_with_equal_chance(db, clock):
     room = make_room(db, clock, people=1)
     writers = many_writers(room, 4)
-    boards, size = 160, 4
+    boards, size = 100, 4
     counts = [0] * size
     for _ in range(boards):
         room.open(threshold=size)

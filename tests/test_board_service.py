@@ -166,24 +166,26 @@ def test_only_the_secret_edits_or_deletes_and_others_see_nothing_before_the_reve
     )
 
 
-def test_changes_to_a_shown_post_wait_for_a_batch(room, db):
+def test_changes_to_a_shown_post_wait_for_a_batch_of_several_people(room, db):
     room.open(threshold=2)
-    bo = room.people[0]
+    bo, cecilie, dan = room.people
     post, secret = room.post(bo, "original")
-    gone, gone_secret = room.post(room.people[1], "fortrudt")
-    room.post(room.people[2], "tredje")
+    gone, gone_secret = room.post(cecilie, "fortrudt")
+    room.post(dan, "tredje")
     service.reveal_board(db, room.host, room.now)
     writing.edit_post(db, bo, post_id=post["id"], secret=secret, text="ny tekst", now=room.now)
-    writing.delete_post(db, room.people[1], post_id=gone["id"], secret=gone_secret, now=room.now)
+    writing.edit_post(db, bo, post_id=post["id"], secret=secret, text="ny tekst!", now=room.now)
+    writing.delete_post(db, cecilie, post_id=gone["id"], secret=gone_secret, now=room.now)
     assert db.get(Post, gone["id"]).text == ""  # the words are gone at once
     texts = {p["id"]: p["text"] for p in room.snapshot(bo.actor)["board"]["posts"]}
     assert texts[post["id"]] == "original" and texts[gone["id"]] == "fortrudt"
-    assert service.publish_due(db, room.now) == []
-    room.clock.advance(rules.CHANGE_DELAY.total_seconds())
+    room.clock.advance(3600)
+    assert service.publish_due(db, room.now) == []  # two people waiting: not enough
+    room.post(dan, "a new one")
     [published] = service.publish_due(db, room.now)
-    assert [p["text"] for p in published.payload["posts"]] == ["ny tekst"]
+    assert [p["text"] for p in published.payload["posts"]] == ["ny tekst!", "a new one"]
     assert published.payload["removed"] == [gone["id"]]
-    assert published.payload["count"] == 2
+    assert published.payload["count"] == 3
     assert service.publish_due(db, room.now) == []  # idempotent
 
 
@@ -331,21 +333,28 @@ def test_clusters_group_shown_posts(room, db):
     assert board["clusters"] == [] and all(p["cluster_id"] is None for p in board["posts"])
 
 
-def test_locking_stops_new_posts_but_not_an_authors_delete(room, db):
+def test_locking_stops_new_posts_and_pushes_nothing_out(room, db):
     room.open(threshold=2)
     post, secret = room.post(room.people[0], "a")
     room.post(room.people[1], "b")
     service.reveal_board(db, room.host, room.now)
-    late, _ = room.post(room.people[2], "sent just before the lock")
-    events = service.lock_board(db, room.host, room.now)
-    assert [e.name for e in events] == ["board:locked", "board:published"]
-    assert [p["id"] for p in events[1].payload["posts"]] == [late["id"]]
+    late, _ = room.post(room.people[2], "written just before the lock")
+    # A lock must not publish a lone post: the facilitator could time it to one writer.
+    [locked] = service.lock_board(db, room.host, room.now)
+    assert locked.payload == {"version": locked.payload["version"], "status": "locked", "count": 3}
     assert code_of(room.post, room.people[0], "c") == "board_locked"
     assert service.lock_board(db, room.host, room.now) == []
     writing.delete_post(db, room.people[0], post_id=post["id"], secret=secret, now=room.now)
     [unlocked] = service.unlock_board(db, room.host, room.now)
     assert unlocked.payload["status"] == "open"
     room.post(room.people[0], "c")
+
+    # The phase ends before a batch came: the delete is applied; the lone posts that
+    # waited are deleted unseen; nothing new appears.
+    published, closed = service.close_board(db, room.host.session_id, room.now)
+    assert published.payload["posts"] == [] and published.payload["removed"] == [post["id"]]
+    assert closed.payload["count"] == 1
+    assert db.get(Post, late["id"]) is None
 
 
 def test_closing_wipes_every_tag_and_ends_editing(room, db):
@@ -398,13 +407,15 @@ def test_live_mode_publishes_shuffled_batches_never_one_post_alone(room, db):
     room.post(writers[3], "live 3")
     [first] = service.publish_due(db, room.now)
     assert first.payload["revealed"] is True and len(first.payload["posts"]) == 4
-    for index in range(rules.BATCH_SIZE - 1):
-        room.post(writers[index], f"more {index}")
-        room.clock.advance(600)  # waiting alone never publishes a new post
+    for index in range(3):  # one person's posts are no batch, however many, however long
+        room.clock.advance(600)
+        room.post(writers[0], f"mine {index}")
         assert service.publish_due(db, room.now) == []
-    room.post(writers[3], "the third waiting post")
+    room.post(writers[1], "another person")
+    assert service.publish_due(db, room.now) == []
+    room.post(writers[2], "a third person")
     [batch] = service.publish_due(db, room.now)
-    assert len(batch.payload["posts"]) == rules.BATCH_SIZE
+    assert len(batch.payload["posts"]) == 5
     positions = [p["id"] for p in room.snapshot(room.host)["board"]["posts"]]
     assert positions[:4] == [p["id"] for p in first.payload["posts"]]
 

@@ -48,9 +48,7 @@ def restore_post(db: Session, actor: Actor, *, post_id: str, now: datetime) -> l
     board, post = _shown_post(db, actor, post_id)
     if not post.hidden:
         return []
-    post.hidden = False
-    if post.text != post.shown_text and not post.deleted:
-        board.changes_since = board.changes_since or now  # an edit made while hidden
+    post.hidden = False  # an edit made while it was hidden rides with the next batch
     author = authors_of(db, board, [post.id]).get(post.id)
     payload = {"version": bump(db, board.session_id), "post": post_fields(post, author)}
     return [Event("board:post_restored", board.session_id, payload)]

@@ -54,9 +54,9 @@ class Board(Base):
     published: Mapped[int] = mapped_column(Integer, default=0)
     # Per-board salt of every tag; None once closed, so no tag can be recomputed.
     salt: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    # When the oldest waiting edit or delete of a published post was made (which one is not
-    # kept): it is applied with the next batch, or once it has waited rules.CHANGE_DELAY.
-    changes_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # How many different people have something waiting for the next batch (a new post, an
+    # edit or a delete of a shown one); a count only, recomputed by each writer's key.
+    waiting_writers: Mapped[int] = mapped_column(Integer, default=0)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -74,7 +74,7 @@ class Cluster(Base):
 class Post(Base):
     """One post. `text` is what its author last wrote; `shown_text` what everyone sees.
 
-    A post is unpublished while `shown_text` is None; an edit or a delete of a published
+    A post is unpublished while `position` is None; an edit or a delete of a published
     post waits for the next batch, so its timing does not point at its author.
     """
 

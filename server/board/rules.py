@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import timedelta
 
 from server.core.errors import DomainError
 
@@ -11,10 +10,9 @@ DEFAULT_THRESHOLD = 3  # people present, and posts needed for a reveal
 MAX_LENGTH = 280  # characters in a post
 MAX_POSTS = 10  # posts per person per board
 VOTES = 3  # votes per person per board
-# In live mode (and after a reveal) new posts appear in shuffled batches of at least this many.
+# In live mode (and after a reveal) what people write, edit or delete is published in
+# shuffled batches, once at least this many different people have something waiting.
 BATCH_SIZE = 3
-# An edit or delete of a post others can see waits at most this long for a batch.
-CHANGE_DELAY = timedelta(seconds=20)
 RATE_LIMIT = 20  # board commands per connection per window
 RATE_WINDOW_SECONDS = 10
 

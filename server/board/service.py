@@ -56,7 +56,7 @@ def open_board(
     previous = current_board(db, session.id)
     if previous is not None and previous.status is not BoardStatus.CLOSED:
         raise DomainError("board_already_open")
-    _forget_unrevealed(db, session.id)
+    _forget_unshown(db, session.id)
     board = Board(
         session_id=session.id,
         prompts=[p.strip() or p for p in prompts],
@@ -75,10 +75,10 @@ def open_board(
     return [Event("board:opened", session.id, {"version": bump(db, session.id), "board": fields})]
 
 
-def _forget_unrevealed(db: Session, session_id: int) -> None:
+def _forget_unshown(db: Session, session_id: int) -> None:
     # Posts of an earlier board that were never shown can no longer be: nobody needs them.
-    earlier = select(Board.id).where(Board.session_id == session_id, Board.revealed.is_(False))
-    db.execute(delete(Post).where(Post.board_id.in_(earlier)))
+    earlier = select(Board.id).where(Board.session_id == session_id)
+    db.execute(delete(Post).where(Post.board_id.in_(earlier), Post.position.is_(None)))
 
 
 def reveal_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
@@ -94,17 +94,15 @@ def reveal_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
 
 
 def lock_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
-    """Stop new posts; what waits for a batch appears now. Reactions and votes go on."""
+    """Stop new posts. Edits, deletes, reactions and votes go on, and batches too: a lock
+    never pushes out what waits, or a facilitator could time it to one person's post."""
     board = host_board(db, actor)
     if board.status is not BoardStatus.OPEN:
         if board.status is BoardStatus.CLOSED:
             raise DomainError("board_not_open")
         return []
     board.status = BoardStatus.LOCKED
-    events = [_status_event(db, board, "board:locked")]
-    if board.revealed:
-        events += publish_waiting(db, board, now)
-    return events
+    return [_status_event(db, board, "board:locked")]
 
 
 def unlock_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
@@ -121,18 +119,20 @@ def close_board(db: Session, session_id: int, now: datetime) -> list[Event]:
     """The phase ended: no more posts, edits, deletes, reactions or votes. Idempotent.
 
     The salt and every tag go, so from now on nothing recomputes who wrote, reacted or
-    voted, not even with a participant's token. A board never revealed stays unrevealed
-    (the facilitator may still reveal it); a revealed one shows what was waiting.
+    voted, not even with a participant's token. A board never revealed stays so (the
+    facilitator may still reveal it). On a revealed one, what waited for a batch that
+    never came is settled without showing anything new: deletes are applied, edits
+    dropped, new posts deleted unseen.
     """
     session = lock_session(db, session_id)
     board = current_board(db, session.id)
     if board is None or board.status is BoardStatus.CLOSED:
         return []
-    events = publish_waiting(db, board, now) if board.revealed else []
+    events = _settle_waiting(db, board) if board.revealed else []
     board.status = BoardStatus.CLOSED
     board.closed_at = now
     board.salt = None
-    board.changes_since = None
+    board.waiting_writers = 0
     post_ids = select(Post.id).where(Post.board_id == board.id)
     db.execute(delete(Reaction).where(Reaction.post_id.in_(post_ids)))
     db.execute(delete(Vote).where(Vote.board_id == board.id))
@@ -142,18 +142,46 @@ def close_board(db: Session, session_id: int, now: datetime) -> list[Event]:
     return [*events, _status_event(db, board, "board:closed")]
 
 
+def _settle_waiting(db: Session, board: Board) -> list[Event]:
+    posts = db.scalars(select(Post).where(Post.board_id == board.id)).all()
+    removed = [p.id for p in posts if p.deleted]
+    for post in posts:
+        if post.position is None:
+            db.delete(post)
+        elif post.shown_text is not None:
+            post.text = post.shown_text
+    if removed:
+        db.execute(delete(Vote).where(Vote.target_id.in_(removed)))
+        db.execute(delete(Post).where(Post.id.in_(removed)))
+    db.flush()
+    if not removed:
+        return []
+    payload = {
+        "version": bump(db, board.session_id),
+        "revealed": board.revealed,
+        "count": post_count(db, board),
+        "posts": [],
+        "removed": removed,
+    }
+    return [Event("board:published", board.session_id, payload)]
+
+
 def _status_event(db: Session, board: Board, name: str) -> Event:
-    payload = {"version": bump(db, board.session_id), "status": board.status.value}
+    payload = {
+        "version": bump(db, board.session_id),
+        "status": board.status.value,
+        "count": post_count(db, board),
+    }
     return Event(name, board.session_id, payload)
 
 
 def publish_waiting(
-    db: Session, board: Board, now: datetime, *, new_posts: bool = True, force: bool = False
+    db: Session, board: Board, now: datetime, *, force: bool = False
 ) -> list[Event]:
-    """Publish what waits, as one event: new posts in a fresh random order, then edits
-    and deletes of visible posts. Nothing is published one by one as written."""
+    """Publish everything that waits, as one event: new posts in a fresh random order,
+    edits and deletes of shown posts. Nothing is published one by one as written."""
     posts = db.scalars(select(Post).where(Post.board_id == board.id)).all()
-    fresh = [p for p in posts if p.position is None] if new_posts else []
+    fresh = [p for p in posts if p.position is None]
     _shuffler.shuffle(fresh)
     for offset, post in enumerate(fresh):
         post.position = board.published + offset
@@ -174,7 +202,7 @@ def publish_waiting(
     if removed:
         db.execute(delete(Vote).where(Vote.target_id.in_(removed)))
         db.execute(delete(Post).where(Post.id.in_(removed)))
-    board.changes_since = None
+    board.waiting_writers = 0
     if not (fresh or edited or removed or force):
         return []
     shown = sorted(fresh + edited, key=lambda p: p.position or 0)
@@ -200,32 +228,24 @@ def publish_due(db: Session, now: datetime) -> list[Event]:
     ).all()
     events: list[Event] = []
     for candidate in candidates:
-        if _due(db, candidate, now) is None:
+        if not _due(db, candidate):
             continue
         lock_session(db, candidate.session_id)
         db.refresh(candidate)
-        due = _due(db, candidate, now)
-        if due is None:
+        if not _due(db, candidate):
             continue  # another process published it first
         if not candidate.revealed:
             candidate.revealed = True  # a live board's first batch
-        events += publish_waiting(db, candidate, now, new_posts=due, force=due)
+        events += publish_waiting(db, candidate, now, force=True)
     return events
 
 
-def _due(db: Session, board: Board, now: datetime) -> bool | None:
-    """None: nothing due. True: a batch of new posts (and changes). False: changes only."""
-    if board.status is BoardStatus.CLOSED:
-        return None
-    waiting = len(
-        db.scalars(select(Post.id).where(Post.board_id == board.id, Post.position.is_(None))).all()
-    )
-    needed = rules.BATCH_SIZE if board.revealed else max(rules.BATCH_SIZE, board.threshold)
-    if waiting >= needed:
-        return True
-    if board.revealed and board.changes_since and board.changes_since <= now - rules.CHANGE_DELAY:
+def _due(db: Session, board: Board) -> bool:
+    """A batch is due once enough different people have something waiting; a live
+    board's first batch also needs `threshold` posts, like a reveal."""
+    if board.status is BoardStatus.CLOSED or board.waiting_writers < rules.BATCH_SIZE:
         return False
-    return None
+    return board.revealed or post_count(db, board) >= board.threshold
 
 
 def sweep(db: Session, now: datetime) -> list[Event]:

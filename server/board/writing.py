@@ -1,12 +1,14 @@
 """Writing on a board: post, edit, delete. Nothing stored says who wrote a post.
 
 The author's browser makes a random secret per post and keeps it; the server keeps its
-hash, and only that secret edits or deletes the post. The per-person post limit counts
-posts whose `owner_tag` the writer's key recomputes (tags.py).
+hash, and only that secret edits or deletes the post. The per-person post limit, and
+the count of people with something waiting for a batch, come from posts whose
+`owner_tag` the writer's own key recomputes (tags.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -68,10 +70,13 @@ def write_post(
         secret_hash=tags.secret_hash(secret),
     )
     post.owner_tag = tags.tag(writer.key, "post", _salt(board), post.id)
-    db.add(post)
-    if board.named and writer.actor.participant_id is not None:
-        db.add(PostAuthor(post_id=post.id, participant_id=writer.actor.participant_id))
-    db.flush()
+
+    def add() -> None:
+        db.add(post)
+        if board.named and writer.actor.participant_id is not None:
+            db.add(PostAuthor(post_id=post.id, participant_id=writer.actor.participant_id))
+
+    _counting_waiters(db, board, writer.key, add)
     return Written(_own(post), left - 1, [_count_event(db, board)])
 
 
@@ -79,13 +84,15 @@ def edit_post(
     db: Session, writer: Writer, *, post_id: str, secret: str, text: str, now: datetime
 ) -> Written:
     """Change one's own post. Before it is shown, nobody else notices; once shown, the
-    new text appears with the next batch, so its timing does not point at its author."""
+    new text waits for the next batch, so its timing does not point at its author."""
     board = begin(db, writer, now, writable=False)
-    _require_open_for_authors(board)
     post = _own_post(db, board, post_id, secret)
-    post.text = rules.clean_text(text)
-    if post.position is not None and post.text != post.shown_text:
-        board.changes_since = board.changes_since or now
+    new_text = rules.clean_text(text)
+
+    def change() -> None:
+        post.text = new_text
+
+    _counting_waiters(db, board, writer.key, change)
     left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
     return Written(_own(post), left, [])
 
@@ -93,34 +100,57 @@ def edit_post(
 def delete_post(
     db: Session, writer: Writer, *, post_id: str, secret: str, now: datetime
 ) -> Written:
-    """Delete one's own post: its text is gone at once; a shown post leaves the board
-    with the next batch."""
+    """Delete one's own post: its words are gone at once; a shown post leaves the board
+    with the next batch (or when the board ends)."""
     board = begin(db, writer, now, writable=False)
-    _require_open_for_authors(board)
     post = _own_post(db, board, post_id, secret)
-    events: list[Event] = []
     shown = post.position is not None
-    if not shown:
-        db.delete(post)
-        db.flush()
-        events.append(_count_event(db, board))
-    else:
-        post.deleted = True
-        post.text = ""
-        post.secret_hash = None
-        post.owner_tag = None
-        board.changes_since = board.changes_since or now
+
+    def delete() -> None:
+        if shown:
+            post.deleted = True
+            post.text = ""
+            post.secret_hash = None
+        else:
+            db.delete(post)
+
+    _counting_waiters(db, board, writer.key, delete)
+    events = [] if shown else [_count_event(db, board)]
     left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
     return Written({"id": post_id, "shown": shown}, left, events)
 
 
-def _require_open_for_authors(board: Board) -> None:
-    # Authors may edit and delete while the board is locked, but not after the phase.
-    if board.salt is None:
-        raise DomainError("board_not_open")
+def _counting_waiters(db: Session, board: Board, key: bytes, change: Callable[[], None]) -> None:
+    """Make a change, keeping count of how many people have something waiting.
+
+    A batch needs several people (rules.BATCH_SIZE), not several posts: three posts of
+    one person in one batch would still point at that person.
+    """
+    before = _own_waiting(db, board, key)
+    change()
+    db.flush()
+    after = _own_waiting(db, board, key)
+    if before == 0 < after:
+        board.waiting_writers += 1
+    elif after == 0 < before:
+        board.waiting_writers = max(0, board.waiting_writers - 1)
+
+
+def _own_waiting(db: Session, board: Board, key: bytes) -> int:
+    rows = db.execute(
+        select(Post.id, Post.owner_tag).where(Post.board_id == board.id, _waiting_clause())
+    ).all()
+    return tags.count_own(key, "post", _salt(board), [(i, t or "") for i, t in rows])
+
+
+def _waiting_clause():  # type: ignore[no-untyped-def]
+    # New, or shown with a delete or (unless hidden, when it waits for a restore) an edit.
+    changed = Post.deleted.is_(True) | (Post.hidden.is_(False) & (Post.text != Post.shown_text))
+    return Post.position.is_(None) | changed
 
 
 def _own_post(db: Session, board: Board, post_id: str, secret: str) -> Post:
+    _salt(board)  # authors may edit and delete while the board is locked, not once it ended
     post = db.get(Post, post_id)
     if post is None or post.board_id != board.id or post.deleted:
         raise DomainError("post_not_found")
@@ -130,7 +160,9 @@ def _own_post(db: Session, board: Board, post_id: str, secret: str) -> Post:
 
 
 def _own_posts(db: Session, board: Board, key: bytes) -> int:
-    rows = db.execute(select(Post.id, Post.owner_tag).where(Post.board_id == board.id)).all()
+    rows = db.execute(
+        select(Post.id, Post.owner_tag).where(Post.board_id == board.id, Post.deleted.is_(False))
+    ).all()
     return tags.count_own(key, "post", _salt(board), [(i, t or "") for i, t in rows])
 
 

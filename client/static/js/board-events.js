@@ -14,7 +14,7 @@ function withBoard(apply) {
   };
 }
 
-const setStatus = withBoard((board, { status }) => { board.status = status; });
+const setStatus = withBoard((board, { status, count }) => Object.assign(board, { status, count }));
 const saveCluster = withBoard((board, { cluster }) => upsert(board.clusters, cluster));
 
 export const BOARD_APPLIERS = {

@@ -79,7 +79,7 @@ function header(view) {
         ? (waiting > 0 ? tn("%(n)s post waits for the next batch.", "%(n)s posts wait for the next batch.", waiting) : null)
         : [tn("%(n)s post written.", "%(n)s posts written.", board.count), " ",
           board.mode === "live"
-            ? t("Posts appear in shuffled batches once there are at least %(k)s.", { k: Math.max(board.threshold, board.limits.batch_size) })
+            ? t("Posts appear in shuffled batches, each once at least %(n)s people have written something new.", { n: board.limits.batch_size })
             : t("Until the facilitator reveals the board, you see only your own posts.")]),
   );
 }
@@ -125,7 +125,9 @@ function postCard(view, post) {
   h("p", { class: "post-meta" },
     board.named && post.author_id ? h("span", { class: "author" }, view.names.get(post.author_id) || "") : null,
     own ? h("span", { class: "tag" }, t("Yours")) : null,
-    post.waiting ? h("span", { class: "muted" }, t("Only you can see this until it is shown.")) : null,
+    post.waiting ? h("span", { class: "muted" }, board.mode === "reveal" && !board.revealed
+      ? t("Only you can see this until the board is revealed.")
+      : t("Only you can see this until the next batch.")) : null,
     changing ? h("span", { class: "muted" }, t("Your change shows with the next batch.")) : null,
     gone ? h("span", { class: "muted" }, t("You deleted this post; it leaves the board with the next batch.")) : null,
     post.hidden ? h("span", { class: "tag" }, t("Hidden")) : null),

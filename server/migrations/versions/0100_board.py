@@ -5,7 +5,7 @@ board_post_authors, which only a named board writes (see docs/anonymity.md).
 
 Revision ID: 0100
 Revises: 0001
-Create Date: 2026-11-26 03:25:36.310444
+Create Date: 2026-11-26 03:36:24.985268
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def upgrade() -> None:
         sa.Column("revealed", sa.Boolean(), nullable=False),
         sa.Column("published", sa.Integer(), nullable=False),
         sa.Column("salt", sa.String(length=64), nullable=True),
-        sa.Column("changes_since", sa.DateTime(), nullable=True),
+        sa.Column("waiting_writers", sa.Integer(), nullable=False),
         sa.Column("opened_at", sa.DateTime(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
