@@ -7,10 +7,14 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+from sqlalchemy.orm import Session
+
 from server.board import service, writing
 from server.board.writing import Writer
 from server.core import personal
 from server.core.domain import Actor
+from server.core.errors import DomainError
 from server.presence import service as presence
 from server.sessions import service as sessions
 from tests.factories import actor_of, create_session, join
@@ -78,3 +82,15 @@ def replay(state: dict[str, Any], events: list[Any]) -> dict[str, Any]:
         if event.to is None and event.payload["version"] == state["version"] + 1:
             apply_event(state, event.name, copy.deepcopy(event.payload))
     return state
+
+
+def refused(call, *args, **kwargs) -> DomainError:
+    """The error a call fails with; like a failed command, it leaves nothing behind."""
+    db = args[0] if args and isinstance(args[0], Session) else call.__self__.db
+    with pytest.raises(DomainError) as err, db.begin_nested():
+        call(*args, **kwargs)
+    return err.value
+
+
+def code_of(call, *args, **kwargs) -> str:
+    return refused(call, *args, **kwargs).code

@@ -6,13 +6,14 @@ import copy
 
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
 
 from server.board import curation, reactions, rules, service, writing
 from server.board.models import Board, Post, PostAuthor, Reaction, Vote
+from server.board.schemas import AddClusterArgs, OpenBoardArgs
 from server.board.writing import Writer
 from server.core.errors import DomainError
-from tests.board_support import PROMPTS, make_room, new_secret, replay
+from server.core.validation import load_args
+from tests.board_support import PROMPTS, code_of, make_room, new_secret, refused, replay
 
 
 @pytest.fixture
@@ -24,18 +25,6 @@ def db(database):
 @pytest.fixture
 def room(db, clock):
     return make_room(db, clock, people=3)
-
-
-def refused(call, *args, **kwargs) -> DomainError:
-    """The error a call fails with; like a failed command, it leaves nothing behind."""
-    db = args[0] if args and isinstance(args[0], Session) else call.__self__.db
-    with pytest.raises(DomainError) as err, db.begin_nested():
-        call(*args, **kwargs)
-    return err.value
-
-
-def code_of(call, *args, **kwargs) -> str:
-    return refused(call, *args, **kwargs).code
 
 
 def test_opening_shows_the_prompts_as_columns_to_everyone(room):
@@ -142,6 +131,22 @@ def test_a_named_board_shows_authors_and_an_anonymous_one_stores_none(room, db):
     assert room.snapshot(room.host)["board"]["named"] is False
 
 
+def test_an_anonymous_board_never_becomes_a_named_one(room, db):
+    room.open(threshold=2)
+    room.post(room.people[0], "anonym")
+    room.post(room.people[1], "også anonym")
+    # Nothing changes `named` on an open board: no command, no service.
+    assert code_of(room.open, named=True) == "board_already_open"
+    service.reveal_board(db, room.host, room.now)
+    service.close_board(db, room.host.session_id, room.now)
+    [opened] = room.open(named=True, threshold=2)  # a new board, with none of the old posts
+    assert opened.payload["board"]["named"] is True and opened.payload["board"]["posts"] == []
+    room.post(room.people[0], "med navn")
+    assert [p.post_id for p in db.scalars(select(PostAuthor))] == [
+        p.id for p in db.scalars(select(Post).where(Post.text == "med navn"))
+    ]
+
+
 def test_only_the_secret_edits_or_deletes_and_others_see_nothing_before_the_reveal(room, db):
     room.open()
     bo, cecilie = room.people[:2]
@@ -189,31 +194,6 @@ def test_changes_to_a_shown_post_wait_for_a_batch_of_several_people(room, db):
     assert service.publish_due(db, room.now) == []  # idempotent
 
 
-def test_hide_and_restore(room, db):
-    room.open(threshold=2)
-    post, _ = room.post(room.people[0], "<b>skjul mig</b>")
-    room.post(room.people[1], "bliv")
-    service.reveal_board(db, room.host, room.now)
-    assert (
-        code_of(curation.hide_post, db, room.people[1].actor, post_id=post["id"], now=room.now)
-        == "forbidden"
-    )
-    [hidden] = curation.hide_post(db, room.host, post_id=post["id"], now=room.now)
-    assert hidden.payload == {"version": hidden.payload["version"], "post_id": post["id"]}
-    seen = {p["id"]: p for p in room.snapshot(room.people[1].actor)["board"]["posts"]}
-    assert seen[post["id"]]["hidden"] is True and seen[post["id"]]["text"] is None
-    host_view = {p["id"]: p for p in room.snapshot(room.host)["board"]["posts"]}
-    assert host_view[post["id"]]["text"] == "<b>skjul mig</b>"
-    who = room.people[1]
-    assert (
-        code_of(reactions.react, db, who, post_id=post["id"], kind="thanks", now=room.now)
-        == "post_not_found"
-    )
-    [restored] = curation.restore_post(db, room.host, post_id=post["id"], now=room.now)
-    assert restored.payload["post"]["text"] == "<b>skjul mig</b>"
-    assert restored.payload["post"]["hidden"] is False
-
-
 def test_text_rules_and_limits_store_nothing_when_broken(room, db):
     room.open()
     bo = room.people[0]
@@ -257,80 +237,6 @@ def test_a_connection_is_rate_limited_and_recovers(room, db):
     assert db.scalar(text("SELECT count(*) FROM board_rate_windows")) == 3
     service.sweep(db, room.now)  # the windows that ended go
     assert db.scalar(text("SELECT count(*) FROM board_rate_windows")) == 1
-
-
-def test_one_reaction_per_person_per_post_counts_only(room, db):
-    room.open(threshold=2)
-    post, _ = room.post(room.people[0], "tak")
-    room.post(room.people[1], "to")
-    bo, cecilie = room.people[1:3]
-    assert code_of(reactions.react, db, bo, post_id=post["id"], kind="me_too", now=room.now) == (
-        "post_not_found"
-    )  # nobody can see it yet
-    service.reveal_board(db, room.host, room.now)
-    react = reactions.react
-    [first] = react(db, bo, post_id=post["id"], kind="me_too", now=room.now)
-    assert first.payload["reactions"] == {"me_too": 1, "thanks": 0}
-    assert set(first.payload) == {"version", "post_id", "reactions"}
-    assert react(db, bo, post_id=post["id"], kind="me_too", now=room.now) == []
-    bo_tab = Writer(bo.actor, bo.key, "sid-tab")
-    [switched] = react(db, bo_tab, post_id=post["id"], kind="thanks", now=room.now)
-    assert switched.payload["reactions"] == {"me_too": 0, "thanks": 1}
-    [third] = react(db, cecilie, post_id=post["id"], kind="thanks", now=room.now)
-    assert third.payload["reactions"] == {"me_too": 0, "thanks": 2}
-    [back] = react(db, cecilie, post_id=post["id"], kind=None, now=room.now)
-    assert back.payload["reactions"] == {"me_too": 0, "thanks": 1}
-    assert db.scalar(text("SELECT count(*) FROM board_reactions")) == 1
-
-
-def test_votes_are_limited_and_given_back(room, db):
-    room.open(threshold=2)
-    ids = [room.post(room.people[i % 3], f"p{i}")[0]["id"] for i in range(5)]
-    service.reveal_board(db, room.host, room.now)
-    [added] = curation.add_cluster(db, room.host, name="Arbejdspres", now=room.now)
-    cluster = added.payload["cluster"]["id"]
-    bo = room.people[0]
-    left = [
-        reactions.vote(db, bo, target_id=t, vote=True, now=room.now).votes_left for t in ids[:2]
-    ]
-    assert left == [2, 1]
-    voted = reactions.vote(db, bo, target_id=cluster, vote=True, now=room.now)
-    assert voted.votes_left == 0
-    assert voted.events[0].payload == {
-        "version": voted.events[0].payload["version"],
-        "target_id": cluster,
-        "votes": 1,
-    }
-    err = refused(reactions.vote, db, bo, target_id=ids[3], vote=True, now=room.now)
-    assert (err.code, err.params) == ("vote_limit_reached", {"max": rules.VOTES})
-    assert reactions.vote(db, bo, target_id=ids[0], vote=False, now=room.now).votes_left == 1
-    curation.remove_cluster(db, room.host, cluster_id=cluster, now=room.now)
-    assert reactions.vote(db, bo, target_id=ids[3], vote=True, now=room.now).votes_left == 1
-
-
-def test_clusters_group_shown_posts(room, db):
-    room.open(threshold=2)
-    post, _ = room.post(room.people[0], "a")
-    room.post(room.people[1], "b")
-    service.reveal_board(db, room.host, room.now)
-    [added] = curation.add_cluster(db, room.host, name="Tid ", now=room.now)
-    cluster = added.payload["cluster"]
-    assert cluster == {"id": cluster["id"], "name": "Tid", "votes": 0}
-    curation.move_post(db, room.host, post_id=post["id"], cluster_id=cluster["id"], now=room.now)
-    curation.rename_cluster(db, room.host, cluster_id=cluster["id"], name="Travlhed", now=room.now)
-    board = room.snapshot(room.people[2].actor)["board"]
-    assert board["clusters"] == [{"id": cluster["id"], "name": "Travlhed", "votes": 0}]
-    assert {p["id"]: p["cluster_id"] for p in board["posts"]}[post["id"]] == cluster["id"]
-    assert (
-        code_of(
-            curation.move_post, db, room.host, post_id=post["id"], cluster_id="nope", now=room.now
-        )
-        == "cluster_not_found"
-    )
-    [removed] = curation.remove_cluster(db, room.host, cluster_id=cluster["id"], now=room.now)
-    assert removed.payload["cluster_id"] == cluster["id"]
-    board = room.snapshot(room.people[2].actor)["board"]
-    assert board["clusters"] == [] and all(p["cluster_id"] is None for p in board["posts"])
 
 
 def test_locking_stops_new_posts_and_pushes_nothing_out(room, db):
@@ -433,3 +339,21 @@ def test_no_board_no_commands(room, db):
     assert code_of(room.post, room.people[0], "x") == "board_not_open"
     assert code_of(service.reveal_board, db, room.host, room.now) == "board_not_open"
     assert db.scalars(select(Reaction)).all() == [] and db.scalars(select(Vote)).all() == []
+
+
+def test_prompts_and_cluster_names_are_checked_like_any_input():
+    for bad in (
+        {"prompts": []},
+        {"prompts": ["   "]},
+        {"prompts": ["x" * 121]},
+        {"prompts": ["a"] * 7},
+        {"prompts": ["a"], "threshold": 1},
+        {"prompts": ["a"], "mode": "fast"},
+        {"prompts": ["a"], "author": "Bo"},
+    ):
+        with pytest.raises(DomainError) as err:
+            load_args(OpenBoardArgs(), bad)
+        assert err.value.code == "invalid_payload", bad
+    assert load_args(OpenBoardArgs(), {"prompts": ["Åbenhed 🙂"]})["threshold"] is None
+    with pytest.raises(DomainError):
+        load_args(AddClusterArgs(), {"name": " "})

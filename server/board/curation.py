@@ -68,7 +68,7 @@ def add_cluster(db: Session, actor: Actor, *, name: str, now: datetime) -> list[
     cluster = Cluster(
         id=tags.new_id(),
         board_id=board.id,
-        name=name.strip() or name,
+        name=name.strip(),
         position=(last or 0) + 1,
         votes=0,
     )
@@ -83,7 +83,7 @@ def rename_cluster(
 ) -> list[Event]:
     board = host_board(db, actor)
     cluster = find_cluster(db, board, cluster_id)
-    cluster.name = name.strip() or name
+    cluster.name = name.strip()
     payload = {"version": bump(db, board.session_id), "cluster": cluster_fields(cluster)}
     return [Event("board:cluster_renamed", board.session_id, payload)]
 

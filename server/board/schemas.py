@@ -18,13 +18,21 @@ _ID = validate.Regexp(rf"^[A-Za-z0-9_-]{{1,{ID_LENGTH}}}$")
 _SECRET = validate.Regexp(r"^[A-Za-z0-9_-]{32,128}$")
 
 
+def _label(max_length: int) -> fields.String:
+    """A short name people read (a prompt, a cluster): not empty, not only spaces."""
+    return fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=max_length), validate.Regexp(r"\S")],
+    )
+
+
 def _item_id() -> fields.String:
     return fields.String(required=True, validate=_ID)
 
 
 class OpenBoardArgs(Args):
     prompts = fields.List(
-        fields.String(validate=validate.Length(min=1, max=PROMPT_LENGTH)),
+        _label(PROMPT_LENGTH),
         required=True,
         validate=validate.Length(min=1, max=MAX_PROMPTS),
     )
@@ -69,7 +77,7 @@ class PostArgs(Args):
 
 
 class AddClusterArgs(Args):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=CLUSTER_NAME_LENGTH))
+    name = _label(CLUSTER_NAME_LENGTH)
 
 
 class RenameClusterArgs(AddClusterArgs):

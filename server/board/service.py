@@ -59,7 +59,7 @@ def open_board(
     _forget_unshown(db, session.id)
     board = Board(
         session_id=session.id,
-        prompts=[p.strip() or p for p in prompts],
+        prompts=[p.strip() for p in prompts],
         mode=BoardMode(mode),
         named=named,
         threshold=threshold or rules.DEFAULT_THRESHOLD,

@@ -114,9 +114,10 @@ function postCard(view, post) {
   const { board, store } = view;
   const own = store.post(post.id);
   const gone = own && own.deleted;
-  const text = own && !gone ? own.text : post.text;
-  const changing = own && !gone && !post.waiting && post.text !== null && own.text !== post.text;
   const open = board.status !== "closed";
+  // After the end, an edit that waited for a batch was dropped: show what everyone saw.
+  const text = own && !gone && (open || post.waiting) ? own.text : post.text;
+  const changing = open && own && !gone && !post.waiting && post.text !== null && own.text !== post.text;
   return h("li", {
     class: ["post", own ? "own" : "", post.hidden ? "hidden-post" : "", post.waiting ? "waiting" : ""].join(" ").trim(),
     dataset: { postId: post.id },
