@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 def _register_features(app: Flask, socketio: SocketIO) -> None:
     # Importing a feature's events module declares its commands.
     from server.agenda import events as agenda_events
+    from server.board import events as board_events
     from server.content.views import bp as content_bp
     from server.presence import events as presence_events
     from server.sessions import events as session_events  # noqa: F401
@@ -64,6 +65,7 @@ def _register_features(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(content_bp)
     presence_events.install(socketio)
     agenda_events.install()
+    board_events.install()
     realtime.install(socketio)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import Any
 
 import pytest
 
@@ -25,13 +26,23 @@ def chromium_path() -> str | None:
     return os.environ.get("HOLDSPORT_CHROMIUM") or shutil.which("chromium")
 
 
+# One Playwright per test run: each test module imports the fixture, which registers it
+# once per module, and a second sync Playwright cannot start while the first runs.
+_running: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
     require(path is not None, "Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    if "browser" not in _running:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+        _running["playwright"] = sync_playwright().start()
+        _running["browser"] = _running["playwright"].chromium.launch(
+            executable_path=path, args=CHROMIUM_FLAGS
+        )
+    yield _running["browser"]
+    if "browser" in _running:
+        _running.pop("browser").close()
+        _running.pop("playwright").stop()

@@ -36,6 +36,83 @@ def _set_agenda(state: dict[str, Any], payload: dict[str, Any]) -> None:
     state["agenda"] = payload["agenda"]
 
 
+def _find(items: list[dict[str, Any]], item_id: str) -> dict[str, Any] | None:
+    return next((item for item in items if item["id"] == item_id), None)
+
+
+def _upsert(items: list[dict[str, Any]], item: dict[str, Any]) -> None:
+    for index, known in enumerate(items):
+        if known["id"] == item["id"]:
+            items[index] = item
+            return
+    items.append(item)
+
+
+def _board_opened(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    state["board"] = payload["board"]
+
+
+def _board_counted(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    state["board"]["count"] = payload["count"]
+
+
+def _board_published(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    board = state["board"]
+    board.update(revealed=payload["revealed"], count=payload["count"])
+    board["posts"] = [p for p in board["posts"] if p["id"] not in payload["removed"]]
+    for post in payload["posts"]:
+        _upsert(board["posts"], post)
+
+
+def _post_hidden(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    post = _find(state["board"]["posts"], payload["post_id"])
+    if post is not None:
+        post["hidden"] = True
+        if state["you"]["role"] not in ("facilitator", "cofacilitator"):
+            post["text"] = None
+
+
+def _post_restored(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    _upsert(state["board"]["posts"], payload["post"])
+
+
+def _reacted(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    post = _find(state["board"]["posts"], payload["post_id"])
+    if post is not None:
+        post["reactions"] = payload["reactions"]
+
+
+def _voted(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    board = state["board"]
+    target = _find(board["posts"], payload["target_id"]) or _find(
+        board["clusters"], payload["target_id"]
+    )
+    if target is not None:
+        target["votes"] = payload["votes"]
+
+
+def _cluster_saved(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    _upsert(state["board"]["clusters"], payload["cluster"])
+
+
+def _cluster_removed(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    board = state["board"]
+    board["clusters"] = [c for c in board["clusters"] if c["id"] != payload["cluster_id"]]
+    for post in board["posts"]:
+        if post["cluster_id"] == payload["cluster_id"]:
+            post["cluster_id"] = None
+
+
+def _post_moved(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    post = _find(state["board"]["posts"], payload["post_id"])
+    if post is not None:
+        post["cluster_id"] = payload["cluster_id"]
+
+
+def _board_status(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    state["board"].update(status=payload["status"], count=payload["count"])
+
+
 # How each versioned event changes the state, as docs/protocol.md says.
 APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "participant:joined": _upsert_participant,
@@ -45,6 +122,20 @@ APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "agenda:updated": _set_agenda,
     "session:started": _set_session,
     "session:ended": _set_session,
+    "board:opened": _board_opened,
+    "board:count_changed": _board_counted,
+    "board:published": _board_published,
+    "board:post_hidden": _post_hidden,
+    "board:post_restored": _post_restored,
+    "board:reacted": _reacted,
+    "board:voted": _voted,
+    "board:cluster_added": _cluster_saved,
+    "board:cluster_renamed": _cluster_saved,
+    "board:cluster_removed": _cluster_removed,
+    "board:post_moved": _post_moved,
+    "board:locked": _board_status,
+    "board:unlocked": _board_status,
+    "board:closed": _board_status,
 }
 
 
@@ -74,7 +165,9 @@ class LiveClient:
         self.language = language
         self.sio = socketio.Client(reconnection=False)
         self.state: dict[str, Any] | None = None
-        self.received: list[tuple[str, dict[str, Any]]] = []
+        self.received: list[tuple[str, dict[str, Any]]] = []  # versioned events
+        self.snapshots: list[dict[str, Any]] = []
+        self.acks: list[tuple[str, dict[str, Any]]] = []
         self.gaps = 0
         self.refusal: Any = None
         self._changed = threading.Condition()
@@ -96,7 +189,13 @@ class LiveClient:
             self.sio.disconnect()
 
     def call(self, event: str, *payload: Any) -> dict[str, Any]:
-        return self.sio.call(event, *payload, namespace=NAMESPACE, timeout=10)
+        reply = self.sio.call(event, *payload, namespace=NAMESPACE, timeout=10)
+        self.acks.append((event, reply))
+        return reply
+
+    @property
+    def sid(self) -> str | None:
+        return self.sio.get_sid(NAMESPACE)
 
     def wait_for(self, condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + timeout
@@ -113,6 +212,7 @@ class LiveClient:
 
     def _on_snapshot(self, snapshot: dict[str, Any]) -> None:
         with self._changed:
+            self.snapshots.append(copy.deepcopy(snapshot))
             self.state = snapshot
             self._changed.notify_all()
 
@@ -124,7 +224,7 @@ class LiveClient:
     def _handler(self, name: str):  # type: ignore[no-untyped-def]
         def handle(payload: dict[str, Any]) -> None:
             with self._changed:
-                self.received.append((name, payload))
+                self.received.append((name, copy.deepcopy(payload)))
                 if self.state is None or payload["version"] <= self.state["version"]:
                     return
                 if payload["version"] != self.state["version"] + 1:

@@ -10,8 +10,18 @@ from sqlalchemy.orm import Session
 from server.agenda import navigation
 from server.agenda.models import Advance, OrderMode, Phase, PhaseKind
 from server.agenda.service import PhasePlan, change, new_phase
+from server.content import library
 from server.core.domain import Actor, Event
 from server.core.errors import DomainError
+
+BOARD_FIELDS = ("board_mode", "board_named", "board_threshold")
+
+
+def _known_items(keys: list[str]) -> list[str]:
+    unknown = [key for key in keys if key not in library().items]
+    if unknown:
+        raise DomainError("invalid_payload", fields=["prompt_keys"])
+    return keys
 
 
 def _texts(prompts: list[str] | None) -> list[dict[str, str]]:
@@ -59,8 +69,15 @@ def update_phase(db: Session, actor: Actor, args: dict[str, Any], now: datetime)
         phase.planned_seconds = args["minutes"] * 60
         if phase.kind is PhaseKind.DILEMMA_ROUND:
             _scale_steps(phase)
-    if "prompts" in args:
-        phase.prompts = [p for p in phase.prompts if "key" in p] + _texts(args["prompts"])
+    if "prompt_keys" in args or "prompts" in args:
+        keys = args.get("prompt_keys", [p["key"] for p in phase.prompts if "key" in p])
+        texts = args.get("prompts", [p["text"] for p in phase.prompts if "text" in p])
+        phase.prompts = [{"key": key} for key in _known_items(keys)] + _texts(texts)
+    board = {name.removeprefix("board_"): args[name] for name in BOARD_FIELDS if name in args}
+    if board:
+        if phase.started_at is not None:
+            raise DomainError("phase_not_pending")  # chosen before anyone writes
+        phase.board_settings = {**phase.board_settings, **board}
     if "advance" in args:
         phase.advance = Advance(args["advance"])
     if "order_mode" in args:

@@ -63,6 +63,9 @@ class Phase(Base):
     steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     presenters: Mapped[int | None] = mapped_column(Integer, nullable=True)
     board_prompts: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # Board phases: {"mode": "reveal"|"live", "named": bool, "threshold": int}, fixed
+    # before the phase starts (a board that opened anonymous never becomes named).
+    board_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     order_mode: Mapped[OrderMode] = mapped_column(str_enum(OrderMode, "turn_order"))
     # Rounds: each speaker's share, fixed when the phase first starts.
     turn_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)

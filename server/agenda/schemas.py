@@ -72,6 +72,14 @@ class UpdatePhaseArgs(Args):
     advance = _choice(Advance)
     order_mode = _choice(OrderMode)
     prompts = Prompts
+    # Content keys from the question banks (GET /api/library: items), shown before own text.
+    prompt_keys = fields.List(
+        fields.String(validate=validate.Length(max=160)), validate=validate.Length(max=12)
+    )
+    # A board phase's board, before it starts:
+    board_mode = fields.String(validate=validate.OneOf(["reveal", "live"]))
+    board_named = fields.Boolean()
+    board_threshold = fields.Integer(strict=True, validate=validate.Range(min=2, max=20))
 
 
 class PhaseArgs(Args):

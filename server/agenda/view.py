@@ -65,6 +65,7 @@ def _phase(phase: Phase, status: str) -> dict[str, Any]:
         "steps": phase.steps,
         "presenters": phase.presenters,
         "board_prompts": phase.board_prompts,
+        "board_settings": phase.board_settings,
         "order_mode": phase.order_mode.value,
         "turn_seconds": phase.turn_seconds,
         "status": status,

@@ -33,6 +33,23 @@ MESSAGES: dict[str, str] = {
     "hand_already_raised": N_("Your hand is already raised."),
     "unknown_hand": N_("That hand is no longer raised."),
     "unknown_participant": N_("That person is not in this session."),
+    "board_not_open": N_("No board is open for that."),
+    "board_already_open": N_("A board is already open. Close it before opening a new one."),
+    "board_locked": N_("The board is locked: no new posts for now."),
+    "already_revealed": N_("The board has already been revealed."),
+    "reveal_needs_posts": N_(
+        "The board can be revealed once it has at least %(threshold)s posts (it has "
+        "%(count)s). With fewer, it is too easy to tell who wrote what."
+    ),
+    "post_not_found": N_("That post is not on the board (any more)."),
+    "not_your_post": N_("Only the browser that wrote this post can change or delete it."),
+    "post_too_long": N_("A post can be at most %(max)s characters long."),
+    "post_limit_reached": N_("You have written as many posts as this board allows (%(max)s)."),
+    "vote_limit_reached": N_(
+        "You have used all your votes (%(max)s). Take one back to vote for something else."
+    ),
+    "rate_limited": N_("You are sending too fast. Try again in a moment (%(seconds)s s)."),
+    "cluster_not_found": N_("That group of posts does not exist (any more)."),
 }
 
 

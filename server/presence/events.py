@@ -7,6 +7,7 @@ from typing import Any
 from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
+from server.core import personal
 from server.core.domain import EVERYONE, PEOPLE, Actor
 from server.core.errors import DomainError
 from server.core.i18n import DEFAULT_LANGUAGE
@@ -35,6 +36,8 @@ def on_connect(auth: Any = None) -> None:
         language = args["language"] or language
         with runtime.db.transaction() as db:
             credential = sessions.authenticate(db, args["token"])
+            # Kept for this connection only, never stored: see server.core.personal.
+            personal.remember(request.environ, args["token"])
             person = credential.participant
             language = args["language"] or (
                 person.language if person else credential.session.language

@@ -31,7 +31,7 @@ export function hostControls(live, context) {
       : h("button", { id: "timer-pause", class: "quiet", disabled: timer.status !== "running", onclick: () => send("timer:pause") }, t("Pause")),
     h("button", { class: "quiet", id: "extend-1", onclick: () => extend(60) }, t("+1 min")),
     h("button", { class: "quiet", id: "extend-5", onclick: () => extend(300) }, t("+5 min")),
-    h("span", { class: "inline-form" },
+    h("span", { class: "extend-form" },
       h("input", { type: "number", step: "1", min: "-60", max: "60", id: "extend-custom", "aria-label": t("Minutes to add (negative takes away)"),
         value: draft.extendMinutes, oninput: remember("extendMinutes") }),
       h("button", { class: "quiet", onclick: custom }, t("Add minutes")),

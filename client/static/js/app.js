@@ -12,6 +12,7 @@ import { joinView } from "./join.js";
 import { libraryView } from "./library.js";
 import { sessionView } from "./session.js";
 import "./agenda.js";
+import "./board.js";
 
 let current = null; // the page on screen, so a navigation can close its connection
 

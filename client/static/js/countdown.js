@@ -65,7 +65,7 @@ export function keepTicking(live) {
     const timer = live.state.agenda.timer;
     clock.textContent = formatClock(left);
     const up = timer.status === "expired" || (timer.status === "running" && left <= 0);
-    clock.classList.toggle("warning", !up && timer.status !== "idle" && left <= WARNING_SECONDS);
+    clock.classList.toggle("ending-soon", !up && timer.status !== "idle" && left <= WARNING_SECONDS);
     clock.classList.toggle("timeup", up);
     const label = document.getElementById("countdown-label");
     if (label) label.textContent = up ? t("Time is up") : timer.status === "paused" ? t("Paused") : "";

@@ -71,6 +71,7 @@ def upgrade() -> None:
         sa.Column("steps", sa.JSON(), nullable=False),
         sa.Column("presenters", sa.Integer(), nullable=True),
         sa.Column("board_prompts", sa.JSON(), nullable=False),
+        sa.Column("board_settings", sa.JSON(), nullable=False),
         sa.Column(
             "order_mode",
             sa.Enum("join", "random", "manual", name="turn_order", native_enum=False, length=16),

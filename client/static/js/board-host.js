@@ -1,0 +1,112 @@
+// The facilitator's side of the board: opening one, revealing, locking, closing,
+// exporting, clusters, and hiding or moving a post.
+import { h } from "./dom.js";
+import { t } from "./i18n.js";
+import { boardCommand, forget, keep } from "./board-ui.js";
+
+const DEFAULT_PROMPTS = () => [
+  t("A mistake I learned from"),
+  t("What makes it safe or unsafe to share here"),
+  t("An uncertainty I carry"),
+];
+
+export function openBoardForm() {
+  return keep("open-board", () => {
+    const form = h("form", { class: "board-open", id: "board-open-form", onsubmit: submit },
+      h("h3", {}, t("Open a board")),
+      h("label", { class: "field" }, h("span", {}, t("Prompts, one per line (they become the columns)")),
+        h("textarea", { name: "prompts", rows: 3, maxlength: 6 * 121, required: true },
+          DEFAULT_PROMPTS().join("\n"))),
+      h("label", { class: "field" }, h("span", {}, t("How posts appear")),
+        h("select", { name: "mode" },
+          h("option", { value: "reveal" }, t("Write, then reveal all at once (safest)")),
+          h("option", { value: "live" }, t("Live, in shuffled batches")))),
+      h("label", { class: "field" }, h("span", {}, t("Anonymity threshold (people and posts)")),
+        h("input", { name: "threshold", type: "number", min: 2, max: 20, value: 3, required: true })),
+      h("label", { class: "check" }, h("input", { name: "named", type: "checkbox" }),
+        h("span", {}, t("Named board: everyone sees who wrote each post. This cannot be changed once the board is open."))),
+      h("button", { type: "submit", id: "open-board" }, t("Open board")),
+    );
+    async function submit(event) {
+      event.preventDefault();
+      const data = new FormData(form);
+      const prompts = String(data.get("prompts")).split("\n").map((line) => line.trim()).filter(Boolean);
+      const reply = await boardCommand("board:open", {
+        prompts,
+        mode: data.get("mode"),
+        named: data.get("named") === "on",
+        threshold: Number(data.get("threshold")),
+      });
+      if (reply.ok) forget("open-board");
+    }
+    return form;
+  });
+}
+
+export function hostControls(board) {
+  const enough = board.count >= board.threshold;
+  return h("div", { class: "controls board-controls" },
+    board.revealed ? null : h("button", {
+      id: "board-reveal",
+      disabled: !enough,
+      title: enough ? null : t("Needs at least %(k)s posts", { k: board.threshold }),
+      onclick: () => boardCommand("board:reveal"),
+    }, t("Reveal the board")),
+    board.status === "open"
+      ? h("button", { class: "quiet", id: "board-lock", onclick: () => boardCommand("board:lock") }, t("Lock"))
+      : null,
+    board.status === "locked"
+      ? h("button", { class: "quiet", id: "board-unlock", onclick: () => boardCommand("board:unlock") }, t("Unlock"))
+      : null,
+    board.status !== "closed"
+      ? h("button", { class: "quiet", id: "board-close", onclick: () => boardCommand("board:close") }, t("End the board"))
+      : null,
+    board.revealed ? h("button", { class: "quiet", id: "board-export", onclick: exportBoard }, t("Export")) : null,
+  );
+}
+
+async function exportBoard() {
+  const reply = await boardCommand("board:export");
+  if (!reply.ok) return;
+  const { filename, media_type: type, content } = reply.export;
+  const url = URL.createObjectURL(new Blob([content], { type: `${type};charset=utf-8` }));
+  const link = h("a", { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function addClusterForm(board) {
+  return keep(`add-cluster:${board.id}`, () => {
+    const input = h("input", { name: "cluster", maxlength: 60, required: true, placeholder: t("Name of a new group") });
+    const form = h("form", { class: "inline-form", id: "add-cluster", onsubmit: async (event) => {
+      event.preventDefault();
+      const reply = await boardCommand("board:add_cluster", { name: input.value.trim() });
+      if (reply.ok) input.value = "";
+    } }, input, h("button", { type: "submit", class: "quiet" }, t("Add group")));
+    return form;
+  });
+}
+
+export function clusterHostActions(cluster) {
+  return h("button", {
+    class: "small quiet",
+    onclick: () => boardCommand("board:remove_cluster", { cluster_id: cluster.id }),
+  }, t("Remove group"));
+}
+
+export function hostPostActions(post, board) {
+  const hide = post.hidden
+    ? h("button", { class: "small quiet", onclick: () => boardCommand("board:restore", { post_id: post.id }) }, t("Restore"))
+    : h("button", { class: "small quiet", onclick: () => boardCommand("board:hide", { post_id: post.id }) }, t("Hide"));
+  if (!board.clusters.length) return [hide];
+  const select = h("select", {
+    class: "small",
+    "aria-label": t("Group"),
+    onchange: (event) => boardCommand("board:move_post", { post_id: post.id, cluster_id: event.target.value || null }),
+  },
+  h("option", { value: "", selected: !post.cluster_id }, t("No group")),
+  board.clusters.map((cluster) => h("option", { value: cluster.id, selected: post.cluster_id === cluster.id }, cluster.name)));
+  return [hide, select];
+}

@@ -1,0 +1,69 @@
+// What only this browser knows about a board: which posts are its own (with the secret
+// that alone may edit or delete them), and its own reactions and votes. The server
+// stores none of it with a name (docs/anonymity.md), so it cannot tell us; we keep it.
+const PREFIX = "holdsport:board:";
+
+function storageKey(code, boardId) {
+  return `${PREFIX}${code}:${boardId}`;
+}
+
+function empty() {
+  return { posts: {}, reactions: {}, votes: {} };
+}
+
+export function ownStore(code, boardId) {
+  const key = storageKey(code, boardId);
+  let data = empty();
+  try {
+    data = { ...empty(), ...JSON.parse(localStorage.getItem(key) || "{}") };
+  } catch {
+    data = empty();
+  }
+  const save = () => localStorage.setItem(key, JSON.stringify(data));
+  return {
+    posts: () => data.posts,
+    post: (id) => data.posts[id],
+    keepPost(post, secret) {
+      data.posts[post.id] = { secret: secret || data.posts[post.id]?.secret, prompt: post.prompt, text: post.text };
+      save();
+    },
+    // A shown post that its author deleted stays on screen until the next batch.
+    markDeleted(id) {
+      data.posts[id] = { ...data.posts[id], deleted: true, secret: null };
+      save();
+    },
+    dropPost(id) {
+      delete data.posts[id];
+      save();
+    },
+    reaction: (postId) => data.reactions[postId] || null,
+    setReaction(postId, kind) {
+      if (kind) data.reactions[postId] = kind;
+      else delete data.reactions[postId];
+      save();
+    },
+    voted: (targetId) => Boolean(data.votes[targetId]),
+    setVote(targetId, on) {
+      if (on) data.votes[targetId] = true;
+      else delete data.votes[targetId];
+      save();
+    },
+    votesUsed: () => Object.keys(data.votes).length,
+  };
+}
+
+// A board's secrets are useless once another board is current: forget them.
+export function forgetOtherBoards(code, boardId) {
+  const keep = storageKey(code, boardId);
+  const prefix = `${PREFIX}${code}:`;
+  for (let index = localStorage.length - 1; index >= 0; index -= 1) {
+    const key = localStorage.key(index);
+    if (key && key.startsWith(prefix) && key !== keep) localStorage.removeItem(key);
+  }
+}
+
+// 32 random bytes, URL-safe base64 (43 characters): the post's secret, made here only.
+export function newSecret() {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}

@@ -1,0 +1,255 @@
+// The board on the live session page: prompts as columns, posts without names, the
+// author's own posts (kept only in this browser), reactions, votes and the facilitator's
+// controls. Everything a person wrote goes in as text nodes, never as HTML.
+import { h } from "./dom.js";
+import { contentText, t, tn } from "./i18n.js";
+import { contentNode } from "./content.js";
+import { registerEventAppliers } from "./live.js";
+import { registerSection } from "./sections.js";
+import { BOARD_APPLIERS } from "./board-events.js";
+import { forgetOtherBoards, newSecret, ownStore } from "./board-own.js";
+import { addClusterForm, clusterHostActions, hostControls, hostPostActions, openBoardForm } from "./board-host.js";
+import { boardCommand, forget, keep, latest, rememberFocus } from "./board-ui.js";
+
+registerEventAppliers(BOARD_APPLIERS);
+registerSection(50, renderBoard);
+
+const editing = new Set(); // ids of own posts being edited
+const understood = new Set(); // boards whose below-threshold warning this person accepted
+let seenBoard = null;
+
+function renderBoard(live, context) {
+  latest.live = live;
+  latest.context = context;
+  const { board, session, you, participants } = live.state;
+  const refocus = rememberFocus();
+  const isHost = you.role === "facilitator" || you.role === "cofacilitator";
+  const canOpen = isHost && session.status !== "ended" && (!board || board.status === "closed");
+  if (!board) return canOpen ? h("section", { class: "card board", id: "board" }, openBoardForm()) : null;
+
+  const store = ownStore(session.join_code, board.id);
+  if (seenBoard !== board.id) {
+    seenBoard = board.id;
+    forgetOtherBoards(session.join_code, board.id);
+  }
+  const view = {
+    board, store, isHost,
+    display: you.role === "display",
+    writer: you.role !== "display" && board.status === "open" && session.status !== "ended",
+    present: participants.filter((p) => p.present).length,
+    names: new Map(participants.map((p) => [p.id, p.display_name])),
+  };
+  const section = h("section", {
+    class: `card board${view.display ? " board-display" : ""}`,
+    id: "board",
+    dataset: { status: board.status, revealed: String(board.revealed), mode: board.mode },
+  },
+  header(view),
+  keep("board-error", () => h("p", { class: "error", id: "board-error", role: "alert", hidden: true })),
+  isHost ? hostControls(board) : null,
+  isHost && board.revealed ? addClusterForm(board) : null,
+  board.clusters.length ? clusters(view) : null,
+  h("div", { class: "board-columns", style: `--columns: ${board.prompts.length}` },
+    board.prompts.map((prompt, index) => column(view, prompt, index))),
+  canOpen ? openBoardForm() : null,
+  );
+  refocus();
+  return section;
+}
+
+function header(view) {
+  const { board, present } = view;
+  const below = present < board.threshold && board.status !== "closed";
+  const waiting = board.count - board.posts.length;
+  return h("header", { class: "board-head" },
+    h("h2", {}, board.named ? t("Named board") : t("Anonymous board"),
+      " ", h("span", { class: "tag" }, board.mode === "live" ? t("Live") : t("Write, then reveal")),
+      board.status === "locked" ? h("span", { class: "tag" }, t("Locked")) : null,
+      board.status === "closed" ? h("span", { class: "tag" }, t("Ended")) : null),
+    h("p", { class: "board-promise" }, board.named
+      ? t("Everyone sees who wrote each post. This was chosen before anyone wrote.")
+      : t("Posts show no names, no times and not the order they were written in. Only your browser can edit or delete your posts.")),
+    h("p", { class: "muted", id: "board-threshold" },
+      t("Anonymity threshold: %(k)s. With fewer than %(k)s people present, anonymity cannot be guaranteed, and the board is revealed only once it has at least %(k)s posts.", { k: board.threshold })),
+    below && !board.named ? h("p", { class: "warning", id: "board-warning", role: "alert" },
+      tn("Only %(n)s person is present, fewer than %(k)s: anonymity cannot be guaranteed.",
+        "Only %(n)s people are present, fewer than %(k)s: anonymity cannot be guaranteed.",
+        present, { k: board.threshold })) : null,
+    h("p", { class: "count", id: "board-count" },
+      board.revealed
+        ? (waiting > 0 ? tn("%(n)s post waits for the next batch.", "%(n)s posts wait for the next batch.", waiting) : null)
+        : [tn("%(n)s post written.", "%(n)s posts written.", board.count), " ",
+          board.mode === "live"
+            ? t("Posts appear in shuffled batches, each once at least %(n)s people have written something new.", { n: board.limits.batch_size })
+            : t("Until the facilitator reveals the board, you see only your own posts.")]),
+  );
+}
+
+function clusters(view) {
+  return h("div", { class: "board-clusters" }, view.board.clusters.map((cluster) =>
+    h("section", { class: "cluster", dataset: { clusterId: cluster.id } },
+      h("h3", {}, cluster.name, " ", voteButton(view, cluster)),
+      view.isHost ? clusterHostActions(cluster) : null,
+      h("ul", { class: "posts" }, shownPosts(view, (post) => post.cluster_id === cluster.id)
+        .map((post) => postCard(view, post))))));
+}
+
+// A column's prompt: own words as written, content in the reader's language.
+function promptText(prompt) {
+  return prompt.text ?? contentText(prompt.key);
+}
+
+function column(view, prompt, index) {
+  const { board, store } = view;
+  const shownIds = new Set(board.posts.map((post) => post.id));
+  const waitingOwn = Object.entries(store.posts())
+    .filter(([id, own]) => own.prompt === index && !own.deleted && !shownIds.has(id))
+    .map(([id, own]) => ({ id, prompt: index, text: own.text, waiting: true }));
+  const posts = shownPosts(view, (post) => post.prompt === index && !post.cluster_id);
+  return h("section", { class: "board-column", dataset: { prompt: index } },
+    prompt.key ? contentNode("h3", prompt.key) : h("h3", {}, prompt.text),
+    h("ul", { class: "posts" }, [...waitingOwn, ...posts].map((post) => postCard(view, post))),
+    view.writer ? writeForm(view, index) : null);
+}
+
+function shownPosts(view, wanted) {
+  return view.board.posts.filter((post) => wanted(post) && (view.isHost || !post.hidden));
+}
+
+function postCard(view, post) {
+  const { board, store } = view;
+  const own = store.post(post.id);
+  const gone = own && own.deleted;
+  const open = board.status !== "closed";
+  // After the end, an edit that waited for a batch was dropped: show what everyone saw.
+  const text = own && !gone && (open || post.waiting) ? own.text : post.text;
+  const changing = open && own && !gone && !post.waiting && post.text !== null && own.text !== post.text;
+  return h("li", {
+    class: ["post", own ? "own" : "", post.hidden ? "hidden-post" : "", post.waiting ? "waiting" : ""].join(" ").trim(),
+    dataset: { postId: post.id },
+  },
+  editing.has(post.id) && own ? editForm(post, own) : h("p", { class: "post-text" }, text),
+  h("p", { class: "post-meta" },
+    board.named && post.author_id ? h("span", { class: "author" }, view.names.get(post.author_id) || "") : null,
+    own ? h("span", { class: "tag" }, t("Yours")) : null,
+    post.waiting ? h("span", { class: "muted" }, board.mode === "reveal" && !board.revealed
+      ? t("Only you can see this until the board is revealed.")
+      : t("Only you can see this until the next batch.")) : null,
+    changing ? h("span", { class: "muted" }, t("Your change shows with the next batch.")) : null,
+    gone ? h("span", { class: "muted" }, t("You deleted this post; it leaves the board with the next batch.")) : null,
+    post.hidden ? h("span", { class: "tag" }, t("Hidden")) : null),
+  post.waiting ? null : h("div", { class: "post-actions" },
+    reactions(view, post, own), voteButton(view, post)),
+  own && !gone && open && !view.display && !editing.has(post.id) ? h("div", { class: "post-actions" },
+    h("button", { class: "small quiet", onclick: () => { editing.add(post.id); rerender(); } }, t("Edit")),
+    h("button", { class: "small quiet", onclick: () => remove(post.id, own) }, t("Delete"))) : null,
+  view.isHost && !post.waiting ? h("div", { class: "post-actions" }, hostPostActions(post, board)) : null,
+  );
+}
+
+function reactions(view, post, own) {
+  const mine = view.store.reaction(post.id);
+  const active = !view.display && !own && !post.hidden && view.board.status !== "closed";
+  const kinds = [["me_too", t("Me too")], ["thanks", t("Thank you")]];
+  return kinds.map(([kind, label]) => {
+    const count = post.reactions[kind];
+    if (!active) return count ? h("span", { class: "reaction" }, `${label} ${count}`) : null;
+    return h("button", {
+      class: "small reaction", "aria-pressed": String(mine === kind), dataset: { kind },
+      onclick: () => react(post.id, mine === kind ? null : kind),
+    }, `${label} ${count}`);
+  });
+}
+
+function voteButton(view, target) {
+  const { board, store } = view;
+  if (!board.revealed) return null;
+  const mine = store.voted(target.id);
+  const left = board.limits.votes - store.votesUsed();
+  const label = tn("%(n)s vote", "%(n)s votes", target.votes);
+  if (view.display || board.status === "closed" || target.hidden) {
+    return target.votes ? h("span", { class: "votes" }, label) : null;
+  }
+  return h("button", {
+    class: "small vote", "aria-pressed": String(mine), disabled: !mine && left <= 0,
+    title: t("Votes left: %(n)s", { n: left }),
+    onclick: () => vote(target.id, !mine),
+  }, mine ? t("Voted") : t("Vote"), ` · ${label}`);
+}
+
+function writeForm(view, index) {
+  const { board } = view;
+  const warned = view.present < board.threshold && !board.named && !understood.has(board.id);
+  if (warned) {
+    return h("div", { class: "write-gate" },
+      h("button", { class: "quiet", onclick: () => { understood.add(board.id); rerender(); } },
+        t("I understand, let me write")));
+  }
+  return keep(`write:${board.id}:${index}`, () => {
+    const input = h("textarea", {
+      name: `post-${index}`, rows: 3, maxlength: board.limits.max_length, required: true,
+      placeholder: t("Write a short post…"), "aria-label": promptText(board.prompts[index]),
+      oninput: () => { counter.textContent = `${input.value.length} / ${board.limits.max_length}`; },
+    });
+    const counter = h("span", { class: "muted counter" }, `0 / ${board.limits.max_length}`);
+    const form = h("form", { class: "write", onsubmit: async (event) => {
+      event.preventDefault();
+      const secret = newSecret();
+      const reply = await boardCommand("board:post", { prompt: index, text: input.value, secret });
+      if (!reply.ok) return;
+      currentStore().keepPost(reply.post, secret);
+      input.value = "";
+      counter.textContent = `0 / ${board.limits.max_length}`;
+      rerender();
+    } }, input, h("div", { class: "write-foot" }, counter, h("button", { type: "submit" }, t("Post"))));
+    return form;
+  });
+}
+
+function editForm(post, own) {
+  const key = `edit:${post.id}`;
+  return keep(key, () => {
+    const input = h("textarea", { rows: 3, maxlength: latest.live.state.board.limits.max_length, "aria-label": t("Edit") });
+    input.value = own.text;
+    const done = () => { editing.delete(post.id); forget(key); rerender(); };
+    return h("form", { class: "write", onsubmit: async (event) => {
+      event.preventDefault();
+      const mine = currentStore().post(post.id);
+      const reply = await boardCommand("board:edit", { post_id: post.id, secret: mine.secret, text: input.value });
+      if (reply.ok) {
+        currentStore().keepPost(reply.post);
+        done();
+      }
+    } }, input, h("div", { class: "write-foot" },
+      h("button", { type: "button", class: "quiet", onclick: done }, t("Cancel")),
+      h("button", { type: "submit" }, t("Save"))));
+  });
+}
+
+async function remove(postId, own) {
+  const reply = await boardCommand("board:delete", { post_id: postId, secret: own.secret });
+  if (reply.ok && reply.shown) currentStore().markDeleted(postId);
+  else if (reply.ok || reply.error.code === "post_not_found") currentStore().dropPost(postId);
+  rerender();
+}
+
+async function react(postId, kind) {
+  const reply = await boardCommand("board:react", { post_id: postId, kind });
+  if (reply.ok) currentStore().setReaction(postId, kind);
+  rerender();
+}
+
+async function vote(targetId, on) {
+  const reply = await boardCommand("board:vote", { target_id: targetId, vote: on });
+  if (reply.ok) currentStore().setVote(targetId, on);
+  rerender();
+}
+
+function currentStore() {
+  const { session, board } = latest.live.state;
+  return ownStore(session.join_code, board.id);
+}
+
+function rerender() {
+  latest.context.refresh();
+}

@@ -1,0 +1,43 @@
+"""A rate limit per connection that is kept in the database, yet traces back to nobody.
+
+Fixed windows: a row counts the board commands of one connection in one window of
+rules.RATE_WINDOW_SECONDS. Its key is a tag of the connection's id under the person's
+key (tags.py): no row names a connection, and a new window starts a new, unlinked row.
+Expired rows are deleted by the sweeper.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from server.board import rules, tags
+from server.board.models import RateWindow
+from server.core.errors import DomainError
+
+
+def spend(db: Session, personal_key: bytes, connection: str, now: datetime) -> None:
+    """Count one command of this connection, or refuse it if the window is used up.
+
+    Call it under the session's lock: then two commands of one connection never race.
+    A refused command, like any failed one, is rolled back and counts nothing.
+    """
+    window = math.floor(now.timestamp() / rules.RATE_WINDOW_SECONDS)
+    key = tags.tag(personal_key, "rate", connection, str(window))
+    row = db.get(RateWindow, key)
+    if row is None:
+        ends = (window + 1) * rules.RATE_WINDOW_SECONDS
+        expires = now + timedelta(seconds=ends - now.timestamp())
+        db.add(RateWindow(key=key, count=1, expires_at=expires))
+        return
+    if row.count >= rules.RATE_LIMIT:
+        seconds = max(1, math.ceil((row.expires_at - now).total_seconds()))
+        raise DomainError("rate_limited", seconds=seconds)
+    row.count += 1
+
+
+def forget_expired(db: Session, now: datetime) -> None:
+    db.execute(delete(RateWindow).where(RateWindow.expires_at <= now))

@@ -1,0 +1,287 @@
+"""A board's life: open, reveal, publish in shuffled batches, lock, close; its snapshot part.
+
+The agenda calls `open_board` when a board phase starts and `close_board` when it ends;
+until then the facilitator's `board:open` and `board:close` commands do. Like every
+service, these check the rules, change rows and return events; they never commit.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from server.board import rules, tags
+from server.board.models import Board, BoardMode, BoardStatus, Post, Reaction, Vote
+from server.board.rate import forget_expired
+from server.board.state import (
+    authors_of,
+    board_fields,
+    bump,
+    current_board,
+    host_board,
+    lock_session,
+    post_count,
+    post_fields,
+)
+from server.core.domain import HOSTS, Actor, Event, declare_events
+from server.core.errors import DomainError
+from server.sessions.service import snapshot_part
+from server.sessions.state import lock
+
+declare_events("board:opened", "board:published", "board:locked", "board:unlocked", "board:closed")
+# Shuffles must not be predictable from earlier ones: the OS's randomness, not a seeded PRNG.
+_shuffler = random.SystemRandom()
+
+
+def open_board(
+    db: Session,
+    actor: Actor,
+    *,
+    prompts: list[dict[str, str]],
+    mode: str = BoardMode.REVEAL.value,
+    named: bool = False,
+    threshold: int | None = None,
+    now: datetime,
+) -> list[Event]:
+    """A facilitator opens a board by hand (the agenda opens one when a board phase starts)."""
+    if actor.role not in HOSTS:
+        raise DomainError("forbidden")
+    return open_board_for(
+        db, actor.session_id, prompts=prompts, mode=mode, named=named, threshold=threshold, now=now
+    )
+
+
+def open_board_for(
+    db: Session,
+    session_id: int,
+    *,
+    prompts: list[dict[str, str]],
+    mode: str = BoardMode.REVEAL.value,
+    named: bool = False,
+    threshold: int | None = None,
+    phase_id: int | None = None,
+    now: datetime,
+) -> list[Event]:
+    """Open a new board with these prompts as its columns; one board is open at a time.
+
+    A prompt is {"key": content key} (shown in each reader's language) or {"text": own
+    words}. Whether the board is named is fixed here, before anyone writes, and never
+    changes.
+    """
+    session = lock_session(db, session_id)
+    previous = current_board(db, session.id)
+    if previous is not None and previous.status is not BoardStatus.CLOSED:
+        raise DomainError("board_already_open")
+    _forget_unshown(db, session.id)
+    board = Board(
+        session_id=session.id,
+        phase_id=phase_id,
+        prompts=[_trimmed(p) for p in prompts],
+        mode=BoardMode(mode),
+        named=named,
+        threshold=threshold or rules.DEFAULT_THRESHOLD,
+        status=BoardStatus.OPEN,
+        revealed=False,
+        published=0,
+        salt=tags.new_salt(),
+        opened_at=now,
+    )
+    db.add(board)
+    db.flush()
+    fields = board_fields(db, board, host=False)
+    return [Event("board:opened", session.id, {"version": bump(db, session.id), "board": fields})]
+
+
+def _trimmed(prompt: dict[str, str]) -> dict[str, str]:
+    return {"text": prompt["text"].strip()} if "text" in prompt else {"key": prompt["key"]}
+
+
+def _forget_unshown(db: Session, session_id: int) -> None:
+    # Posts of an earlier board that were never shown can no longer be: nobody needs them.
+    earlier = select(Board.id).where(Board.session_id == session_id)
+    db.execute(delete(Post).where(Post.board_id.in_(earlier), Post.position.is_(None)))
+
+
+def reveal_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
+    """Show every post at once, shuffled; needs at least `threshold` posts."""
+    board = host_board(db, actor)
+    if board.revealed:
+        raise DomainError("already_revealed")
+    count = post_count(db, board)
+    if count < board.threshold:
+        raise DomainError("reveal_needs_posts", threshold=board.threshold, count=count)
+    board.revealed = True
+    return publish_waiting(db, board, now, force=True)
+
+
+def lock_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
+    """Stop new posts. Edits, deletes, reactions and votes go on, and batches too: a lock
+    never pushes out what waits, or a facilitator could time it to one person's post."""
+    board = host_board(db, actor)
+    if board.status is not BoardStatus.OPEN:
+        if board.status is BoardStatus.CLOSED:
+            raise DomainError("board_not_open")
+        return []
+    board.status = BoardStatus.LOCKED
+    return [_status_event(db, board, "board:locked")]
+
+
+def unlock_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
+    board = host_board(db, actor)
+    if board.status is BoardStatus.CLOSED:
+        raise DomainError("board_not_open")
+    if board.status is BoardStatus.OPEN:
+        return []
+    board.status = BoardStatus.OPEN
+    return [_status_event(db, board, "board:unlocked")]
+
+
+def close_board(db: Session, session_id: int, now: datetime) -> list[Event]:
+    """The phase ended: no more posts, edits, deletes, reactions or votes. Idempotent.
+
+    The salt and every tag go, so from now on nothing recomputes who wrote, reacted or
+    voted, not even with a participant's token. A board never revealed stays so (the
+    facilitator may still reveal it). On a revealed one, what waited for a batch that
+    never came is settled without showing anything new: deletes are applied, edits
+    dropped, new posts deleted unseen.
+    """
+    session = lock(db, session_id)  # an ending session closes its board too
+    board = current_board(db, session.id)
+    if board is None or board.status is BoardStatus.CLOSED:
+        return []
+    events = _settle_waiting(db, board) if board.revealed else []
+    board.status = BoardStatus.CLOSED
+    board.closed_at = now
+    board.salt = None
+    board.waiting_writers = 0
+    post_ids = select(Post.id).where(Post.board_id == board.id)
+    db.execute(delete(Reaction).where(Reaction.post_id.in_(post_ids)))
+    db.execute(delete(Vote).where(Vote.board_id == board.id))
+    for post in db.scalars(select(Post).where(Post.board_id == board.id)):
+        post.secret_hash = None
+        post.owner_tag = None
+    return [*events, _status_event(db, board, "board:closed")]
+
+
+def _settle_waiting(db: Session, board: Board) -> list[Event]:
+    posts = db.scalars(select(Post).where(Post.board_id == board.id)).all()
+    removed = [p.id for p in posts if p.deleted]
+    for post in posts:
+        if post.position is None:
+            db.delete(post)
+        elif post.shown_text is not None:
+            post.text = post.shown_text
+    if removed:
+        db.execute(delete(Vote).where(Vote.target_id.in_(removed)))
+        db.execute(delete(Post).where(Post.id.in_(removed)))
+    db.flush()
+    if not removed:
+        return []
+    payload = {
+        "version": bump(db, board.session_id),
+        "revealed": board.revealed,
+        "count": post_count(db, board),
+        "posts": [],
+        "removed": removed,
+    }
+    return [Event("board:published", board.session_id, payload)]
+
+
+def _status_event(db: Session, board: Board, name: str) -> Event:
+    payload = {
+        "version": bump(db, board.session_id),
+        "status": board.status.value,
+        "count": post_count(db, board),
+    }
+    return Event(name, board.session_id, payload)
+
+
+def publish_waiting(
+    db: Session, board: Board, now: datetime, *, force: bool = False
+) -> list[Event]:
+    """Publish everything that waits, as one event: new posts in a fresh random order,
+    edits and deletes of shown posts. Nothing is published one by one as written."""
+    posts = db.scalars(select(Post).where(Post.board_id == board.id)).all()
+    fresh = [p for p in posts if p.position is None]
+    _shuffler.shuffle(fresh)
+    for offset, post in enumerate(fresh):
+        post.position = board.published + offset
+        post.shown_text = post.text
+    board.published += len(fresh)
+    # A hidden post keeps its edit waiting until it is restored: its text goes to nobody.
+    edited = [
+        p
+        for p in posts
+        if p.position is not None
+        and p not in fresh
+        and not (p.deleted or p.hidden)
+        and p.text != p.shown_text
+    ]
+    for post in edited:
+        post.shown_text = post.text
+    removed = [p.id for p in posts if p.deleted]
+    if removed:
+        db.execute(delete(Vote).where(Vote.target_id.in_(removed)))
+        db.execute(delete(Post).where(Post.id.in_(removed)))
+    board.waiting_writers = 0
+    if not (fresh or edited or removed or force):
+        return []
+    shown = sorted(fresh + edited, key=lambda p: p.position or 0)
+    authors = authors_of(db, board, [p.id for p in shown])
+    payload: dict[str, Any] = {
+        "version": bump(db, board.session_id),
+        "revealed": board.revealed,
+        "count": post_count(db, board),
+        "posts": [post_fields(p, authors.get(p.id)) for p in shown],
+        "removed": removed,
+    }
+    return [Event("board:published", board.session_id, payload)]
+
+
+def publish_due(db: Session, now: datetime) -> list[Event]:
+    """The sweeper's round: publish every batch that is due, on any session. Idempotent,
+    and safe in many processes: each board is re-checked under its session's lock."""
+    candidates = db.scalars(
+        select(Board)
+        .where(Board.status != BoardStatus.CLOSED)
+        .where(Board.revealed.is_(True) | (Board.mode == BoardMode.LIVE))
+        .order_by(Board.session_id)
+    ).all()
+    events: list[Event] = []
+    for candidate in candidates:
+        if not _due(db, candidate):
+            continue
+        lock_session(db, candidate.session_id)
+        db.refresh(candidate)
+        if not _due(db, candidate):
+            continue  # another process published it first
+        if not candidate.revealed:
+            candidate.revealed = True  # a live board's first batch
+        events += publish_waiting(db, candidate, now, force=True)
+    return events
+
+
+def _due(db: Session, board: Board) -> bool:
+    """A batch is due once enough different people have something waiting; a live
+    board's first batch also needs `threshold` posts, like a reveal."""
+    if board.status is BoardStatus.CLOSED or board.waiting_writers < rules.BATCH_SIZE:
+        return False
+    return board.revealed or post_count(db, board) >= board.threshold
+
+
+def sweep(db: Session, now: datetime) -> list[Event]:
+    """The sweeper's round for boards: due batches, and rate windows that expired."""
+    forget_expired(db, now)
+    return publish_due(db, now)
+
+
+@snapshot_part("board")
+def board_snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any] | None:
+    board = current_board(db, actor.session_id)
+    if board is None:
+        return None
+    return board_fields(db, board, host=actor.role in HOSTS)

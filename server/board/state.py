@@ -1,0 +1,137 @@
+"""Reading a session's current board, locking it, and its shape on the wire."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.board.models import Board, BoardStatus, Cluster, Post, PostAuthor
+from server.board.rules import LIMITS
+from server.core.domain import HOSTS, Actor
+from server.core.errors import DomainError
+from server.sessions.models import PeerSession, Status
+from server.sessions.state import lock, lock_and_bump
+
+
+def lock_session(db: Session, session_id: int) -> PeerSession:
+    """Take the session's row lock without a new version: not every change is seen by all.
+
+    Board commands serialize on it like every other change of the session; the version
+    is bumped (`bump`) only for what other people see.
+    """
+    session = lock(db, session_id)
+    if session.status is Status.ENDED:
+        raise DomainError("session_ended")
+    return session
+
+
+def bump(db: Session, session_id: int) -> int:
+    return lock_and_bump(db, session_id).version
+
+
+def current_board(db: Session, session_id: int) -> Board | None:
+    """The newest board of the session: the open one, or the last one closed."""
+    return db.scalars(
+        select(Board).where(Board.session_id == session_id).order_by(Board.id.desc()).limit(1)
+    ).first()
+
+
+def require_board(db: Session, session_id: int, *, writable: bool = False) -> Board:
+    """The current board; with `writable`, one that takes new posts."""
+    board = current_board(db, session_id)
+    if board is None or (writable and board.status is BoardStatus.CLOSED):
+        raise DomainError("board_not_open")
+    if writable and board.status is BoardStatus.LOCKED:
+        raise DomainError("board_locked")
+    return board
+
+
+def host_board(db: Session, actor: Actor) -> Board:
+    """The current board, locked for a change only the facilitator may make."""
+    if actor.role not in HOSTS:
+        raise DomainError("forbidden")
+    lock_session(db, actor.session_id)
+    return require_board(db, actor.session_id)
+
+
+def require_not_closed(board: Board) -> None:
+    if board.status is BoardStatus.CLOSED:
+        raise DomainError("board_not_open")
+
+
+def find_post(db: Session, board: Board, post_id: str) -> Post:
+    post = db.get(Post, post_id)
+    if post is None or post.board_id != board.id:
+        raise DomainError("post_not_found")
+    return post
+
+
+def find_cluster(db: Session, board: Board, cluster_id: str) -> Cluster:
+    cluster = db.get(Cluster, cluster_id)
+    if cluster is None or cluster.board_id != board.id:
+        raise DomainError("cluster_not_found")
+    return cluster
+
+
+def post_count(db: Session, board: Board) -> int:
+    """Posts others know exist: published ones (until a delete is applied) and waiting ones."""
+    return int(
+        db.scalar(select(func.count()).select_from(Post).where(Post.board_id == board.id)) or 0
+    )
+
+
+def board_fields(db: Session, board: Board, *, host: bool) -> dict[str, Any]:
+    """The board as a client sees it; `host` adds the text of hidden posts (facilitator)."""
+    posts = db.scalars(
+        select(Post)
+        .where(Post.board_id == board.id, Post.position.is_not(None))
+        .order_by(Post.position)
+    ).all()
+    clusters = db.scalars(
+        select(Cluster).where(Cluster.board_id == board.id).order_by(Cluster.position)
+    ).all()
+    authors = authors_of(db, board, [p.id for p in posts])
+    return {
+        "id": board.id,
+        "prompts": list(board.prompts),
+        "mode": board.mode.value,
+        "named": board.named,
+        "threshold": board.threshold,
+        "status": board.status.value,
+        "revealed": board.revealed,
+        "count": post_count(db, board),
+        "limits": dict(LIMITS),
+        "posts": [post_fields(p, authors.get(p.id), host=host) for p in posts],
+        "clusters": [cluster_fields(c) for c in clusters],
+    }
+
+
+def post_fields(post: Post, author_id: int | None, *, host: bool = False) -> dict[str, Any]:
+    return {
+        "id": post.id,
+        "prompt": post.prompt,
+        "text": post.shown_text if host or not post.hidden else None,
+        "hidden": post.hidden,
+        "cluster_id": post.cluster_id,
+        "reactions": {"me_too": post.me_too, "thanks": post.thanks},
+        "votes": post.votes,
+        "author_id": author_id,
+    }
+
+
+def cluster_fields(cluster: Cluster) -> dict[str, Any]:
+    return {"id": cluster.id, "name": cluster.name, "votes": cluster.votes}
+
+
+def authors_of(db: Session, board: Board, post_ids: list[str]) -> dict[str, int]:
+    """Who wrote what, on a named board only; an anonymous board has no such rows at all."""
+    if not board.named or not post_ids:
+        return {}
+    rows = db.execute(
+        select(PostAuthor.post_id, PostAuthor.participant_id).where(
+            PostAuthor.post_id.in_(post_ids)
+        )
+    )
+    return {post_id: participant_id for post_id, participant_id in rows}

@@ -1,0 +1,186 @@
+"""Writing on a board: post, edit, delete. Nothing stored says who wrote a post.
+
+The author's browser makes a random secret per post and keeps it; the server keeps its
+hash, and only that secret edits or deletes the post. The per-person post limit, and
+the count of people with something waiting for a batch, come from posts whose
+`owner_tag` the writer's own key recomputes (tags.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.board import rate, rules, tags
+from server.board.models import Board, Post, PostAuthor
+from server.board.state import bump, lock_session, post_count, require_board
+from server.core.domain import Actor, Event, declare_events
+from server.core.errors import DomainError
+
+declare_events("board:count_changed")
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who sends a board command, as the board may know them: by key, never by name."""
+
+    actor: Actor
+    key: bytes  # the person's key (server.core.personal): same in every tab, never stored
+    connection: str  # this connection, for its rate limit
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the author's own ack carries: nobody else is told about this post yet."""
+
+    post: dict[str, Any]
+    posts_left: int
+    events: list[Event]
+
+
+def begin(db: Session, writer: Writer, now: datetime, *, writable: bool) -> Board:
+    """Lock the session, spend one of the connection's commands, find the board."""
+    lock_session(db, writer.actor.session_id)
+    rate.spend(db, writer.key, writer.connection, now)
+    return require_board(db, writer.actor.session_id, writable=writable)
+
+
+def write_post(
+    db: Session, writer: Writer, *, prompt: int, text: str, secret: str, now: datetime
+) -> Written:
+    """A new post. Others learn only that the count went up; its text waits for a reveal
+    or a batch, and even then nothing says whose it is (unless the board is named)."""
+    board = begin(db, writer, now, writable=True)
+    if prompt >= len(board.prompts):
+        raise DomainError("invalid_payload", fields=["prompt"])
+    text = rules.clean_text(text)
+    left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
+    if left <= 0:
+        raise DomainError("post_limit_reached", max=rules.MAX_POSTS)
+    post = Post(
+        id=tags.new_id(),
+        board_id=board.id,
+        prompt=prompt,
+        text=text,
+        secret_hash=tags.secret_hash(secret),
+    )
+    post.owner_tag = tags.tag(writer.key, "post", _salt(board), post.id)
+
+    def add() -> None:
+        db.add(post)
+        if board.named and writer.actor.participant_id is not None:
+            db.add(PostAuthor(post_id=post.id, participant_id=writer.actor.participant_id))
+
+    _counting_waiters(db, board, writer.key, add)
+    return Written(_own(post), left - 1, [_count_event(db, board)])
+
+
+def edit_post(
+    db: Session, writer: Writer, *, post_id: str, secret: str, text: str, now: datetime
+) -> Written:
+    """Change one's own post. Before it is shown, nobody else notices; once shown, the
+    new text waits for the next batch, so its timing does not point at its author."""
+    board = begin(db, writer, now, writable=False)
+    post = _own_post(db, board, post_id, secret)
+    new_text = rules.clean_text(text)
+
+    def change() -> None:
+        post.text = new_text
+
+    _counting_waiters(db, board, writer.key, change)
+    left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
+    return Written(_own(post), left, [])
+
+
+def delete_post(
+    db: Session, writer: Writer, *, post_id: str, secret: str, now: datetime
+) -> Written:
+    """Delete one's own post: its words are gone at once; a shown post leaves the board
+    with the next batch (or when the board ends)."""
+    board = begin(db, writer, now, writable=False)
+    post = _own_post(db, board, post_id, secret)
+    shown = post.position is not None
+
+    def delete() -> None:
+        if shown:
+            post.deleted = True
+            post.text = ""
+            post.secret_hash = None
+        else:
+            db.delete(post)
+
+    _counting_waiters(db, board, writer.key, delete)
+    events = [] if shown else [_count_event(db, board)]
+    left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
+    return Written({"id": post_id, "shown": shown}, left, events)
+
+
+def _counting_waiters(db: Session, board: Board, key: bytes, change: Callable[[], None]) -> None:
+    """Make a change, keeping count of how many people have something waiting.
+
+    A batch needs several people (rules.BATCH_SIZE), not several posts: three posts of
+    one person in one batch would still point at that person.
+    """
+    before = _own_waiting(db, board, key)
+    change()
+    db.flush()
+    after = _own_waiting(db, board, key)
+    if before == 0 < after:
+        board.waiting_writers += 1
+    elif after == 0 < before:
+        board.waiting_writers = max(0, board.waiting_writers - 1)
+
+
+def _own_waiting(db: Session, board: Board, key: bytes) -> int:
+    rows = db.execute(
+        select(Post.id, Post.owner_tag).where(Post.board_id == board.id, _waiting_clause())
+    ).all()
+    return tags.count_own(key, "post", _salt(board), [(i, t or "") for i, t in rows])
+
+
+def _waiting_clause():  # type: ignore[no-untyped-def]
+    # New, or shown with a delete or (unless hidden, when it waits for a restore) an edit.
+    changed = Post.deleted.is_(True) | (Post.hidden.is_(False) & (Post.text != Post.shown_text))
+    return Post.position.is_(None) | changed
+
+
+def _own_post(db: Session, board: Board, post_id: str, secret: str) -> Post:
+    _salt(board)  # authors may edit and delete while the board is locked, not once it ended
+    post = db.get(Post, post_id)
+    if post is None or post.board_id != board.id or post.deleted:
+        raise DomainError("post_not_found")
+    if not tags.secret_matches(secret, post.secret_hash):
+        raise DomainError("not_your_post")
+    return post
+
+
+def _own_posts(db: Session, board: Board, key: bytes) -> int:
+    rows = db.execute(
+        select(Post.id, Post.owner_tag).where(Post.board_id == board.id, Post.deleted.is_(False))
+    ).all()
+    return tags.count_own(key, "post", _salt(board), [(i, t or "") for i, t in rows])
+
+
+def _salt(board: Board) -> str:
+    if board.salt is None:
+        raise DomainError("board_not_open")
+    return board.salt
+
+
+def _own(post: Post) -> dict[str, Any]:
+    return {
+        "id": post.id,
+        "prompt": post.prompt,
+        "text": post.text,
+        "shown": post.position is not None,
+    }
+
+
+def _count_event(db: Session, board: Board) -> Event:
+    payload = {"version": bump(db, board.session_id), "count": post_count(db, board)}
+    return Event("board:count_changed", board.session_id, payload)

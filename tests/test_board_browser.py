@@ -1,0 +1,107 @@
+"""The board in headless Chromium: two participants write; neither sees the other's post
+before the reveal; both see both after it, with HTML shown as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import browser  # noqa: F401  (fixture)
+from tests.support import ServerProcess
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ASA = "Jeg glemte <b>mødet</b> med Åse 😅"
+BO = "I never ask for help <script>alert(1)</script>"
+
+
+@pytest.fixture
+def server(database_url):
+    process = ServerProcess(database_url)
+    process.release()
+    process.start()
+    yield process
+    process.stop()
+
+
+def new_page(browser, language, width=1100):  # noqa: F811
+    context = browser.new_context(locale=language, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+def join_as(browser, server, code, name, language, width=1100):  # noqa: F811
+    page = new_page(browser, language, width)
+    page.goto(f"{server.url}/j/{code}")
+    page.fill("input[name=display_name]", name)
+    page.locator("#join-details button[type=submit]").click()
+    expect(page.locator("#session-title")).to_have_text("Ledergruppen")
+    return page
+
+
+def write(page, text, button):
+    column = page.locator(".board-column").first
+    column.locator("textarea").fill(text)
+    column.get_by_role("button", name=button, exact=True).click()
+
+
+def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser, server):  # noqa: F811
+    host = new_page(browser, "en-GB")
+    host.goto(server.url)
+    host.fill("input[name=title]", "Ledergruppen")
+    host.fill("input[name=facilitator_name]", "Anne")
+    host.get_by_role("button", name="Create session").click()
+    code = host.locator("#join-code").inner_text()
+    host.get_by_role("button", name="Open board").click()  # the default threshold: 3
+    expect(host.locator("#board h2")).to_contain_text("Anonymous board")
+    display_link = host.locator("dd code").nth(1).inner_text()
+
+    asa = join_as(browser, server, code, "Åse", "da-DK", width=390)  # a phone
+    # Two present, fewer than three: a warning, and a step before anyone can write.
+    expect(asa.locator("#board-warning")).to_contain_text("anonymiteten kan ikke garanteres")
+    expect(asa.locator("#board-threshold")).to_contain_text("Anonymitetsgrænse: 3.")
+    expect(asa.locator(".board-column textarea")).to_have_count(0)
+    asa.get_by_role("button", name="Jeg forstår, lad mig skrive").first.click()
+    expect(asa.locator(".board-column textarea")).to_have_count(3)
+    bo = join_as(browser, server, code, "Bo", "en-GB")
+    screen = new_page(browser, "en-GB", width=1600)
+    screen.goto(display_link)
+    for page in (asa, bo, host, screen):
+        expect(page.locator("#board-warning")).to_have_count(0)  # three present now
+    expect(screen.locator("#board textarea, #board button")).to_have_count(0)  # read only
+
+    write(asa, ASA, "Slå op")
+    write(bo, BO, "Post")
+    expect(asa.locator(".post.own")).to_have_count(1)
+    expect(asa.locator(".post-text")).to_have_text([ASA])
+    expect(asa.locator(".post")).to_contain_text("Kun du kan se det")
+    expect(bo.locator(".post-text")).to_have_text([BO])
+    expect(host.locator("#board-count")).to_contain_text("2 posts written.")
+    for page in (host, asa, bo, screen):
+        expect(page.locator("#board-count")).to_contain_text("2")
+    expect(host.locator(".post")).to_have_count(0)
+    expect(screen.locator(".post")).to_have_count(0)
+    expect(asa.get_by_text(BO)).to_have_count(0)
+    expect(bo.get_by_text(ASA)).to_have_count(0)
+    expect(host.get_by_role("button", name="Reveal the board")).to_be_disabled()  # 2 of 3
+    write(host, "Mine", "Post")
+
+    host.get_by_role("button", name="Reveal the board").click()
+    for page in (host, asa, bo, screen):
+        expect(page.locator(".post-text")).to_have_count(3)
+        texts = page.locator(".post-text").all_inner_texts()
+        assert sorted(texts) == sorted([ASA, BO, "Mine"])
+        assert page.locator(".post-text b, .post-text script").count() == 0
+    expect(asa.locator(".post.own .post-text")).to_have_text(ASA)
+    expect(bo.locator(".post.own .post-text")).to_have_text(BO)
+    # Reactions: Bo thanks Åse's post; everyone sees the count, nobody sees who.
+    bo.locator(".post", has_text="mødet").get_by_role("button", name="Thank you 0").click()
+    expect(host.locator(".post", has_text="mødet")).to_contain_text("Thank you 1")
+    ARTIFACTS.mkdir(exist_ok=True)
+    asa.screenshot(path=str(ARTIFACTS / "board-phone.png"), full_page=True)
+    host.screenshot(path=str(ARTIFACTS / "board-facilitator.png"), full_page=True)
+    expect(screen.locator(".post", has_text="mødet")).to_contain_text("Thank you 1")
+    screen.screenshot(path=str(ARTIFACTS / "board-display.png"), full_page=True)

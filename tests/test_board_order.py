@@ -1,0 +1,103 @@
+"""The shown order says nothing about the order of writing: statistical tests.
+
+Each bound is set so a correct server fails it less than once in 10,000 runs, while a
+server that kept the writing order (or an order close to it) fails it every time.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from server.board import rules, service
+from server.board.models import Post
+from server.board.writing import Writer
+from tests.board_support import make_room
+
+
+@pytest.fixture
+def db(database):
+    with database.transaction() as session:
+        yield session
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    def ranks(values: list[float]) -> list[float]:
+        order = sorted(range(len(values)), key=values.__getitem__)
+        result = [0.0] * len(values)
+        for rank, index in enumerate(order):
+            result[index] = float(rank)
+        return result
+
+    rx, ry = ranks(xs), ranks(ys)
+    n = len(xs)
+    mean = (n - 1) / 2
+    cov = sum((a - mean) * (b - mean) for a, b in zip(rx, ry, strict=True))
+    var = sum((a - mean) ** 2 for a in rx)
+    return cov / var
+
+
+def many_writers(room, count: int) -> list[Writer]:
+    # Distinct keys: each a person of its own, so the post limit never gets in the way.
+    base = room.people[0]
+    return [Writer(base.actor, f"key-{i}".encode(), f"sid-{i}") for i in range(count)]
+
+
+def test_a_reveal_order_is_independent_of_the_writing_order(db, clock):
+    room = make_room(db, clock, people=2)
+    room.open(threshold=3)
+    writers = many_writers(room, 40)
+    written: list[str] = []
+    for round_ in range(5):
+        for writer in writers:
+            clock.advance(1)
+            written.append(room.post(writer, f"post {round_}-{len(written)}")[0]["id"])
+    [published] = service.reveal_board(db, room.host, clock.now())
+    shown = [p["id"] for p in published.payload["posts"]]
+    assert sorted(shown) == sorted(written)
+    writing_rank = {post_id: index for index, post_id in enumerate(written)}
+    shown_ranks = [float(writing_rank[post_id]) for post_id in shown]
+    # 200 posts: under independence rho ~ N(0, 1/199); |rho| > 0.28 is a 4-sigma event.
+    assert abs(spearman(list(map(float, range(len(shown)))), shown_ranks)) < 0.28
+    # Nor do ids (what a database shows in its index order) follow the writing order.
+    by_id = sorted(written)
+    assert (
+        abs(spearman([float(writing_rank[i]) for i in by_id], list(map(float, range(200))))) < 0.28
+    )
+    positions = dict(db.execute(select(Post.id, Post.position)).all())
+    assert [positions[i] for i in shown] == list(range(len(shown)))
+
+
+def test_the_first_post_written_lands_anywhere_with_equal_chance(db, clock):
+    room = make_room(db, clock, people=1)
+    writers = many_writers(room, 4)
+    boards, size = 100, 4
+    counts = [0] * size
+    for _ in range(boards):
+        room.open(threshold=size)
+        first = room.post(writers[0], "first")[0]["id"]
+        for writer in writers[1:]:
+            room.post(writer, "later")
+        [published] = service.reveal_board(db, room.host, clock.now())
+        counts[[p["id"] for p in published.payload["posts"]].index(first)] += 1
+        service.close_board(db, room.host.session_id, clock.now())
+        clock.advance(rules.RATE_WINDOW_SECONDS)
+    expected = boards / size
+    chi_square = sum((c - expected) ** 2 / expected for c in counts)
+    assert chi_square < 21.1, counts  # 3 degrees of freedom: p < 0.0001
+
+
+def test_live_batches_are_shuffled_too(db, clock):
+    room = make_room(db, clock, people=1)
+    room.open(mode="live", threshold=rules.BATCH_SIZE)
+    writers = many_writers(room, 60)
+    last_in_batch = 0
+    for batch in range(60):
+        ids = [room.post(w, "x")[0]["id"] for w in writers[batch % 20 * 3 :][: rules.BATCH_SIZE]]
+        clock.advance(rules.RATE_WINDOW_SECONDS)
+        [published] = service.publish_due(db, clock.now())
+        shown = [p["id"] for p in published.payload["posts"]]
+        assert sorted(shown) == sorted(ids)
+        last_in_batch += shown[-1] == ids[-1]
+    # The last written is last in its batch a third of the time (20 of 60), not always.
+    assert 5 <= last_in_batch <= 40
