@@ -68,3 +68,37 @@ def test_countdown_runs_and_the_speaker_highlight_moves_on(browser, server):
     guest.wait_for_timeout(1200)
     assert guest.locator("#countdown").inner_text() == paused
     host.screenshot(path=str(server.log_path.parent / "agenda.png"), full_page=True)
+
+
+def test_a_board_phase_opens_the_board_on_every_screen(browser, server):
+    host = new_page(browser, "en-GB")
+    host.goto(server.url)
+    host.fill("input[name=title]", "Leader group")
+    host.fill("input[name=facilitator_name]", "Anne")
+    host.get_by_role("button", name="Create session").click()
+    code = host.locator("#join-code").inner_text()
+    guests = []
+    for name in ("Bo", "Cecilie"):
+        guest = new_page(browser, "da-DK")
+        guest.goto(f"{server.url}/j/{code}")
+        guest.fill("input[name=display_name]", name)
+        guest.get_by_role("button", name="Deltag", exact=True).click()
+        guests.append(guest)
+    expect(host.locator("#participants li.present")).to_have_count(3)
+
+    host.select_option("#new-phase-kind", "board")
+    host.fill("#new-phase-title", "Mistakes I learned from")
+    host.get_by_role("button", name="Add phase").click()
+    host.locator("#phases li").nth(1).get_by_role("button", name="Earlier").click()
+    expect(host.locator("#phases li").first).to_contain_text("Mistakes I learned from")
+    host.get_by_role("button", name="Start session").click()
+
+    bo = guests[0]
+    expect(bo.locator(".board-column h3")).to_have_text("Mistakes I learned from")
+    bo.locator(".board-column textarea").fill("Jeg sagde ja til for meget")
+    bo.get_by_role("button", name="Slå op", exact=True).click()
+    expect(host.locator("#board")).to_contain_text("1")  # the count, not the post
+    expect(host.locator("#board")).not_to_contain_text("Jeg sagde ja til for meget")
+
+    host.get_by_role("button", name="Next").click()  # the phase ends: the board closes
+    expect(bo.locator(".board-column textarea")).to_have_count(0)

@@ -37,7 +37,9 @@ def test_a_board_phase_opens_its_board_and_closes_it_when_it_ends(db, clock):  #
     events = group.next()
     assert [e.name for e in events] == ["board:opened", "agenda:updated"]
     assert [e.payload["version"] for e in events] == [
-        events[0].payload["version"], events[0].payload["version"] + 1]
+        events[0].payload["version"],
+        events[0].payload["version"] + 1,
+    ]
     board = board_of(group)
     assert board.prompts == BOARD.board_prompts
     assert board.status.value == "open" and board.named is False and board.threshold == 3
@@ -68,27 +70,38 @@ def test_ending_the_session_closes_the_board(db, clock):  # noqa: F811
 def test_board_settings_are_chosen_before_the_phase_starts(db, clock):  # noqa: F811
     group = Group(db, clock, [DISCUSS, BOARD])
     board_phase = group.view()["phases"][1]["id"]
-    editing.update_phase(db, group.host, {"phase_id": board_phase, "board_named": True,
-                                          "board_mode": "live", "board_threshold": 4},
-                         clock.now())
+    editing.update_phase(
+        db,
+        group.host,
+        {"phase_id": board_phase, "board_named": True, "board_mode": "live", "board_threshold": 4},
+        clock.now(),
+    )
     group.start()
     group.next()
     board = board_of(group)
     assert (board.named, board.mode.value, board.threshold) == (True, "live", 4)
     with pytest.raises(DomainError) as err:
-        editing.update_phase(db, group.host, {"phase_id": board_phase, "board_named": False},
-                             clock.now())
+        editing.update_phase(
+            db, group.host, {"phase_id": board_phase, "board_named": False}, clock.now()
+        )
     assert err.value.code == "phase_not_pending"
 
 
 def test_bank_questions_can_be_added_to_any_phase(db, clock):  # noqa: F811
     group = Group(db, clock, [DISCUSS])
     phase_id = group.view()["phases"][0]["id"]
-    editing.update_phase(db, group.host, {"phase_id": phase_id,
-                                          "prompt_keys": ["bank.board.mistake_learned"]},
-                         clock.now())
+    editing.update_phase(
+        db,
+        group.host,
+        {"phase_id": phase_id, "prompt_keys": ["bank.board.mistake_learned"]},
+        clock.now(),
+    )
     assert group.view()["phases"][0]["prompts"] == [{"key": "bank.board.mistake_learned"}]
     with pytest.raises(DomainError) as err:
-        editing.update_phase(db, group.host, {"phase_id": phase_id,
-                                              "prompt_keys": ["bank.nothing.here"]}, clock.now())
+        editing.update_phase(
+            db,
+            group.host,
+            {"phase_id": phase_id, "prompt_keys": ["bank.nothing.here"]},
+            clock.now(),
+        )
     assert err.value.code == "invalid_payload"

@@ -1,7 +1,8 @@
 // The facilitator's agenda controls: the countdown, moving on and back, editing phases.
 import { kindName } from "./agenda-text.js";
+import { cachedLibrary, loadLibrary } from "./content.js";
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { contentText, t } from "./i18n.js";
 
 // Typed but not yet sent: kept across re-renders, which happen at every event.
 const draft = { extendMinutes: "", kind: "discussion", title: "", minutes: "10", advance: "manual" };
@@ -44,8 +45,45 @@ export function hostControls(live, context) {
   );
 }
 
+// Any question from the banks can be added to a phase that is not over.
+function questionPicker(phase, context) {
+  const library = cachedLibrary();
+  if (!library) {
+    loadLibrary().then(context.refresh, () => {});
+    return null;
+  }
+  const keys = phase.prompts.filter((p) => p.key).map((p) => p.key);
+  const add = (event) => {
+    const key = event.target.value;
+    if (key) context.run("agenda:update_phase", { phase_id: phase.id, prompt_keys: [...keys, key] });
+  };
+  return h("select", { class: "question-picker", "aria-label": t("Add a question from the library"), onchange: add },
+    h("option", { value: "" }, t("Add a question from the library")),
+    library.banks.map((bank) => h("optgroup", { label: contentText(bank.title_key) },
+      bank.items.filter((item) => !keys.includes(item.content_key)).map((item) =>
+        h("option", { value: item.content_key }, contentText(item.content_key))))));
+}
+
+// A board phase's board is chosen before it starts: shown to everyone before they write.
+function boardSettings(phase, context) {
+  const settings = phase.board_settings || {};
+  const set = (change) => context.run("agenda:update_phase", { phase_id: phase.id, ...change });
+  return h("span", { class: "board-settings" },
+    h("select", { "aria-label": t("How posts appear"), onchange: (e) => set({ board_mode: e.target.value }) },
+      h("option", { value: "reveal", selected: settings.mode !== "live" }, t("Write, then reveal")),
+      h("option", { value: "live", selected: settings.mode === "live" }, t("Live, in shuffled batches"))),
+    h("label", { class: "toggle" },
+      h("input", { type: "checkbox", checked: Boolean(settings.named), onchange: (e) => set({ board_named: e.target.checked }) }),
+      t("Named: everyone sees who wrote what")),
+    h("label", { class: "toggle" }, t("Anonymity threshold"),
+      h("input", { type: "number", min: "2", max: "20", class: "minutes-input", value: settings.threshold || 3,
+        onchange: (e) => set({ board_threshold: Number(e.target.value) }) })),
+  );
+}
+
 function rowTools(live, phase, context) {
-  if (phase.status !== "pending") return null;
+  if (phase.status === "done") return null;
+  if (phase.status === "active") return h("span", { class: "row-tools" }, questionPicker(phase, context));
   const move = (by) => context.run("agenda:move_phase", { phase_id: phase.id, position: phase.position + by });
   const setMinutes = (event) => {
     const minutes = Number(event.target.value);
@@ -58,6 +96,8 @@ function rowTools(live, phase, context) {
     h("button", { class: "icon", title: t("Later"), "aria-label": t("Later"), onclick: () => move(1) }, "↓"),
     h("button", { class: "icon", title: t("Remove"), "aria-label": t("Remove"),
       onclick: () => context.run("agenda:remove_phase", { phase_id: phase.id }) }, "×"),
+    questionPicker(phase, context),
+    phase.kind === "board" ? boardSettings(phase, context) : null,
   );
 }
 
