@@ -1,6 +1,6 @@
 """Real server processes (the Procfile's command) and real python-socketio clients.
 
-Each test runs against eventlet (as in production) and against threading.
+Each test runs against eventlet (as in production), threading and gevent.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from tests.support import ServerProcess
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture(params=["eventlet", "threading"])
+@pytest.fixture(params=["eventlet", "threading", "gevent"])
 def server(request, database_url):
     process = ServerProcess(database_url, async_mode=request.param)
     process.release()
