@@ -46,3 +46,11 @@ def browser():
     if "browser" in _running:
         _running.pop("browser").close()
         _running.pop("playwright").stop()
+
+
+def new_page(browser, language: str, width: int = 1100):  # type: ignore[no-untyped-def]
+    """A page in a fresh browser context: its own storage, like another person's browser."""
+    context = browser.new_context(locale=language, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page

@@ -11,7 +11,7 @@ from server.core.clock import FrozenClock
 from server.core.db import Database
 from server.migrate import upgrade
 from tests.browser import browser  # noqa: F401  (one Chromium for every browser test module)
-from tests.support import drop_everything, postgres_url, reset_postgres
+from tests.support import drop_everything, postgres_url, reset_postgres, running_server
 
 
 @pytest.fixture(scope="session")
@@ -62,3 +62,10 @@ def app(settings, clock):
     app = create_app(settings, clock=clock)
     yield app
     app.extensions["holdsport"].db.dispose()
+
+
+@pytest.fixture
+def server(database_url):
+    """A real server process on 127.0.0.1, started by the Procfile's command (eventlet)."""
+    with running_server(database_url) as process:
+        yield process

@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,17 @@ class ServerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text() if self.log_path.exists() else ""
+
+
+@contextmanager
+def running_server(
+    database_url: str, async_mode: str = "eventlet", **env: str
+) -> Iterator[ServerProcess]:
+    """The Procfile's release step, then its web process, stopped at the end."""
+    process = ServerProcess(database_url, async_mode, **env)
+    process.release()
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()

@@ -7,19 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support import ServerProcess
-from tests.test_browser import new_page
+from tests.browser import new_page
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def server(database_url):
-    process = ServerProcess(database_url)
-    process.release()
-    process.start()
-    yield process
-    process.stop()
 
 
 def test_countdown_runs_and_the_speaker_highlight_moves_on(browser, server):

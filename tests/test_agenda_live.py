@@ -10,18 +10,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.live_client import LiveClient, create_session, join
-from tests.support import ServerProcess
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture
-def server(database_url):
-    process = ServerProcess(database_url)
-    process.release()
-    process.start()
-    yield process
-    process.stop()
 
 
 class Room:

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import browser  # noqa: F401  (fixture)
-from tests.support import ServerProcess
+from tests.browser import new_page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -17,23 +16,7 @@ ASA = "Jeg glemte <b>mødet</b> med Åse 😅"
 BO = "I never ask for help <script>alert(1)</script>"
 
 
-@pytest.fixture
-def server(database_url):
-    process = ServerProcess(database_url)
-    process.release()
-    process.start()
-    yield process
-    process.stop()
-
-
-def new_page(browser, language, width=1100):  # noqa: F811
-    context = browser.new_context(locale=language, viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
-
-
-def join_as(browser, server, code, name, language, width=1100):  # noqa: F811
+def join_as(browser, server, code, name, language, width=1100):
     page = new_page(browser, language, width)
     page.goto(f"{server.url}/j/{code}")
     page.fill("input[name=display_name]", name)
@@ -48,7 +31,7 @@ def write(page, text, button):
     column.get_by_role("button", name=button, exact=True).click()
 
 
-def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser, server):  # noqa: F811
+def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser, server):
     host = new_page(browser, "en-GB")
     host.goto(server.url)
     host.fill("input[name=title]", "Ledergruppen")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.live_client import LiveClient, create_session, join
-from tests.support import ServerProcess
+from tests.support import running_server
 
 pytestmark = pytest.mark.server
 NAMES = ["Bo", "Cecilie"]
@@ -17,11 +17,8 @@ NAMES = ["Bo", "Cecilie"]
 
 @pytest.fixture
 def server(database_url):
-    process = ServerProcess(database_url, HOLDSPORT_SWEEP_SECONDS="0.2")
-    process.release()
-    process.start()
-    yield process
-    process.stop()
+    with running_server(database_url, HOLDSPORT_SWEEP_SECONDS="0.2") as process:
+        yield process
 
 
 @pytest.fixture

@@ -7,26 +7,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.support import ServerProcess
+from tests.browser import new_page
 
 pytestmark = pytest.mark.browser
 SCREENSHOT = Path(__file__).resolve().parents[1] / "test-artifacts" / "facilitator.png"
-
-
-@pytest.fixture
-def server(database_url):
-    process = ServerProcess(database_url)
-    process.release()
-    process.start()
-    yield process
-    process.stop()
-
-
-def new_page(browser, language):
-    context = browser.new_context(locale=language, viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
 
 
 def test_a_participant_appears_on_the_facilitator_screen_without_a_reload(browser, server):

@@ -9,20 +9,15 @@ import pytest
 from playwright.sync_api import expect
 
 from server.content import content_text, get_format
-from tests.support import ServerProcess
-from tests.test_browser import new_page
+from tests.browser import new_page
 
 pytestmark = pytest.mark.browser
 FIRST_PROMPT = get_format("peer_sparring").phases[0].prompt_keys[0]
 
 
 @pytest.fixture
-def live(database_url):
-    process = ServerProcess(database_url)
-    process.release()
-    process.start()
-    yield process
-    process.stop()
+def live(server):
+    return server
 
 
 def prompt(page):
