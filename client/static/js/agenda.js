@@ -42,7 +42,7 @@ function nowPanel(live, context) {
   const left = remainingSeconds(live);
   return h("div", { class: "now" },
     h("div", { class: "now-text" },
-      h("p", { class: "kind" }, kindName(phase.kind)),
+      phaseTitle(phase) === kindName(phase.kind) ? null : h("p", { class: "kind" }, kindName(phase.kind)),
       phase.title || !phase.title_key
         ? h("h2", { id: "phase-title" }, phaseTitle(phase))
         : contentNode("h2", phase.title_key, { id: "phase-title" }),
