@@ -57,20 +57,31 @@ class Screen:
         self.arrivals.setdefault(payload["version"], []).append(time.perf_counter())
 
     async def connect(self, url: str, token: str) -> None:
-        await self.sio.connect(url, namespaces=[NAMESPACE], auth={"token": token},
-                               transports=["websocket"], wait_timeout=30)
+        await self.sio.connect(
+            url,
+            namespaces=[NAMESPACE],
+            auth={"token": token},
+            transports=["websocket"],
+            wait_timeout=30,
+        )
 
 
 async def measure(url: str, pid: int, clients: int, rounds: int) -> dict:
     arrivals: dict[int, list[float]] = {}
     async with aiohttp.ClientSession() as http:
-        host = await post(http, f"{url}/api/sessions",
-                          {"title": "Bench", "language": "en", "facilitator_name": "Host"})
+        host = await post(
+            http,
+            f"{url}/api/sessions",
+            {"title": "Bench", "language": "en", "facilitator_name": "Host"},
+        )
         before = rss_kib(pid)
         screens = []
         for index in range(clients):
-            joined = await post(http, f"{url}/api/join", {
-                "join_code": host["join_code"], "display_name": f"P{index}", "language": "en"})
+            joined = await post(
+                http,
+                f"{url}/api/join",
+                {"join_code": host["join_code"], "display_name": f"P{index}", "language": "en"},
+            )
             screen = Screen(arrivals)
             await screen.connect(url, joined["token"])
             screens.append(screen)
@@ -123,8 +134,9 @@ def main() -> None:
             server.start()
             try:
                 assert server.process is not None
-                rows.append(asyncio.run(measure(server.url, server.process.pid, clients,
-                                                args.rounds)))
+                rows.append(
+                    asyncio.run(measure(server.url, server.process.pid, clients, args.rounds))
+                )
             finally:
                 server.stop()
     header = ("clients", "events", "p50 ms", "p95 ms", "p99 ms", "max ms", "KiB/conn")
