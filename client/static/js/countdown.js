@@ -65,10 +65,15 @@ export function keepTicking(live) {
     const timer = live.state.agenda.timer;
     clock.textContent = formatClock(left);
     const up = timer.status === "expired" || (timer.status === "running" && left <= 0);
-    clock.classList.toggle("ending-soon", !up && timer.status !== "idle" && left <= WARNING_SECONDS);
+    const endingSoon = !up && timer.status === "running" && left <= WARNING_SECONDS;
+    clock.classList.toggle("ending-soon", endingSoon);
     clock.classList.toggle("timeup", up);
     const label = document.getElementById("countdown-label");
-    if (label) label.textContent = up ? t("Time is up") : timer.status === "paused" ? t("Paused") : "";
+    if (label) {
+      label.textContent = up ? t("Time is up")
+        : timer.status === "paused" ? t("Paused")
+        : endingSoon ? t("Less than a minute left") : "";
+    }
     const schedule = document.getElementById("schedule");
     if (schedule) schedule.textContent = scheduleText(live);
     if (up && soundOn() && beepedFor !== live.state.agenda.segment) {
