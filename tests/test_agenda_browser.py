@@ -86,7 +86,16 @@ def test_a_board_phase_opens_the_board_on_every_screen(browser, server):
 
     bo = guests[0]
     expect(bo.locator(".board-column h3")).to_have_text("Mistakes I learned from")
-    bo.locator(".board-column textarea").fill("Jeg sagde ja til for meget")
+    draft = bo.locator(".board-column textarea")
+    draft.click()
+    draft.type("Jeg sagde ja")
+    # Someone else's change re-renders Bo's page: the half-written post keeps its text,
+    # its focus and its caret.
+    host.get_by_role("button", name="Raise my hand").click()
+    expect(bo.locator("#hands li")).to_have_count(1)
+    expect(draft).to_be_focused()
+    bo.keyboard.type(" til for meget")
+    expect(draft).to_have_value("Jeg sagde ja til for meget")
     bo.get_by_role("button", name="Slå op", exact=True).click()
     expect(host.locator("#board")).to_contain_text("1")  # the count, not the post
     expect(host.locator("#board")).not_to_contain_text("Jeg sagde ja til for meget")

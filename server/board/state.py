@@ -12,7 +12,7 @@ from server.board.rules import LIMITS
 from server.core.domain import HOSTS, Actor
 from server.core.errors import DomainError
 from server.sessions.models import PeerSession, Status
-from server.sessions.state import lock, lock_and_bump
+from server.sessions.state import lock, next_version
 
 
 def lock_session(db: Session, session_id: int) -> PeerSession:
@@ -28,7 +28,8 @@ def lock_session(db: Session, session_id: int) -> PeerSession:
 
 
 def bump(db: Session, session_id: int) -> int:
-    return lock_and_bump(db, session_id).version
+    """The next version, for an event of a session this change has locked already."""
+    return next_version(db, db.get_one(PeerSession, session_id))
 
 
 def current_board(db: Session, session_id: int) -> Board | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from server.core.domain import Actor, Event, declare_events
@@ -129,9 +129,8 @@ def sweep_dead_workers(db: Session, now: datetime, timeout_seconds: float) -> li
 def _connection_count(db: Session, participant_id: int | None) -> int:
     if participant_id is None:
         return 0
-    return len(
-        list(db.scalars(select(Connection.sid).where(Connection.participant_id == participant_id)))
-    )
+    count = select(func.count()).where(Connection.participant_id == participant_id)
+    return db.scalar(count) or 0
 
 
 def _gone_if_last(

@@ -9,7 +9,7 @@ import { registerSection } from "./sections.js";
 import { BOARD_APPLIERS } from "./board-events.js";
 import { forgetOtherBoards, newSecret, ownStore } from "./board-own.js";
 import { addClusterForm, clusterHostActions, hostControls, hostPostActions, openBoardForm } from "./board-host.js";
-import { boardCommand, forget, keep, latest, rememberFocus } from "./board-ui.js";
+import { boardCommand, forget, keep, latest } from "./board-ui.js";
 
 registerEventAppliers(BOARD_APPLIERS);
 registerSection(50, renderBoard);
@@ -22,7 +22,6 @@ function renderBoard(live, context) {
   latest.live = live;
   latest.context = context;
   const { board, session, you, participants } = live.state;
-  const refocus = rememberFocus();
   const isHost = you.role === "facilitator" || you.role === "cofacilitator";
   const canOpen = isHost && session.status !== "ended" && (!board || board.status === "closed");
   if (!board) return canOpen ? h("section", { class: "card board", id: "board" }, openBoardForm()) : null;
@@ -53,7 +52,6 @@ function renderBoard(live, context) {
     board.prompts.map((prompt, index) => column(view, prompt, index))),
   canOpen ? openBoardForm() : null,
   );
-  refocus();
   return section;
 }
 

@@ -56,33 +56,40 @@ export function scheduleText(live) {
 }
 
 // Updates only the clock elements, four times a second, without re-rendering the page.
+// One interval at a time; it stops by itself once no countdown is on the page.
+let watched = null;
+
 export function keepTicking(live) {
-  clearInterval(ticking);
-  ticking = setInterval(() => {
-    const clock = document.getElementById("countdown");
-    if (!clock || !live.state || !live.state.agenda) return;
-    const left = remainingSeconds(live);
-    const timer = live.state.agenda.timer;
-    clock.textContent = formatClock(left);
-    const up = timer.status === "expired" || (timer.status === "running" && left <= 0);
-    const endingSoon = !up && timer.status === "running" && left <= WARNING_SECONDS;
-    clock.classList.toggle("ending-soon", endingSoon);
-    clock.classList.toggle("timeup", up);
-    const label = document.getElementById("countdown-label");
-    if (label) {
-      label.textContent = up ? t("Time is up")
-        : timer.status === "paused" ? t("Paused")
-        : endingSoon ? t("Less than a minute left") : "";
-    }
-    const schedule = document.getElementById("schedule");
-    if (schedule) schedule.textContent = scheduleText(live);
-    if (up && soundOn() && beepedFor !== live.state.agenda.segment) {
-      beepedFor = live.state.agenda.segment;
-      beep();
-    }
-  }, 250);
+  watched = live;
+  if (ticking) return;
+  ticking = setInterval(tick, 250);
 }
 
-export function stopTicking() {
-  clearInterval(ticking);
+function tick() {
+  const clock = document.getElementById("countdown");
+  const live = watched;
+  if (!clock || !live || !live.state || !live.state.agenda) {
+    clearInterval(ticking);
+    ticking = null;
+    return;
+  }
+  const left = remainingSeconds(live);
+  const timer = live.state.agenda.timer;
+  clock.textContent = formatClock(left);
+  const up = timer.status === "expired" || (timer.status === "running" && left <= 0);
+  const endingSoon = !up && timer.status === "running" && left <= WARNING_SECONDS;
+  clock.classList.toggle("ending-soon", endingSoon);
+  clock.classList.toggle("timeup", up);
+  const label = document.getElementById("countdown-label");
+  if (label) {
+    label.textContent = up ? t("Time is up")
+      : timer.status === "paused" ? t("Paused")
+      : endingSoon ? t("Less than a minute left") : "";
+  }
+  const schedule = document.getElementById("schedule");
+  if (schedule) schedule.textContent = scheduleText(live);
+  if (up && soundOn() && beepedFor !== live.state.agenda.segment) {
+    beepedFor = live.state.agenda.segment;
+    beep();
+  }
 }

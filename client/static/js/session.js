@@ -86,14 +86,15 @@ export function sessionView(code, navigate) {
   return { view: root, dispose, rerender: render };
 }
 
-// Events re-render the page; whoever is typing keeps their field, caret and text.
+// Events re-render the page; whoever is typing keeps their field, caret and text: the
+// same element when a section keeps it across renders, else the new one with its id.
 function rememberFocus() {
   const active = document.activeElement;
-  if (!active || !active.id || !("value" in active)) return () => {};
+  if (!active || !("value" in active) || (!active.id && !active.closest("#app"))) return () => {};
   const { id, value } = active;
   const selection = [active.selectionStart, active.selectionEnd];
   return () => {
-    const again = document.getElementById(id);
+    const again = active.isConnected ? active : id && document.getElementById(id);
     if (!again) return;
     if (again.value !== value) again.value = value;
     again.focus();
