@@ -7,9 +7,10 @@ import uuid
 from flask import Flask
 from flask_socketio import SocketIO
 
+from server import features
 from server.config import Settings, load_settings
 from server.content import library
-from server.core import realtime
+from server.core import connections, realtime
 from server.core.clock import Clock, SystemClock
 from server.core.db import Database
 from server.core.http import install_error_handlers
@@ -51,29 +52,26 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
 
 def _register_features(app: Flask, socketio: SocketIO) -> None:
-    # Importing a feature's events module declares its commands.
-    from server.agenda import events as agenda_events
-    from server.board import events as board_events
+    # Importing a feature's events module declares its commands (core.realtime).
+    from server.agenda import events as _agenda_events  # noqa: F401
+    from server.board import events as _board_events  # noqa: F401
     from server.content.views import bp as content_bp
     from server.presence import events as presence_events
-    from server.sessions import events as session_events  # noqa: F401
+    from server.sessions import events as _session_events  # noqa: F401
     from server.sessions.views import bp as sessions_bp
     from server.web.views import bp as web_bp
 
+    features.install()
     app.register_blueprint(web_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(content_bp)
     presence_events.install(socketio)
-    agenda_events.install()
-    board_events.install()
     realtime.install(socketio)
 
 
 def _announce_worker(runtime: Runtime) -> None:
-    from server.presence.service import register_worker
-
     with runtime.db.transaction() as db:
-        register_worker(db, runtime.worker_id, runtime.clock.now())
+        connections.register_worker(db, runtime.worker_id, runtime.clock.now())
 
 
 def socketio_of(app: Flask) -> SocketIO:

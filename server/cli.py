@@ -42,8 +42,8 @@ def main(argv: list[str]) -> int:
 
 def _serve(host: str, port: int, migrate: bool) -> int:
     from server.app import create_app, socketio_of
+    from server.core import sweeper
     from server.migrate import upgrade
-    from server.presence import sweeper
 
     settings = load_settings()
     if migrate:

@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 
 from server.board import service, writing
 from server.board.writing import Writer
-from server.core import personal
+from server.core import connections, personal
 from server.core.domain import Actor
 from server.core.errors import DomainError
-from server.presence import service as presence
 from server.sessions import service as sessions
 from tests.factories import actor_of, create_session, join
 from tests.live_client import apply_event
@@ -62,7 +61,7 @@ def new_secret() -> str:
 
 
 def make_room(db, clock, people: int = 3, worker: str = "worker-a") -> Room:  # type: ignore[no-untyped-def]
-    presence.register_worker(db, worker, clock.now())
+    connections.register_worker(db, worker, clock.now())
     created = create_session(db, clock)
     host = actor_of(sessions.authenticate(db, created.facilitator_token))
     tokens = [created.facilitator_token]
@@ -70,7 +69,7 @@ def make_room(db, clock, people: int = 3, worker: str = "worker-a") -> Room:  # 
     for index in range(people):
         joined = join(db, clock, created.session.join_code, display_name=f"Person {index}")
         actor = actor_of(sessions.authenticate(db, joined.token))
-        presence.connect(db, sid=f"sid-{index}", worker_id=worker, actor=actor, now=clock.now())
+        connections.connect(db, sid=f"sid-{index}", worker_id=worker, actor=actor, now=clock.now())
         tokens.append(joined.token)
         writers.append(Writer(actor, personal.derive(joined.token), f"sid-{index}"))
     return Room(db, clock, host, writers[0], writers[1:], tokens)

@@ -1,17 +1,37 @@
-"""Fixtures: a migrated database (SQLite by default, PostgreSQL when asked), apps, servers."""
+"""Fixtures: a migrated database (SQLite by default, PostgreSQL when asked), apps, servers,
+and the domain fixtures most tests share (`db`, `room`)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 
 import pytest
 
+from server import features
 from server.config import load_settings
+from server.core import connections
 from server.core.clock import FrozenClock
 from server.core.db import Database
 from server.migrate import upgrade
+from tests.board_support import make_room
 from tests.browser import browser  # noqa: F401  (one Chromium for every browser test module)
 from tests.support import drop_everything, postgres_url, reset_postgres, running_server
+
+WORKER = "worker-a"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests, real server processes and races are `slow`: `-m "not slow"` skips them."""
+    for item in items:
+        if {"browser", "server", "race"} & {mark.name for mark in item.iter_markers()}:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _features() -> None:
+    """The features' reactions to each other, as the app factory installs them."""
+    features.install()
 
 
 @pytest.fixture(scope="session")
@@ -23,15 +43,27 @@ def _postgres_migrated() -> str | None:
     return url
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One SQLite database migrated once per run; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "holdsport.db"
+    upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
 @pytest.fixture
-def database_url(tmp_path, _postgres_migrated) -> str:
+def database_url(tmp_path, _postgres_migrated, _sqlite_template) -> str:
     """A migrated, empty database for one test."""
     if _postgres_migrated:
         reset_postgres(_postgres_migrated)
         return _postgres_migrated
-    url = f"sqlite:///{tmp_path / 'holdsport.db'}"
-    upgrade(url)
-    return url
+    path = tmp_path / "holdsport.db"
+    # SQLite's backup API copies the database whole, whatever sits in its write-ahead log.
+    with sqlite3.connect(_sqlite_template) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture
@@ -44,6 +76,21 @@ def database(database_url) -> Iterator[Database]:
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock()
+
+
+@pytest.fixture
+def db(database, clock):
+    """One transaction for a domain test, with this process registered as a worker."""
+    with database.transaction() as session:
+        connections.register_worker(session, WORKER, clock.now())
+    with database.transaction() as session:
+        yield session
+
+
+@pytest.fixture
+def room(db, clock):
+    """A session with a facilitator and three people, all connected (tests.board_support)."""
+    return make_room(db, clock, people=3)
 
 
 @pytest.fixture

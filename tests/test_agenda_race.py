@@ -10,16 +10,16 @@ from __future__ import annotations
 import random
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from server.agenda import service
-from server.agenda.events import install
 from server.agenda.models import Advance, HistoryEntry, PhaseKind
 from server.agenda.service import PhasePlan
 from server.agenda.view import agenda_view
+from server.core import connections
 from server.core.domain import Role
 from server.core.errors import DomainError
-from server.presence import service as presence
 from server.sessions import service as sessions
 from tests.factories import actor_of, create_session, join, set_agenda
 
@@ -34,17 +34,17 @@ def prepare_trial(database, clock, trial):
         created = create_session(db, clock, title=f"Race {trial}")
         set_agenda(db, created.session.id, [ROUND])
         host = actor_of(sessions.authenticate(db, created.facilitator_token))
-        presence.connect(db, sid=f"h{trial}", worker_id="w", actor=host, now=clock.now())
+        connections.connect(db, sid=f"h{trial}", worker_id="w", actor=host, now=clock.now())
         for index in range(SPEAKERS - 1):
             joined = join(db, clock, created.session.join_code, display_name=f"P{index}")
             actor = actor_of(sessions.authenticate(db, joined.token))
-            presence.connect(
+            connections.connect(
                 db, sid=f"p{trial}-{index}", worker_id="w", actor=actor, now=clock.now()
             )
         co_id = actor.participant_id
         sessions.set_role(db, host, co_id, Role.COFACILITATOR, clock.now())
         sessions.start_session(db, host, clock.now())
-        cohost = presence.actor_for_sid(db, f"p{trial}-{SPEAKERS - 2}")
+        cohost = connections.actor_for_sid(db, f"p{trial}-{SPEAKERS - 2}")
         expected = [t["id"] for t in agenda_view(db, created.session.id, clock.now())["turns"]]
     return created.session.id, host, cohost, expected
 
@@ -66,10 +66,10 @@ def sweep(database, clock, session_id, barrier, outcomes):
     outcomes.append("swept" if swept else "nothing due")
 
 
+@pytest.mark.race
 def test_competing_commands_and_time_up_never_skip_or_double_a_turn(database, clock):
-    install()
     with database.transaction() as db:
-        presence.register_worker(db, "w", clock.now())
+        connections.register_worker(db, "w", clock.now())
     rng = random.Random(20261126)
     for trial in range(TRIALS):
         session_id, host, cohost, expected = prepare_trial(database, clock, trial)

@@ -6,98 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from server.agenda import editing, floor, service, turns
-from server.agenda.events import install
-from server.agenda.models import Advance, HistoryEntry, OrderMode, PhaseKind
+from server.agenda.models import HistoryEntry, OrderMode, PhaseKind
+from server.agenda.schemas import NewPhase, PhaseChanges
 from server.agenda.service import PhasePlan
-from server.agenda.view import agenda_view
+from server.core import connections
 from server.core.domain import Role
 from server.core.errors import DomainError
-from server.presence import service as presence
 from server.sessions import service as sessions
-from server.sessions import state as sessions_state
-from tests.factories import actor_of, create_session, join, set_agenda
-
-WORKER = "worker-a"
-DISCUSS = PhasePlan(kind=PhaseKind.DISCUSSION, planned_seconds=600, title="Open floor")
-ROUND = PhasePlan(kind=PhaseKind.ROUND, planned_seconds=360, advance=Advance.AUTO, title="Check-in")
-DILEMMA = PhasePlan(
-    kind=PhaseKind.DILEMMA_ROUND,
-    planned_seconds=1200,
-    presenters=2,
-    advance=Advance.AUTO,
-    steps=[
-        {"key": "present", "seconds": 300},
-        {"key": "clarify", "seconds": 180},
-        {"key": "reflect", "seconds": 480},
-        {"key": "respond", "seconds": 240},
-    ],
-)
-CLOSING = PhasePlan(kind=PhaseKind.ROUND, planned_seconds=300, title="Closing round")
-
-
-class Group:
-    """A session with a facilitator and some participants, all connected."""
-
-    def __init__(self, db, clock, plans, names=("Bo", "Cecilie", "Dan")):
-        install()
-        self.db, self.clock = db, clock
-        created = create_session(db, clock)
-        self.session_id = created.session.id
-        self.code = created.session.join_code
-        set_agenda(db, self.session_id, plans)
-        self.host = self.connect(created.facilitator_token, "sid-host")
-        self.people = {}
-        for name in names:
-            clock.advance(1)
-            self.people[name] = self.arrive(name)
-
-    def connect(self, token, sid):
-        actor = actor_of(sessions.authenticate(self.db, token))
-        presence.connect(self.db, sid=sid, worker_id=WORKER, actor=actor, now=self.clock.now())
-        return actor
-
-    def arrive(self, name, **extra):
-        joined = join(self.db, self.clock, self.code, display_name=name, **extra)
-        return self.connect(joined.token, f"sid-{name}")
-
-    def start(self):
-        return sessions.start_session(self.db, self.host, self.clock.now())
-
-    def view(self):
-        return agenda_view(self.db, self.session_id, self.clock.now())
-
-    @property
-    def segment(self):
-        return self.view()["segment"]
-
-    def speaker(self):
-        view = self.view()
-        turn = next((t for t in view["turns"] if t["id"] == view["current"]["turn_id"]), None)
-        if turn is None:
-            return None
-        speaker_id = turn["participant_id"]
-        return next(n for n, a in self.people_and_host() if a.participant_id == speaker_id)
-
-    def people_and_host(self):
-        return [("Anne", self.host), *self.people.items()]
-
-    def order(self):
-        ids = {a.participant_id: n for n, a in self.people_and_host()}
-        return [ids[t["participant_id"]] for t in self.view()["turns"] if not t["left_out"]]
-
-    def next(self):
-        return service.next_segment(self.db, self.host, self.segment, self.clock.now())
-
-    def sweep(self):
-        return service.settle_due(self.db, self.session_id, self.clock.now())
-
-
-@pytest.fixture
-def db(database, clock):
-    with database.transaction() as session:
-        presence.register_worker(session, WORKER, clock.now())
-    with database.transaction() as session:
-        yield session
+from tests.agenda_support import CLOSING, DILEMMA, DISCUSS, ROUND, Group
 
 
 def test_starting_the_session_starts_the_first_phase_and_its_countdown(db, clock):
@@ -232,7 +148,7 @@ def test_a_latecomer_is_appended_and_a_dropped_speaker_keeps_their_place(db, clo
     assert group.order() == ["Anne", "Bo", "Cecilie", "Dan", "Eva"]
     group.next()
     assert group.speaker() == "Bo"
-    events = presence.disconnect(db, "sid-Bo", clock.now())
+    events = connections.disconnect(db, "sid-Bo", clock.now())
     assert [e.name for e in events] == ["participant:left", "agenda:updated"]
     timer = group.view()["timer"]
     assert timer["status"] == "paused" and timer["speaker_away"] is True
@@ -342,14 +258,9 @@ def test_editing_the_agenda_before_and_during(db, clock):
     editing.add_phase(
         db,
         group.host,
-        {
-            "kind": "break",
-            "title": "Coffee",
-            "minutes": 10,
-            "advance": "auto",
-            "order_mode": "join",
-            "position": 1,
-        },
+        NewPhase(
+            kind="break", title="Coffee", minutes=10, advance="auto", order_mode="join", position=1
+        ),
         clock.now(),
     )
     titles = [p["title"] for p in group.view()["phases"]]
@@ -360,7 +271,7 @@ def test_editing_the_agenda_before_and_during(db, clock):
     editing.update_phase(
         db,
         group.host,
-        {"phase_id": ids[0], "minutes": 25, "prompts": ["What is on your plate?"]},
+        PhaseChanges(phase_id=ids[0], minutes=25, prompts=["What is on your plate?"]),
         clock.now(),
     )
     phase = next(p for p in group.view()["phases"] if p["id"] == ids[0])
@@ -392,18 +303,18 @@ def test_a_cofacilitator_can_run_the_session(db, clock):
     group.start()
     bo = group.people["Bo"]
     sessions.set_role(db, group.host, bo.participant_id, Role.COFACILITATOR, clock.now())
-    assert presence.actor_for_sid(db, "sid-Bo").role is Role.COFACILITATOR
+    assert connections.actor_for_sid(db, "sid-Bo").role is Role.COFACILITATOR
     with pytest.raises(DomainError):
         sessions.set_role(
             db,
-            presence.actor_for_sid(db, "sid-Bo"),
+            connections.actor_for_sid(db, "sid-Bo"),
             group.host.participant_id,
             Role.PARTICIPANT,
             clock.now(),
         )
     # The facilitator drops; the timers run on, and the co-facilitator moves on.
-    presence.disconnect(db, "sid-host", clock.now())
-    service.next_segment(db, presence.actor_for_sid(db, "sid-Bo"), group.segment, clock.now())
+    connections.disconnect(db, "sid-host", clock.now())
+    service.next_segment(db, connections.actor_for_sid(db, "sid-Bo"), group.segment, clock.now())
     assert group.view()["phases"][1]["status"] == "active"
 
 
@@ -430,33 +341,36 @@ def test_a_shortened_countdown_can_end_at_once(db, clock):
     assert group.view()["timer"]["remaining_seconds"] == 90
 
 
-def test_phase_hooks_run_as_phases_start_and_end_and_every_event_has_its_own_version(db, clock):
-    from server.core.domain import EVENTS, Event, declare_events
+def test_phase_facts_are_told_as_phases_start_and_end_and_every_event_has_its_own_version(
+    db, clock
+):
+    from server.agenda.models import Phase
+    from server.core.bus import PhaseEnded, PhaseStarted, bus
+    from server.core.domain import EVENTS, declare_events
+    from server.sessions.state import emit
 
     declare_events("test:phase")
     calls = []
 
-    def hook(kind):
-        def record(db, phase, now):
-            calls.append((kind, phase.title))
-            session = sessions_state.lock(db, phase.session_id)
-            version = sessions_state.next_version(db, session)
-            return [Event("test:phase", phase.session_id, {"version": version})]
+    def subscriber(kind):
+        def record(db, fact, now):
+            calls.append((kind, db.get(Phase, fact.phase_id).title))
+            emit(db, "test:phase", fact.session_id, {})
 
         return record
 
-    started, ended = hook("started"), hook("ended")
-    service.PHASE_STARTED_HOOKS.append(started)
-    service.PHASE_ENDED_HOOKS.append(ended)
+    started, ended = subscriber("started"), subscriber("ended")
+    bus.subscribe(PhaseStarted, started)
+    bus.subscribe(PhaseEnded, ended)
     try:
         group = Group(db, clock, [DISCUSS, ROUND, CLOSING])
         events = group.start()
         events += group.next()  # into the round
-        events += group.next()  # Bo's turn: the same phase, no hooks
+        events += group.next()  # Bo's turn: the same phase, no facts
         events += sessions.end_session(db, group.host, clock.now())
     finally:
-        service.PHASE_STARTED_HOOKS.remove(started)
-        service.PHASE_ENDED_HOOKS.remove(ended)
+        bus._subscribers[PhaseStarted].remove(started)
+        bus._subscribers[PhaseEnded].remove(ended)
         EVENTS.discard("test:phase")
     assert calls == [
         ("started", "Open floor"),

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import text
 
 from server.board import curation, reactions, rules, service
 from server.board.writing import Writer
-from tests.board_support import code_of, make_room, refused
-
-
-@pytest.fixture
-def db(database):
-    with database.transaction() as session:
-        yield session
-
-
-@pytest.fixture
-def room(db, clock):
-    return make_room(db, clock, people=3)
+from tests.board_support import code_of, refused
 
 
 def test_hide_and_restore(room, db):

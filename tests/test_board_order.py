@@ -6,19 +6,12 @@ server that kept the writing order (or an order close to it) fails it every time
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from server.board import rules, service
 from server.board.models import Post
 from server.board.writing import Writer
 from tests.board_support import make_room
-
-
-@pytest.fixture
-def db(database):
-    with database.transaction() as session:
-        yield session
 
 
 def spearman(xs: list[float], ys: list[float]) -> float:

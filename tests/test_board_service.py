@@ -13,18 +13,7 @@ from server.board.schemas import AddClusterArgs, OpenBoardArgs
 from server.board.writing import Writer
 from server.core.errors import DomainError
 from server.core.validation import load_args
-from tests.board_support import PROMPTS, code_of, make_room, new_secret, refused, replay
-
-
-@pytest.fixture
-def db(database):
-    with database.transaction() as session:
-        yield session
-
-
-@pytest.fixture
-def room(db, clock):
-    return make_room(db, clock, people=3)
+from tests.board_support import PROMPTS, code_of, new_secret, refused, replay
 
 
 def test_opening_shows_the_prompts_as_columns_to_everyone(room):
@@ -354,6 +343,6 @@ def test_prompts_and_cluster_names_are_checked_like_any_input():
         with pytest.raises(DomainError) as err:
             load_args(OpenBoardArgs(), bad)
         assert err.value.code == "invalid_payload", bad
-    assert load_args(OpenBoardArgs(), {"prompts": ["Åbenhed 🙂"]})["threshold"] is None
+    assert load_args(OpenBoardArgs(), {"prompts": ["Åbenhed 🙂"]}).threshold is None
     with pytest.raises(DomainError):
         load_args(AddClusterArgs(), {"name": " "})

@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 
 from server.agenda import service
-from server.agenda.events import install
 from server.agenda.view import agenda_view
 from server.content import library
-from server.presence import service as presence
+from server.core import connections
 from server.sessions import service as sessions
 from tests.factories import actor_of, create_session, join
 
@@ -18,17 +17,16 @@ PEOPLE = 4  # the facilitator and three participants
 
 @pytest.mark.parametrize("format_key", sorted(library().formats))
 def test_a_format_runs_from_start_to_finish(database, clock, format_key):
-    install()
     fmt = library().formats[format_key]
     with database.transaction() as db:
-        presence.register_worker(db, "w", clock.now())
+        connections.register_worker(db, "w", clock.now())
         created = create_session(db, clock, format_key=format_key)
         host = actor_of(sessions.authenticate(db, created.facilitator_token))
-        presence.connect(db, sid="host", worker_id="w", actor=host, now=clock.now())
+        connections.connect(db, sid="host", worker_id="w", actor=host, now=clock.now())
         for index in range(PEOPLE - 1):
             joined = join(db, clock, created.session.join_code, display_name=f"P{index}")
             actor = actor_of(sessions.authenticate(db, joined.token))
-            presence.connect(db, sid=f"p{index}", worker_id="w", actor=actor, now=clock.now())
+            connections.connect(db, sid=f"p{index}", worker_id="w", actor=actor, now=clock.now())
         view = agenda_view(db, created.session.id, clock.now())
         assert [p["title_key"] for p in view["phases"]] == [p.title_key for p in fmt.phases]
         assert view["schedule"]["planned_seconds"] == fmt.total_minutes * 60

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from server.core import tokens
+from server.core import connections, tokens
+from server.core.connections import Connection
 from server.core.domain import Role
 from server.core.errors import DomainError
 from server.presence import service as presence
-from server.presence.models import Connection
 from server.sessions import service
 from server.sessions.models import Participant, PeerSession, Status
 from tests.factories import actor_of, create_session, join
@@ -17,17 +17,9 @@ from tests.factories import actor_of, create_session, join
 WORKER = "worker-a"
 
 
-@pytest.fixture
-def db(database, clock):
-    with database.transaction() as session:
-        presence.register_worker(session, WORKER, clock.now())
-    with database.transaction() as session:
-        yield session
-
-
 def connect(db, clock, token, sid):
     actor = actor_of(service.authenticate(db, token))
-    return actor, presence.connect(db, sid=sid, worker_id=WORKER, actor=actor, now=clock.now())
+    return actor, connections.connect(db, sid=sid, worker_id=WORKER, actor=actor, now=clock.now())
 
 
 def test_create_gives_a_readable_join_code_and_a_facilitator(db, clock):
@@ -111,8 +103,8 @@ def test_presence_joined_then_left_then_returned(db, clock):
 
     _, second_tab = connect(db, clock, joined.token, "sid-2")
     assert second_tab == []  # already present: nobody needs telling
-    assert presence.disconnect(db, "sid-1", clock.now()) == []
-    left = presence.disconnect(db, "sid-2", clock.now())
+    assert connections.disconnect(db, "sid-1", clock.now()) == []
+    left = connections.disconnect(db, "sid-2", clock.now())
     assert [e.name for e in left] == ["participant:left"]
     assert left[0].payload["participant"]["present"] is False
 
@@ -132,7 +124,7 @@ def test_versions_count_every_visible_change(db, clock):
     joined = join(db, clock, created.session.join_code)
     _, second = connect(db, clock, joined.token, "sid-p")
     started = service.start_session(db, host, clock.now())  # the session, then its agenda
-    left = presence.disconnect(db, "sid-p", clock.now())
+    left = connections.disconnect(db, "sid-p", clock.now())
     versions = [e.payload["version"] for e in first + second + started + left]
     assert versions == [2, 3, 4, 5, 6]
     assert service.snapshot(db, host, clock.now())["version"] == 6
@@ -147,7 +139,7 @@ def test_snapshot_lists_people_in_arrival_order_with_presence(db, clock):
         joined = join(db, clock, created.session.join_code, display_name=name)
         connect(db, clock, joined.token, f"sid-{index}")
     join(db, clock, created.session.join_code, display_name="Never connected")
-    presence.disconnect(db, "sid-1", clock.now())
+    connections.disconnect(db, "sid-1", clock.now())
 
     snap = service.snapshot(db, host, clock.now())
     assert [p["display_name"] for p in snap["participants"]] == ["Anne", *names]
@@ -209,19 +201,19 @@ def test_a_display_is_not_a_person(db, clock):
 def test_a_silent_worker_loses_its_connections_and_people_are_told(db, clock):
     created = create_session(db, clock)
     joined = join(db, clock, created.session.join_code)
-    presence.register_worker(db, "worker-b", clock.now())
+    connections.register_worker(db, "worker-b", clock.now())
     actor = actor_of(service.authenticate(db, joined.token))
-    presence.connect(db, sid="on-b", worker_id="worker-b", actor=actor, now=clock.now())
+    connections.connect(db, sid="on-b", worker_id="worker-b", actor=actor, now=clock.now())
     connect(db, clock, created.facilitator_token, "on-a")
 
     clock.advance(20)
-    presence.heartbeat(db, WORKER, clock.now())
-    assert presence.sweep_dead_workers(db, clock.now(), timeout_seconds=30) == []
+    connections.heartbeat(db, WORKER, clock.now())
+    assert connections.sweep_dead_workers(db, clock.now(), timeout_seconds=30) == []
     clock.advance(20)  # worker-b has now been silent for 40 s, worker-a for 20 s
-    events = presence.sweep_dead_workers(db, clock.now(), timeout_seconds=30)
+    events = connections.sweep_dead_workers(db, clock.now(), timeout_seconds=30)
     assert [(e.name, e.payload["participant"]["id"]) for e in events] == [
         ("participant:left", joined.participant.id)
     ]
     assert [c.sid for c in db.scalars(select(Connection))] == ["on-a"]
     # A second sweep (another worker, or the next round) finds nothing more to do.
-    assert presence.sweep_dead_workers(db, clock.now(), timeout_seconds=30) == []
+    assert connections.sweep_dead_workers(db, clock.now(), timeout_seconds=30) == []

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation
 from server.agenda.models import Advance, OrderMode, Phase, PhaseKind
+from server.agenda.schemas import NewPhase, PhaseChanges
 from server.agenda.service import PhasePlan, change, new_phase
 from server.content import library
 from server.core.domain import Actor, Event
@@ -28,21 +28,21 @@ def _texts(prompts: list[str] | None) -> list[dict[str, str]]:
     return [{"text": text} for text in prompts or []]
 
 
-def add_phase(db: Session, actor: Actor, args: dict[str, Any], now: datetime) -> list[Event]:
+def add_phase(db: Session, actor: Actor, args: NewPhase, now: datetime) -> list[Event]:
     work = change(db, actor, now)
     session, clock = work.session, work.clock
     phases = navigation.phases(db, session.id)
     current = next((p for p in phases if p.id == clock.phase_id), None)
     first_allowed = current.position + 1 if current else 0
-    position = args.get("position")
+    position = args.position
     position = len(phases) if position is None else max(first_allowed, min(position, len(phases)))
     plan = PhasePlan(
-        kind=PhaseKind(args["kind"]),
-        planned_seconds=args["minutes"] * 60,
-        advance=Advance(args["advance"]),
-        title=args["title"],
-        prompts=_texts(args.get("prompts")),
-        order_mode=OrderMode(args["order_mode"]),
+        kind=PhaseKind(args.kind),
+        planned_seconds=args.minutes * 60,
+        advance=Advance(args.advance),
+        title=args.title,
+        prompts=_texts(args.prompts),
+        order_mode=OrderMode(args.order_mode),
     )
     for phase in phases:
         if phase.position >= position:
@@ -58,30 +58,38 @@ def _phase(db: Session, session_id: int, phase_id: int) -> Phase:
     return phase
 
 
-def update_phase(db: Session, actor: Actor, args: dict[str, Any], now: datetime) -> list[Event]:
+def update_phase(db: Session, actor: Actor, args: PhaseChanges, now: datetime) -> list[Event]:
     """Change a phase's title, planned minutes, prompts, time-up rule or speaking order."""
     work = change(db, actor, now)
     session = work.session
-    phase = _phase(db, session.id, args["phase_id"])
-    if "title" in args:
-        phase.title = args["title"]
-    if "minutes" in args:
-        phase.planned_seconds = args["minutes"] * 60
+    phase = _phase(db, session.id, args.phase_id)
+    if args.title is not None:
+        phase.title = args.title
+    if args.minutes is not None:
+        phase.planned_seconds = args.minutes * 60
         if phase.kind is PhaseKind.DILEMMA_ROUND:
             _scale_steps(phase)
-    if "prompt_keys" in args or "prompts" in args:
-        keys = args.get("prompt_keys", [p["key"] for p in phase.prompts if "key" in p])
-        texts = args.get("prompts", [p["text"] for p in phase.prompts if "text" in p])
+    if args.prompt_keys is not None or args.prompts is not None:
+        keys = args.prompt_keys
+        if keys is None:
+            keys = [p["key"] for p in phase.prompts if "key" in p]
+        texts = args.prompts
+        if texts is None:
+            texts = [p["text"] for p in phase.prompts if "text" in p]
         phase.prompts = [{"key": key} for key in _known_items(keys)] + _texts(texts)
-    board = {name.removeprefix("board_"): args[name] for name in BOARD_FIELDS if name in args}
+    board = {
+        name.removeprefix("board_"): getattr(args, name)
+        for name in BOARD_FIELDS
+        if getattr(args, name) is not None
+    }
     if board:
         if phase.started_at is not None:
             raise DomainError("phase_not_pending")  # chosen before anyone writes
         phase.board_settings = {**phase.board_settings, **board}
-    if "advance" in args:
-        phase.advance = Advance(args["advance"])
-    if "order_mode" in args:
-        phase.order_mode = OrderMode(args["order_mode"])
+    if args.advance is not None:
+        phase.advance = Advance(args.advance)
+    if args.order_mode is not None:
+        phase.order_mode = OrderMode(args.order_mode)
     return work.done(db, now)
 
 

@@ -18,118 +18,106 @@ from server.agenda.schemas import (
     TurnArgs,
     UpdatePhaseArgs,
 )
-from server.agenda.view import agenda_view
 from server.core.domain import HOSTS, PEOPLE
 from server.core.realtime import CommandContext, command
-from server.presence.service import ARRIVAL_HOOKS, DEPARTURE_HOOKS
-from server.sessions.service import SNAPSHOT_PARTS
 
 
 @command("agenda:next", roles=HOSTS, args=SegmentArgs())
-def next_segment(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(service.next_segment(ctx.db, ctx.actor, args["segment"], ctx.now))
+def next_segment(ctx: CommandContext, args: Any) -> None:
+    service.next_segment(ctx.db, ctx.actor, args.segment, ctx.now)
 
 
 @command("agenda:previous", roles=HOSTS, args=SegmentArgs())
-def previous_segment(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(service.previous_segment(ctx.db, ctx.actor, args["segment"], ctx.now))
+def previous_segment(ctx: CommandContext, args: Any) -> None:
+    service.previous_segment(ctx.db, ctx.actor, args.segment, ctx.now)
 
 
 @command("timer:pause", roles=HOSTS, args=SegmentArgs())
-def pause(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(service.pause(ctx.db, ctx.actor, args["segment"], ctx.now))
+def pause(ctx: CommandContext, args: Any) -> None:
+    service.pause(ctx.db, ctx.actor, args.segment, ctx.now)
 
 
 @command("timer:resume", roles=HOSTS, args=SegmentArgs())
-def resume(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(service.resume(ctx.db, ctx.actor, args["segment"], ctx.now))
+def resume(ctx: CommandContext, args: Any) -> None:
+    service.resume(ctx.db, ctx.actor, args.segment, ctx.now)
 
 
 @command("timer:extend", roles=HOSTS, args=ExtendArgs())
-def extend(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(service.extend(ctx.db, ctx.actor, args["segment"], args["seconds"], ctx.now))
+def extend(ctx: CommandContext, args: Any) -> None:
+    service.extend(ctx.db, ctx.actor, args.segment, args.seconds, ctx.now)
 
 
 @command("agenda:add_phase", roles=HOSTS, args=AddPhaseArgs())
-def add_phase(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(editing.add_phase(ctx.db, ctx.actor, args, ctx.now))
+def add_phase(ctx: CommandContext, args: Any) -> None:
+    editing.add_phase(ctx.db, ctx.actor, args, ctx.now)
 
 
 @command("agenda:update_phase", roles=HOSTS, args=UpdatePhaseArgs())
-def update_phase(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(editing.update_phase(ctx.db, ctx.actor, args, ctx.now))
+def update_phase(ctx: CommandContext, args: Any) -> None:
+    editing.update_phase(ctx.db, ctx.actor, args, ctx.now)
 
 
 @command("agenda:remove_phase", roles=HOSTS, args=PhaseArgs())
-def remove_phase(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(editing.remove_phase(ctx.db, ctx.actor, args["phase_id"], ctx.now))
+def remove_phase(ctx: CommandContext, args: Any) -> None:
+    editing.remove_phase(ctx.db, ctx.actor, args.phase_id, ctx.now)
 
 
 @command("agenda:move_phase", roles=HOSTS, args=MovePhaseArgs())
-def move_phase(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(editing.move_phase(ctx.db, ctx.actor, args["phase_id"], args["position"], ctx.now))
+def move_phase(ctx: CommandContext, args: Any) -> None:
+    editing.move_phase(ctx.db, ctx.actor, args.phase_id, args.position, ctx.now)
 
 
 @command("agenda:set_alternate", roles=HOSTS, args=AlternateArgs())
-def set_alternate(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(turns.set_alternate(ctx.db, ctx.actor, args["alternate"], ctx.now))
+def set_alternate(ctx: CommandContext, args: Any) -> None:
+    turns.set_alternate(ctx.db, ctx.actor, args.alternate, ctx.now)
 
 
 @command("turn:pass", roles=PEOPLE)
-def pass_turn(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(turns.pass_turn(ctx.db, ctx.actor, ctx.now))
+def pass_turn(ctx: CommandContext, args: Any) -> None:
+    turns.pass_turn(ctx.db, ctx.actor, ctx.now)
 
 
 @command("turn:skip", roles=HOSTS, args=TurnArgs())
-def skip_turn(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(turns.skip_turn(ctx.db, ctx.actor, args["turn_id"], ctx.now))
+def skip_turn(ctx: CommandContext, args: Any) -> None:
+    turns.skip_turn(ctx.db, ctx.actor, args.turn_id, ctx.now)
 
 
 @command("turn:move_to_end", roles=HOSTS, args=TurnArgs())
-def move_to_end(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(turns.move_to_end(ctx.db, ctx.actor, args["turn_id"], ctx.now))
+def move_to_end(ctx: CommandContext, args: Any) -> None:
+    turns.move_to_end(ctx.db, ctx.actor, args.turn_id, ctx.now)
 
 
 @command("turn:reorder", roles=HOSTS, args=ReorderArgs())
-def reorder(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(turns.reorder(ctx.db, ctx.actor, args["turn_ids"], ctx.now))
+def reorder(ctx: CommandContext, args: Any) -> None:
+    turns.reorder(ctx.db, ctx.actor, args.turn_ids, ctx.now)
 
 
 @command("hand:raise", roles=PEOPLE)
-def raise_hand(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(floor.raise_hand(ctx.db, ctx.actor, ctx.now))
+def raise_hand(ctx: CommandContext, args: Any) -> None:
+    floor.raise_hand(ctx.db, ctx.actor, ctx.now)
 
 
 @command("hand:lower", roles=PEOPLE)
-def lower_own_hand(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(floor.lower_own_hand(ctx.db, ctx.actor, ctx.now))
+def lower_own_hand(ctx: CommandContext, args: Any) -> None:
+    floor.lower_own_hand(ctx.db, ctx.actor, ctx.now)
 
 
 @command("hand:give_word", roles=HOSTS, args=HandArgs())
-def give_word(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(floor.give_word(ctx.db, ctx.actor, args["hand_id"], ctx.now))
+def give_word(ctx: CommandContext, args: Any) -> None:
+    floor.give_word(ctx.db, ctx.actor, args.hand_id, ctx.now)
 
 
 @command("hand:dismiss", roles=HOSTS, args=HandArgs())
-def dismiss_hand(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(floor.lower_hand(ctx.db, ctx.actor, args["hand_id"], ctx.now))
+def dismiss_hand(ctx: CommandContext, args: Any) -> None:
+    floor.lower_hand(ctx.db, ctx.actor, args.hand_id, ctx.now)
 
 
 @command("hand:clear", roles=HOSTS)
-def clear_hands(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(floor.lower_all_hands(ctx.db, ctx.actor, ctx.now))
+def clear_hands(ctx: CommandContext, args: Any) -> None:
+    floor.lower_all_hands(ctx.db, ctx.actor, ctx.now)
 
 
 @command("ready:set", roles=PEOPLE, args=ReadyArgs())
-def set_ready(ctx: CommandContext, args: dict[str, Any]) -> dict[str, Any]:
-    ctx.publish(floor.set_ready(ctx.db, ctx.actor, args["ready"], ctx.now))
-    return {"ready": args["ready"]}
-
-
-def install() -> None:
-    """Plug the agenda into the snapshot and into presence (idempotent)."""
-    SNAPSHOT_PARTS["agenda"] = lambda db, actor, now: agenda_view(db, actor.session_id, now)
-    SNAPSHOT_PARTS["my_agenda"] = lambda db, actor, now: {"ready": floor.my_ready(db, actor)}
-    for hooks, hook in ((ARRIVAL_HOOKS, turns.on_arrival), (DEPARTURE_HOOKS, turns.on_departure)):
-        if hook not in hooks:
-            hooks.append(hook)
+def set_ready(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    floor.set_ready(ctx.db, ctx.actor, args.ready, ctx.now)
+    return {"ready": args.ready}

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.agenda.models import TURN_KINDS, AgendaClock, OrderMode, Phase, PhaseKind, Turn
-from server.presence.service import present_participant_ids
+from server.core.connections import present_participant_ids
 from server.sessions.models import Participant
 
 # Dilemma steps when a phase has none of its own (minutes each).
@@ -168,19 +167,3 @@ def append_turn(db: Session, phase: Phase, participant_id: int) -> bool:
     db.add(Turn(phase_id=phase.id, participant_id=participant_id, position=(last or 0) + 1))
     db.flush()
     return True
-
-
-def mark_moved(segment_from: Segment | None, segment_to: Segment | None, now: datetime) -> None:
-    """Actual times: a turn or phase that is left forward has ended; one entered has started."""
-    if (
-        segment_from
-        and segment_from.turn
-        and (segment_to is None or segment_to.turn is not segment_from.turn)
-    ):
-        segment_from.turn.ended_at = now
-    if segment_from and (segment_to is None or segment_to.phase is not segment_from.phase):
-        segment_from.phase.ended_at = now
-    if segment_to:
-        segment_to.phase.started_at = segment_to.phase.started_at or now
-        if segment_to.turn:
-            segment_to.turn.started_at = segment_to.turn.started_at or now

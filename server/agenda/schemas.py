@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from marshmallow import fields, validate
 
 from server.agenda.models import Advance, OrderMode, PhaseKind
@@ -55,7 +57,37 @@ class ReadyArgs(Args):
     ready = fields.Boolean(required=True)
 
 
+@dataclass(frozen=True)
+class NewPhase:
+    """A phase the facilitator adds: where it goes (None: at the end) and what it is."""
+
+    kind: str
+    title: str
+    minutes: int
+    advance: str = Advance.MANUAL.value
+    order_mode: str = OrderMode.JOIN.value
+    prompts: list[str] | None = None
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class PhaseChanges:
+    """What the facilitator changes in a phase; None: left as it is."""
+
+    phase_id: int
+    title: str | None = None
+    minutes: int | None = None
+    advance: str | None = None
+    order_mode: str | None = None
+    prompts: list[str] | None = None
+    prompt_keys: list[str] | None = None
+    board_mode: str | None = None
+    board_named: bool | None = None
+    board_threshold: int | None = None
+
+
 class AddPhaseArgs(Args):
+    Data = NewPhase
     kind = _choice(PhaseKind, required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=120))
     minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=240))
@@ -66,6 +98,7 @@ class AddPhaseArgs(Args):
 
 
 class UpdatePhaseArgs(Args):
+    Data = PhaseChanges
     phase_id = Id
     title = fields.String(validate=validate.Length(min=1, max=120))
     minutes = Minutes

@@ -2,12 +2,12 @@
 
 Every change locks the session (sessions.state.lock), first settles any time-up
 that is due, then checks that the command still means the current segment. Each
-event then takes the next version (sessions.state.next_version).
+event takes the next version on the transaction's change (core.change). Phases
+that start and end are told as facts (core.bus), for the features that react.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,18 +27,14 @@ from server.agenda.models import (
 )
 from server.agenda.navigation import Segment
 from server.agenda.view import agenda_view
+from server.core.bus import PhaseEnded, PhaseStarted, tell
+from server.core.change import change_of
 from server.core.domain import Actor, Event, declare_events
 from server.core.errors import DomainError
 from server.sessions.models import PeerSession, Status
-from server.sessions.state import lock, next_version
+from server.sessions.state import emit, lock
 
 declare_events("agenda:updated")
-
-# Other features act when a phase becomes current or stops being so (the board opens
-# and closes with its phase): (db, phase, now) -> events, sent before agenda:updated.
-PhaseHook = Callable[[Session, Phase, datetime], list[Event]]
-PHASE_STARTED_HOOKS: list[PhaseHook] = []
-PHASE_ENDED_HOOKS: list[PhaseHook] = []
 
 # A time-up noticed this late (a restart, a long pause of the process) does not eat
 # into the next speaker's time: their segment starts when it is noticed instead.
@@ -63,10 +59,10 @@ class PhasePlan:
     order_mode: OrderMode = OrderMode.JOIN
 
 
-def create_agenda(db: Session, session: PeerSession, plans: list[PhasePlan]) -> None:
-    db.add(AgendaClock(session_id=session.id, segment=0, timer_status=TimerStatus.IDLE))
+def create_agenda(db: Session, session_id: int, plans: list[PhasePlan]) -> None:
+    db.add(AgendaClock(session_id=session_id, segment=0, timer_status=TimerStatus.IDLE))
     for position, plan in enumerate(plans):
-        db.add(new_phase(session.id, position, plan))
+        db.add(new_phase(session_id, position, plan))
     db.flush()
 
 
@@ -97,30 +93,31 @@ def clock_of(db: Session, session_id: int) -> AgendaClock:
     return db.get_one(AgendaClock, session_id, populate_existing=True)
 
 
-def begin(db: Session, session: PeerSession, now: datetime) -> list[Event]:
+def begin(db: Session, session_id: int, now: datetime) -> None:
     """The session started: the first phase starts, and its countdown."""
-    clock = clock_of(db, session.id)
-    first = navigation.phases(db, session.id)
+    clock = clock_of(db, session_id)
+    first = navigation.phases(db, session_id)
     if not first:
         clock.finished = True
-        return [updated(db, session, now)]
-    to = navigation.first_of(db, first[0], clock.alternate_locations)
-    return [*move_to(db, clock, to, now, now), updated(db, session, now)]
+    else:
+        move_to(db, clock, navigation.first_of(db, first[0], clock.alternate_locations), now)
+    updated(db, session_id, now)
 
 
-def finish(db: Session, session: PeerSession, now: datetime) -> list[Event]:
+def finish(db: Session, session_id: int, now: datetime) -> None:
     """The session ended: whatever ran has ended now."""
-    clock = clock_of(db, session.id)
-    events = [] if clock.finished else move_to(db, clock, None, now, now)
-    return [*events, updated(db, session, now)]
+    clock = clock_of(db, session_id)
+    if not clock.finished:
+        move_to(db, clock, None, now)
+    updated(db, session_id, now)
 
 
-def settle(db: Session, clock: AgendaClock, now: datetime) -> tuple[bool, list[Event]]:
+def settle(db: Session, clock: AgendaClock, now: datetime) -> bool:
     """Handle a due time-up: move on where the phase says so, else wait at zero.
 
-    Returns whether anything changed, and the events of other features it caused.
+    Returns whether anything changed.
     """
-    changed, events = False, []
+    changed = False
     while timer.is_due(clock, now):
         here = navigation.current(db, clock)
         assert here is not None and clock.ends_at is not None
@@ -133,53 +130,59 @@ def settle(db: Session, clock: AgendaClock, now: datetime) -> tuple[bool, list[E
         start = clock.ends_at if late < CATCH_UP_LIMIT_SECONDS else now
         _record(db, clock, "time_up", clock.ends_at)
         to = navigation.after(db, here, clock.alternate_locations)
-        events += move_to(db, clock, to, start, now)
-    return changed, events
+        move_to(db, clock, to, start, now)
+    return changed
 
 
 def due_session_ids(db: Session, now: datetime) -> list[int]:
-    """Sessions whose countdown has run out and not been handled yet (for the sweeper)."""
+    """Sessions whose countdown has run out and not been handled yet (for the sweeper),
+    by id: periodic work that locks several sessions takes them in one order."""
     return list(
         db.scalars(
-            select(AgendaClock.session_id).where(
-                AgendaClock.timer_status == TimerStatus.RUNNING, AgendaClock.ends_at <= now
-            )
+            select(AgendaClock.session_id)
+            .where(AgendaClock.timer_status == TimerStatus.RUNNING, AgendaClock.ends_at <= now)
+            .order_by(AgendaClock.session_id)
         )
     )
 
 
 def settle_due(db: Session, session_id: int, now: datetime) -> list[Event]:
     """The sweeper's step for one session; nothing if another worker was first."""
-    session = lock(db, session_id)
-    changed, events = settle(db, clock_of(db, session_id), now)
-    return [*events, updated(db, session, now)] if changed else []
+    mark = change_of(db).mark()
+    lock(db, session_id)
+    if settle(db, clock_of(db, session_id), now):
+        updated(db, session_id, now)
+    return change_of(db).since(mark)
 
 
 @dataclass
-class Change:
-    """An agenda change under way: the locked session, its clock, events so far."""
+class Work:
+    """An agenda change under way: the locked session and its clock."""
 
     session: PeerSession
     clock: AgendaClock
-    events: list[Event]
+    mark: int  # where this command's events begin on the transaction's change
 
     def done(self, db: Session, now: datetime) -> list[Event]:
-        return [*self.events, updated(db, self.session, now)]
+        """The agenda as it is now goes to everyone; returns all this command caused."""
+        updated(db, self.session.id, now)
+        return change_of(db).since(self.mark)
 
 
-def change(db: Session, actor: Actor, now: datetime, segment: int | None = None) -> Change:
+def change(db: Session, actor: Actor, now: datetime, segment: int | None = None) -> Work:
     """Open a change: lock, settle, and check the segment the command was meant for."""
+    mark = change_of(db).mark()
     session = lock(db, actor.session_id)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
     clock = clock_of(db, session.id)
-    _, events = settle(db, clock, now)
+    settle(db, clock, now)
     if segment is not None and segment != clock.segment:
         raise DomainError("stale_segment", current=clock.segment)
-    return Change(session, clock, events)
+    return Work(session, clock, mark)
 
 
-def _running(work: Change) -> None:
+def _running(work: Work) -> None:
     if work.session.status is not Status.RUNNING or work.clock.phase_id is None:
         raise DomainError("agenda_not_running")
 
@@ -191,7 +194,7 @@ def next_segment(db: Session, actor: Actor, segment: int, now: datetime) -> list
     here = navigation.current(db, work.clock)
     assert here is not None
     to = navigation.after(db, here, work.clock.alternate_locations)
-    work.events += move_to(db, work.clock, to, now, now)
+    move_to(db, work.clock, to, now)
     return work.done(db, now)
 
 
@@ -204,7 +207,7 @@ def previous_segment(db: Session, actor: Actor, segment: int, now: datetime) -> 
     back = navigation.before(db, here, work.clock.alternate_locations)
     if back is None:
         raise DomainError("no_previous_segment")
-    work.events += move_to(db, work.clock, back, now, now)
+    move_to(db, work.clock, back, now)
     return work.done(db, now)
 
 
@@ -232,31 +235,32 @@ def extend(db: Session, actor: Actor, segment: int, seconds: int, now: datetime)
     _running(work)
     timer.extend(work.clock, seconds, now)
     _record(db, work.clock, "extended", now)
-    work.events += settle(db, work.clock, now)[1]  # a shortened countdown may be over now
+    settle(db, work.clock, now)  # a shortened countdown may be over now
     return work.done(db, now)
 
 
 def move_to(
-    db: Session, clock: AgendaClock, to: Segment | None, start: datetime, now: datetime
-) -> list[Event]:
-    """Make `to` the current segment (None: the agenda is through), its countdown running.
-
-    Returns what other features send because a phase ended or started.
-    """
+    db: Session,
+    clock: AgendaClock,
+    to: Segment | None,
+    start: datetime,
+    now: datetime | None = None,
+) -> None:
+    """Make `to` the current segment (None: the agenda is through), its countdown running
+    from `start`; a phase left or entered is told to the features that react (at `now`)."""
+    now = now or start
     here = navigation.current(db, clock)
-    navigation.mark_moved(here, to, start)
+    _mark_times(here, to, start)
     clock.segment += 1
     clock.speaker_away = False
-    events: list[Event] = []
     if here is not None and (to is None or to.phase is not here.phase):
-        for hook in PHASE_ENDED_HOOKS:
-            events += hook(db, here.phase, now)
+        tell(db, PhaseEnded(clock.session_id, here.phase.id), now)
     if to is None:
         clock.phase_id = clock.turn_id = clock.step_index = None
         clock.finished = True
         timer.stop(clock)
         _record(db, clock, "finished", start)
-        return events
+        return
     clock.finished = False
     clock.phase_id = to.phase.id
     clock.turn_id = to.turn.id if to.turn else None
@@ -266,9 +270,19 @@ def move_to(
     if to.turn is not None and (here is None or here.turn is not to.turn):
         _record(db, clock, "turn_started", start)
     if here is None or to.phase is not here.phase:
-        for hook in PHASE_STARTED_HOOKS:
-            events += hook(db, to.phase, now)
-    return events
+        tell(db, PhaseStarted(clock.session_id, to.phase.id), now)
+
+
+def _mark_times(here: Segment | None, to: Segment | None, at: datetime) -> None:
+    """Actual times: a turn or phase that is left has ended; one entered has started."""
+    if here and here.turn and (to is None or to.turn is not here.turn):
+        here.turn.ended_at = at
+    if here and (to is None or to.phase is not here.phase):
+        here.phase.ended_at = at
+    if to:
+        to.phase.started_at = to.phase.started_at or at
+        if to.turn:
+            to.turn.started_at = to.turn.started_at or at
 
 
 def _record(db: Session, clock: AgendaClock, action: str, at: datetime) -> None:
@@ -285,11 +299,6 @@ def _record(db: Session, clock: AgendaClock, action: str, at: datetime) -> None:
     )
 
 
-def updated(db: Session, session: PeerSession, now: datetime) -> Event:
+def updated(db: Session, session_id: int, now: datetime) -> Event:
     """The agenda as it is now, under the session's next version."""
-    version = next_version(db, session)
-    return Event(
-        "agenda:updated",
-        session.id,
-        {"version": version, "agenda": agenda_view(db, session.id, now)},
-    )
+    return emit(db, "agenda:updated", session_id, {"agenda": agenda_view(db, session_id, now)})

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from server.agenda import navigation, timer
 from server.agenda.models import AgendaClock, Phase, TimerStatus, Turn
 from server.agenda.service import change, clock_of, move_to, updated
+from server.core.bus import PersonArrived, PersonLeft
 from server.core.domain import Actor, Event
 from server.core.errors import DomainError
-from server.sessions.state import lock
 
 
 def _open_turn(db: Session, clock: AgendaClock, turn_id: int) -> Turn:
@@ -25,16 +25,12 @@ def _open_turn(db: Session, clock: AgendaClock, turn_id: int) -> Turn:
     return turn
 
 
-def _leave_out(
-    db: Session, clock: AgendaClock, turn: Turn, reason: str, now: datetime
-) -> list[Event]:
-    events = []
+def _leave_out(db: Session, clock: AgendaClock, turn: Turn, reason: str, now: datetime) -> None:
     if turn.id == clock.turn_id:
         here = navigation.current(db, clock)
         assert here is not None
-        events = move_to(db, clock, navigation.after(db, here, clock.alternate_locations), now, now)
+        move_to(db, clock, navigation.after(db, here, clock.alternate_locations), now)
     turn.left_out = reason
-    return events
 
 
 def pass_turn(db: Session, actor: Actor, now: datetime) -> list[Event]:
@@ -48,14 +44,14 @@ def pass_turn(db: Session, actor: Actor, now: datetime) -> list[Event]:
     )
     if turn is None:
         raise DomainError("unknown_turn")
-    work.events += _leave_out(db, clock, _open_turn(db, clock, turn.id), "passed", now)
+    _leave_out(db, clock, _open_turn(db, clock, turn.id), "passed", now)
     return work.done(db, now)
 
 
 def skip_turn(db: Session, actor: Actor, turn_id: int, now: datetime) -> list[Event]:
     work = change(db, actor, now)
     clock = work.clock
-    work.events += _leave_out(db, clock, _open_turn(db, clock, turn_id), "skipped", now)
+    _leave_out(db, clock, _open_turn(db, clock, turn_id), "skipped", now)
     return work.done(db, now)
 
 
@@ -73,7 +69,7 @@ def move_to_end(db: Session, actor: Actor, turn_id: int, now: datetime) -> list[
         assert here is not None
         following = navigation.after(db, here, clock.alternate_locations)
         turn.position = last + 1
-        work.events += move_to(db, clock, following, now, now)
+        move_to(db, clock, following, now)
         turn.ended_at = turn.started_at = None  # they speak later, in full
     else:
         turn.position = last + 1
@@ -107,30 +103,23 @@ def set_alternate(db: Session, actor: Actor, alternate: bool, now: datetime) -> 
     return work.done(db, now)
 
 
-def on_arrival(db: Session, session_id: int, participant_id: int, now: datetime) -> list[Event]:
-    """Someone came (or came back): a latecomer gets a place at the end of the order.
-
-    Called right after presence locked the session for the arrival.
-    """
-    clock = clock_of(db, session_id)
+def on_arrival(db: Session, fact: PersonArrived, now: datetime) -> None:
+    """Someone came (or came back): a latecomer gets a place at the end of the order."""
+    clock = clock_of(db, fact.session_id)
     if clock.phase_id is None:
-        return []
+        return
     phase = db.get_one(Phase, clock.phase_id)
-    if not navigation.append_turn(db, phase, participant_id):
-        return []
-    return [updated(db, lock(db, session_id), now)]
+    if navigation.append_turn(db, phase, fact.participant_id):
+        updated(db, fact.session_id, now)
 
 
-def on_departure(db: Session, session_id: int, participant_id: int, now: datetime) -> list[Event]:
-    """The current speaker dropped: their time waits; the facilitator resumes or skips.
-
-    Called right after presence locked the session for the departure.
-    """
-    clock = clock_of(db, session_id)
+def on_departure(db: Session, fact: PersonLeft, now: datetime) -> None:
+    """The current speaker dropped: their time waits; the facilitator resumes or skips."""
+    clock = clock_of(db, fact.session_id)
     if clock.turn_id is None or clock.timer_status is not TimerStatus.RUNNING:
-        return []
-    if db.get_one(Turn, clock.turn_id).participant_id != participant_id:
-        return []
+        return
+    if db.get_one(Turn, clock.turn_id).participant_id != fact.participant_id:
+        return
     timer.pause(clock, now)
     clock.speaker_away = True
-    return [updated(db, lock(db, session_id), now)]
+    updated(db, fact.session_id, now)

@@ -14,7 +14,6 @@ from server.board import tags
 from server.board.models import Board, Cluster, Post, Vote
 from server.board.state import (
     authors_of,
-    bump,
     cluster_fields,
     find_cluster,
     find_post,
@@ -23,6 +22,7 @@ from server.board.state import (
 )
 from server.core.domain import Actor, Event, declare_events
 from server.core.errors import DomainError
+from server.sessions.state import emit
 
 declare_events(
     "board:post_hidden",
@@ -40,8 +40,7 @@ def hide_post(db: Session, actor: Actor, *, post_id: str, now: datetime) -> list
     if post.hidden:
         return []
     post.hidden = True
-    payload = {"version": bump(db, board.session_id), "post_id": post.id}
-    return [Event("board:post_hidden", board.session_id, payload)]
+    return [emit(db, "board:post_hidden", board.session_id, {"post_id": post.id})]
 
 
 def restore_post(db: Session, actor: Actor, *, post_id: str, now: datetime) -> list[Event]:
@@ -50,8 +49,7 @@ def restore_post(db: Session, actor: Actor, *, post_id: str, now: datetime) -> l
         return []
     post.hidden = False  # an edit made while it was hidden rides with the next batch
     author = authors_of(db, board, [post.id]).get(post.id)
-    payload = {"version": bump(db, board.session_id), "post": post_fields(post, author)}
-    return [Event("board:post_restored", board.session_id, payload)]
+    return [emit(db, "board:post_restored", board.session_id, {"post": post_fields(post, author)})]
 
 
 def _shown_post(db: Session, actor: Actor, post_id: str) -> tuple[Board, Post]:
@@ -74,8 +72,7 @@ def add_cluster(db: Session, actor: Actor, *, name: str, now: datetime) -> list[
     )
     db.add(cluster)
     db.flush()
-    payload = {"version": bump(db, board.session_id), "cluster": cluster_fields(cluster)}
-    return [Event("board:cluster_added", board.session_id, payload)]
+    return [emit(db, "board:cluster_added", board.session_id, {"cluster": cluster_fields(cluster)})]
 
 
 def rename_cluster(
@@ -84,8 +81,9 @@ def rename_cluster(
     board = host_board(db, actor)
     cluster = find_cluster(db, board, cluster_id)
     cluster.name = name.strip()
-    payload = {"version": bump(db, board.session_id), "cluster": cluster_fields(cluster)}
-    return [Event("board:cluster_renamed", board.session_id, payload)]
+    return [
+        emit(db, "board:cluster_renamed", board.session_id, {"cluster": cluster_fields(cluster)})
+    ]
 
 
 def remove_cluster(db: Session, actor: Actor, *, cluster_id: str, now: datetime) -> list[Event]:
@@ -95,8 +93,7 @@ def remove_cluster(db: Session, actor: Actor, *, cluster_id: str, now: datetime)
     db.execute(update(Post).where(Post.cluster_id == cluster.id).values(cluster_id=None))
     db.execute(delete(Vote).where(Vote.target_id == cluster.id))
     db.delete(cluster)
-    payload = {"version": bump(db, board.session_id), "cluster_id": cluster_id}
-    return [Event("board:cluster_removed", board.session_id, payload)]
+    return [emit(db, "board:cluster_removed", board.session_id, {"cluster_id": cluster_id})]
 
 
 def move_post(
@@ -109,5 +106,8 @@ def move_post(
     if post.cluster_id == cluster_id:
         return []
     post.cluster_id = cluster_id
-    payload = {"version": bump(db, board.session_id), "post_id": post.id, "cluster_id": cluster_id}
-    return [Event("board:post_moved", board.session_id, payload)]
+    return [
+        emit(
+            db, "board:post_moved", board.session_id, {"post_id": post.id, "cluster_id": cluster_id}
+        )
+    ]

@@ -10,8 +10,7 @@ from typing import Any
 
 from flask import request
 
-from server.agenda import service as agenda
-from server.board import curation, phases, reactions, service, writing
+from server.board import curation, reactions, service, writing
 from server.board.export import export_board
 from server.board.schemas import (
     AddClusterArgs,
@@ -30,7 +29,6 @@ from server.core import personal
 from server.core.domain import HOSTS, PEOPLE
 from server.core.errors import DomainError
 from server.core.realtime import CommandContext, command
-from server.presence.sweeper import on_sweep
 
 
 def _writer(ctx: CommandContext) -> writing.Writer:
@@ -41,110 +39,112 @@ def _writer(ctx: CommandContext) -> writing.Writer:
 
 
 @command("board:open", roles=HOSTS, args=OpenBoardArgs())
-def open_board(ctx: CommandContext, args: dict[str, Any]) -> None:
-    prompts = [{"text": text} for text in args.pop("prompts")]
-    ctx.publish(service.open_board(ctx.db, ctx.actor, prompts=prompts, now=ctx.now, **args))
+def open_board(ctx: CommandContext, args: Any) -> None:
+    prompts = [{"text": text} for text in args.prompts]
+    service.open_board(
+        ctx.db,
+        ctx.actor,
+        prompts=prompts,
+        mode=args.mode,
+        named=args.named,
+        threshold=args.threshold,
+        now=ctx.now,
+    )
 
 
 @command("board:post", roles=PEOPLE, args=WritePostArgs())
-def write_post(ctx: CommandContext, args: dict[str, Any]) -> dict[str, Any]:
-    written = writing.write_post(ctx.db, _writer(ctx), now=ctx.now, **args)
-    ctx.publish(written.events)
+def write_post(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    written = writing.write_post(
+        ctx.db, _writer(ctx), prompt=args.prompt, text=args.text, secret=args.secret, now=ctx.now
+    )
     return {"post": written.post, "posts_left": written.posts_left}
 
 
 @command("board:edit", roles=PEOPLE, args=EditPostArgs())
-def edit_post(ctx: CommandContext, args: dict[str, Any]) -> dict[str, Any]:
-    written = writing.edit_post(ctx.db, _writer(ctx), now=ctx.now, **args)
+def edit_post(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    written = writing.edit_post(
+        ctx.db, _writer(ctx), post_id=args.post_id, secret=args.secret, text=args.text, now=ctx.now
+    )
     return {"post": written.post, "posts_left": written.posts_left}
 
 
 @command("board:delete", roles=PEOPLE, args=DeletePostArgs())
-def delete_post(ctx: CommandContext, args: dict[str, Any]) -> dict[str, Any]:
-    written = writing.delete_post(ctx.db, _writer(ctx), now=ctx.now, **args)
-    ctx.publish(written.events)
+def delete_post(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    written = writing.delete_post(
+        ctx.db, _writer(ctx), post_id=args.post_id, secret=args.secret, now=ctx.now
+    )
     return {"shown": written.post["shown"], "posts_left": written.posts_left}
 
 
 @command("board:react", roles=PEOPLE, args=ReactArgs())
-def react(ctx: CommandContext, args: dict[str, Any]) -> dict[str, Any]:
-    ctx.publish(reactions.react(ctx.db, _writer(ctx), now=ctx.now, **args))
-    return {"kind": args["kind"]}
+def react(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    reactions.react(ctx.db, _writer(ctx), post_id=args.post_id, kind=args.kind, now=ctx.now)
+    return {"kind": args.kind}
 
 
 @command("board:vote", roles=PEOPLE, args=VoteArgs())
-def vote(ctx: CommandContext, args: dict[str, Any]) -> dict[str, Any]:
-    voted = reactions.vote(ctx.db, _writer(ctx), now=ctx.now, **args)
-    ctx.publish(voted.events)
+def vote(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    voted = reactions.vote(
+        ctx.db, _writer(ctx), target_id=args.target_id, vote=args.vote, now=ctx.now
+    )
     return {"votes_left": voted.votes_left}
 
 
 @command("board:reveal", roles=HOSTS)
-def reveal(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(service.reveal_board(ctx.db, ctx.actor, ctx.now))
+def reveal(ctx: CommandContext, args: Any) -> None:
+    service.reveal_board(ctx.db, ctx.actor, ctx.now)
 
 
 @command("board:lock", roles=HOSTS)
-def lock(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(service.lock_board(ctx.db, ctx.actor, ctx.now))
+def lock(ctx: CommandContext, args: Any) -> None:
+    service.lock_board(ctx.db, ctx.actor, ctx.now)
 
 
 @command("board:unlock", roles=HOSTS)
-def unlock(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(service.unlock_board(ctx.db, ctx.actor, ctx.now))
+def unlock(ctx: CommandContext, args: Any) -> None:
+    service.unlock_board(ctx.db, ctx.actor, ctx.now)
 
 
 @command("board:close", roles=HOSTS)
-def close(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(service.close_board(ctx.db, ctx.actor.session_id, ctx.now))
+def close(ctx: CommandContext, args: Any) -> None:
+    service.close_board(ctx.db, ctx.actor.session_id, ctx.now)
 
 
 @command("board:hide", roles=HOSTS, args=PostArgs())
-def hide(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(curation.hide_post(ctx.db, ctx.actor, now=ctx.now, **args))
+def hide(ctx: CommandContext, args: Any) -> None:
+    curation.hide_post(ctx.db, ctx.actor, post_id=args.post_id, now=ctx.now)
 
 
 @command("board:restore", roles=HOSTS, args=PostArgs())
-def restore(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(curation.restore_post(ctx.db, ctx.actor, now=ctx.now, **args))
+def restore(ctx: CommandContext, args: Any) -> None:
+    curation.restore_post(ctx.db, ctx.actor, post_id=args.post_id, now=ctx.now)
 
 
 @command("board:add_cluster", roles=HOSTS, args=AddClusterArgs())
-def add_cluster(ctx: CommandContext, args: dict[str, Any]) -> dict[str, Any]:
-    events = curation.add_cluster(ctx.db, ctx.actor, now=ctx.now, **args)
-    ctx.publish(events)
-    return {"cluster_id": events[0].payload["cluster"]["id"]}
+def add_cluster(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    added = curation.add_cluster(ctx.db, ctx.actor, name=args.name, now=ctx.now)
+    return {"cluster_id": added[0].payload["cluster"]["id"]}
 
 
 @command("board:rename_cluster", roles=HOSTS, args=RenameClusterArgs())
-def rename_cluster(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(curation.rename_cluster(ctx.db, ctx.actor, now=ctx.now, **args))
+def rename_cluster(ctx: CommandContext, args: Any) -> None:
+    curation.rename_cluster(
+        ctx.db, ctx.actor, cluster_id=args.cluster_id, name=args.name, now=ctx.now
+    )
 
 
 @command("board:remove_cluster", roles=HOSTS, args=ClusterArgs())
-def remove_cluster(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(curation.remove_cluster(ctx.db, ctx.actor, now=ctx.now, **args))
+def remove_cluster(ctx: CommandContext, args: Any) -> None:
+    curation.remove_cluster(ctx.db, ctx.actor, cluster_id=args.cluster_id, now=ctx.now)
 
 
 @command("board:move_post", roles=HOSTS, args=MovePostArgs())
-def move_post(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(curation.move_post(ctx.db, ctx.actor, now=ctx.now, **args))
+def move_post(ctx: CommandContext, args: Any) -> None:
+    curation.move_post(
+        ctx.db, ctx.actor, post_id=args.post_id, cluster_id=args.cluster_id, now=ctx.now
+    )
 
 
 @command("board:export", roles=PEOPLE)
-def export(ctx: CommandContext, args: dict[str, Any]) -> dict[str, Any]:
+def export(ctx: CommandContext, args: Any) -> dict[str, Any]:
     return {"export": export_board(ctx.db, ctx.actor)}
-
-
-# Due batches go out, and expired rate windows go, on the worker's one background loop.
-on_sweep(service.sweep)
-
-
-def install() -> None:
-    """Board phases of the agenda open and close the board (idempotent)."""
-    for hooks, hook in (
-        (agenda.PHASE_STARTED_HOOKS, phases.on_phase_started),
-        (agenda.PHASE_ENDED_HOOKS, phases.on_phase_ended),
-    ):
-        if hook not in hooks:
-            hooks.append(hook)

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from server.board import rules, tags
 from server.board.models import Board, Cluster, Post, Reaction, ReactionKind, Vote
-from server.board.state import bump, require_not_closed
+from server.board.state import require_not_closed
 from server.board.writing import Writer, begin
 from server.core.domain import Event, declare_events
 from server.core.errors import DomainError
+from server.sessions.state import emit
 
 declare_events("board:reacted", "board:voted")
 
@@ -53,11 +54,10 @@ def react(
     if after is not None:
         _count(post, after, +1)
     payload = {
-        "version": bump(db, board.session_id),
         "post_id": post.id,
         "reactions": {"me_too": post.me_too, "thanks": post.thanks},
     }
-    return [Event("board:reacted", board.session_id, payload)]
+    return [emit(db, "board:reacted", board.session_id, payload)]
 
 
 def _count(post: Post, kind: ReactionKind, step: int) -> None:
@@ -89,8 +89,14 @@ def vote(db: Session, writer: Writer, *, target_id: str, vote: bool, now: dateti
         used -= 1
     else:
         return Voted(rules.VOTES - used, [])
-    payload = {"version": bump(db, board.session_id), "target_id": target_id, "votes": target.votes}
-    return Voted(rules.VOTES - used, [Event("board:voted", board.session_id, payload)])
+    return Voted(
+        rules.VOTES - used,
+        [
+            emit(
+                db, "board:voted", board.session_id, {"target_id": target_id, "votes": target.votes}
+            )
+        ],
+    )
 
 
 def _votes_used(db: Session, board: Board, key: bytes, salt: str) -> int:

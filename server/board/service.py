@@ -1,7 +1,7 @@
 """A board's life: open, reveal, publish in shuffled batches, lock, close; its snapshot part.
 
-The agenda calls `open_board` when a board phase starts and `close_board` when it ends;
-until then the facilitator's `board:open` and `board:close` commands do. Like every
+A board phase of the agenda opens its board when it starts and closes it when it ends
+(board.phases); the facilitator's `board:open` and `board:close` commands do it by hand. Like every
 service, these check the rules, change rows and return events; they never commit.
 """
 
@@ -20,7 +20,6 @@ from server.board.rate import forget_expired
 from server.board.state import (
     authors_of,
     board_fields,
-    bump,
     current_board,
     host_board,
     lock_session,
@@ -29,8 +28,7 @@ from server.board.state import (
 )
 from server.core.domain import HOSTS, Actor, Event, declare_events
 from server.core.errors import DomainError
-from server.sessions.service import snapshot_part
-from server.sessions.state import lock
+from server.sessions.state import emit, lock
 
 declare_events("board:opened", "board:published", "board:locked", "board:unlocked", "board:closed")
 # Shuffles must not be predictable from earlier ones: the OS's randomness, not a seeded PRNG.
@@ -93,7 +91,7 @@ def open_board_for(
     db.add(board)
     db.flush()
     fields = board_fields(db, board, host=False)
-    return [Event("board:opened", session.id, {"version": bump(db, session.id), "board": fields})]
+    return [emit(db, "board:opened", session.id, {"board": fields})]
 
 
 def _trimmed(prompt: dict[str, str]) -> dict[str, str]:
@@ -182,22 +180,20 @@ def _settle_waiting(db: Session, board: Board) -> list[Event]:
     if not removed:
         return []
     payload = {
-        "version": bump(db, board.session_id),
         "revealed": board.revealed,
         "count": post_count(db, board),
         "posts": [],
         "removed": removed,
     }
-    return [Event("board:published", board.session_id, payload)]
+    return [emit(db, "board:published", board.session_id, payload)]
 
 
 def _status_event(db: Session, board: Board, name: str) -> Event:
     payload = {
-        "version": bump(db, board.session_id),
         "status": board.status.value,
         "count": post_count(db, board),
     }
-    return Event(name, board.session_id, payload)
+    return emit(db, name, board.session_id, payload)
 
 
 def publish_waiting(
@@ -233,13 +229,12 @@ def publish_waiting(
     shown = sorted(fresh + edited, key=lambda p: p.position or 0)
     authors = authors_of(db, board, [p.id for p in shown])
     payload: dict[str, Any] = {
-        "version": bump(db, board.session_id),
         "revealed": board.revealed,
         "count": post_count(db, board),
         "posts": [post_fields(p, authors.get(p.id)) for p in shown],
         "removed": removed,
     }
-    return [Event("board:published", board.session_id, payload)]
+    return [emit(db, "board:published", board.session_id, payload)]
 
 
 def publish_due(db: Session, now: datetime) -> list[Event]:
@@ -279,7 +274,6 @@ def sweep(db: Session, now: datetime) -> list[Event]:
     return publish_due(db, now)
 
 
-@snapshot_part("board")
 def board_snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any] | None:
     board = current_board(db, actor.session_id)
     if board is None:

@@ -12,24 +12,16 @@ from server.board.rules import LIMITS
 from server.core.domain import HOSTS, Actor
 from server.core.errors import DomainError
 from server.sessions.models import PeerSession, Status
-from server.sessions.state import lock, next_version
+from server.sessions.state import lock
 
 
 def lock_session(db: Session, session_id: int) -> PeerSession:
-    """Take the session's row lock without a new version: not every change is seen by all.
-
-    Board commands serialize on it like every other change of the session; the version
-    is bumped (`bump`) only for what other people see.
-    """
+    """Take the session's row lock (sessions.state.lock) for a board change; refuse once the
+    session has ended. Board commands serialize on it like every other change."""
     session = lock(db, session_id)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
     return session
-
-
-def bump(db: Session, session_id: int) -> int:
-    """The next version, for an event of a session this change has locked already."""
-    return next_version(db, db.get_one(PeerSession, session_id))
 
 
 def current_board(db: Session, session_id: int) -> Board | None:

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from server.board import rate, rules, tags
 from server.board.models import Board, Post, PostAuthor
-from server.board.state import bump, lock_session, post_count, require_board
+from server.board.state import lock_session, post_count, require_board
 from server.core.domain import Actor, Event, declare_events
 from server.core.errors import DomainError
+from server.sessions.state import emit
 
 declare_events("board:count_changed")
 
@@ -182,5 +183,4 @@ def _own(post: Post) -> dict[str, Any]:
 
 
 def _count_event(db: Session, board: Board) -> Event:
-    payload = {"version": bump(db, board.session_id), "count": post_count(db, board)}
-    return Event("board:count_changed", board.session_id, payload)
+    return emit(db, "board:count_changed", board.session_id, {"count": post_count(db, board)})

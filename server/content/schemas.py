@@ -13,7 +13,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.content.keys import RESERVED_ITEM_KEYS
-from server.core.validation import Args
+from server.core.validation import Strict
 
 PHASE_KINDS = ("round", "dilemma_round", "discussion", "board", "break")
 ADVANCE = ("manual", "auto")
@@ -61,13 +61,13 @@ def _unique_keys(entries: list[dict[str, Any]], name: str) -> None:
         raise ValidationError(f"Keys used twice: {', '.join(twice)}.", name)
 
 
-class ModelFile(Args):
+class ModelFile(Strict):
     key = _key(required=True)
     title = _text()
     credit = _text()
 
 
-class LibraryFile(Args):
+class LibraryFile(Strict):
     source = _text()
     formats = fields.List(_key(), required=True, validate=validate.Length(min=1))
     banks = fields.List(_key(), required=True, validate=validate.Length(min=1))
@@ -80,12 +80,12 @@ class LibraryFile(Args):
             _unique_keys([{"key": key} for key in data[name]], name)
 
 
-class GroupFile(Args):
+class GroupFile(Strict):
     key = _key(required=True)
     title = _text()
 
 
-class ItemFile(Args):
+class ItemFile(Strict):
     key = _key(
         validate.NoneOf(RESERVED_ITEM_KEYS, error="Reserved for the bank's own texts."),
         required=True,
@@ -95,7 +95,7 @@ class ItemFile(Args):
     text = _text()
 
 
-class BankFile(Args):
+class BankFile(Strict):
     key = _key(required=True)
     model = _key(required=True)
     title = _text()
@@ -114,13 +114,13 @@ class BankFile(Args):
             raise ValidationError(f"Unknown groups: {', '.join(unknown)}.", "items")
 
 
-class StepFile(Args):
+class StepFile(Strict):
     key = _key(required=True)
     title = _text()
     minutes = _minutes(required=True)
 
 
-class PhaseFile(Args):
+class PhaseFile(Strict):
     key = _key(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(PHASE_KINDS))
     title = _text()
@@ -159,7 +159,7 @@ class PhaseFile(Args):
             raise ValidationError("Only a board phase has board prompts.", "board_prompts")
 
 
-class FormatFile(Args):
+class FormatFile(Strict):
     key = _key(required=True)
     model = _key(load_default=None)
     title = _text()

@@ -1,14 +1,14 @@
-"""The Socket.IO side: one registry of commands with their roles, and publishing.
+"""The Socket.IO side: one registry of commands with their roles, and running them.
 
-A command handler gets a checked actor and checked arguments inside a transaction;
-its events go out only after that transaction commits.
+A command handler gets a checked actor and checked arguments inside a unit of work
+(core.unit); the events its change collects go out only after the commit.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,18 +17,16 @@ from flask_socketio import SocketIO
 from marshmallow import Schema
 from sqlalchemy.orm import Session
 
-from server.core.domain import Actor, Event, Role
+from server.core.change import Change
+from server.core.connections import actor_for_sid
+from server.core.domain import Actor, Role
 from server.core.errors import DomainError, error_body
 from server.core.i18n import DEFAULT_LANGUAGE
-from server.core.runtime import current_runtime
+from server.core.unit import NAMESPACE, room, unit_of_work
 from server.core.validation import NoArgs, load_args
 
-NAMESPACE = "/session"
+__all__ = ["NAMESPACE", "Command", "CommandContext", "command", "install", "room"]
 log = logging.getLogger(__name__)
-
-
-def room(session_id: int) -> str:
-    return f"session:{session_id}"
 
 
 @dataclass
@@ -37,14 +35,10 @@ class CommandContext:
     actor: Actor
     now: datetime
     sid: str
-    events: list[Event] = field(default_factory=list)
-    after_commit: list[Callable[[], None]] = field(default_factory=list)
-
-    def publish(self, events: Iterable[Event]) -> None:
-        self.events.extend(events)
+    change: Change
 
 
-Handler = Callable[[CommandContext, dict[str, Any]], dict[str, Any] | None]
+Handler = Callable[[CommandContext, Any], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -84,14 +78,10 @@ def _dispatcher(cmd: Command) -> Callable[..., dict[str, Any]]:
 
 
 def run_command(cmd: Command, sid: str, payload: tuple[Any, ...]) -> dict[str, Any]:
-    runtime = current_runtime()
     language = DEFAULT_LANGUAGE
     try:
-        with runtime.db.transaction() as db:
-            # Imported here: presence is a feature, this module is plumbing it uses.
-            from server.presence.service import actor_for_sid
-
-            actor = actor_for_sid(db, sid)
+        with unit_of_work() as unit:
+            actor = actor_for_sid(unit.db, sid)
             if actor is None:
                 raise DomainError("not_authenticated")
             language = actor.language
@@ -100,7 +90,7 @@ def run_command(cmd: Command, sid: str, payload: tuple[Any, ...]) -> dict[str, A
             if len(payload) > 1:
                 raise DomainError("invalid_payload", fields=["_schema"])
             args = load_args(cmd.args, payload[0] if payload else None)
-            ctx = CommandContext(db, actor, runtime.clock.now(), sid)
+            ctx = CommandContext(unit.db, actor, unit.now, sid, unit.change)
             reply = cmd.handler(ctx, args) or {}
     except DomainError as err:
         return err.to_wire(language)
@@ -108,14 +98,4 @@ def run_command(cmd: Command, sid: str, payload: tuple[Any, ...]) -> dict[str, A
         # The payload is not logged: it may carry what someone wrote anonymously.
         log.exception("command %s failed", cmd.name)
         return error_body("internal_error", language)
-    publish(ctx.events)
-    for action in ctx.after_commit:
-        action()
     return {"ok": True, **reply}
-
-
-def publish(events: Iterable[Event]) -> None:
-    socketio = current_runtime().socketio
-    for event in events:
-        target = event.to or room(event.session_id)
-        socketio.emit(event.name, event.payload, to=target, namespace=NAMESPACE)

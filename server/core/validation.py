@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from typing import Any
+from functools import cache
+from typing import Any, ClassVar
 
-from marshmallow import RAISE, Schema, ValidationError
+from marshmallow import RAISE, Schema, ValidationError, post_load
 
 from server.core.errors import DomainError
 
 
-class Args(Schema):
-    """Base for every input schema: unknown fields are an error, not silently dropped."""
+class Strict(Schema):
+    """Unknown fields are an error, not silently dropped (files: content, settings)."""
 
     class Meta:
         unknown = RAISE
+
+
+class Args(Strict):
+    """Base for every input schema from outside: strict, and loading gives a frozen
+    dataclass: the schema's own `Data` where it declares one (services that take the
+    whole input), else one made from its fields. A field not required and not sent is None.
+    """
+
+    Data: ClassVar[type]
+
+    @post_load
+    def _typed(self, data: dict[str, Any], **_: Any) -> Any:
+        return _data_class(type(self))(**data)
+
+
+@cache
+def _data_class(schema: type[Args]) -> type:
+    declared = schema.__dict__.get("Data")
+    if declared is not None:
+        return declared  # type: ignore[no-any-return]
+    names = [(name, Any, dataclasses.field(default=None)) for name in schema._declared_fields]
+    return dataclasses.make_dataclass(schema.__name__, names, frozen=True)
 
 
 class NoArgs(Args):
@@ -32,7 +56,8 @@ def accepted_by(accepts: Callable[[str], bool], error: str) -> Callable[[str], N
     return check
 
 
-def load_args(schema: Schema, payload: Any) -> dict[str, Any]:
+def load_args(schema: Schema, payload: Any) -> Any:
+    """The checked input as a frozen dataclass (see Args)."""
     if payload is None:
         payload = {}
     try:

@@ -7,16 +7,18 @@ from typing import Any
 from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
-from server.core import personal
+from server.core import connections, personal
 from server.core.domain import EVERYONE, PEOPLE, Actor
 from server.core.errors import DomainError
 from server.core.i18n import DEFAULT_LANGUAGE
-from server.core.realtime import NAMESPACE, CommandContext, command, publish, room
+from server.core.realtime import NAMESPACE, CommandContext, command, room
 from server.core.runtime import current_runtime
+from server.core.unit import unit_of_work
 from server.core.validation import load_args
 from server.presence import service
-from server.sessions import service as sessions
+from server.sessions.credentials import authenticate
 from server.sessions.schemas import ConnectArgs, SetLanguageArgs
+from server.sessions.view import snapshot
 
 connect_args = ConnectArgs()
 
@@ -28,59 +30,55 @@ def install(socketio: SocketIO) -> None:
 
 def on_connect(auth: Any = None) -> None:
     """Authenticate from the `auth` payload, record the connection, send a snapshot."""
-    runtime = current_runtime()
     sid: str = request.sid  # type: ignore[attr-defined]
-    language = DEFAULT_LANGUAGE
+    args = None
     try:
         args = load_args(connect_args, auth)
-        language = args["language"] or language
-        with runtime.db.transaction() as db:
-            credential = sessions.authenticate(db, args["token"])
-            # Kept for this connection only, never stored: see server.core.personal.
-            personal.remember(request.environ, args["token"])
-            person = credential.participant
-            language = args["language"] or (
-                person.language if person else credential.session.language
-            )
-            actor = Actor(
-                credential.session.id, credential.role, person.id if person else None, language
-            )
-            now = runtime.clock.now()
-            events = service.connect(db, sid=sid, worker_id=runtime.worker_id, actor=actor, now=now)
-            snapshot = sessions.snapshot(db, actor, now)
+        with unit_of_work() as unit:
+            actor = _actor(authenticate(unit.db, args.token), args.language)
+            personal.remember(request.environ, args.token)  # never stored: core.personal
+            worker = current_runtime().worker_id
+            connections.connect(unit.db, sid=sid, worker_id=worker, actor=actor, now=unit.now)
+            welcome = snapshot(unit.db, actor, unit.now)
+            unit.change.after_commit.append(lambda: _welcome(sid, actor, welcome))
     except DomainError as err:
         # The client's `connect_error` gets {"message": ..., "data": {"code", "params"}}.
-        error = err.to_wire(language)["error"]
-        raise ConnectionRefusedError(
-            error["message"], {"code": error["code"], "params": error["params"]}
-        ) from err
+        error = err.to_wire((args and args.language) or DEFAULT_LANGUAGE)["error"]
+        data = {"code": error["code"], "params": error["params"]}
+        raise ConnectionRefusedError(error["message"], data) from err
+
+
+def _actor(credential: Any, language: str | None) -> Actor:
+    person = credential.participant
+    language = language or (person.language if person else credential.session.language)
+    participant_id = person.id if person else None
+    return Actor(credential.session.id, credential.role, participant_id, language)
+
+
+def _welcome(sid: str, actor: Actor, welcome: dict[str, Any]) -> None:
     join_room(room(actor.session_id))
-    runtime.socketio.emit("session:snapshot", snapshot, to=sid, namespace=NAMESPACE)
-    publish(events)
+    current_runtime().socketio.emit("session:snapshot", welcome, to=sid, namespace=NAMESPACE)
 
 
 def on_disconnect(reason: Any = None) -> None:
-    runtime = current_runtime()
-    with runtime.db.transaction() as db:
-        events = service.disconnect(db, request.sid, runtime.clock.now())  # type: ignore[attr-defined]
-    publish(events)
+    with unit_of_work() as unit:
+        connections.disconnect(unit.db, request.sid, unit.now)  # type: ignore[attr-defined]
 
 
 @command("participant:leave", roles=PEOPLE)
-def leave(ctx: CommandContext, args: dict[str, Any]) -> None:
+def leave(ctx: CommandContext, args: Any) -> None:
     """Leave on purpose: every tab of this person disconnects; the token still rejoins."""
-    events, sids = service.leave(ctx.db, ctx.actor, ctx.now)
-    ctx.publish(events)
-    socketio = current_runtime().socketio
+    _, sids = service.leave(ctx.db, ctx.actor, ctx.now)
+    server = current_runtime().socketio.server
 
     def drop_connections() -> None:
         for sid in sids:
-            socketio.server.disconnect(sid, namespace=NAMESPACE)
+            server.disconnect(sid, namespace=NAMESPACE)
 
-    ctx.after_commit.append(drop_connections)
+    ctx.change.after_commit.append(drop_connections)
 
 
 @command("client:set_language", roles=EVERYONE, args=SetLanguageArgs())
-def set_language(ctx: CommandContext, args: dict[str, Any]) -> None:
+def set_language(ctx: CommandContext, args: Any) -> None:
     """Errors and server-rendered text for this connection come in this language from now."""
-    service.set_language(ctx.db, ctx.sid, args["language"])
+    connections.set_language(ctx.db, ctx.sid, args.language)

@@ -11,26 +11,25 @@ from server.sessions.schemas import LocationArgs, RoleArgs
 
 
 @command("session:sync", roles=EVERYONE)
-def sync(ctx: CommandContext, args: dict[str, Any]) -> dict[str, Any]:
+def sync(ctx: CommandContext, args: Any) -> dict[str, Any]:
     return {"snapshot": service.snapshot(ctx.db, ctx.actor, ctx.now)}
 
 
 @command("session:start", roles=HOSTS)
-def start(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(service.start_session(ctx.db, ctx.actor, ctx.now))
+def start(ctx: CommandContext, args: Any) -> None:
+    service.start_session(ctx.db, ctx.actor, ctx.now)
 
 
 @command("session:end", roles=HOSTS)
-def end(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(service.end_session(ctx.db, ctx.actor, ctx.now))
+def end(ctx: CommandContext, args: Any) -> None:
+    service.end_session(ctx.db, ctx.actor, ctx.now)
 
 
 @command("participant:set_location", roles=PEOPLE, args=LocationArgs())
-def set_location(ctx: CommandContext, args: dict[str, Any]) -> None:
-    ctx.publish(service.set_location(ctx.db, ctx.actor, args["location"], ctx.now))
+def set_location(ctx: CommandContext, args: Any) -> None:
+    service.set_location(ctx.db, ctx.actor, args.location, ctx.now)
 
 
 @command("participant:set_role", roles=HOSTS, args=RoleArgs())
-def set_role(ctx: CommandContext, args: dict[str, Any]) -> None:
-    role = Role(args["role"])
-    ctx.publish(service.set_role(ctx.db, ctx.actor, args["participant_id"], role, ctx.now))
+def set_role(ctx: CommandContext, args: Any) -> None:
+    service.set_role(ctx.db, ctx.actor, args.participant_id, Role(args.role), ctx.now)

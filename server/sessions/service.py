@@ -6,22 +6,35 @@ return the events to publish; they never commit and never talk to sockets.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.agenda import service as agenda
-from server.agenda.formats import plans_for
 from server.core import tokens
+from server.core.bus import SessionCreated, SessionEnded, SessionStarted, tell
+from server.core.change import change_of
+from server.core.connections import present_participant_ids
 from server.core.domain import Actor, Event, Role, declare_events
 from server.core.errors import DomainError
-from server.presence.service import present_participant_ids
+from server.sessions.credentials import Credential, authenticate, find_by_join_code
 from server.sessions.models import Group, Participant, PeerSession, Status
-from server.sessions.state import iso, lock_and_bump, participant_fields, session_fields
+from server.sessions.state import emit, lock, participant_fields, session_fields
+from server.sessions.view import snapshot
+
+__all__ = [
+    "Credential",
+    "authenticate",
+    "create_session",
+    "end_session",
+    "find_by_join_code",
+    "join_session",
+    "set_location",
+    "set_role",
+    "snapshot",
+    "start_session",
+]
 
 declare_events("session:started", "session:ended", "participant:updated")
 
@@ -40,15 +53,6 @@ class Joined:
     session: PeerSession
     participant: Participant
     token: str
-
-
-@dataclass(frozen=True)
-class Credential:
-    """What a token opens: one session, in one role, maybe as one participant."""
-
-    session: PeerSession
-    role: Role
-    participant: Participant | None
 
 
 def create_session(
@@ -89,7 +93,7 @@ def create_session(
     )
     db.add(session)
     db.flush()
-    agenda.create_agenda(db, session, plans_for(format_key))
+    tell(db, SessionCreated(session.id, format_key), now)
     facilitator, token = _add_participant(
         db, session, Role.FACILITATOR, facilitator_name, organisation, language, now
     )
@@ -129,14 +133,6 @@ def _add_participant(
     return participant, token
 
 
-def find_by_join_code(db: Session, join_code: str) -> PeerSession:
-    code = tokens.normalize_join_code(join_code)
-    session = db.scalar(select(PeerSession).where(PeerSession.join_code == code))
-    if session is None:
-        raise DomainError("unknown_join_code")
-    return session
-
-
 def join_session(
     db: Session,
     *,
@@ -156,44 +152,37 @@ def join_session(
     return Joined(session, participant, token)
 
 
-def authenticate(db: Session, token: str) -> Credential:
-    """The session, role and participant a token belongs to."""
-    digest = tokens.token_hash(token)
-    participant = db.scalar(select(Participant).where(Participant.token_hash == digest))
-    if participant is not None:
-        session = db.get_one(PeerSession, participant.session_id)
-        return Credential(session, participant.role, participant)
-    screen = db.scalar(select(PeerSession).where(PeerSession.display_key_hash == digest))
-    if screen is None:
-        raise DomainError("not_authenticated")
-    return Credential(screen, Role.DISPLAY, None)
-
-
 def start_session(db: Session, actor: Actor, now: datetime) -> list[Event]:
-    session = lock_and_bump(db, actor.session_id)
+    """The session starts; the agenda (and whatever else reacts) starts with it."""
+    mark = change_of(db).mark()
+    session = lock(db, actor.session_id)
     if session.status is Status.RUNNING:
         raise DomainError("already_started")
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
     session.status = Status.RUNNING
     session.started_at = now
-    started = _status_event("session:started", session)
-    return [started, *agenda.begin(db, session, now)]
+    _status_event(db, "session:started", session)
+    tell(db, SessionStarted(session.id), now)
+    return change_of(db).since(mark)
 
 
 def end_session(db: Session, actor: Actor, now: datetime) -> list[Event]:
-    session = lock_and_bump(db, actor.session_id)
+    """The session ends; whatever runs in it (the agenda, a board) ends with it."""
+    mark = change_of(db).mark()
+    session = lock(db, actor.session_id)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
     session.status = Status.ENDED
     session.ended_at = now
-    ended = _status_event("session:ended", session)
-    return [ended, *agenda.finish(db, session, now)]
+    _status_event(db, "session:ended", session)
+    tell(db, SessionEnded(session.id), now)
+    return change_of(db).since(mark)
 
 
 def set_location(db: Session, actor: Actor, location: str | None, now: datetime) -> list[Event]:
     """In the room or remote: shown to all, and used to alternate speakers fairly."""
-    session = lock_and_bump(db, actor.session_id)
+    session = lock(db, actor.session_id)
     person = db.get_one(Participant, actor.participant_id)
     person.location = location
     return [_participant_event(db, session, person)]
@@ -205,7 +194,7 @@ def set_role(
     """The facilitator makes someone co-facilitator (or takes it back)."""
     if actor.role is not Role.FACILITATOR:
         raise DomainError("forbidden")
-    session = lock_and_bump(db, actor.session_id)
+    session = lock(db, actor.session_id)
     person = db.get(Participant, participant_id)
     if person is None or person.session_id != session.id:
         raise DomainError("unknown_participant")
@@ -217,44 +206,9 @@ def set_role(
 
 def _participant_event(db: Session, session: PeerSession, person: Participant) -> Event:
     present = person.id in present_participant_ids(db, session.id)
-    return Event(
-        "participant:updated",
-        session.id,
-        {"version": session.version, "participant": participant_fields(person, present)},
-    )
+    fields = participant_fields(person, present)
+    return emit(db, "participant:updated", session.id, {"participant": fields})
 
 
-def _status_event(name: str, session: PeerSession) -> Event:
-    return Event(name, session.id, {"version": session.version, **session_fields(session)})
-
-
-def snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any]:
-    """The whole state one connection may see; events after it carry higher versions."""
-    session = db.get_one(PeerSession, actor.session_id, populate_existing=True)
-    present = present_participant_ids(db, session.id)
-    people = db.scalars(
-        select(Participant)
-        .where(Participant.session_id == session.id, Participant.first_seen_at.is_not(None))
-        .order_by(Participant.first_seen_at, Participant.id)
-    )
-    return {
-        "version": session.version,
-        "server_time": iso(now),
-        "you": {"role": actor.role.value, "participant_id": actor.participant_id},
-        "session": session_fields(session),
-        "participants": [participant_fields(p, p.id in present) for p in people],
-        **{name: part(db, actor, now) for name, part in SNAPSHOT_PARTS.items()},
-    }
-
-
-SnapshotPart = Callable[[Session, Actor, datetime], Any]
-# Other features add their part of the state here (the agenda, the board), keyed by name.
-SNAPSHOT_PARTS: dict[str, SnapshotPart] = {}
-
-
-def snapshot_part(name: str) -> Callable[[SnapshotPart], SnapshotPart]:
-    def register(part: SnapshotPart) -> SnapshotPart:
-        SNAPSHOT_PARTS[name] = part
-        return part
-
-    return register
+def _status_event(db: Session, name: str, session: PeerSession) -> Event:
+    return emit(db, name, session.id, session_fields(session))

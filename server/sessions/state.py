@@ -5,39 +5,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from server.core.change import change_of
+from server.core.domain import Event
 from server.sessions.models import Participant, PeerSession
 
 
 def lock(db: Session, session_id: int) -> PeerSession:
-    """Take the session's row lock, then read it fresh.
+    """Take the session's row lock (once per transaction: core.change), then its row.
 
-    Every change goes through here first, so competing changes to one session run
-    one after the other (PostgreSQL: the row lock; SQLite: BEGIN IMMEDIATE).
+    Every change goes through here or `emit` first, so competing changes to one
+    session run one after the other.
     """
-    db.execute(
-        update(PeerSession)
-        .where(PeerSession.id == session_id)
-        .values(version=PeerSession.version)
-        .execution_options(synchronize_session=False)
-    )
-    return db.get_one(PeerSession, session_id, populate_existing=True)
+    if change_of(db).lock(session_id):
+        return db.get_one(PeerSession, session_id, populate_existing=True)
+    return db.get_one(PeerSession, session_id)
 
 
-def next_version(db: Session, session: PeerSession) -> int:
-    """The version for the next event of a locked session: one more per event, no gaps."""
-    session.version += 1
-    db.flush()
-    return session.version
-
-
-def lock_and_bump(db: Session, session_id: int) -> PeerSession:
-    """Lock, and take the next version for the one event this change sends."""
-    session = lock(db, session_id)
-    next_version(db, session)
-    return session
+def emit(db: Session, name: str, session_id: int, payload: dict[str, Any]) -> Event:
+    """An event for everyone in the session, under its next version (core.change)."""
+    return change_of(db).emit(name, session_id, payload)
 
 
 def load_participant(db: Session, participant_id: int) -> Participant:

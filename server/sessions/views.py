@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from server.core.http import json_body
-from server.core.runtime import current_runtime
+from server.core.unit import unit_of_work
 from server.core.validation import load_args
 from server.sessions import service
 from server.sessions.schemas import CreateSessionArgs, JoinArgs
@@ -20,41 +20,55 @@ join_args = JoinArgs()
 def create_session() -> tuple[Response, int]:
     """Anyone may create a session (no accounts); they get the facilitator credential."""
     args = load_args(create_session_args, json_body())
-    runtime = current_runtime()
-    with runtime.db.transaction() as db:
-        created = service.create_session(db, now=runtime.clock.now(), **args)
-        body = {
-            "ok": True,
-            "join_code": created.session.join_code,
-            "join_url": f"{request.host_url}j/{created.session.join_code}",
-            "session_url": f"{request.host_url}s/{created.session.join_code}",
-            "facilitator_token": created.facilitator_token,
-            "display_key": created.display_key,
-            "group_key": created.group_key,
-            "participant_id": created.facilitator.id,
-        }
+    with unit_of_work() as unit:
+        created = service.create_session(
+            unit.db,
+            title=args.title,
+            language=args.language,
+            format_key=args.format_key,
+            facilitator_name=args.facilitator_name,
+            organisation=args.organisation,
+            group_name=args.group_name,
+            group_key=args.group_key,
+            now=unit.now,
+        )
+    body = {
+        "ok": True,
+        "join_code": created.session.join_code,
+        "join_url": f"{request.host_url}j/{created.session.join_code}",
+        "session_url": f"{request.host_url}s/{created.session.join_code}",
+        "facilitator_token": created.facilitator_token,
+        "display_key": created.display_key,
+        "group_key": created.group_key,
+        "participant_id": created.facilitator.id,
+    }
     return jsonify(body), 201
 
 
 @bp.get("/sessions/<join_code>")
 def preview_session(join_code: str) -> Response:
     """What the join page shows before someone gives their name."""
-    runtime = current_runtime()
-    with runtime.db.transaction() as db:
-        fields = session_fields(service.find_by_join_code(db, join_code[:16]))
+    with unit_of_work() as unit:
+        fields = session_fields(service.find_by_join_code(unit.db, join_code[:16]))
     return jsonify({"ok": True, "session": fields})
 
 
 @bp.post("/join")
 def join() -> tuple[Response, int]:
     args = load_args(join_args, json_body())
-    runtime = current_runtime()
-    with runtime.db.transaction() as db:
-        joined = service.join_session(db, now=runtime.clock.now(), **args)
-        body = {
-            "ok": True,
-            "token": joined.token,
-            "participant_id": joined.participant.id,
-            "join_code": joined.session.join_code,
-        }
+    with unit_of_work() as unit:
+        joined = service.join_session(
+            unit.db,
+            join_code=args.join_code,
+            display_name=args.display_name,
+            organisation=args.organisation,
+            language=args.language,
+            now=unit.now,
+        )
+    body = {
+        "ok": True,
+        "token": joined.token,
+        "participant_id": joined.participant.id,
+        "join_code": joined.session.join_code,
+    }
     return jsonify(body), 201

@@ -1,0 +1,52 @@
+"""What the agenda does when others tell it something (server.core.bus), and its
+parts of the snapshot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from server.agenda import floor, service, turns
+from server.agenda.formats import plans_for
+from server.agenda.view import agenda_view
+from server.core import snapshot
+from server.core.bus import (
+    Bus,
+    PersonArrived,
+    PersonLeft,
+    SessionCreated,
+    SessionEnded,
+    SessionStarted,
+    Tick,
+)
+
+
+def create_agenda(db: Session, fact: SessionCreated, now: datetime) -> None:
+    """A new session gets its format's agenda."""
+    service.create_agenda(db, fact.session_id, plans_for(fact.format_key))
+
+
+def start_agenda(db: Session, fact: SessionStarted, now: datetime) -> None:
+    service.begin(db, fact.session_id, now)
+
+
+def finish_agenda(db: Session, fact: SessionEnded, now: datetime) -> None:
+    service.finish(db, fact.session_id, now)
+
+
+def settle_countdowns(db: Session, tick: Tick, now: datetime) -> None:
+    """Time-ups that are due; any number of processes may race (see service.settle_due)."""
+    for session_id in service.due_session_ids(db, now):
+        service.settle_due(db, session_id, now)
+
+
+def install(bus: Bus) -> None:
+    bus.subscribe(SessionCreated, create_agenda)
+    bus.subscribe(SessionStarted, start_agenda)
+    bus.subscribe(SessionEnded, finish_agenda)
+    bus.subscribe(PersonArrived, turns.on_arrival)
+    bus.subscribe(PersonLeft, turns.on_departure)
+    bus.subscribe(Tick, settle_countdowns)
+    snapshot.add_part("agenda", lambda db, actor, now: agenda_view(db, actor.session_id, now))
+    snapshot.add_part("my_agenda", lambda db, actor, now: {"ready": floor.my_ready(db, actor)})

@@ -1,0 +1,25 @@
+"""What the board does when others tell it something (server.core.bus), and its part
+of the snapshot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from server.board import phases, service
+from server.core import snapshot
+from server.core.bus import Bus, PhaseEnded, PhaseStarted, SessionEnded, Tick
+
+
+def publish_due_batches(db: Session, tick: Tick, now: datetime) -> None:
+    """Due batches go out, and expired rate windows go, on every process's beat."""
+    service.sweep(db, now)
+
+
+def install(bus: Bus) -> None:
+    bus.subscribe(PhaseStarted, phases.on_phase_started)
+    bus.subscribe(PhaseEnded, phases.on_phase_ended)
+    bus.subscribe(SessionEnded, phases.on_session_ended)
+    bus.subscribe(Tick, publish_due_batches)
+    snapshot.add_part("board", service.board_snapshot)

@@ -1,0 +1,164 @@
+"""Live connections as rows: who is present is a query, so every process gives one answer.
+
+Plumbing every feature reads ("who is here?") and the source of two facts: a person
+arrives with their first connection and leaves with their last (core.bus). A process
+whose heartbeat stops (a crash, a kill) loses its connections at the next sweep by
+any other process, and the people on them have left.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ForeignKey, String, column, delete, func, select, table
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from server.core.bus import PersonArrived, PersonLeft, tell
+from server.core.change import change_of
+from server.core.db import Base, UTCDateTime, str_enum
+from server.core.domain import Actor, Event, Role
+
+# A participant's role now, not at connect: a granted role applies at once.
+_PARTICIPANTS = table("participants", column("id"), column("role"))
+
+
+class Worker(Base):
+    """One server process. Its heartbeat tells the others its connections are real."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Connection(Base):
+    """One Socket.IO connection, authenticated for exactly one session."""
+
+    __tablename__ = "connections"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("peer_sessions.id"), index=True)
+    # None for a room display, which is a screen, not a person.
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id"), index=True, nullable=True
+    )
+    role: Mapped[Role] = mapped_column(str_enum(Role, "connection_role"))
+    language: Mapped[str] = mapped_column(String(8))
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def register_worker(db: Session, worker_id: str, now: datetime) -> None:
+    db.merge(Worker(id=worker_id, started_at=now, heartbeat_at=now))
+
+
+def heartbeat(db: Session, worker_id: str, now: datetime) -> None:
+    worker = db.get(Worker, worker_id)
+    if worker is None:  # swept as dead after a long pause: come back
+        register_worker(db, worker_id, now)
+    else:
+        worker.heartbeat_at = now
+
+
+def present_participant_ids(db: Session, session_id: int) -> set[int]:
+    rows = db.scalars(
+        select(Connection.participant_id).where(
+            Connection.session_id == session_id, Connection.participant_id.is_not(None)
+        )
+    )
+    return {pid for pid in rows if pid is not None}
+
+
+def actor_for_sid(db: Session, sid: str) -> Actor | None:
+    connection = db.get(Connection, sid)
+    if connection is None:
+        return None
+    role = connection.role
+    if connection.participant_id is not None:
+        now_role = db.scalar(
+            select(_PARTICIPANTS.c.role).where(_PARTICIPANTS.c.id == connection.participant_id)
+        )
+        role = Role(str(now_role))
+    return Actor(connection.session_id, role, connection.participant_id, connection.language)
+
+
+def connect(
+    db: Session, *, sid: str, worker_id: str, actor: Actor, now: datetime
+) -> list[Event]:
+    """Record a live connection; a person's first one means they arrived.
+
+    Returns the events that others' reactions to the arrival emitted.
+    """
+    mark = change_of(db).mark()
+    first = actor.participant_id is not None and not _connection_count(db, actor.participant_id)
+    db.add(
+        Connection(
+            sid=sid,
+            worker_id=worker_id,
+            session_id=actor.session_id,
+            participant_id=actor.participant_id,
+            role=actor.role,
+            language=actor.language,
+            connected_at=now,
+        )
+    )
+    db.flush()
+    if first and actor.participant_id is not None:
+        tell(db, PersonArrived(actor.session_id, actor.participant_id), now)
+    return change_of(db).since(mark)
+
+
+def disconnect(db: Session, sid: str, now: datetime) -> list[Event]:
+    """A connection closed; a person's last one means they left. Returns what that caused."""
+    mark = change_of(db).mark()
+    connection = db.get(Connection, sid)
+    if connection is None:
+        return []  # already swept, or never recorded
+    db.delete(connection)
+    db.flush()
+    _gone_if_last(db, connection.session_id, connection.participant_id, now)
+    return change_of(db).since(mark)
+
+
+def disconnect_person(db: Session, actor: Actor, now: datetime) -> list[str]:
+    """All of a person's connections end; returns their sids, for the socket layer to drop."""
+    mine = Connection.participant_id == actor.participant_id
+    sids = list(db.scalars(select(Connection.sid).where(mine)))
+    db.execute(delete(Connection).where(mine))
+    _gone_if_last(db, actor.session_id, actor.participant_id, now)
+    return sids
+
+
+def set_language(db: Session, sid: str, language: str) -> None:
+    db.get_one(Connection, sid).language = language
+
+
+def sweep_dead_workers(db: Session, now: datetime, timeout_seconds: float) -> list[Event]:
+    """Drop the connections of processes that stopped beating; safe in many processes."""
+    mark = change_of(db).mark()
+    cutoff = now - timedelta(seconds=timeout_seconds)
+    dead = list(db.scalars(select(Worker.id).where(Worker.heartbeat_at < cutoff)))
+    if not dead:
+        return []
+    orphaned = db.execute(
+        select(Connection.session_id, Connection.participant_id).where(
+            Connection.worker_id.in_(dead)
+        )
+    ).all()
+    db.execute(delete(Connection).where(Connection.worker_id.in_(dead)))
+    db.execute(delete(Worker).where(Worker.id.in_(dead)))
+    db.flush()
+    for session_id, participant_id in sorted(set(orphaned), key=str):
+        _gone_if_last(db, session_id, participant_id, now)
+    return change_of(db).since(mark)
+
+
+def _connection_count(db: Session, participant_id: int) -> int:
+    count = select(func.count()).where(Connection.participant_id == participant_id)
+    return db.scalar(count) or 0
+
+
+def _gone_if_last(db: Session, session_id: int, participant_id: int | None, now: datetime) -> None:
+    if participant_id is not None and not _connection_count(db, participant_id):
+        tell(db, PersonLeft(session_id, participant_id), now)

@@ -1,0 +1,59 @@
+"""The one way every entry point runs work: a transaction, then publishing after commit.
+
+Commands, connect and disconnect, the sweeper and the HTTP views all open their
+transaction here. The body works on `unit.db` at `unit.now`; the events that the
+transaction's change collected (core.change) go out only once it has committed, in
+version order, after the socket work the body left for after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from server.core.change import Change, change_of, forget
+from server.core.runtime import Runtime, current_runtime
+
+NAMESPACE = "/session"
+log = logging.getLogger(__name__)
+
+
+def room(session_id: int) -> str:
+    """The Socket.IO room of everyone connected to one session."""
+    return f"session:{session_id}"
+
+
+@dataclass(frozen=True)
+class Unit:
+    db: Session
+    now: datetime
+    change: Change
+
+
+@contextmanager
+def unit_of_work(runtime: Runtime | None = None) -> Iterator[Unit]:
+    runtime = runtime or current_runtime()
+    with runtime.db.transaction() as db:
+        unit = Unit(db, runtime.clock.now(), change_of(db))
+        try:
+            yield unit
+        finally:
+            forget(db)
+    for action in unit.change.after_commit:
+        action()
+    publish(runtime, unit.change)
+
+
+def publish(runtime: Runtime, change: Change) -> None:
+    try:
+        for event in change.events:
+            target = event.to or room(event.session_id)
+            runtime.socketio.emit(event.name, event.payload, to=target, namespace=NAMESPACE)
+    except Exception:
+        # Committed is committed: clients that missed an event see a version gap and resync.
+        log.exception("publishing %s events failed", len(change.events))

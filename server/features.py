@@ -1,0 +1,28 @@
+"""The features of the house, and the one place that plugs them together.
+
+`install()` subscribes every feature's reactions to the bus (server.core.bus) and
+adds their snapshot parts; the app factory calls it, and so do domain tests, which
+need the same reactions without sockets. The order matters where two features react
+to one fact: presence tells the room who arrived before the agenda gives them a turn.
+"""
+
+from __future__ import annotations
+
+from server.agenda import subscriptions as agenda
+from server.board import subscriptions as board
+from server.core.bus import bus
+from server.presence import subscriptions as presence
+
+
+def install() -> None:
+    """Idempotent: subscribing twice changes nothing."""
+    for feature in (presence, agenda, board):
+        feature.install(bus)
+
+
+def reactions_table() -> str:
+    """Every cross-feature reaction, as the Markdown table docs/architecture.md shows."""
+    install()
+    rows = ["| fact | who reacts |", "|---|---|"]
+    rows += [f"| `{fact}` | `{subscriber}` |" for fact, subscriber in bus.reactions()]
+    return "\n".join(rows)

@@ -1,0 +1,43 @@
+"""What a join code or a token opens: read by joining, connecting and previewing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.core import tokens
+from server.core.domain import Role
+from server.core.errors import DomainError
+from server.sessions.models import Participant, PeerSession
+
+
+@dataclass(frozen=True)
+class Credential:
+    """What a token opens: one session, in one role, maybe as one participant."""
+
+    session: PeerSession
+    role: Role
+    participant: Participant | None
+
+
+def find_by_join_code(db: Session, join_code: str) -> PeerSession:
+    code = tokens.normalize_join_code(join_code)
+    session = db.scalar(select(PeerSession).where(PeerSession.join_code == code))
+    if session is None:
+        raise DomainError("unknown_join_code")
+    return session
+
+
+def authenticate(db: Session, token: str) -> Credential:
+    """The session, role and participant a token belongs to."""
+    digest = tokens.token_hash(token)
+    participant = db.scalar(select(Participant).where(Participant.token_hash == digest))
+    if participant is not None:
+        session = db.get_one(PeerSession, participant.session_id)
+        return Credential(session, participant.role, participant)
+    screen = db.scalar(select(PeerSession).where(PeerSession.display_key_hash == digest))
+    if screen is None:
+        raise DomainError("not_authenticated")
+    return Credential(screen, Role.DISPLAY, None)
