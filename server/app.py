@@ -16,6 +16,7 @@ from server.core.db import Database
 from server.core.http import install_error_handlers
 from server.core.i18n import configure_extra
 from server.core.runtime import Runtime
+from server.core.unit import unit_of_work
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
@@ -70,8 +71,8 @@ def _register_features(app: Flask, socketio: SocketIO) -> None:
 
 
 def _announce_worker(runtime: Runtime) -> None:
-    with runtime.db.transaction() as db:
-        connections.register_worker(db, runtime.worker_id, runtime.clock.now())
+    with unit_of_work(runtime) as unit:
+        connections.register_worker(unit.db, runtime.worker_id, unit.now)
 
 
 def socketio_of(app: Flask) -> SocketIO:

@@ -1,4 +1,4 @@
-"""The commands behind `python -m server`: serve, migrate, i18n."""
+"""The commands behind `python -m server`: serve, migrate, reactions, i18n."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def main(argv: list[str]) -> int:
         help="skip the schema upgrade (the Procfile's release step does it)",
     )
     commands.add_parser("migrate", help="upgrade the database schema")
+    commands.add_parser("reactions", help="print every reaction between features (Markdown)")
     i18n = commands.add_parser("i18n", help="extract messages; update the da and en catalogs")
     i18n.add_argument("action", choices=["extract", "update"])
     args = parser.parse_args(argv)
@@ -30,6 +31,11 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if args.command == "serve":
         return _serve(args.host, args.port, migrate=not args.no_migrate)
+    if args.command == "reactions":
+        from server.features import reactions_table
+
+        print(reactions_table())
+        return 0
     if args.command == "migrate":
         from server.migrate import upgrade
 

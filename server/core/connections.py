@@ -83,9 +83,7 @@ def actor_for_sid(db: Session, sid: str) -> Actor | None:
     return Actor(connection.session_id, role, connection.participant_id, connection.language)
 
 
-def connect(
-    db: Session, *, sid: str, worker_id: str, actor: Actor, now: datetime
-) -> list[Event]:
+def connect(db: Session, *, sid: str, worker_id: str, actor: Actor, now: datetime) -> list[Event]:
     """Record a live connection; a person's first one means they arrived.
 
     Returns the events that others' reactions to the arrival emitted.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import request
@@ -10,7 +12,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 from server.core import connections, personal
 from server.core.domain import EVERYONE, PEOPLE, Actor
 from server.core.errors import DomainError
-from server.core.i18n import DEFAULT_LANGUAGE
+from server.core.i18n import DEFAULT_LANGUAGE, is_language
 from server.core.realtime import NAMESPACE, CommandContext, command, room
 from server.core.runtime import current_runtime
 from server.core.unit import unit_of_work
@@ -31,19 +33,25 @@ def install(socketio: SocketIO) -> None:
 def on_connect(auth: Any = None) -> None:
     """Authenticate from the `auth` payload, record the connection, send a snapshot."""
     sid: str = request.sid  # type: ignore[attr-defined]
-    args = None
-    try:
+    with _refused_on_error(auth), unit_of_work() as unit:
         args = load_args(connect_args, auth)
-        with unit_of_work() as unit:
-            actor = _actor(authenticate(unit.db, args.token), args.language)
-            personal.remember(request.environ, args.token)  # never stored: core.personal
-            worker = current_runtime().worker_id
-            connections.connect(unit.db, sid=sid, worker_id=worker, actor=actor, now=unit.now)
-            welcome = snapshot(unit.db, actor, unit.now)
-            unit.change.after_commit.append(lambda: _welcome(sid, actor, welcome))
+        actor = _actor(authenticate(unit.db, args.token), args.language)
+        personal.remember(request.environ, args.token)  # never stored: core.personal
+        worker = current_runtime().worker_id
+        connections.connect(unit.db, sid=sid, worker_id=worker, actor=actor, now=unit.now)
+        welcome = snapshot(unit.db, actor, unit.now)
+        unit.change.after_commit.append(lambda: _welcome(sid, actor, welcome))
+
+
+@contextmanager
+def _refused_on_error(auth: Any) -> Iterator[None]:
+    """A domain error refuses the connection: the client's `connect_error` gets
+    {"message": ..., "data": {"code", "params"}}, in the language it asked for."""
+    try:
+        yield
     except DomainError as err:
-        # The client's `connect_error` gets {"message": ..., "data": {"code", "params"}}.
-        error = err.to_wire((args and args.language) or DEFAULT_LANGUAGE)["error"]
+        asked = auth.get("language") if isinstance(auth, dict) else None
+        error = err.to_wire(str(asked) if is_language(asked) else DEFAULT_LANGUAGE)["error"]
         data = {"code": error["code"], "params": error["params"]}
         raise ConnectionRefusedError(error["message"], data) from err
 
