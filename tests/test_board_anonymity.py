@@ -69,7 +69,6 @@ def walk(value: Any):  # type: ignore[no-untyped-def]
 def server(database_url):
     process = ServerProcess(database_url, HOLDSPORT_SWEEP_SECONDS="0.2")
     process.log_path.unlink(missing_ok=True)
-    process.release()
     process.start()
     yield process
     process.stop()

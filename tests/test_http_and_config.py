@@ -111,3 +111,18 @@ def test_pages_and_catalogs_are_served(app):
     script = http.get("/vendor/socket.io.min.js")
     assert script.status_code == 200
     script.close()
+
+
+@pytest.mark.server
+def test_the_procfiles_release_step_migrates_an_empty_database(tmp_path):
+    """What a deployment runs before `web`: on a new SQLite file, every table appears."""
+    from sqlalchemy import create_engine, inspect
+
+    from tests.support import ServerProcess, postgres_url
+
+    url = postgres_url() or f"sqlite:///{tmp_path / 'fresh.db'}"
+    ServerProcess(url).release()
+    engine = create_engine(url)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert {"peer_sessions", "participants", "connections", "phases", "board_posts"} <= tables

@@ -20,7 +20,6 @@ pytestmark = pytest.mark.server
 @pytest.fixture(params=["eventlet", "threading", "gevent"])
 def server(request, database_url):
     process = ServerProcess(database_url, async_mode=request.param)
-    process.release()
     process.start()
     yield process
     process.stop()

@@ -61,7 +61,6 @@ def server(database_url, tmp_path):
         HOLDSPORT_EXTRA_TRANSLATIONS_DIR=str(translations),
         HOLDSPORT_EXTRA_LANGUAGES=PSEUDO_LANGUAGE,
     )
-    process.release()
     process.start()
     yield process
     process.stop()
