@@ -46,6 +46,9 @@ class EnvArgs(Schema):
         load_default=30.0, validate=validate.Range(min=1, max=3600)
     )
     HOLDSPORT_TIME_ZONE = fields.String(load_default="Europe/Copenhagen", validate=_time_zone)
+    HOLDSPORT_RETENTION_DAYS = fields.Float(
+        load_default=30.0, validate=validate.Range(min=0, max=3650)
+    )
     # Extra catalogs (a pseudo locale) for tests: a translations dir and its languages.
     HOLDSPORT_EXTRA_TRANSLATIONS_DIR = fields.String(load_default=None)
     HOLDSPORT_EXTRA_LANGUAGES = fields.String(
@@ -83,6 +86,8 @@ class Settings:
     worker_timeout_seconds: float
     # Where people's clocks are: dates and times are shown in this zone.
     time_zone: str = "Europe/Copenhagen"
+    # How long after its end a session can still be opened with its credentials.
+    retention_days: float = 30.0
     extra_translations_dir: Path | None = None
     extra_languages: tuple[str, ...] = ()
 
@@ -108,6 +113,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "sweep_seconds": data["HOLDSPORT_SWEEP_SECONDS"],
         "worker_timeout_seconds": data["HOLDSPORT_WORKER_TIMEOUT_SECONDS"],
         "time_zone": data["HOLDSPORT_TIME_ZONE"],
+        "retention_days": data["HOLDSPORT_RETENTION_DAYS"],
         "extra_translations_dir": (
             Path(data["HOLDSPORT_EXTRA_TRANSLATIONS_DIR"])
             if data["HOLDSPORT_EXTRA_LANGUAGES"]

@@ -54,3 +54,13 @@ def new_page(browser, language: str, width: int = 1100):  # type: ignore[no-unty
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page
+
+
+def create_session_in(page, url: str, title: str, admission: str = "code") -> str:  # type: ignore[no-untyped-def]
+    """The front page's form, as Anne fills it in; returns the join code it shows."""
+    page.goto(url)
+    page.fill("input[name=title]", title)
+    page.fill("input[name=facilitator_name]", "Anne")
+    page.select_option("select[name=admission]", admission)
+    page.locator("#create-form button[type=submit]").click()
+    return str(page.locator("#join-code").inner_text())

@@ -4,6 +4,7 @@ and the domain fixtures most tests share (`db`, `room`)."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -109,6 +110,19 @@ def app(settings, clock):
     app = create_app(settings, clock=clock)
     yield app
     app.extensions["holdsport"].db.dispose()
+
+
+@pytest.fixture
+def clients():
+    """LiveClients a test opens (append them); closed at the end, all at once: under the
+    threading server each close handshake waits ~3 s."""
+    opened: list = []
+    yield opened
+    closing = [threading.Thread(target=client.disconnect) for client in opened]
+    for thread in closing:
+        thread.start()
+    for thread in closing:
+        thread.join()
 
 
 @pytest.fixture

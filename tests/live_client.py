@@ -114,14 +114,24 @@ def _board_status(state: dict[str, Any], payload: dict[str, Any]) -> None:
 
 
 # How each versioned event changes the state, as docs/protocol.md says.
+def _drop_participant(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    state["participants"] = [
+        p for p in state["participants"] if p["id"] != payload["participant_id"]
+    ]
+
+
 APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "participant:joined": _upsert_participant,
     "participant:returned": _upsert_participant,
     "participant:left": _upsert_participant,
     "participant:updated": _upsert_participant,
+    "participant:waiting": _upsert_participant,
+    "participant:admitted": _upsert_participant,
+    "participant:removed": _drop_participant,
     "agenda:updated": _set_agenda,
     "session:started": _set_session,
     "session:ended": _set_session,
+    "session:updated": _set_session,
     "board:opened": _board_opened,
     "board:count_changed": _board_counted,
     "board:published": _board_published,
@@ -140,7 +150,14 @@ APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
 
 
 def create_session(base_url: str, **overrides: Any) -> dict[str, Any]:
-    body = {"title": "Ledergruppen", "language": "da", "facilitator_name": "Anne", **overrides}
+    """A session open to anyone with its code, unless `admission="host"` (the door's tests)."""
+    body = {
+        "title": "Ledergruppen",
+        "language": "da",
+        "facilitator_name": "Anne",
+        "admission": "code",
+        **overrides,
+    }
     reply = requests.post(f"{base_url}/api/sessions", json=body, timeout=10)
     assert reply.status_code == 201, reply.text
     return reply.json()
@@ -151,6 +168,10 @@ def join(base_url: str, join_code: str, name: str, language: str = "en") -> dict
     reply = requests.post(f"{base_url}/api/join", json=body, timeout=10)
     assert reply.status_code == 201, reply.text
     return reply.json()
+
+
+# Notices to one person's connections: no version, no state (docs/protocol.md §4).
+NOTICES = ("session:admitted", "session:removed")
 
 
 def apply_event(state: dict[str, Any], name: str, payload: dict[str, Any]) -> None:
@@ -170,10 +191,13 @@ class LiveClient:
         self.acks: list[tuple[str, dict[str, Any]]] = []
         self.gaps = 0
         self.refusal: Any = None
+        self.notices: list[str] = []
         self._changed = threading.Condition()
         self.sio.on("session:snapshot", self._on_snapshot, namespace=NAMESPACE)
         for name in APPLIERS:
             self.sio.on(name, self._handler(name), namespace=NAMESPACE)
+        for name in NOTICES:
+            self.sio.on(name, self._notice(name), namespace=NAMESPACE)
         self.sio.on("connect_error", self._on_refused, namespace=NAMESPACE)
 
     def connect(self) -> LiveClient:
@@ -227,12 +251,24 @@ class LiveClient:
                 self.received.append((name, copy.deepcopy(payload)))
                 if self.state is None or payload["version"] <= self.state["version"]:
                     return
+                if self.state["you"]["role"] == "waiting":
+                    return  # let in a moment ago: the snapshot after session:admitted counts
                 if payload["version"] != self.state["version"] + 1:
                     self.gaps += 1
                     self.sio.start_background_task(self._resync)
                     return
                 apply_event(self.state, name, payload)
                 self._changed.notify_all()
+
+        return handle
+
+    def _notice(self, name: str):  # type: ignore[no-untyped-def]
+        def handle(payload: dict[str, Any]) -> None:
+            with self._changed:
+                self.notices.append(name)
+                self._changed.notify_all()
+            if name == "session:admitted":  # let in: fetch what is inside
+                self.sio.start_background_task(self._resync)
 
         return handle
 

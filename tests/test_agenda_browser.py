@@ -7,18 +7,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import new_page
+from tests.browser import create_session_in, new_page
 
 pytestmark = pytest.mark.browser
 
 
 def test_countdown_runs_and_the_speaker_highlight_moves_on(browser, server):
     host = new_page(browser, "en-GB")
-    host.goto(server.url)
-    host.fill("input[name=title]", "Leader group")
-    host.fill("input[name=facilitator_name]", "Anne")
-    host.get_by_role("button", name="Create session").click()
-    code = host.locator("#join-code").inner_text()
+    code = create_session_in(host, server.url, "Leader group")
 
     guest = new_page(browser, "da-DK")
     guest.goto(f"{server.url}/j/{code}")
@@ -63,11 +59,7 @@ def test_countdown_runs_and_the_speaker_highlight_moves_on(browser, server):
 
 def test_a_board_phase_opens_the_board_on_every_screen(browser, server):
     host = new_page(browser, "en-GB")
-    host.goto(server.url)
-    host.fill("input[name=title]", "Leader group")
-    host.fill("input[name=facilitator_name]", "Anne")
-    host.get_by_role("button", name="Create session").click()
-    code = host.locator("#join-code").inner_text()
+    code = create_session_in(host, server.url, "Leader group")
     guests = []
     for name in ("Bo", "Cecilie"):
         guest = new_page(browser, "da-DK")

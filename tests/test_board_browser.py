@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import new_page
+from tests.browser import create_session_in, new_page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -33,11 +33,7 @@ def write(page, text, button):
 
 def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser, server):
     host = new_page(browser, "en-GB")
-    host.goto(server.url)
-    host.fill("input[name=title]", "Ledergruppen")
-    host.fill("input[name=facilitator_name]", "Anne")
-    host.get_by_role("button", name="Create session").click()
-    code = host.locator("#join-code").inner_text()
+    code = create_session_in(host, server.url, "Ledergruppen")
     host.get_by_role("button", name="Open board").click()  # the default threshold: 3
     expect(host.locator("#board h2")).to_contain_text("Anonymous board")
     display_link = host.locator("dd code").nth(1).inner_text()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import new_page
+from tests.browser import create_session_in, new_page
 
 pytestmark = pytest.mark.browser
 SCREENSHOT = Path(__file__).resolve().parents[1] / "test-artifacts" / "facilitator.png"
@@ -31,6 +31,14 @@ def test_a_participant_appears_on_the_facilitator_screen_without_a_reload(browse
     guest.fill("input[name=display_name]", "Bo")
     guest.fill("input[name=organisation]", "Aarhus Kommune")
     guest.get_by_role("button", name="Join", exact=True).click()
+    # At the door: nothing of the session until the facilitator lets Bo in.
+    expect(guest.locator("#waiting-room")).to_contain_text("The facilitator will let you in")
+    expect(guest.locator("#participants")).to_have_count(0)
+    door = host.locator("#door li", has_text="Bo")
+    expect(door).to_contain_text("Aarhus Kommune")
+    expect(host.locator("#participants li")).to_have_count(1)
+    door.get_by_role("button", name="Luk ind").click()
+    expect(host.locator("#door")).to_have_count(0)
     expect(guest.locator("#session-title")).to_have_text("Ledergruppen i Nordhavn")
     expect(guest.locator("#session-status")).to_have_text("Waiting to start")
 
@@ -56,6 +64,20 @@ def test_a_participant_appears_on_the_facilitator_screen_without_a_reload(browse
     assert "null" not in host.locator("main").inner_text()
     SCREENSHOT.parent.mkdir(exist_ok=True)
     host.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_a_removed_participant_is_shown_out_and_told_why(browser, server):
+    host = new_page(browser, "en-GB")
+    code = create_session_in(host, server.url, "Leader group")
+    guest = new_page(browser, "en-GB")
+    guest.goto(f"{server.url}/j/{code}")
+    guest.fill("input[name=display_name]", "Bo")
+    guest.get_by_role("button", name="Join", exact=True).click()
+    expect(guest.locator("#session-title")).to_have_text("Leader group")
+    host.once("dialog", lambda dialog: dialog.accept())
+    host.locator("#participants li", has_text="Bo").get_by_role("button", name="Remove").click()
+    expect(guest.get_by_role("alert")).to_contain_text("The facilitator has removed you")
+    expect(host.locator("#participants li")).to_have_count(1)
 
 
 def test_a_wrong_code_shows_a_clear_error(browser, server):

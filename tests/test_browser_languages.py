@@ -33,6 +33,7 @@ def test_a_danish_and_an_english_participant_each_read_the_prompt_in_their_langu
     host.goto(live.url)
     host.fill("input[name=title]", "Ledergruppen i Nordhavn")
     host.fill("input[name=facilitator_name]", "Anne")
+    host.select_option("select[name=admission]", "code")
     host.select_option("#format-key", "peer_sparring")
     expect(host.locator("#format-details")).to_contain_text(
         content_text("format.peer_sparring.summary", "da")

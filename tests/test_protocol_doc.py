@@ -15,6 +15,7 @@ ROLE_LETTERS = {
     "C": Role.COFACILITATOR,
     "P": Role.PARTICIPANT,
     "D": Role.DISPLAY,
+    "W": Role.WAITING,
 }
 
 

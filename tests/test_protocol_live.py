@@ -5,8 +5,6 @@ Each test runs against eventlet (as in production), threading and gevent.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import requests
 from sqlalchemy import create_engine, inspect, text
@@ -23,18 +21,6 @@ def server(request, database_url):
     process.start()
     yield process
     process.stop()
-
-
-@pytest.fixture
-def clients():
-    opened: list[LiveClient] = []
-    yield opened
-    # In parallel: under the threading server each close handshake waits ~3 s.
-    closing = [threading.Thread(target=client.disconnect) for client in opened]
-    for thread in closing:
-        thread.start()
-    for thread in closing:
-        thread.join()
 
 
 def open_client(clients, server, token, language=None) -> LiveClient:

@@ -122,6 +122,11 @@ def test_every_page_and_content_item_comes_from_the_catalog(browser, server):
     guest.fill("input[name=display_name]", TYPED[3])
     guest.fill("input[name=organisation]", TYPED[5])
     guest.locator("#join-details button[type=submit]").click()
+    expect(guest.locator("#waiting-room")).to_be_visible()
+    check(guest, seen)  # at the door
+    expect(host.locator("#door")).to_be_visible()
+    check(host, seen)  # the facilitator sees who waits
+    host.locator("#door button.admit").click()
     expect(guest.locator("#format")).to_be_visible()
     check(guest, seen)  # a participant
     expect(host.locator("#present-count")).to_contain_text(f"2 préséñt{DUAL}")

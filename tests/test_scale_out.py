@@ -71,3 +71,29 @@ def test_people_on_a_killed_worker_are_reported_gone(workers):
     finally:
         anne.disconnect()
         bo.disconnect()
+
+
+def test_removing_someone_closes_their_connections_on_every_worker(workers):
+    """Removed on one process, shown out on the other within 2 s; their token is dead."""
+    one, two = workers
+    host = create_session(one.url, admission="host")
+    anne = LiveClient(one.url, host["facilitator_token"]).connect()
+    joined = join(two.url, host["join_code"], "Bo")
+    tabs = [LiveClient(url, joined["token"]).connect() for url in (two.url, one.url)]
+    try:
+        assert tabs[0].state["you"]["role"] == "waiting"
+        # Let in on one worker: the tab on the other one gets inside, too.
+        assert anne.call("participant:admit", {"participant_id": joined["participant_id"]})["ok"]
+        for tab in tabs:
+            tab.wait_for(lambda t=tab: t.state["you"]["role"] == "participant")
+        assert anne.call("participant:remove", {"participant_id": joined["participant_id"]})["ok"]
+        for tab in tabs:
+            tab.wait_for(lambda t=tab: not t.sio.connected, timeout=2)
+        comeback = LiveClient(two.url, joined["token"])
+        with pytest.raises(Exception):  # noqa: B017  (the refusal is what matters)
+            comeback.connect()
+        assert comeback.refusal["data"]["code"] == "removed_from_session"
+    finally:
+        anne.disconnect()
+        for tab in tabs:
+            tab.disconnect()

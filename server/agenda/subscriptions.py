@@ -13,8 +13,10 @@ from server.agenda.view import agenda_view
 from server.core import snapshot
 from server.core.bus import (
     Bus,
+    PersonAdmitted,
     PersonArrived,
     PersonLeft,
+    PersonRemoved,
     SessionCreated,
     SessionEnded,
     SessionStarted,
@@ -46,7 +48,9 @@ def install(bus: Bus) -> None:
     bus.subscribe(SessionStarted, start_agenda)
     bus.subscribe(SessionEnded, finish_agenda)
     bus.subscribe(PersonArrived, turns.on_arrival)
+    bus.subscribe(PersonAdmitted, turns.on_arrival)
     bus.subscribe(PersonLeft, turns.on_departure)
+    bus.subscribe(PersonRemoved, turns.on_removal)
     bus.subscribe(Tick, settle_countdowns)
     snapshot.add_part("agenda", lambda db, actor, now: agenda_view(db, actor.session_id, now))
     snapshot.add_part("my_agenda", lambda db, actor, now: {"ready": floor.my_ready(db, actor)})

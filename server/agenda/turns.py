@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
-from server.agenda.models import AgendaClock, Phase, TimerStatus, Turn
+from server.agenda.models import AgendaClock, Hand, Phase, TimerStatus, Turn
 from server.agenda.service import change, clock_of, move_to, updated
-from server.core.bus import PersonArrived, PersonLeft
+from server.core.bus import PersonAdmitted, PersonArrived, PersonLeft, PersonRemoved
+from server.core.connections import present_participant_ids
 from server.core.domain import Actor, Event
 from server.core.errors import DomainError
 
@@ -103,11 +104,14 @@ def set_alternate(db: Session, actor: Actor, alternate: bool, now: datetime) -> 
     return work.done(db, now)
 
 
-def on_arrival(db: Session, fact: PersonArrived, now: datetime) -> None:
-    """Someone came (or came back): a latecomer gets a place at the end of the order."""
+def on_arrival(db: Session, fact: PersonArrived | PersonAdmitted, now: datetime) -> None:
+    """Someone came (or came back, or was let in while here): a latecomer gets a place at
+    the end of the order."""
     clock = clock_of(db, fact.session_id)
     if clock.phase_id is None:
         return
+    if fact.participant_id not in present_participant_ids(db, fact.session_id):
+        return  # let in while away: their place comes when they arrive
     phase = db.get_one(Phase, clock.phase_id)
     if navigation.append_turn(db, phase, fact.participant_id):
         updated(db, fact.session_id, now)
@@ -122,4 +126,22 @@ def on_departure(db: Session, fact: PersonLeft, now: datetime) -> None:
         return
     timer.pause(clock, now)
     clock.speaker_away = True
+    updated(db, fact.session_id, now)
+
+
+def on_removal(db: Session, fact: PersonRemoved, now: datetime) -> None:
+    """Someone removed speaks no more: their open turns are skipped, their hands go."""
+    clock = clock_of(db, fact.session_id)
+    phase = db.get(Phase, clock.phase_id) if clock.phase_id else None
+    if phase is None:
+        return
+    for turn in navigation.turns(db, phase):
+        if turn.participant_id == fact.participant_id and (
+            turn.ended_at is None or turn.id == clock.turn_id
+        ):
+            _leave_out(db, clock, turn, "skipped", now)
+    for hand in db.scalars(
+        select(Hand).where(Hand.phase_id == phase.id, Hand.participant_id == fact.participant_id)
+    ):
+        db.delete(hand)
     updated(db, fact.session_id, now)

@@ -53,6 +53,27 @@ class PersonLeft(Fact):
 
 
 @dataclass(frozen=True)
+class PersonWaiting(Fact):
+    """Someone not yet let in opened their first connection: they wait at the door."""
+
+    participant_id: int
+
+
+@dataclass(frozen=True)
+class PersonAdmitted(Fact):
+    """A host let someone in (they may or may not be connected right now)."""
+
+    participant_id: int
+
+
+@dataclass(frozen=True)
+class PersonRemoved(Fact):
+    """A host removed someone: their connections are gone, their token is dead."""
+
+    participant_id: int
+
+
+@dataclass(frozen=True)
 class PhaseStarted(Fact):
     phase_id: int
 

@@ -13,13 +13,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import ForeignKey, String, column, delete, func, select, table
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from server.core.bus import PersonArrived, PersonLeft, tell
+from server.core.bus import PersonArrived, PersonLeft, PersonWaiting, tell
 from server.core.change import change_of
 from server.core.db import Base, UTCDateTime, str_enum
 from server.core.domain import Actor, Event, Role
 
-# A participant's role now, not at connect: a granted role applies at once.
-_PARTICIPANTS = table("participants", column("id"), column("role"))
+# A participant's standing now, not at connect: a granted role, being let in or being
+# removed applies at once. (The sessions feature owns the table; these columns are read.)
+_PARTICIPANTS = table(
+    "participants", column("id"), column("role"), column("admitted_at"), column("removed_at")
+)
 
 
 class Worker(Base):
@@ -61,11 +64,23 @@ def heartbeat(db: Session, worker_id: str, now: datetime) -> None:
         worker.heartbeat_at = now
 
 
-def present_participant_ids(db: Session, session_id: int) -> set[int]:
+def connected_participant_ids(db: Session, session_id: int) -> set[int]:
+    """Everyone with a live connection, those waiting at the door included."""
     rows = db.scalars(
         select(Connection.participant_id).where(
             Connection.session_id == session_id, Connection.participant_id.is_not(None)
         )
+    )
+    return {pid for pid in rows if pid is not None}
+
+
+def present_participant_ids(db: Session, session_id: int) -> set[int]:
+    """The people in the room: connected and let in. Only they count, speak and write."""
+    people = _PARTICIPANTS.c
+    rows = db.scalars(
+        select(Connection.participant_id)
+        .join(_PARTICIPANTS, people.id == Connection.participant_id)
+        .where(Connection.session_id == session_id, people.admitted_at.is_not(None))
     )
     return {pid for pid in rows if pid is not None}
 
@@ -76,10 +91,15 @@ def actor_for_sid(db: Session, sid: str) -> Actor | None:
         return None
     role = connection.role
     if connection.participant_id is not None:
-        now_role = db.scalar(
-            select(_PARTICIPANTS.c.role).where(_PARTICIPANTS.c.id == connection.participant_id)
-        )
-        role = Role(str(now_role))
+        people = _PARTICIPANTS.c
+        standing = db.execute(
+            select(people.role, people.admitted_at, people.removed_at).where(
+                people.id == connection.participant_id
+            )
+        ).one()
+        if standing.removed_at is not None:
+            return None
+        role = Role(str(standing.role)) if standing.admitted_at is not None else Role.WAITING
     return Actor(connection.session_id, role, connection.participant_id, connection.language)
 
 
@@ -103,7 +123,8 @@ def connect(db: Session, *, sid: str, worker_id: str, actor: Actor, now: datetim
     )
     db.flush()
     if first and actor.participant_id is not None:
-        tell(db, PersonArrived(actor.session_id, actor.participant_id), now)
+        arrived = PersonWaiting if actor.role is Role.WAITING else PersonArrived
+        tell(db, arrived(actor.session_id, actor.participant_id), now)
     return change_of(db).since(mark)
 
 
@@ -121,11 +142,29 @@ def disconnect(db: Session, sid: str, now: datetime) -> list[Event]:
 
 def disconnect_person(db: Session, actor: Actor, now: datetime) -> list[str]:
     """All of a person's connections end; returns their sids, for the socket layer to drop."""
-    mine = Connection.participant_id == actor.participant_id
-    sids = list(db.scalars(select(Connection.sid).where(mine)))
-    db.execute(delete(Connection).where(mine))
+    assert actor.participant_id is not None
+    sids = forget_person(db, actor.participant_id)
     _gone_if_last(db, actor.session_id, actor.participant_id, now)
     return sids
+
+
+def sids_of(db: Session, participant_id: int) -> list[str]:
+    return list(
+        db.scalars(select(Connection.sid).where(Connection.participant_id == participant_id))
+    )
+
+
+def forget_person(db: Session, participant_id: int) -> list[str]:
+    """A removed person's connections end without a word (removal says it); returns the sids."""
+    sids = sids_of(db, participant_id)
+    db.execute(delete(Connection).where(Connection.participant_id == participant_id))
+    return sids
+
+
+def local_sids_without_rows(db: Session, worker_id: str, sids: set[str]) -> set[str]:
+    """Of the sids a process holds, those no row knows any more (removed, or swept)."""
+    known = set(db.scalars(select(Connection.sid).where(Connection.worker_id == worker_id)))
+    return sids - known
 
 
 def set_language(db: Session, sid: str, language: str) -> None:

@@ -12,9 +12,10 @@ class Role(enum.StrEnum):
     COFACILITATOR = "cofacilitator"  # granted by a facilitator; can run the session too
     PARTICIPANT = "participant"
     DISPLAY = "display"  # a read-only room screen
+    WAITING = "waiting"  # a participant at the door, not yet let in (never stored)
 
 
-EVERYONE = frozenset(Role)
+EVERYONE = frozenset(Role) - {Role.WAITING}
 PEOPLE = frozenset({Role.FACILITATOR, Role.COFACILITATOR, Role.PARTICIPANT})
 HOSTS = frozenset({Role.FACILITATOR, Role.COFACILITATOR})
 
@@ -37,6 +38,10 @@ def declare_events(*names: str) -> None:
     EVENTS.update(names)
 
 
+# What a person at the door may do: look, choose a language, go away.
+AT_THE_DOOR = frozenset({Role.WAITING})
+
+
 @dataclass(frozen=True)
 class Event:
     """Something every connection of a session is told about, after the commit."""
@@ -44,7 +49,8 @@ class Event:
     name: str
     session_id: int
     payload: dict[str, Any] = field(default_factory=dict)
-    # A Socket.IO room or sid to send to instead of the whole session; None: everyone.
+    # A Socket.IO sid to send to instead of the whole session (None: everyone); such a
+    # notice to one connection carries no version.
     to: str | None = None
 
     def __post_init__(self) -> None:

@@ -13,6 +13,15 @@ MESSAGES: dict[str, str] = {
     "session_ended": N_("This session has ended."),
     "not_authenticated": N_("Your link or credentials are not valid for this session."),
     "forbidden": N_("Your role in this session does not allow that."),
+    "waiting_at_the_door": N_(
+        "You are waiting to be let in. The facilitator will let you in in a moment."
+    ),
+    "removed_from_session": N_(
+        "The facilitator has removed you from this session. Ask them if you think it was a mistake."
+    ),
+    "name_taken": N_(
+        "Someone in this session already goes by that name. Add an initial or your surname."
+    ),
     "already_started": N_("The session has already started."),
     "unknown_group": N_("That peer group does not exist, or the group key is wrong."),
     "unknown_format": N_("No session format has that key."),

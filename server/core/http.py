@@ -25,6 +25,7 @@ STATUS_FOR_CODE = {
     "bad_request": 400,
     "session_ended": 409,
     "already_started": 409,
+    "name_taken": 409,
 }
 
 

@@ -86,7 +86,8 @@ def run_command(cmd: Command, sid: str, payload: tuple[Any, ...]) -> dict[str, A
                 raise DomainError("not_authenticated")
             language = actor.language
             if actor.role not in cmd.roles:
-                raise DomainError("forbidden")
+                waiting = actor.role is Role.WAITING
+                raise DomainError("waiting_at_the_door" if waiting else "forbidden")
             if len(payload) > 1:
                 raise DomainError("invalid_payload", fields=["_schema"])
             args = load_args(cmd.args, payload[0] if payload else None)

@@ -1,26 +1,31 @@
 """The one background loop of a process: its heartbeat, the sweep of processes that
-went quiet, then every feature's periodic work (subscribers of `Tick`), each in its
-own unit of work so one feature's failure stops neither presence nor the others."""
+went quiet, closing its own sockets that no row knows any more, then every feature's
+periodic work (subscribers of `Tick`), each in its own unit of work so one feature's
+failure stops neither presence nor the others."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from server.core import connections
 from server.core.bus import Tick, bus
 from server.core.runtime import Runtime
-from server.core.unit import unit_of_work
+from server.core.unit import NAMESPACE, unit_of_work
 
 log = logging.getLogger(__name__)
 
 
-def sweep_once(runtime: Runtime) -> None:
+def sweep_once(runtime: Runtime, strays: Strays | None = None) -> None:
     with unit_of_work(runtime) as unit:
         connections.heartbeat(unit.db, runtime.worker_id, unit.now)
         timeout = runtime.settings.worker_timeout_seconds
         connections.sweep_dead_workers(unit.db, unit.now, timeout)
+        if strays is not None:  # closed after the commit: their disconnects write too
+            unit.change.after_commit.append(strays.closer(unit.db))
     for work in bus.subscribers(Tick):
         try:
             with unit_of_work(runtime) as unit:
@@ -29,15 +34,41 @@ def sweep_once(runtime: Runtime) -> None:
             log.exception("periodic work %s failed", work.__qualname__)
 
 
+class Strays:
+    """This process's sockets whose connection row is gone: a removed person whose
+    `disconnect` through the message queue never arrived, or a row swept while the
+    process was paused. Closed on the second beat they are seen, so a connection whose
+    row is still being written is never taken for one."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.seen: set[str] = set()
+
+    def closer(self, db: Session) -> Callable[[], None]:
+        """Find them now; the returned action closes them."""
+        server = self.runtime.socketio.server
+        local = {sid for sid, _ in server.manager.get_participants(NAMESPACE, None)}
+        stray = connections.local_sids_without_rows(db, self.runtime.worker_id, local)
+        closing, self.seen = stray & self.seen, stray - self.seen
+
+        def close() -> None:
+            for sid in closing:
+                log.info("closing a connection no row knows")
+                server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
+
+        return close
+
+
 def start(app: Flask) -> None:
     runtime: Runtime = app.extensions["holdsport"]
+    strays = Strays(runtime)
 
     def loop() -> None:
         while True:
             runtime.socketio.sleep(runtime.settings.sweep_seconds)
             with app.app_context():
                 try:
-                    sweep_once(runtime)
+                    sweep_once(runtime, strays)
                 except Exception:  # keep sweeping: one bad round must not stop presence
                     log.exception("sweep failed")
 

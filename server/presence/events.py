@@ -10,7 +10,7 @@ from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from server.core import connections, personal
-from server.core.domain import EVERYONE, PEOPLE, Actor
+from server.core.domain import AT_THE_DOOR, EVERYONE, PEOPLE, Actor, Role
 from server.core.errors import DomainError
 from server.core.i18n import DEFAULT_LANGUAGE, is_language
 from server.core.realtime import NAMESPACE, CommandContext, command, room
@@ -33,11 +33,13 @@ def install(socketio: SocketIO) -> None:
 def on_connect(auth: Any = None) -> None:
     """Authenticate from the `auth` payload, record the connection, send a snapshot."""
     sid: str = request.sid  # type: ignore[attr-defined]
+    runtime = current_runtime()
     with _refused_on_error(auth), unit_of_work() as unit:
         args = load_args(connect_args, auth)
-        actor = _actor(authenticate(unit.db, args.token), args.language)
+        credential = authenticate(unit.db, args.token, unit.now, runtime.settings.retention_days)
+        actor = _actor(credential, args.language)
         personal.remember(request.environ, args.token)  # never stored: core.personal
-        worker = current_runtime().worker_id
+        worker = runtime.worker_id
         connections.connect(unit.db, sid=sid, worker_id=worker, actor=actor, now=unit.now)
         welcome = snapshot(unit.db, actor, unit.now)
         unit.change.after_commit.append(lambda: _welcome(sid, actor, welcome))
@@ -64,7 +66,8 @@ def _actor(credential: Any, language: str | None) -> Actor:
 
 
 def _welcome(sid: str, actor: Actor, welcome: dict[str, Any]) -> None:
-    join_room(room(actor.session_id))
+    if actor.role is not Role.WAITING:  # at the door, nothing said inside reaches them
+        join_room(room(actor.session_id))
     current_runtime().socketio.emit("session:snapshot", welcome, to=sid, namespace=NAMESPACE)
 
 
@@ -73,20 +76,37 @@ def on_disconnect(reason: Any = None) -> None:
         connections.disconnect(unit.db, request.sid, unit.now)  # type: ignore[attr-defined]
 
 
-@command("participant:leave", roles=PEOPLE)
+@command("participant:leave", roles=PEOPLE | AT_THE_DOOR)
 def leave(ctx: CommandContext, args: Any) -> None:
-    """Leave on purpose: every tab of this person disconnects; the token still rejoins."""
+    """Leave on purpose: every tab of this person disconnects; the token still rejoins.
+
+    This connection closes only once its ack has gone out (drop_after_ack)."""
     _, sids = service.leave(ctx.db, ctx.actor, ctx.now)
+    others = [sid for sid in sids if sid != ctx.sid]
+    ctx.change.after_commit.append(lambda: drop_connections(others))
+    ctx.change.after_commit.append(lambda: drop_after_ack(ctx.sid))
+
+
+def drop_connections(sids: list[str]) -> None:
+    """Close these connections, on whichever process holds them (through the queue)."""
     server = current_runtime().socketio.server
-
-    def drop_connections() -> None:
-        for sid in sids:
-            server.disconnect(sid, namespace=NAMESPACE)
-
-    ctx.change.after_commit.append(drop_connections)
+    for sid in sids:
+        server.disconnect(sid, namespace=NAMESPACE)
 
 
-@command("client:set_language", roles=EVERYONE, args=SetLanguageArgs())
+def drop_after_ack(sid: str) -> None:
+    """Close the sender's own connection a moment after its command returns, so that the
+    ack reaches it first."""
+    socketio = current_runtime().socketio
+
+    def later() -> None:
+        socketio.sleep(0.2)
+        socketio.server.disconnect(sid, namespace=NAMESPACE)
+
+    socketio.start_background_task(later)
+
+
+@command("client:set_language", roles=EVERYONE | AT_THE_DOOR, args=SetLanguageArgs())
 def set_language(ctx: CommandContext, args: Any) -> None:
     """Errors and server-rendered text for this connection come in this language from now."""
     connections.set_language(ctx.db, ctx.sid, args.language)

@@ -11,13 +11,15 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from server.core import connections
-from server.core.bus import PersonArrived, PersonLeft
+from server.core.bus import PersonArrived, PersonLeft, PersonWaiting
 from server.core.change import change_of
 from server.core.domain import Actor, Event, declare_events
 from server.sessions.models import Participant
 from server.sessions.state import emit, load_participant, lock, participant_fields
 
-declare_events("participant:joined", "participant:returned", "participant:left")
+declare_events(
+    "participant:joined", "participant:returned", "participant:left", "participant:waiting"
+)
 
 
 def announce_arrival(db: Session, fact: PersonArrived, now: datetime) -> None:
@@ -27,6 +29,14 @@ def announce_arrival(db: Session, fact: PersonArrived, now: datetime) -> None:
     name = "participant:returned" if participant.first_seen_at else "participant:joined"
     participant.first_seen_at = participant.first_seen_at or now
     _presence_event(db, name, participant, present=True)
+
+
+def announce_waiting(db: Session, fact: PersonWaiting, now: datetime) -> None:
+    """Someone not yet let in is at the door: the room sees who knocks."""
+    lock(db, fact.session_id)
+    participant = load_participant(db, fact.participant_id)
+    participant.first_seen_at = participant.first_seen_at or now
+    _presence_event(db, "participant:waiting", participant, present=True)
 
 
 def announce_departure(db: Session, fact: PersonLeft, now: datetime) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,14 +31,28 @@ def find_by_join_code(db: Session, join_code: str) -> PeerSession:
     return session
 
 
-def authenticate(db: Session, token: str) -> Credential:
-    """The session, role and participant a token belongs to."""
+def authenticate(
+    db: Session, token: str, now: datetime | None = None, retention_days: float | None = None
+) -> Credential:
+    """The session, role and participant a token belongs to.
+
+    A removed participant's token is dead; so is every token of a session that ended
+    more than `retention_days` before `now`. Someone not yet let in is `waiting`.
+    """
     digest = tokens.token_hash(token)
     participant = db.scalar(select(Participant).where(Participant.token_hash == digest))
     if participant is not None:
+        if participant.removed_at is not None:
+            raise DomainError("removed_from_session")
         session = db.get_one(PeerSession, participant.session_id)
-        return Credential(session, participant.role, participant)
-    screen = db.scalar(select(PeerSession).where(PeerSession.display_key_hash == digest))
-    if screen is None:
+        role = participant.role if participant.admitted_at is not None else Role.WAITING
+        credential = Credential(session, role, participant)
+    else:
+        screen = db.scalar(select(PeerSession).where(PeerSession.display_key_hash == digest))
+        if screen is None:
+            raise DomainError("not_authenticated")
+        credential = Credential(screen, Role.DISPLAY, None)
+    ended = credential.session.ended_at
+    if ended and now and retention_days is not None and now - ended > timedelta(retention_days):
         raise DomainError("not_authenticated")
-    return Credential(screen, Role.DISPLAY, None)
+    return credential

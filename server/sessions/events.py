@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.core.domain import EVERYONE, HOSTS, PEOPLE, Role
-from server.core.realtime import CommandContext, command
-from server.sessions import service
-from server.sessions.schemas import LocationArgs, RoleArgs
+from flask_socketio import SocketIO
+
+from server.core.domain import AT_THE_DOOR, EVERYONE, HOSTS, PEOPLE, Role
+from server.core.realtime import NAMESPACE, CommandContext, command, room
+from server.core.runtime import current_runtime
+from server.sessions import door, service
+from server.sessions.schemas import AdmissionArgs, LocationArgs, ParticipantArgs, RoleArgs
 
 
-@command("session:sync", roles=EVERYONE)
+@command("session:sync", roles=EVERYONE | AT_THE_DOOR)
 def sync(ctx: CommandContext, args: Any) -> dict[str, Any]:
     return {"snapshot": service.snapshot(ctx.db, ctx.actor, ctx.now)}
 
@@ -33,3 +36,44 @@ def set_location(ctx: CommandContext, args: Any) -> None:
 @command("participant:set_role", roles=HOSTS, args=RoleArgs())
 def set_role(ctx: CommandContext, args: Any) -> None:
     service.set_role(ctx.db, ctx.actor, args.participant_id, Role(args.role), ctx.now)
+
+
+@command("participant:admit", roles=HOSTS, args=ParticipantArgs())
+def admit(ctx: CommandContext, args: Any) -> None:
+    sids = door.admit(ctx.db, ctx.actor, args.participant_id, ctx.now)
+    ctx.change.after_commit.append(lambda: bring_inside(ctx.actor.session_id, sids))
+
+
+@command("participant:admit_all", roles=HOSTS)
+def admit_all(ctx: CommandContext, args: Any) -> None:
+    sids = door.admit_all(ctx.db, ctx.actor, ctx.now)
+    ctx.change.after_commit.append(lambda: bring_inside(ctx.actor.session_id, sids))
+
+
+@command("session:set_admission", roles=HOSTS, args=AdmissionArgs())
+def set_admission(ctx: CommandContext, args: Any) -> None:
+    sids = door.set_admission(ctx.db, ctx.actor, args.admission, ctx.now)
+    ctx.change.after_commit.append(lambda: bring_inside(ctx.actor.session_id, sids))
+
+
+@command("participant:remove", roles=HOSTS, args=ParticipantArgs())
+def remove(ctx: CommandContext, args: Any) -> None:
+    sids = door.remove(ctx.db, ctx.actor, args.participant_id, ctx.now)
+    ctx.change.after_commit.append(lambda: show_out(sids))
+
+
+def bring_inside(session_id: int, sids: list[str]) -> None:
+    """Connections let in join the session's room (on whichever process holds them, in
+    queue order), then hear `session:admitted` and fetch the whole state."""
+    socketio: SocketIO = current_runtime().socketio
+    for sid in sids:
+        socketio.server.enter_room(sid, room(session_id), namespace=NAMESPACE)
+        socketio.emit("session:admitted", {}, to=sid, namespace=NAMESPACE)
+
+
+def show_out(sids: list[str]) -> None:
+    """A removed person hears `session:removed`, then every connection of theirs closes."""
+    socketio: SocketIO = current_runtime().socketio
+    for sid in sids:
+        socketio.emit("session:removed", {}, to=sid, namespace=NAMESPACE)
+        socketio.server.disconnect(sid, namespace=NAMESPACE)

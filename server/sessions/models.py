@@ -18,6 +18,13 @@ class Status(enum.StrEnum):
     ENDED = "ended"
 
 
+class Admission(enum.StrEnum):
+    """Who lets people in: a host admits each one (the default), or the join code alone."""
+
+    HOST = "host"
+    CODE = "code"
+
+
 class Group(Base):
     __tablename__ = "groups"
 
@@ -39,6 +46,9 @@ class PeerSession(Base):
     display_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[Status] = mapped_column(
         str_enum(Status, "session_status"), default=Status.WAITING
+    )
+    admission: Mapped[Admission] = mapped_column(
+        str_enum(Admission, "session_admission"), default=Admission.HOST
     )
     # Bumped by every change a client can see; clients use it to spot missed events.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -64,3 +74,7 @@ class Participant(Base):
     location: Mapped[str | None] = mapped_column(String(8), nullable=True)
     # Set at the first live connection: only from then on do others see this person.
     first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Let in by a host (or by the code, in an open session); until then they wait at the door.
+    admitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Removed by a host: the token never works again.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

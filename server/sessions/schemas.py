@@ -40,6 +40,8 @@ class CreateSessionArgs(Args):
     group_key = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(min=16, max=64)
     )
+    # Who lets people in: a host admits each one, or anyone with the code is in.
+    admission = fields.String(load_default="host", validate=validate.OneOf(["host", "code"]))
 
 
 class JoinArgs(Args):
@@ -62,6 +64,14 @@ class LocationArgs(Args):
     location = fields.String(
         required=True, allow_none=True, validate=validate.OneOf(["room", "remote"])
     )
+
+
+class ParticipantArgs(Args):
+    participant_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
+class AdmissionArgs(Args):
+    admission = fields.String(required=True, validate=validate.OneOf(["host", "code"]))
 
 
 class RoleArgs(Args):

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from server.core import tokens
 from server.core.bus import SessionCreated, SessionEnded, SessionStarted, tell
 from server.core.change import change_of
-from server.core.connections import present_participant_ids
+from server.core.connections import connected_participant_ids
 from server.core.domain import Actor, Event, Role, declare_events
 from server.core.errors import DomainError
+from server.sessions import door
 from server.sessions.credentials import Credential, authenticate, find_by_join_code
-from server.sessions.models import Group, Participant, PeerSession, Status
+from server.sessions.models import Admission, Group, Participant, PeerSession, Status
 from server.sessions.state import emit, lock, participant_fields, session_fields
 from server.sessions.view import snapshot
 
@@ -36,7 +37,17 @@ __all__ = [
     "start_session",
 ]
 
-declare_events("session:started", "session:ended", "participant:updated")
+declare_events(
+    "session:started",
+    "session:ended",
+    "session:updated",
+    "participant:updated",
+    "participant:admitted",
+    "participant:removed",
+    # To one connection only, without a version: let in; removed (then closed).
+    "session:admitted",
+    "session:removed",
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +77,12 @@ def create_session(
     now: datetime,
     group_name: str | None = None,
     group_key: str | None = None,
+    admission: str = Admission.HOST.value,
 ) -> CreatedSession:
-    """Make a session (in a new group, or in one whose key is given) and its facilitator."""
+    """Make a session (in a new group, or in one whose key is given) and its facilitator.
+
+    `admission` says who lets people in: a host (`host`, the default) or the code alone.
+    """
     new_group_key = None
     if group_key is not None:
         group = db.scalar(select(Group).where(Group.key_hash == tokens.token_hash(group_key)))
@@ -88,6 +103,7 @@ def create_session(
         join_code=_unused_join_code(db),
         display_key_hash=tokens.token_hash(display_key),
         status=Status.WAITING,
+        admission=Admission(admission),
         version=1,
         created_at=now,
     )
@@ -97,6 +113,7 @@ def create_session(
     facilitator, token = _add_participant(
         db, session, Role.FACILITATOR, facilitator_name, organisation, language, now
     )
+    facilitator.admitted_at = now
     return CreatedSession(session, facilitator, token, display_key, new_group_key)
 
 
@@ -142,13 +159,17 @@ def join_session(
     language: str,
     now: datetime,
 ) -> Joined:
-    """A new participant, known to others once they connect (see presence)."""
+    """A new participant, known to others once they connect (see presence). In a session
+    where a host admits people, they wait at the door until one does (sessions.door)."""
     session = find_by_join_code(db, join_code)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
+    door.check_name_free(db, session.id, display_name)
     participant, token = _add_participant(
         db, session, Role.PARTICIPANT, display_name, organisation, language, now
     )
+    if session.admission is Admission.CODE:
+        participant.admitted_at = now
     return Joined(session, participant, token)
 
 
@@ -205,7 +226,7 @@ def set_role(
 
 
 def _participant_event(db: Session, session: PeerSession, person: Participant) -> Event:
-    present = person.id in present_participant_ids(db, session.id)
+    present = person.id in connected_participant_ids(db, session.id)
     fields = participant_fields(person, present)
     return emit(db, "participant:updated", session.id, {"participant": fields})
 

@@ -40,6 +40,7 @@ def session_fields(session: PeerSession) -> dict[str, Any]:
         "format_key": session.format_key,
         "join_code": session.join_code,
         "status": session.status.value,
+        "admission": session.admission.value,
         "created_at": iso(session.created_at),
         "started_at": iso(session.started_at),
         "ended_at": iso(session.ended_at),
@@ -54,6 +55,7 @@ def participant_fields(participant: Participant, present: bool) -> dict[str, Any
         "role": participant.role.value,
         "location": participant.location,
         "present": present,
+        "admitted": participant.admitted_at is not None,
         "joined_at": iso(participant.joined_at),
     }
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.core import snapshot as parts
-from server.core.connections import present_participant_ids
-from server.core.domain import Actor
+from server.core.connections import connected_participant_ids
+from server.core.domain import Actor, Role
 from server.sessions.models import Participant, PeerSession
 from server.sessions.state import iso, participant_fields, session_fields
 
@@ -18,17 +18,26 @@ from server.sessions.state import iso, participant_fields, session_fields
 def snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any]:
     """The whole state one connection may see; events after it carry higher versions."""
     session = db.get_one(PeerSession, actor.session_id, populate_existing=True)
-    present = present_participant_ids(db, session.id)
-    people = db.scalars(
-        select(Participant)
-        .where(Participant.session_id == session.id, Participant.first_seen_at.is_not(None))
-        .order_by(Participant.first_seen_at, Participant.id)
-    )
-    return {
+    mine = {
         "version": session.version,
         "server_time": iso(now),
         "you": {"role": actor.role.value, "participant_id": actor.participant_id},
         "session": session_fields(session),
-        "participants": [participant_fields(p, p.id in present) for p in people],
+    }
+    if actor.role is Role.WAITING:
+        return mine  # at the door: nothing of what happens inside
+    connected = connected_participant_ids(db, session.id)
+    people = db.scalars(
+        select(Participant)
+        .where(
+            Participant.session_id == session.id,
+            Participant.first_seen_at.is_not(None),
+            Participant.removed_at.is_(None),
+        )
+        .order_by(Participant.first_seen_at, Participant.id)
+    )
+    return {
+        **mine,
+        "participants": [participant_fields(p, p.id in connected) for p in people],
         **parts.parts(db, actor, now),
     }

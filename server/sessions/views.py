@@ -30,6 +30,7 @@ def create_session() -> tuple[Response, int]:
             organisation=args.organisation,
             group_name=args.group_name,
             group_key=args.group_key,
+            admission=args.admission,
             now=unit.now,
         )
     body = {

@@ -35,7 +35,8 @@ function renderBoard(live, context) {
     board, store, isHost,
     display: you.role === "display",
     writer: you.role !== "display" && board.status === "open" && session.status !== "ended",
-    present: participants.filter((p) => p.present).length,
+    present: participants.filter((p) => p.present && p.admitted).length,
+    openDoor: session.admission === "code",
     names: new Map(participants.map((p) => [p.id, p.display_name])),
   };
   const section = h("section", {
@@ -67,6 +68,8 @@ function header(view) {
     h("p", { class: "board-promise" }, board.named
       ? t("Everyone sees who wrote each post. This was chosen before anyone wrote.")
       : t("Posts show no names, no times and not the order they were written in. Only your browser can edit or delete your posts.")),
+    view.openDoor && !board.named ? h("p", { class: "warning", id: "board-open-door" },
+      t("Anyone with the join code can come into this session without being let in. The board's anonymity rests on the code staying in the group.")) : null,
     h("p", { class: "muted", id: "board-threshold" },
       t("Anonymity threshold: %(k)s. With fewer than %(k)s people present, anonymity cannot be guaranteed, and the board is revealed only once it has at least %(k)s posts.", { k: board.threshold })),
     below && !board.named ? h("p", { class: "warning", id: "board-warning", role: "alert" },

@@ -21,6 +21,7 @@ export function homeView(navigate) {
       organisation: form.get("organisation") || null,
       language: form.get("language"),
       format_key: form.get("format_key") || "free",
+      admission: form.get("admission") || "host",
     });
     if (!reply.ok) return showError(createError, reply.error);
     saveToken(reply.join_code, reply.facilitator_token);
@@ -65,6 +66,9 @@ export function homeView(navigate) {
         field(t("Organisation (optional)"), h("input", { name: "organisation", maxlength: 80 })),
         field(t("Session language"), h("select", { name: "language" }, languageOptions)),
         formatPicker,
+        field(t("Who lets people in"), h("select", { name: "admission" },
+          h("option", { value: "host", selected: true }, t("I let each person in (recommended)")),
+          h("option", { value: "code" }, t("Anyone with the join code")))),
         createError,
         h("button", { type: "submit" }, t("Create session")),
       ),

@@ -23,13 +23,21 @@ const setSession = (state, payload) => {
   Object.assign(state.session, fields);
 };
 
+const dropParticipant = (state, { participant_id: id }) => {
+  state.participants = state.participants.filter((p) => p.id !== id);
+};
+
 registerEventAppliers({
   "participant:joined": upsertParticipant,
   "participant:returned": upsertParticipant,
   "participant:left": upsertParticipant,
   "participant:updated": upsertParticipant,
+  "participant:waiting": upsertParticipant,
+  "participant:admitted": upsertParticipant,
+  "participant:removed": dropParticipant,
   "session:started": setSession,
   "session:ended": setSession,
+  "session:updated": setSession,
 });
 
 export function connectLive(token, onChange, onFailure) {
@@ -54,6 +62,8 @@ export function connectLive(token, onChange, onFailure) {
   function onEvent(apply) {
     return (payload) => {
       if (!live.state || payload.version <= live.state.version) return;
+      // Just let in: events may come before the snapshot that session:admitted fetches.
+      if (live.state.you.role === "waiting") return;
       if (payload.version !== live.state.version + 1) return resync();
       apply(live.state, payload);
       live.state.version = payload.version;
@@ -63,13 +73,23 @@ export function connectLive(token, onChange, onFailure) {
 
   socket.on("session:snapshot", takeSnapshot);
   for (const [name, apply] of APPLIERS) socket.on(name, onEvent(apply));
+  // Notices to this connection alone, without a version: let in (now fetch what is
+  // inside), or removed (the server closes the connection next).
+  socket.on("session:admitted", resync);
+  socket.on("session:removed", () => {
+    live.removed = true;
+    onFailure({ code: "removed_from_session", message: "" });
+  });
   socket.on("connect", () => {
     live.connected = true;
     changed();
   });
-  socket.on("disconnect", () => {
+  socket.on("disconnect", (reason) => {
     live.connected = false;
     changed();
+    // The server closed it (a removal, a process shutting down): ask again, and a
+    // refusal says why. Leaving on purpose closes from this side, not the server's.
+    if (reason === "io server disconnect" && !live.removed && !live.leaving) socket.connect();
   });
   // A refusal carries a code (docs/protocol.md); other errors are the network, and
   // socket.io-client keeps retrying those by itself.
@@ -79,6 +99,9 @@ export function connectLive(token, onChange, onFailure) {
 
   live.command = (name, payload = {}) =>
     new Promise((resolve) => socket.emit(name, payload, resolve));
-  live.close = () => socket.disconnect();
+  live.close = () => {
+    live.leaving = true;
+    socket.disconnect();
+  };
   return live;
 }

@@ -29,8 +29,14 @@ export function sessionView(code, navigate) {
     return reply;
   }
 
+  async function leave() {
+    await live.command("participant:leave");
+    live.close();
+    navigate("/");
+  }
+
   function render() {
-    if (refused && !live.state) {
+    if (refused && (!live.state || refused.code === "removed_from_session")) {
       root.replaceChildren(refusedPanel(refused, code, navigate));
       return;
     }
@@ -39,8 +45,14 @@ export function sessionView(code, navigate) {
       return;
     }
     const { session, participants, you } = live.state;
+    if (you.role === "waiting") {
+      root.replaceChildren(doorPanel(session, leave));
+      return;
+    }
     const isHost = you.role === "facilitator" || you.role === "cofacilitator";
-    const people = participants.filter((p) => p.present);
+    const inside = participants.filter((p) => p.admitted);
+    const people = inside.filter((p) => p.present);
+    const atTheDoor = participants.filter((p) => !p.admitted && p.present);
     const focus = rememberFocus();
     root.replaceChildren(...[
       h("header", { class: "session-head" },
@@ -57,20 +69,17 @@ export function sessionView(code, navigate) {
       ),
       you.role === "display" ? null : problem,
       isHost ? hostPanel(session, code, run) : null,
+      isHost && atTheDoor.length ? doorCard(atTheDoor, run) : null,
       you.role === "display" ? joinBanner(session) : null,
       ...renderSections(live, { you, isHost, run, refresh: render }),
       h("section", { class: "card" },
         h("h2", {}, t("Participants"),
           " ",
           h("span", { class: "count", id: "present-count" }, tn("%(n)s present", "%(n)s present", people.length))),
-        h("ul", { class: "people", id: "participants" }, participants.map((p) => personRow(p, you, run))),
+        h("ul", { class: "people", id: "participants" }, inside.map((p) => personRow(p, you, run))),
       ),
       you.role === "display" ? null : h("p", {},
-        h("button", { class: "quiet", id: "leave", onclick: async () => {
-          await live.command("participant:leave");
-          live.close();
-          navigate("/");
-        } }, t("Leave session"))),
+        h("button", { class: "quiet", id: "leave", onclick: leave }, t("Leave session"))),
     ].filter(Boolean));
     focus();
   }
@@ -123,6 +132,46 @@ function personRow(person, you, run) {
       ? h("button", { class: "quiet small", onclick: () => grant("participant") }, t("Remove co-facilitator")) : null,
     person.id === you.participant_id ? h("span", { class: "tag" }, t("You")) : null,
     person.present ? null : h("span", { class: "muted" }, t("Away")),
+    mayRemove(you, person) ? h("button", { class: "quiet small remove", onclick: () => {
+      if (confirm(t("Remove %(name)s from the session? They cannot come back with this link.", { name: person.display_name })))
+        run("participant:remove", { participant_id: person.id });
+    } }, t("Remove")) : null,
+  );
+}
+
+function mayRemove(you, person) {
+  if (person.id === you.participant_id || person.role === "facilitator") return false;
+  if (person.role === "cofacilitator") return you.role === "facilitator";
+  return you.role === "facilitator" || you.role === "cofacilitator";
+}
+
+// People who typed the code and wait to be let in: the host sees each name first.
+function doorCard(waiting, run) {
+  return h("section", { class: "card door", id: "door" },
+    h("h2", {}, t("At the door"), " ",
+      h("span", { class: "count" }, tn("%(n)s waits", "%(n)s wait", waiting.length))),
+    h("p", { class: "muted" }, t("Let in only people you know are part of the group.")),
+    h("ul", { class: "people" }, waiting.map((person) =>
+      h("li", { dataset: { participantId: person.id } },
+        h("span", { class: "name" }, person.display_name),
+        person.organisation ? h("span", { class: "org" }, person.organisation) : null,
+        h("button", { class: "small admit", onclick: () => run("participant:admit", { participant_id: person.id }) },
+          t("Let in")),
+        h("button", { class: "quiet small", onclick: () => run("participant:remove", { participant_id: person.id }) },
+          t("Turn away")),
+      ))),
+    waiting.length > 1
+      ? h("button", { id: "admit-all", onclick: () => run("participant:admit_all") }, t("Let everyone in")) : null,
+  );
+}
+
+// What someone who joined sees until a host lets them in: nothing of the session yet.
+function doorPanel(session, leave) {
+  return h("section", { class: "card narrow", id: "waiting-room" },
+    h("h1", {}, session.title),
+    h("p", { role: "status" }, t("You are at the door. The facilitator will let you in in a moment.")),
+    h("p", { class: "muted" }, t("Only people the facilitator lets in can see and take part in the session.")),
+    h("button", { class: "quiet", id: "leave", onclick: leave }, t("Leave")),
   );
 }
 
@@ -137,6 +186,10 @@ function hostPanel(session, code, run) {
       session.status !== "ended"
         ? h("button", { id: "end-session", class: "quiet", onclick: () => run("session:end") }, t("End session")) : null,
     ),
+    h("label", { class: "field inline" }, h("span", {}, t("Who lets people in")),
+      h("select", { id: "admission", onchange: (event) => run("session:set_admission", { admission: event.target.value }) },
+        h("option", { value: "host", selected: session.admission === "host" }, t("I let each person in")),
+        h("option", { value: "code", selected: session.admission === "code" }, t("Anyone with the join code")))),
     h("dl", { class: "share" },
       h("dt", {}, t("Join code")),
       h("dd", { class: "join-code", id: "join-code" }, session.join_code),

@@ -1,0 +1,77 @@
+"""Every command as every role, generated from the command registry: the roles a command
+declares get past the door, every other role is refused and nothing changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.app import socketio_of
+from server.core.domain import Role
+from server.core.realtime import COMMANDS, NAMESPACE
+
+REFUSAL = {Role.WAITING: "waiting_at_the_door"}
+
+
+def _session(client) -> dict[str, str]:
+    """A session that lets people in by hand, and a token for every role."""
+    reply = client.post(
+        "/api/sessions",
+        json={"title": "Matrix", "language": "en", "facilitator_name": "Anne"},
+    ).get_json()
+    code = reply["join_code"]
+
+    def join(name: str) -> tuple[str, int]:
+        body = {"join_code": code, "display_name": name, "language": "en"}
+        joined = client.post("/api/join", json=body).get_json()
+        return joined["token"], joined["participant_id"]
+
+    host = reply["facilitator_token"]
+    tokens = {Role.FACILITATOR: host, Role.DISPLAY: reply["display_key"]}
+    cohost, cohost_id = join("Bo")
+    participant, participant_id = join("Cecilie")
+    tokens[Role.WAITING], _ = join("Dan")
+    tokens[Role.COFACILITATOR], tokens[Role.PARTICIPANT] = cohost, participant
+    return {"host": host, "cohost_id": cohost_id, "participant_id": participant_id, **tokens}
+
+
+@pytest.fixture
+def io(app):
+    return socketio_of(app)
+
+
+def connect(io, app, flask_client, token):
+    client = io.test_client(
+        app, namespace=NAMESPACE, flask_test_client=flask_client, auth={"token": token}
+    )
+    assert client.is_connected(NAMESPACE)
+    return client
+
+
+def test_every_command_as_every_role(app, io):
+    flask_client = app.test_client()
+    checked = 0
+    for name, command in sorted(COMMANDS.items()):
+        for role in Role:
+            tokens = _session(flask_client)
+            host = connect(io, app, flask_client, tokens["host"])
+            for pid in (tokens["cohost_id"], tokens["participant_id"]):
+                assert host.emit(
+                    "participant:admit", {"participant_id": pid}, namespace=NAMESPACE, callback=True
+                )["ok"]
+            role_reply = host.emit(
+                "participant:set_role",
+                {"participant_id": tokens["cohost_id"], "role": "cofacilitator"},
+                namespace=NAMESPACE,
+                callback=True,
+            )
+            assert role_reply["ok"], role_reply
+            sender = connect(io, app, flask_client, tokens[role])
+            reply = sender.emit(name, {}, namespace=NAMESPACE, callback=True)
+            code = None if reply["ok"] else reply["error"]["code"]
+            refusal = REFUSAL.get(role, "forbidden")
+            if role in command.roles:
+                assert code not in ("forbidden", "waiting_at_the_door"), (name, role, reply)
+            else:
+                assert code == refusal, (name, role, reply)
+            checked += 1
+    assert checked == len(COMMANDS) * len(Role)
