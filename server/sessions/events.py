@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_socketio import SocketIO
+from flask_socketio import SocketIO, join_room
 
 from server.core.domain import AT_THE_DOOR, EVERYONE, HOSTS, PEOPLE, Role
 from server.core.realtime import NAMESPACE, CommandContext, command, room
@@ -15,6 +15,10 @@ from server.sessions.schemas import AdmissionArgs, LocationArgs, ParticipantArgs
 
 @command("session:sync", roles=EVERYONE | AT_THE_DOOR)
 def sync(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    """The whole state; someone inside is (again) in the session's room, should the
+    message that brought them in have been lost with the message queue."""
+    if ctx.actor.role is not Role.WAITING:
+        ctx.change.after_commit.append(lambda: join_room(room(ctx.actor.session_id)))
     return {"snapshot": service.snapshot(ctx.db, ctx.actor, ctx.now)}
 
 

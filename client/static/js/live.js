@@ -52,7 +52,12 @@ export function connectLive(token, onChange, onFailure) {
       if (reply && reply.ok) takeSnapshot(reply.snapshot);
     });
 
+  // At the door, ask now and then whether one is in: the word may have been lost.
+  let doorbell = null;
   function takeSnapshot(snapshot) {
+    const waiting = snapshot.you.role === "waiting";
+    if (waiting && !doorbell) doorbell = setInterval(resync, 5000);
+    if (!waiting && doorbell) doorbell = clearInterval(doorbell) || null;
     live.state = snapshot;
     live.offsetMs = Date.parse(snapshot.server_time) - Date.now();
     changed();
@@ -101,6 +106,7 @@ export function connectLive(token, onChange, onFailure) {
     new Promise((resolve) => socket.emit(name, payload, resolve));
   live.close = () => {
     live.leaving = true;
+    if (doorbell) doorbell = clearInterval(doorbell) || null;
     socket.disconnect();
   };
   return live;
