@@ -2,7 +2,8 @@
 long mixed session (presence, agenda, both kinds of board) with `apply_event`, and after
 each stage each one's state equals what `session:sync` returns on its own connection.
 
-The last tests show what no event carries: the connection's own `you` and `my_agenda`."""
+The strict xfails after it show what no event carries (a connection's own `you` and
+`my_agenda`), and the one ack the scenario cannot wait for (`participant:leave`)."""
 
 from __future__ import annotations
 
@@ -127,3 +128,13 @@ def test_ready_on_one_tab_replays_on_the_other(pair):
     anne.call("session:start")
     assert bo.call("ready:set", {"ready": True}) == {"ok": True, "ready": True}
     assert differences_now(watching) == []  # my_agenda.ready: False != True
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="participant:leave disconnects the connection before its ack is sent, so the "
+    "ack never arrives (the browser's Leave button waits for it, and stays on the page)",
+)
+def test_leave_is_acknowledged_before_the_connection_ends(pair):
+    _, bo, _ = pair
+    assert bo.sio.call("participant:leave", {}, namespace=NAMESPACE, timeout=3) == {"ok": True}
