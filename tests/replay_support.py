@@ -170,7 +170,15 @@ class MixedSession:
             self.run_live_board,
             self.run_discussion_with_a_board,
             self.leave,
+            self.end,
         ]
+
+    def end(self) -> None:
+        """The board closes: the two posts still waiting for a batch are deleted unseen.
+        Then session:ended, and the countdown stops."""
+        self.do("Anne", "board:close")
+        self.do("Anne", "session:end")
+        self.wait(lambda s: s["agenda"]["finished"])
 
     def leave(self) -> None:
         # participant:left, then the server disconnects Erik. It does so before the ack is
