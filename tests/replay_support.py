@@ -181,11 +181,10 @@ class MixedSession:
         self.wait(lambda s: not self.present(s, "Erik"))
 
     def end(self) -> None:
-        """The board closes: the two posts still waiting for a batch are deleted unseen.
-        Then session:ended, and the countdown stops."""
-        self.do("Anne", "board:close")
+        """session:ended; the board opened by hand closes with it (the two posts still
+        waiting for a batch are deleted unseen), and the countdown stops."""
         self.do("Anne", "session:end")
-        self.wait(lambda s: s["agenda"]["finished"])
+        self.wait(lambda s: s["agenda"]["finished"] and s["board"]["status"] == "closed")
 
     def plan_agenda(self) -> None:
         self.do(
