@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from tests.live_client import NAMESPACE, LiveClient, join
+from tests.live_client import LiveClient, join
 
 # HOLDSPORT_SWEEP_SECONDS for these tests: live batches are published by the sweeper.
 SWEEP_SECONDS = "0.2"
@@ -94,6 +94,7 @@ class MixedSession:
         self.tokens: dict[str, str] = {"Anne": host["facilitator_token"]}
         for name in ("Bo", "Cecilie", "Erik"):
             self.tokens[name] = join(base_url, host["join_code"], name)["token"]
+        # Frida and Gustav knock once the host lets people in (`door`).
         self.people: dict[str, LiveClient] = {}
 
     def connect(self, name: str) -> LiveClient:
@@ -165,6 +166,7 @@ class MixedSession:
     def stages(self) -> list[Callable[[], None]]:
         """What happens after `arrive()`, in steps after each of which states may be compared."""
         return [
+            self.door,
             self.plan_agenda,
             self.run_round,
             self.run_live_board,
@@ -173,11 +175,26 @@ class MixedSession:
             self.end,
         ]
 
+    def door(self) -> None:
+        """The host lets people in from now: Frida waits at the door and is let in,
+        Gustav is turned away; then the code lets people in again."""
+        self.do("Anne", "session:set_admission", {"admission": "host"})  # session:updated
+        for name in ("Frida", "Gustav"):
+            self.tokens[name] = join(self.base_url, self.host["join_code"], name)["token"]
+            self.connect(name)  # participant:waiting
+        frida, gustav = (self.waiting_id(name) for name in ("Frida", "Gustav"))
+        self.do("Anne", "participant:admit", {"participant_id": frida})  # participant:admitted
+        self.do("Cecilie", "participant:remove", {"participant_id": gustav})  # ...:removed
+        self.do("Anne", "session:set_admission", {"admission": "code"})
+        self.people["Frida"].wait_for(lambda: self.people["Frida"].state["agenda"] is not None)
+
+    def waiting_id(self, name: str) -> int:
+        state = self.wait(lambda s: any(p["display_name"] == name for p in s["participants"]))
+        return next(p["id"] for p in state["participants"] if p["display_name"] == name)
+
     def leave(self) -> None:
-        """Erik leaves: participant:left, then the server disconnects him. It does so
-        before the ack is sent, so the ack never arrives (test_state_replay.py has a
-        strict xfail for it): emit, don't call."""
-        self.people["Erik"].sio.emit("participant:leave", {}, namespace=NAMESPACE)
+        """Erik leaves: participant:left, then the server disconnects him."""
+        self.do("Erik", "participant:leave")
         self.wait(lambda s: not self.present(s, "Erik"))
 
     def end(self) -> None:
@@ -228,6 +245,9 @@ class MixedSession:
         self.do("Bo", "ready:set", {"ready": True})
         self.do("Erik", "ready:set", {"ready": True})
         self.do("Erik", "ready:set", {"ready": False})
+        # Frida, with her hand up and her turn to come, is removed: both go with her.
+        self.do("Frida", "hand:raise")
+        self.do("Anne", "participant:remove", {"participant_id": self.id_of("Frida")})
         # On to Bo's turn; Bo's connection drops while he speaks, then he is back.
         bo = self.id_of("Bo")
         for _ in range(8):

@@ -86,7 +86,7 @@ def test_the_browser_replays_to_the_fresh_snapshot(browser, server):
         assert [v for _, v in probe["events"]] == list(range(first + 1, version + 1))
         assert version - first > 70
         seen = {name for name, _ in probe["events"]}
-        assert {"participant:returned", "board:published", "board:post_hidden"} <= seen
+        assert {"participant:waiting", "participant:removed", "board:published"} <= seen
         hidden = [p for p in page.evaluate(STATE)["board"]["posts"] if p["hidden"]]
         assert hidden and hidden[0]["text"] is None  # a participant's page
         expect(page.locator("#present-count")).to_have_text("4 present")
