@@ -33,6 +33,10 @@ def _set_session(state: dict[str, Any], payload: dict[str, Any]) -> None:
 
 
 def _set_agenda(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    # "Ready" belongs to a phase: in the next one, nobody has said it yet.
+    moved = payload["agenda"]["current"]["phase_id"] != state["agenda"]["current"]["phase_id"]
+    if moved and "my_agenda" in state:
+        state["my_agenda"]["ready"] = False
     state["agenda"] = payload["agenda"]
 
 
@@ -170,6 +174,11 @@ def join(base_url: str, join_code: str, name: str, language: str = "en") -> dict
     return reply.json()
 
 
+def _my_role_changes(state: dict[str, Any], payload: dict[str, Any]) -> bool:
+    person, you = payload["participant"], state["you"]
+    return bool(person["id"] == you["participant_id"] and person["role"] != you["role"])
+
+
 # Notices to one person's connections: no version, no state (docs/protocol.md §4).
 NOTICES = ("session:admitted", "session:removed")
 
@@ -253,6 +262,9 @@ class LiveClient:
                     return
                 if self.state["you"]["role"] == "waiting":
                     return  # let in a moment ago: the snapshot after session:admitted counts
+                if name == "participant:updated" and _my_role_changes(self.state, payload):
+                    self.sio.start_background_task(self._resync)  # what I may see changes
+                    return
                 if payload["version"] != self.state["version"] + 1:
                     self.gaps += 1
                     self.sio.start_background_task(self._resync)

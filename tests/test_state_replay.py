@@ -2,8 +2,8 @@
 long mixed session (presence, agenda, both kinds of board) with `apply_event`, and after
 each stage each one's state equals what `session:sync` returns on its own connection.
 
-The strict xfails after it show what no event carries: a connection's own `you` and
-`my_agenda`."""
+After it: a promoted participant's own connection resyncs to its new role, and the
+strict xfail shows what no event carries: "ready" said on another tab of one's own."""
 
 from __future__ import annotations
 
@@ -101,11 +101,6 @@ def differences_now(client: LiveClient) -> list[str]:
     return state_differences(client.state, client.call("session:sync")["snapshot"], 60)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="participant:updated changes `participants`, but nothing changes the promoted "
-    "connection's `you.role`, nor gives it the text of posts hidden before",
-)
 def test_a_promoted_participant_replays_their_new_role(pair):
     anne, bo, watching = pair
     anne.call("board:open", {"prompts": ["A mistake"]})
@@ -116,7 +111,7 @@ def test_a_promoted_participant_replays_their_new_role(pair):
     assert anne.call("board:hide", {"post_id": post})["ok"]
     promote = {"participant_id": bo.state["you"]["participant_id"], "role": "cofacilitator"}
     assert anne.call("participant:set_role", promote)["ok"]
-    assert differences_now(watching) == []  # you.role and board.posts[0].text differ
+    assert differences_now(watching) == []  # you.role and the hidden post's text
 
 
 @pytest.mark.xfail(

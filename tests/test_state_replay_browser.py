@@ -95,11 +95,6 @@ def test_the_browser_replays_to_the_fresh_snapshot(browser, server):
         page.context.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the page keeps `my_agenda.ready` from its ready:set ack, but ready belongs to "
-    "a phase: when the agenda moves on, the snapshot says false and no event says so",
-)
 def test_ready_is_not_carried_into_the_next_phase(browser, server):
     host = create_session(server.url)
     dag = join(server.url, host["join_code"], "Dag")["token"]

@@ -11,6 +11,9 @@ import { t } from "./i18n.js";
 
 registerEventAppliers({
   "agenda:updated": (state, { agenda }) => {
+    // "Ready" belongs to a phase: in the next one, nobody has said it yet.
+    if (state.my_agenda && agenda.current.phase_id !== state.agenda.current.phase_id)
+      state.my_agenda.ready = false;
     state.agenda = agenda;
   },
 });

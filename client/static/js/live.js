@@ -70,6 +70,10 @@ export function connectLive(token, onChange, onFailure) {
       // Just let in: events may come before the snapshot that session:admitted fetches.
       if (live.state.you.role === "waiting") return;
       if (payload.version !== live.state.version + 1) return resync();
+      // My own role changed: what I may see changes with it, so take a whole snapshot.
+      const person = payload.participant;
+      if (person && person.id === live.state.you.participant_id && person.role !== live.state.you.role)
+        return resync();
       apply(live.state, payload);
       live.state.version = payload.version;
       changed();
