@@ -32,7 +32,7 @@ BOARD_COLUMNS = {
     },
     "board_posts": {
         "id", "board_id", "prompt", "text", "shown_text", "deleted", "hidden", "position",
-        "cluster_id", "me_too", "thanks", "votes", "secret_hash", "owner_tag",
+        "cluster_id", "me_too", "thanks", "votes", "secret_hash", "owner_tag", "counted",
     },
     "board_clusters": {"id", "board_id", "name", "position", "votes"},
     "board_reactions": {"post_id", "tag", "kind"},
@@ -207,6 +207,7 @@ def test_no_participant_can_be_joined_to_a_post_or_a_reaction(server, database_u
     assert all(b["salt"] is None for b in backup_after["boards"])
     assert backup_after["board_reactions"] == [] and backup_after["board_votes"] == []
     assert all(p["owner_tag"] is None for p in backup_after["board_posts"])
+    assert not any(p["counted"] for p in backup_after["board_posts"])
     assert all(p["secret_hash"] is None for p in backup_after["board_posts"])
 
     # 4. The logs never hold post text, post ids, secrets or tags.

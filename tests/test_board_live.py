@@ -73,7 +73,7 @@ def test_write_then_reveal_with_real_clients(room):
     early = anne.call("board:reveal")
     assert early["error"]["code"] == "reveal_needs_posts"
     assert early["error"]["message"] == (
-        "The board can be revealed once it has at least 3 posts (it has 2). "
+        "The board can be revealed once at least 3 different people have written on it. "
         "With fewer, it is too easy to tell who wrote what."
     )
     write(anne, "I hid a mistake for a week")

@@ -68,7 +68,7 @@ def test_a_reveal_needs_threshold_posts_and_shows_all_at_once(room):
     room.post(room.people[1], "to", prompt=1)
     err = refused(service.reveal_board, room.db, room.host, room.now)
     assert err.code == "reveal_needs_posts"
-    assert err.params == {"threshold": 3, "count": 2}
+    assert err.params == {"threshold": 3}
     room.post(room.people[2], "tre")
     [published] = room.record(service.reveal_board(room.db, room.host, room.now))
     assert published.name == "board:published"
@@ -255,12 +255,14 @@ def test_locking_stops_new_posts_and_pushes_nothing_out(room, db):
     assert unlocked.payload["status"] == "open"
     room.post(room.people[0], "c")
 
-    # The phase ends before a batch came: the delete is applied; the lone posts that
-    # waited are deleted unseen; nothing new appears.
-    published, closed = service.close_board(db, room.host.session_id, room.now)
-    assert published.payload["posts"] == [] and published.payload["removed"] == [post["id"]]
-    assert closed.payload["count"] == 1
+    # The phase ends before a batch came, with two people waiting: nothing of theirs
+    # shows, since a change at the close would point at whoever made it since the last
+    # batch. The lone posts are deleted unseen; the delete is dropped.
+    [closed] = service.close_board(db, room.host.session_id, room.now)
+    assert closed.payload["count"] == 2
     assert db.get(Post, late["id"]) is None
+    kept = db.get(Post, post["id"])
+    assert (kept.text, kept.shown_text, kept.deleted) == ("a", "a", False)
 
 
 def test_closing_wipes_every_tag_and_ends_editing(room, db):

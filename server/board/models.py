@@ -59,8 +59,9 @@ class Board(Base):
     published: Mapped[int] = mapped_column(Integer, default=0)
     # Per-board salt of every tag; None once closed, so no tag can be recomputed.
     salt: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    # How many different people have something waiting for the next batch (a new post, an
-    # edit or a delete of a shown one); a count only, recomputed by each writer's key.
+    # How many different people had something waiting when the board closed (a count
+    # only), so that a board closed before its reveal can still be revealed. While it is
+    # open, the count comes from the posts' marks (waiting.py), never from here.
     waiting_writers: Mapped[int] = mapped_column(Integer, default=0)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -105,6 +106,9 @@ class Post(Base):
     secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # Counts toward its author's post limit; one-way and different for every post.
     owner_tag: Mapped[str | None] = mapped_column(String(TAG_LENGTH), nullable=True)
+    # One post of each person with something waiting counts them once toward a batch;
+    # only their own commands set it (waiting.py). False again once published or closed.
+    counted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class PostAuthor(Base):

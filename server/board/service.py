@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from server.board import rules, tags
+from server.board import rules, tags, waiting
 from server.board.models import Board, BoardMode, BoardStatus, Post, Reaction, Vote
 from server.board.rate import forget_expired
 from server.board.state import (
@@ -107,13 +107,14 @@ def _forget_unshown(db: Session, session_id: int) -> None:
 
 
 def reveal_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
-    """Show every post at once, shuffled; needs at least `threshold` posts."""
+    """Show every post at once, shuffled; needs posts of at least `threshold` different
+    people. The refusal says how many are needed, not how many wrote so far: an exact
+    number, asked for again and again, would tell the facilitator when each person wrote."""
     board = host_board(db, actor)
     if board.revealed:
         raise DomainError("already_revealed")
-    count = post_count(db, board)
-    if count < board.threshold:
-        raise DomainError("reveal_needs_posts", threshold=board.threshold, count=count)
+    if waiting.writers_waiting(db, board) < board.threshold:
+        raise DomainError("reveal_needs_posts", threshold=board.threshold)
     board.revealed = True
     return publish_waiting(db, board, now, force=True)
 
@@ -145,50 +146,41 @@ def close_board(db: Session, session_id: int, now: datetime) -> list[Event]:
 
     The salt and every tag go, so from now on nothing recomputes who wrote, reacted or
     voted, not even with a participant's token. A board never revealed stays so (the
-    facilitator may still reveal it). On a revealed one, what waited for a batch that
-    never came is settled without showing anything new: deletes are applied, edits
-    dropped, new posts deleted unseen.
+    facilitator may still reveal it, if enough people wrote: that count is kept). On a
+    revealed one, what waits goes out as a last batch if one is due; otherwise nothing
+    of it shows, since a change appearing at the close would point at whoever made it
+    since the last batch: new posts are deleted unseen, edits and deletes are dropped.
     """
     session = lock(db, session_id)  # an ending session closes its board too
     board = current_board(db, session.id)
     if board is None or board.status is BoardStatus.CLOSED:
         return []
-    events = _settle_waiting(db, board) if board.revealed else []
+    events = _settle_waiting(db, board, now) if board.revealed else []
+    board.waiting_writers = 0 if board.revealed else waiting.writers_waiting(db, board)
     board.status = BoardStatus.CLOSED
     board.closed_at = now
     board.salt = None
-    board.waiting_writers = 0
     post_ids = select(Post.id).where(Post.board_id == board.id)
     db.execute(delete(Reaction).where(Reaction.post_id.in_(post_ids)))
     db.execute(delete(Vote).where(Vote.board_id == board.id))
     for post in db.scalars(select(Post).where(Post.board_id == board.id)):
         post.secret_hash = None
         post.owner_tag = None
+        post.counted = False
     return [*events, _status_event(db, board, "board:closed")]
 
 
-def _settle_waiting(db: Session, board: Board) -> list[Event]:
-    posts = db.scalars(select(Post).where(Post.board_id == board.id)).all()
-    removed = [p.id for p in posts if p.deleted]
-    for post in posts:
+def _settle_waiting(db: Session, board: Board, now: datetime) -> list[Event]:
+    if _due(db, board):
+        return publish_waiting(db, board, now)
+    for post in db.scalars(select(Post).where(Post.board_id == board.id)).all():
         if post.position is None:
             db.delete(post)
-        elif post.shown_text is not None:
+        elif post.shown_text is not None:  # stays as everyone saw it
             post.text = post.shown_text
-    if removed:
-        db.execute(delete(Vote).where(Vote.target_id.in_(removed)))
-        db.execute(delete(Post).where(Post.id.in_(removed)))
+            post.deleted = False
     db.flush()
-    if not removed:
-        return []
-    payload = {
-        "version": bump(db, board.session_id),
-        "revealed": board.revealed,
-        "count": post_count(db, board),
-        "posts": [],
-        "removed": removed,
-    }
-    return [Event("board:published", board.session_id, payload)]
+    return []
 
 
 def _status_event(db: Session, board: Board, name: str) -> Event:
@@ -223,6 +215,8 @@ def publish_waiting(
     ]
     for post in edited:
         post.shown_text = post.text
+    for post in fresh + edited:
+        post.counted = False  # nothing of theirs waits here any more
     removed = [p.id for p in posts if p.deleted]
     if removed:
         db.execute(delete(Vote).where(Vote.target_id.in_(removed)))
@@ -267,10 +261,11 @@ def publish_due(db: Session, now: datetime) -> list[Event]:
 
 def _due(db: Session, board: Board) -> bool:
     """A batch is due once enough different people have something waiting; a live
-    board's first batch also needs `threshold` posts, like a reveal."""
-    if board.status is BoardStatus.CLOSED or board.waiting_writers < rules.BATCH_SIZE:
+    board's first batch needs `threshold` of them, like a reveal."""
+    if board.status is BoardStatus.CLOSED:
         return False
-    return board.revealed or post_count(db, board) >= board.threshold
+    needed = rules.BATCH_SIZE if board.revealed else max(rules.BATCH_SIZE, board.threshold)
+    return waiting.writers_waiting(db, board) >= needed
 
 
 def sweep(db: Session, now: datetime) -> list[Event]:

@@ -68,7 +68,7 @@ function header(view) {
       ? t("Everyone sees who wrote each post. This was chosen before anyone wrote.")
       : t("Posts show no names, no times and not the order they were written in. Only your browser can edit or delete your posts.")),
     h("p", { class: "muted", id: "board-threshold" },
-      t("Anonymity threshold: %(k)s. With fewer than %(k)s people present, anonymity cannot be guaranteed, and the board is revealed only once it has at least %(k)s posts.", { k: board.threshold })),
+      t("Anonymity threshold: %(k)s. With fewer than %(k)s people present, anonymity cannot be guaranteed, and the board is revealed only once at least %(k)s different people have written on it.", { k: board.threshold })),
     below && !board.named ? h("p", { class: "warning", id: "board-warning", role: "alert" },
       tn("Only %(n)s person is present, fewer than %(k)s: anonymity cannot be guaranteed.",
         "Only %(n)s people are present, fewer than %(k)s: anonymity cannot be guaranteed.",
