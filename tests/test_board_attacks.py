@@ -80,3 +80,57 @@ def test_a_live_boards_first_batch_needs_threshold_different_people(room):  # no
     assert published(screen) == []
     assert screen.state["board"]["revealed"] is False
     assert rules.BATCH_SIZE < 4
+
+
+def test_others_see_the_count_change_on_the_clock_not_when_someone_writes(room):  # noqa: F811
+    anne, (bo, cecilie), screen = room
+    anne.call("board:open", {"prompts": ["Hvad jeg fortryder"]})
+    screen.wait_for(lambda: screen.state["board"] is not None)
+    step = rules.COUNT_SECONDS
+    time.sleep(step - time.time() % step + 1)  # a second into a window of the clock
+    version = screen.state["version"]
+    sent = time.time()
+    write(bo, "skrevet lige nu")
+    time.sleep(2)  # ten sweeper rounds: a count sent per post would be here by now
+    assert screen.state["version"] == version
+    assert [name for name, _ in screen.received if name != "board:opened"] == []
+    # Asking for a fresh snapshot, or locking, does not tell a fresher count either.
+    assert cecilie.call("session:sync")["snapshot"]["board"]["count"] == 0
+    anne.call("board:lock")
+    anne.call("board:unlock")
+    screen.wait_for(lambda: screen.state["board"]["status"] == "open")
+    assert screen.state["board"]["count"] == 0
+
+    screen.wait_for(lambda: screen.state["board"]["count"] == 1, timeout=step + 5)
+    arrived = time.time()
+    window = (sent // step + 1) * step  # the first window after the post
+    assert window <= arrived < window + 1.5, (sent % step, arrived - window)
+
+
+def test_an_author_is_told_when_their_post_is_dropped_unseen(room):  # noqa: F811
+    anne, (bo, cecilie), screen = room
+    anne.call("board:open", {"prompts": ["Først"], "threshold": 2})
+    write(anne, "a")
+    write(bo, "b")
+    assert anne.call("board:reveal") == {"ok": True}
+    late, _ = write(bo, "written after the reveal, alone: it waits for a batch")
+    assert anne.call("board:close") == {"ok": True}
+    for client in (bo, cecilie, screen):
+        client.wait_for(lambda c=client: c.state["board"]["status"] == "closed")
+    # Everyone gets the same random id; only Bo's browser knows it is his.
+    for client in (bo, cecilie, screen):
+        [closed] = [p for name, p in client.received if name == "board:closed"]
+        assert closed["dropped"] == [late["id"]]
+    assert late["id"] not in {p["id"] for p in screen.state["board"]["posts"]}
+
+    # A board that ends before its reveal keeps its posts, in case it is still revealed;
+    # the next board deletes them, and its opening says which.
+    anne.call("board:open", {"prompts": ["Anden"], "threshold": 3})
+    bo.wait_for(lambda: bo.state["board"]["prompts"] == [{"text": "Anden"}])
+    unseen, _ = write(cecilie, "never revealed")
+    anne.call("board:close")
+    anne.call("board:open", {"prompts": ["Tredje"]})
+    for client in (bo, cecilie, screen):
+        client.wait_for(lambda c=client: c.state["board"]["prompts"] == [{"text": "Tredje"}])
+        opened = [p for name, p in client.received if name == "board:opened"][-1]
+        assert opened["dropped"] == [unseen["id"]]

@@ -8,11 +8,13 @@ import threading
 import pytest
 from sqlalchemy import create_engine, text
 
+from server.board import rules
 from tests.live_client import LiveClient, create_session, join
 from tests.support import running_server
 
 pytestmark = pytest.mark.server
 NAMES = ["Bo", "Cecilie"]
+COUNTED = rules.COUNT_SECONDS + 5  # seconds until a new count has surely been told
 
 
 @pytest.fixture
@@ -68,7 +70,8 @@ def test_write_then_reveal_with_real_clients(room):
     write(cecilie, "I never asked for help")
     assert bo_post["shown"] is False and bo_post["text"].startswith("Jeg sagde ja")
     for client in everyone:
-        client.wait_for(lambda c=client: c.state["board"]["count"] == 2)
+        # The count is told once per window of the server's clock, not as people write.
+        client.wait_for(lambda c=client: c.state["board"]["count"] == 2, timeout=COUNTED)
         assert client.state["board"]["posts"] == []
     early = anne.call("board:reveal")
     assert early["error"]["code"] == "reveal_needs_posts"
@@ -164,7 +167,9 @@ def test_live_mode_publishes_batches_by_itself(room):
     anne.call("board:open", {"prompts": ["Live"], "mode": "live", "threshold": 3})
     write(bo, "første")
     write(cecilie, "second")
-    screen.wait_for(lambda: screen.state["board"] and screen.state["board"]["count"] == 2)
+    screen.wait_for(
+        lambda: screen.state["board"] and screen.state["board"]["count"] == 2, timeout=COUNTED
+    )
     write(anne, "third")
     # No command reveals it: the sweeper publishes the first batch (0.2 s rounds here).
     screen.wait_for(lambda: len(screen.state["board"]["posts"]) == 3)

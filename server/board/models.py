@@ -63,6 +63,10 @@ class Board(Base):
     # only), so that a board closed before its reveal can still be revealed. While it is
     # open, the count comes from the posts' marks (waiting.py), never from here.
     waiting_writers: Mapped[int] = mapped_column(Integer, default=0)
+    # The count of posts everyone was last told, and the start of the window of the
+    # server's clock it was told in (counting.py): never the moment anyone wrote.
+    count_told: Mapped[int] = mapped_column(Integer, default=0)
+    count_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -82,9 +86,12 @@ class Post(Base):
 
     A post is unpublished while `position` is None; an edit or a delete of a published
     post waits for the next batch, so its timing does not point at its author.
+    Rows lie in the order of their random ids (SQLite: WITHOUT ROWID; PostgreSQL:
+    scatter.py), never in the order they were written.
     """
 
     __tablename__ = "board_posts"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012  (SQLAlchemy reads it)
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"), index=True)

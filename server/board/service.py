@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from server.board import rules, tags, waiting
+from server.board import counting, rules, tags, waiting
 from server.board.models import Board, BoardMode, BoardStatus, Post, Reaction, Vote
 from server.board.rate import forget_expired
 from server.board.state import (
@@ -24,7 +24,6 @@ from server.board.state import (
     current_board,
     host_board,
     lock_session,
-    post_count,
     post_fields,
 )
 from server.core.domain import HOSTS, Actor, Event, declare_events
@@ -76,7 +75,7 @@ def open_board_for(
     previous = current_board(db, session.id)
     if previous is not None and previous.status is not BoardStatus.CLOSED:
         raise DomainError("board_already_open")
-    _forget_unshown(db, session.id)
+    dropped = _forget_unshown(db, session.id)
     board = Board(
         session_id=session.id,
         phase_id=phase_id,
@@ -88,22 +87,28 @@ def open_board_for(
         revealed=False,
         published=0,
         salt=tags.new_salt(),
+        count_told_at=counting.window_start(now),  # a post now is told next window
         opened_at=now,
     )
     db.add(board)
     db.flush()
     fields = board_fields(db, board, host=False)
-    return [Event("board:opened", session.id, {"version": bump(db, session.id), "board": fields})]
+    payload = {"version": bump(db, session.id), "board": fields, "dropped": dropped}
+    return [Event("board:opened", session.id, payload)]
 
 
 def _trimmed(prompt: dict[str, str]) -> dict[str, str]:
     return {"text": prompt["text"].strip()} if "text" in prompt else {"key": prompt["key"]}
 
 
-def _forget_unshown(db: Session, session_id: int) -> None:
-    # Posts of an earlier board that were never shown can no longer be: nobody needs them.
+def _forget_unshown(db: Session, session_id: int) -> list[str]:
+    """Posts of an earlier board that were never shown can no longer be: they go, and
+    their ids are told, so that each author's screen can say so (ids say nothing of who)."""
     earlier = select(Board.id).where(Board.session_id == session_id)
-    db.execute(delete(Post).where(Post.board_id.in_(earlier), Post.position.is_(None)))
+    unseen = select(Post.id).where(Post.board_id.in_(earlier), Post.position.is_(None))
+    dropped = list(db.scalars(unseen))
+    db.execute(delete(Post).where(Post.id.in_(dropped)))
+    return dropped
 
 
 def reveal_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
@@ -155,11 +160,13 @@ def close_board(db: Session, session_id: int, now: datetime) -> list[Event]:
     board = current_board(db, session.id)
     if board is None or board.status is BoardStatus.CLOSED:
         return []
-    events = _settle_waiting(db, board, now) if board.revealed else []
+    events, dropped = _settle_waiting(db, board, now) if board.revealed else ([], [])
     board.waiting_writers = 0 if board.revealed else waiting.writers_waiting(db, board)
     board.status = BoardStatus.CLOSED
     board.closed_at = now
     board.salt = None
+    board.count_told_at = None
+    counting.tell_count(db, board)  # no more rounds tell it after the close
     post_ids = select(Post.id).where(Post.board_id == board.id)
     db.execute(delete(Reaction).where(Reaction.post_id.in_(post_ids)))
     db.execute(delete(Vote).where(Vote.board_id == board.id))
@@ -167,27 +174,34 @@ def close_board(db: Session, session_id: int, now: datetime) -> list[Event]:
         post.secret_hash = None
         post.owner_tag = None
         post.counted = False
-    return [*events, _status_event(db, board, "board:closed")]
+    closed = _status_event(db, board, "board:closed")
+    closed.payload["dropped"] = dropped  # posts nobody saw, now gone: their authors are told
+    return [*events, closed]
 
 
-def _settle_waiting(db: Session, board: Board, now: datetime) -> list[Event]:
+def _settle_waiting(db: Session, board: Board, now: datetime) -> tuple[list[Event], list[str]]:
+    """What waits at the close: a last batch if one is due, else nothing of it shows.
+    Returns the events and the ids of the new posts deleted unseen."""
     if _due(db, board):
-        return publish_waiting(db, board, now)
+        return publish_waiting(db, board, now), []
+    dropped = []
     for post in db.scalars(select(Post).where(Post.board_id == board.id)).all():
         if post.position is None:
+            dropped.append(post.id)
             db.delete(post)
         elif post.shown_text is not None:  # stays as everyone saw it
             post.text = post.shown_text
             post.deleted = False
     db.flush()
-    return []
+    return [], dropped
 
 
 def _status_event(db: Session, board: Board, name: str) -> Event:
+    # The count last told: a lock at the moment someone wrote must not tell it afresh.
     payload = {
         "version": bump(db, board.session_id),
         "status": board.status.value,
-        "count": post_count(db, board),
+        "count": board.count_told,
     }
     return Event(name, board.session_id, payload)
 
@@ -229,7 +243,7 @@ def publish_waiting(
     payload: dict[str, Any] = {
         "version": bump(db, board.session_id),
         "revealed": board.revealed,
-        "count": post_count(db, board),
+        "count": counting.tell_count(db, board),
         "posts": [post_fields(p, authors.get(p.id)) for p in shown],
         "removed": removed,
     }
@@ -269,9 +283,10 @@ def _due(db: Session, board: Board) -> bool:
 
 
 def sweep(db: Session, now: datetime) -> list[Event]:
-    """The sweeper's round for boards: due batches, and rate windows that expired."""
+    """The sweeper's round for boards: due batches, counts that changed (once per
+    window, counting.py), and rate windows that expired."""
     forget_expired(db, now)
-    return publish_due(db, now)
+    return publish_due(db, now) + counting.tell_counts(db, now)
 
 
 @snapshot_part("board")

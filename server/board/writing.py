@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 
 from server.board import rate, rules, tags, waiting
 from server.board.models import Board, Post, PostAuthor
-from server.board.state import bump, lock_session, post_count, require_board
-from server.core.domain import Actor, Event, declare_events
+from server.board.scatter import scatter_waiting
+from server.board.state import lock_session, require_board
+from server.core.domain import Actor, Event
 from server.core.errors import DomainError
-
-declare_events("board:count_changed")
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,9 @@ def begin(db: Session, writer: Writer, now: datetime, *, writable: bool) -> Boar
 def write_post(
     db: Session, writer: Writer, *, prompt: int, text: str, secret: str, now: datetime
 ) -> Written:
-    """A new post. Others learn only that the count went up; its text waits for a reveal
-    or a batch, and even then nothing says whose it is (unless the board is named)."""
+    """A new post. Others learn only that the count went up, and not now (counting.py);
+    its text waits for a reveal or a batch, and even then nothing says whose it is
+    (unless the board is named)."""
     board = begin(db, writer, now, writable=True)
     if prompt >= len(board.prompts):
         raise DomainError("invalid_payload", fields=["prompt"])
@@ -77,7 +77,7 @@ def write_post(
             db.add(PostAuthor(post_id=post.id, participant_id=writer.actor.participant_id))
 
     _counting_waiters(db, board, writer.key, add, post.id)
-    return Written(_own(post), left - 1, [_count_event(db, board)])
+    return Written(_own(post), left - 1, [])  # others learn of it with the next count
 
 
 def edit_post(
@@ -115,9 +115,8 @@ def delete_post(
             db.delete(post)
 
     _counting_waiters(db, board, writer.key, delete, post_id)
-    events = [] if shown else [_count_event(db, board)]
     left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
-    return Written({"id": post_id, "shown": shown}, left, events)
+    return Written({"id": post_id, "shown": shown}, left, [])
 
 
 def _counting_waiters(
@@ -131,6 +130,7 @@ def _counting_waiters(
     change()
     db.flush()
     waiting.mark_own(db, board, key, _salt(board), touched)
+    scatter_waiting(db, board)
 
 
 def _own_post(db: Session, board: Board, post_id: str, secret: str) -> Post:
@@ -163,8 +163,3 @@ def _own(post: Post) -> dict[str, Any]:
         "text": post.text,
         "shown": post.position is not None,
     }
-
-
-def _count_event(db: Session, board: Board) -> Event:
-    payload = {"version": bump(db, board.session_id), "count": post_count(db, board)}
-    return Event("board:count_changed", board.session_id, payload)

@@ -17,12 +17,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # A plain ALTER TABLE ADD COLUMN (a string default needs no rebuild): rebuilding the
+    # posts table in SQLite would empty the tables that point at it with ON DELETE CASCADE.
     with op.batch_alter_table("board_posts", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("counted", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+        batch_op.add_column(sa.Column("counted", sa.Boolean(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("board_posts", schema=None) as batch_op:
-        batch_op.drop_column("counted")
+    op.execute("ALTER TABLE board_posts DROP COLUMN counted")
