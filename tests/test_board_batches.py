@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
-from server.board import curation, rules, service, writing
+from server.board import counting, curation, rules, service, waiting, writing
 from server.board.models import Post
 from server.core.errors import DomainError
 from tests.board_support import make_room, new_secret
@@ -62,6 +63,16 @@ class Oracle:
             self.shown.update(p["id"] for p in payload["posts"])
             self.shown.difference_update(payload["removed"])
 
+    def check_marks(self, db: Any, board: Any) -> None:
+        """The count the server derives is never above the truth: one mark per person."""
+        if board is None or board.salt is None:
+            return
+        posts = db.scalars(select(Post).where(Post.board_id == board.id)).all()
+        marked = [self.author[p.id] for p in posts if p.counted]
+        assert len(marked) == len(set(marked)), "someone counts twice"
+        truly = {self.author[p.id] for p in posts if waiting.waits(p)}
+        assert waiting.writers_waiting(db, board) <= len(truly)
+
 
 def run(room: Any, oracle: Oracle, command: tuple[Any, ...]) -> None:
     db, host, now = room.db, room.host, room.now
@@ -106,7 +117,7 @@ def run(room: Any, oracle: Oracle, command: tuple[Any, ...]) -> None:
         events = room.open(mode=command[1], threshold=command[2])
         oracle.shown.clear()
     elif name == "sweep":
-        events = service.sweep(db, now)
+        events = service.sweep(db, now) + counting.tell_counts(db, now)
     elif name == "close":
         events = service.close_board(db, host.session_id, now)
     else:
@@ -117,6 +128,7 @@ def run(room: Any, oracle: Oracle, command: tuple[Any, ...]) -> None:
         }[name]
         events = act(db, host, now)
     oracle.check(events, needs=needs)
+    oracle.check_marks(db, service.current_board(db, host.session_id))
 
 
 @pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")

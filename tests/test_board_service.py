@@ -59,21 +59,21 @@ def test_before_the_reveal_others_learn_only_the_count_and_not_as_it_is_written(
     assert room.snapshot(cecilie.actor)["board"]["count"] == 0
     start = counting.window_start(room.now)
     room.clock.advance((start - room.now).total_seconds() + rules.COUNT_SECONDS - 0.5)
-    assert service.sweep(room.db, room.now) == []  # the window it was written in: nothing
+    assert counting.tell_counts(room.db, room.now) == []  # the window it was written in: nothing
     room.clock.advance(1)  # the first round of the next window tells the count
-    [counted] = room.record(service.sweep(room.db, room.now))
+    [counted] = room.record(counting.tell_counts(room.db, room.now))
     assert counted.name == "board:count_changed"
     assert set(counted.payload) == {"version", "count"}
     assert counted.payload["count"] == 1
-    assert service.sweep(room.db, room.now) == []  # once per window, and only a change
+    assert counting.tell_counts(room.db, room.now) == []  # once per window, and only a change
     room.post(cecilie, "to")
     room.clock.advance(0.5)
-    assert service.sweep(room.db, room.now) == []  # not again in this window
+    assert counting.tell_counts(room.db, room.now) == []  # not again in this window
     for actor in (room.host, cecilie.actor, bo.actor):
         board = room.snapshot(actor)["board"]
         assert board["count"] == 1 and board["posts"] == []
     room.clock.advance(rules.COUNT_SECONDS)
-    assert [e.payload["count"] for e in service.sweep(room.db, room.now)] == [2]
+    assert [e.payload["count"] for e in counting.tell_counts(room.db, room.now)] == [2]
 
 
 def test_a_reveal_needs_threshold_posts_and_shows_all_at_once(room):
@@ -232,7 +232,7 @@ def test_posts_per_person_are_limited_across_tabs_but_not_across_people(room, db
     err = refused(room.post, bo, "one too many")
     assert (err.code, err.params) == ("post_limit_reached", {"max": rules.MAX_POSTS})
     room.post(room.people[1], "someone else may")
-    service.sweep(db, room.now + timedelta(seconds=rules.COUNT_SECONDS))
+    counting.tell_counts(db, room.now + timedelta(seconds=rules.COUNT_SECONDS))
     assert room.snapshot(room.host)["board"]["count"] == rules.MAX_POSTS + 1
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from flask import request
 
 from server.agenda import service as agenda
-from server.board import curation, phases, reactions, service, writing
+from server.board import counting, curation, phases, reactions, service, writing
 from server.board.export import export_board
 from server.board.schemas import (
     AddClusterArgs,
@@ -136,8 +136,10 @@ def export(ctx: CommandContext, args: dict[str, Any]) -> dict[str, Any]:
     return {"export": export_board(ctx.db, ctx.actor)}
 
 
-# Due batches go out, and expired rate windows go, on the worker's one background loop.
+# Due batches go out, and expired rate windows go, on the worker's one background loop;
+# changed counts are told there too, once per window of the clock (counting.py).
 on_sweep(service.sweep)
+on_sweep(counting.tell_counts)
 
 
 def install() -> None:

@@ -283,10 +283,12 @@ def _due(db: Session, board: Board) -> bool:
 
 
 def sweep(db: Session, now: datetime) -> list[Event]:
-    """The sweeper's round for boards: due batches, counts that changed (once per
-    window, counting.py), and rate windows that expired."""
+    """The sweeper's round for boards: due batches, and rate windows that expired.
+    (Counts that changed are told by counting.tell_counts, in a transaction of its own:
+    each takes session locks in session order, and two such loops in one transaction
+    would not.)"""
     forget_expired(db, now)
-    return publish_due(db, now) + counting.tell_counts(db, now)
+    return publish_due(db, now)
 
 
 @snapshot_part("board")
