@@ -107,6 +107,21 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
     expect(waiting).to_contain_text("Aldrig vist")
     expect(waiting).to_contain_text("Skrevet for sent")
     for page in (bo, host, screen):
-        expect(page.locator("#board [data-status=closed], #board.board")).not_to_have_count(0)
+        expect(page.locator("#board")).to_have_attribute("data-status", "closed")
         expect(page.locator("#board-dropped")).to_have_count(0)
         expect(page.get_by_text("Skrevet for sent")).to_have_count(0)
+
+    # A board that ends before its reveal: the next board deletes its posts, and says so.
+    host.get_by_role("button", name="Open board").click()
+    expect(asa.locator("#board")).to_have_attribute("data-status", "open")
+    write(asa, "Aldrig afsløret", "Slå op")
+    expect(asa.locator(".post.waiting")).to_have_count(1)
+    host.get_by_role("button", name="End the board").click()
+    expect(host.locator("#board")).to_have_attribute("data-status", "closed")
+    host.get_by_role("button", name="Open board").click()
+    expect(asa.locator("#board-dropped-earlier")).to_have_text(
+        "1 af dine opslag på den forrige tavle blev aldrig vist: tavlen sluttede, før "
+        "opslagene blev vist for alle, og nu er de slettet."
+    )
+    expect(bo.locator("#board")).to_have_attribute("data-status", "open")
+    expect(bo.locator("#board-dropped-earlier")).to_have_count(0)
