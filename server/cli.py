@@ -23,7 +23,10 @@ def main(argv: list[str]) -> int:
         help="skip the schema upgrade (the Procfile's release step does it)",
     )
     commands.add_parser("migrate", help="upgrade the database schema")
-    commands.add_parser("reactions", help="print every reaction between features (Markdown)")
+    reactions = commands.add_parser(
+        "reactions", help="print every reaction between features (Markdown)"
+    )
+    reactions.add_argument("--write", metavar="FILE", help="replace the table in this file")
     i18n = commands.add_parser("i18n", help="extract messages; update the da and en catalogs")
     i18n.add_argument("action", choices=["extract", "update"])
     args = parser.parse_args(argv)
@@ -32,9 +35,14 @@ def main(argv: list[str]) -> int:
     if args.command == "serve":
         return _serve(args.host, args.port, migrate=not args.no_migrate)
     if args.command == "reactions":
-        from server.features import reactions_table
+        from pathlib import Path
 
-        print(reactions_table())
+        from server.features import reactions_table, write_reactions_table
+
+        if args.write:
+            write_reactions_table(Path(args.write))
+        else:
+            print(reactions_table())
         return 0
     if args.command == "migrate":
         from server.migrate import upgrade

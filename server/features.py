@@ -8,6 +8,9 @@ to one fact: presence tells the room who arrived before the agenda gives them a 
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from server.agenda import subscriptions as agenda
 from server.board import subscriptions as board
 from server.core.bus import bus
@@ -26,3 +29,10 @@ def reactions_table() -> str:
     rows = ["| fact | who reacts |", "|---|---|"]
     rows += [f"| `{fact}` | `{subscriber}` |" for fact, subscriber in bus.reactions()]
     return "\n".join(rows)
+
+
+def write_reactions_table(path: Path) -> None:
+    """Put the current table into a Markdown file, in place of the one it has."""
+    text = path.read_text()
+    table = re.compile(r"^\| fact \| who reacts \|\n(?:\|.*\|\n)+", re.MULTILINE)
+    path.write_text(table.sub(lambda _: reactions_table() + "\n", text, count=1))

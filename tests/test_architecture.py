@@ -100,6 +100,7 @@ def test_core_imports_no_feature():
 
 
 def test_the_architecture_doc_lists_every_reaction_between_features():
-    """docs/architecture.md shows `python -m server reactions`; regenerate it after a change."""
+    """docs/architecture.md shows the list: `python -m server reactions --write
+    docs/architecture.md` brings it up to date after a change."""
     doc = (ROOT / "docs" / "architecture.md").read_text()
     assert features.reactions_table() in doc

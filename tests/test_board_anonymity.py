@@ -28,11 +28,12 @@ PEOPLE = [("Bo", "Aarhus Kommune"), ("Cecilie", "Region Syd"), ("Dan", None), ("
 BOARD_COLUMNS = {
     "boards": {
         "id", "session_id", "phase_id", "prompts", "mode", "named", "threshold", "status",
-        "revealed", "published", "salt", "waiting_writers", "opened_at", "closed_at",
+        "revealed", "published", "salt", "waiting_writers", "count_told", "count_told_at",
+        "opened_at", "closed_at",
     },
     "board_posts": {
         "id", "board_id", "prompt", "text", "shown_text", "deleted", "hidden", "position",
-        "cluster_id", "me_too", "thanks", "votes", "secret_hash", "owner_tag",
+        "cluster_id", "me_too", "thanks", "votes", "secret_hash", "owner_tag", "counted",
     },
     "board_clusters": {"id", "board_id", "name", "position", "votes"},
     "board_reactions": {"post_id", "tag", "kind"},
@@ -203,9 +204,10 @@ def test_no_participant_can_be_joined_to_a_post_or_a_reaction(server, database_u
         real_key = personal.derive(person.token)
         assert any(tags.tag(real_key, p, salt, i) in stored_tags for p, i, _ in tagged)
     # After the close nothing is left to recompute, not even with a token.
-    assert all(b["salt"] is None for b in backup_after["boards"])
+    assert all(b["salt"] is None and b["count_told_at"] is None for b in backup_after["boards"])
     assert backup_after["board_reactions"] == [] and backup_after["board_votes"] == []
     assert all(p["owner_tag"] is None for p in backup_after["board_posts"])
+    assert not any(p["counted"] for p in backup_after["board_posts"])
     assert all(p["secret_hash"] is None for p in backup_after["board_posts"])
 
     # 4. The logs never hold post text, post ids, secrets or tags.

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from server.board import rules
 from tests.browser import create_session_in, new_page
 
 pytestmark = pytest.mark.browser
@@ -58,9 +59,11 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
     expect(asa.locator(".post-text")).to_have_text([ASA])
     expect(asa.locator(".post")).to_contain_text("Kun du kan se det")
     expect(bo.locator(".post-text")).to_have_text([BO])
-    expect(host.locator("#board-count")).to_contain_text("2 posts written.")
+    # The count is told once per window of the server's clock, not as people write.
+    counted = (rules.COUNT_SECONDS + 5) * 1000
+    expect(host.locator("#board-count")).to_contain_text("2 posts written.", timeout=counted)
     for page in (host, asa, bo, screen):
-        expect(page.locator("#board-count")).to_contain_text("2")
+        expect(page.locator("#board-count")).to_contain_text("2", timeout=counted)
     expect(host.locator(".post")).to_have_count(0)
     expect(screen.locator(".post")).to_have_count(0)
     expect(asa.get_by_text(BO)).to_have_count(0)
@@ -68,7 +71,9 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
     expect(host.get_by_role("button", name="Reveal the board")).to_be_disabled()  # 2 of 3
     write(host, "Mine", "Post")
 
-    host.get_by_role("button", name="Reveal the board").click()
+    reveal = host.get_by_role("button", name="Reveal the board")
+    expect(reveal).to_be_enabled(timeout=counted)  # with the next count told
+    reveal.click()
     for page in (host, asa, bo, screen):
         expect(page.locator(".post-text")).to_have_count(3)
         texts = page.locator(".post-text").all_inner_texts()
@@ -84,3 +89,35 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
     host.screenshot(path=str(ARTIFACTS / "board-facilitator.png"), full_page=True)
     expect(screen.locator(".post", has_text="mødet")).to_contain_text("Thank you 1")
     screen.screenshot(path=str(ARTIFACTS / "board-display.png"), full_page=True)
+
+    # After the reveal a post waits for a batch of three people; Åse is told that the
+    # end of the board would drop it, and, when it ends before a batch, that it did.
+    write(asa, "Skrevet for sent", "Slå op")
+    waiting = asa.locator(".post.waiting")
+    expect(waiting).to_contain_text("Slutter tavlen før, bliver det aldrig vist.")
+    host.get_by_role("button", name="End the board").click()
+    expect(asa.locator("#board-dropped")).to_have_text(
+        "1 af dine opslag blev aldrig vist: tavlen sluttede, før nok personer havde noget nyt "
+        "til en runde."
+    )
+    expect(waiting).to_contain_text("Aldrig vist")
+    expect(waiting).to_contain_text("Skrevet for sent")
+    for page in (bo, host, screen):
+        expect(page.locator("#board")).to_have_attribute("data-status", "closed")
+        expect(page.locator("#board-dropped")).to_have_count(0)
+        expect(page.get_by_text("Skrevet for sent")).to_have_count(0)
+
+    # A board that ends before its reveal: the next board deletes its posts, and says so.
+    host.get_by_role("button", name="Open board").click()
+    expect(asa.locator("#board")).to_have_attribute("data-status", "open")
+    write(asa, "Aldrig afsløret", "Slå op")
+    expect(asa.locator(".post.waiting")).to_have_count(1)
+    host.get_by_role("button", name="End the board").click()
+    expect(host.locator("#board")).to_have_attribute("data-status", "closed")
+    host.get_by_role("button", name="Open board").click()
+    expect(asa.locator("#board-dropped-earlier")).to_have_text(
+        "1 af dine opslag på den forrige tavle blev aldrig vist: tavlen sluttede, før "
+        "opslagene blev vist for alle, og nu er de slettet."
+    )
+    expect(bo.locator("#board")).to_have_attribute("data-status", "open")
+    expect(bo.locator("#board-dropped-earlier")).to_have_count(0)

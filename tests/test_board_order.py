@@ -6,9 +6,9 @@ server that kept the writing order (or an order close to it) fails it every time
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from server.board import rules, service
+from server.board import rules, service, writing
 from server.board.models import Post
 from server.board.writing import Writer
 from tests.board_support import make_room
@@ -94,3 +94,78 @@ def test_live_batches_are_shuffled_too(db, clock):
         last_in_batch += shown[-1] == ids[-1]
     # The last written is last in its batch a third of the time (20 of 60), not always.
     assert 5 <= last_in_batch <= 40
+
+
+def stored_order(database) -> tuple[list[str], set[str]]:
+    """Posts as the table holds them, and the transactions that last wrote them: no ORDER
+    BY, so SQLite walks its table and PostgreSQL its heap, as a copy of the file would."""
+    with database.engine.connect() as connection:
+        ids = list(connection.scalars(text("SELECT id FROM board_posts WHERE position IS NULL")))
+        if connection.dialect.name != "postgresql":
+            return ids, set()
+        stamps = connection.scalars(
+            text("SELECT xmin::text FROM board_posts WHERE position IS NULL")
+        )
+        return ids, set(stamps)
+
+
+def test_the_table_holds_posts_in_no_order_of_writing(database, clock):
+    """A copy of the database, taken while posts wait, does not show who wrote first."""
+    with database.transaction() as db:
+        room = make_room(db, clock, people=1)
+        room.open(threshold=3)
+    writers = many_writers(room, 100)
+    written = []
+    for writer in writers:  # one command, one transaction, as over the wire
+        with database.transaction() as db:
+            room.db = db
+            clock.advance(1)
+            written.append(room.post(writer, f"post {len(written)}")[0]["id"])
+    stored, stamps = stored_order(database)
+    assert sorted(stored) == sorted(written)
+    rank = {post_id: index for index, post_id in enumerate(written)}
+    # 100 posts: under independence rho ~ N(0, 1/99); |rho| > 0.4 is a 4-sigma event.
+    rho = spearman(list(map(float, range(len(stored)))), [float(rank[i]) for i in stored])
+    assert abs(rho) < 0.4, rho
+    assert len(stamps) <= 1  # PostgreSQL: every waiting row last written by one transaction
+    with database.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            ddl = connection.scalar(text("SELECT sql FROM sqlite_master WHERE name='board_posts'"))
+            assert "WITHOUT ROWID" in ddl
+
+
+def test_the_table_holds_waiting_edits_in_no_order_of_editing(database, clock):
+    with database.transaction() as db:
+        room = make_room(db, clock, people=1)
+        room.open(threshold=3)
+    writers = many_writers(room, 60)
+    posts = []
+    for writer in writers:
+        with database.transaction() as db:
+            room.db = db
+            clock.advance(1)
+            posts.append((writer, *room.post(writer, "first words")))
+    with database.transaction() as db:
+        service.reveal_board(db, room.host, clock.now())
+    edited = []
+    for writer, post, secret in posts[::2] + posts[1::2]:  # an order the ids do not have
+        with database.transaction() as db:
+            clock.advance(1)
+            writing.edit_post(
+                db, writer, post_id=post["id"], secret=secret, text="changed", now=clock.now()
+            )
+            edited.append(post["id"])
+    with database.engine.connect() as connection:
+        stored = list(
+            connection.scalars(text("SELECT id FROM board_posts WHERE text <> shown_text"))
+        )
+        if connection.dialect.name == "postgresql":
+            stamps = set(
+                connection.scalars(
+                    text("SELECT xmin::text FROM board_posts WHERE text <> shown_text")
+                )
+            )
+            assert len(stamps) == 1
+    rank = {post_id: index for index, post_id in enumerate(edited)}
+    rho = spearman(list(map(float, range(len(stored)))), [float(rank[i]) for i in stored])
+    assert abs(rho) < 0.5, rho  # 60 posts: 4 sigma is 0.52

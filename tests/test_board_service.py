@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
 
-from server.board import curation, reactions, rules, service, writing
+from server.board import counting, curation, reactions, rules, service, writing
 from server.board.models import Board, Post, PostAuthor, Reaction, Vote
 from server.board.schemas import AddClusterArgs, OpenBoardArgs
 from server.board.writing import Writer
@@ -37,18 +38,31 @@ def test_one_board_at_a_time_and_only_the_facilitator_opens_one(room):
     )
 
 
-def test_before_the_reveal_others_learn_only_the_count(room):
+def test_before_the_reveal_others_learn_only_the_count_and_not_as_it_is_written(room):
     room.open()
     bo, cecilie = room.people[:2]
+    before = len(room.events)
     own, _ = room.post(bo, "Jeg glemte at sige det til teamet")
     assert own["text"] == "Jeg glemte at sige det til teamet" and own["shown"] is False
-    [counted] = room.events[-1:]
+    assert len(room.events) == before  # writing tells nobody anything, not even the count
+    assert room.snapshot(cecilie.actor)["board"]["count"] == 0
+    start = counting.window_start(room.now)
+    room.clock.advance((start - room.now).total_seconds() + rules.COUNT_SECONDS - 0.5)
+    assert counting.tell_counts(room.db, room.now) == []  # the window it was written in: nothing
+    room.clock.advance(1)  # the first round of the next window tells the count
+    [counted] = room.record(counting.tell_counts(room.db, room.now))
     assert counted.name == "board:count_changed"
     assert set(counted.payload) == {"version", "count"}
     assert counted.payload["count"] == 1
+    assert counting.tell_counts(room.db, room.now) == []  # once per window, and only a change
+    room.post(cecilie, "to")
+    room.clock.advance(0.5)
+    assert counting.tell_counts(room.db, room.now) == []  # not again in this window
     for actor in (room.host, cecilie.actor, bo.actor):
         board = room.snapshot(actor)["board"]
         assert board["count"] == 1 and board["posts"] == []
+    room.clock.advance(rules.COUNT_SECONDS)
+    assert [e.payload["count"] for e in counting.tell_counts(room.db, room.now)] == [2]
 
 
 def test_a_reveal_needs_threshold_posts_and_shows_all_at_once(room):
@@ -57,7 +71,7 @@ def test_a_reveal_needs_threshold_posts_and_shows_all_at_once(room):
     room.post(room.people[1], "to", prompt=1)
     err = refused(service.reveal_board, room.db, room.host, room.now)
     assert err.code == "reveal_needs_posts"
-    assert err.params == {"threshold": 3, "count": 2}
+    assert err.params == {"threshold": 3}
     room.post(room.people[2], "tre")
     [published] = room.record(service.reveal_board(room.db, room.host, room.now))
     assert published.name == "board:published"
@@ -152,7 +166,7 @@ def test_only_the_secret_edits_or_deletes_and_others_see_nothing_before_the_reve
         )
     # The secret is what counts, not the person: it lives in the author's browser.
     deleted = writing.delete_post(db, bo, post_id=post["id"], secret=secret, now=room.now)
-    assert [e.payload["count"] for e in deleted.events] == [0]
+    assert deleted.events == []  # the count drops with the next round, not now
     assert db.get(Post, post["id"]) is None
     assert (
         code_of(writing.delete_post, db, bo, post_id=post["id"], secret=secret, now=room.now)
@@ -207,6 +221,7 @@ def test_posts_per_person_are_limited_across_tabs_but_not_across_people(room, db
     err = refused(room.post, bo, "one too many")
     assert (err.code, err.params) == ("post_limit_reached", {"max": rules.MAX_POSTS})
     room.post(room.people[1], "someone else may")
+    counting.tell_counts(db, room.now + timedelta(seconds=rules.COUNT_SECONDS))
     assert room.snapshot(room.host)["board"]["count"] == rules.MAX_POSTS + 1
 
 
@@ -236,7 +251,8 @@ def test_locking_stops_new_posts_and_pushes_nothing_out(room, db):
     late, _ = room.post(room.people[2], "written just before the lock")
     # A lock must not publish a lone post: the facilitator could time it to one writer.
     [locked] = service.lock_board(db, room.host, room.now)
-    assert locked.payload == {"version": locked.payload["version"], "status": "locked", "count": 3}
+    # It tells the count last told, not a fresh one: a lock timed to a writer tells nothing.
+    assert locked.payload == {"version": locked.payload["version"], "status": "locked", "count": 2}
     assert code_of(room.post, room.people[0], "c") == "board_locked"
     assert service.lock_board(db, room.host, room.now) == []
     writing.delete_post(db, room.people[0], post_id=post["id"], secret=secret, now=room.now)
@@ -244,12 +260,14 @@ def test_locking_stops_new_posts_and_pushes_nothing_out(room, db):
     assert unlocked.payload["status"] == "open"
     room.post(room.people[0], "c")
 
-    # The phase ends before a batch came: the delete is applied; the lone posts that
-    # waited are deleted unseen; nothing new appears.
-    published, closed = service.close_board(db, room.host.session_id, room.now)
-    assert published.payload["posts"] == [] and published.payload["removed"] == [post["id"]]
-    assert closed.payload["count"] == 1
+    # The phase ends before a batch came, with two people waiting: nothing of theirs
+    # shows, since a change at the close would point at whoever made it since the last
+    # batch. The lone posts are deleted unseen; the delete is dropped.
+    [closed] = service.close_board(db, room.host.session_id, room.now)
+    assert closed.payload["count"] == 2
     assert db.get(Post, late["id"]) is None
+    kept = db.get(Post, post["id"])
+    assert (kept.text, kept.shown_text, kept.deleted) == ("a", "a", False)
 
 
 def test_closing_wipes_every_tag_and_ends_editing(room, db):

@@ -103,7 +103,7 @@ def differences_now(client: LiveClient) -> list[str]:
 
 def test_a_promoted_participant_replays_their_new_role(pair):
     anne, bo, watching = pair
-    anne.call("board:open", {"prompts": ["A mistake"]})
+    anne.call("board:open", {"prompts": ["A mistake"], "threshold": 2})  # two people
     for client in (anne, bo, watching):
         write(client, "hi")
     assert anne.call("board:reveal")["ok"]

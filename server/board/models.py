@@ -59,9 +59,14 @@ class Board(Base):
     published: Mapped[int] = mapped_column(Integer, default=0)
     # Per-board salt of every tag; None once closed, so no tag can be recomputed.
     salt: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    # How many different people have something waiting for the next batch (a new post, an
-    # edit or a delete of a shown one); a count only, recomputed by each writer's key.
+    # How many different people had something waiting when the board closed (a count
+    # only), so that a board closed before its reveal can still be revealed. While it is
+    # open, the count comes from the posts' marks (waiting.py), never from here.
     waiting_writers: Mapped[int] = mapped_column(Integer, default=0)
+    # The count of posts everyone was last told, and the start of the window of the
+    # server's clock it was told in (counting.py): never the moment anyone wrote.
+    count_told: Mapped[int] = mapped_column(Integer, default=0)
+    count_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -81,9 +86,12 @@ class Post(Base):
 
     A post is unpublished while `position` is None; an edit or a delete of a published
     post waits for the next batch, so its timing does not point at its author.
+    Rows lie in the order of their random ids (SQLite: WITHOUT ROWID; PostgreSQL:
+    scatter.py), never in the order they were written.
     """
 
     __tablename__ = "board_posts"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012  (SQLAlchemy reads it)
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"), index=True)
@@ -105,6 +113,9 @@ class Post(Base):
     secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # Counts toward its author's post limit; one-way and different for every post.
     owner_tag: Mapped[str | None] = mapped_column(String(TAG_LENGTH), nullable=True)
+    # One post of each person with something waiting counts them once toward a batch;
+    # only their own commands set it (waiting.py). False again once published or closed.
+    counted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class PostAuthor(Base):

@@ -13,6 +13,9 @@ VOTES = 3  # votes per person per board
 # In live mode (and after a reveal) what people write, edit or delete is published in
 # shuffled batches, once at least this many different people have something waiting.
 BATCH_SIZE = 3
+# Others learn the count of posts at most once per window of this many seconds of the
+# server's clock, never at the moment someone writes (counting.py).
+COUNT_SECONDS = 10
 RATE_LIMIT = 20  # board commands per connection per window
 RATE_WINDOW_SECONDS = 10
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from server.board import rules, tags
+from server.board import counting, rules, tags, waiting
 from server.board.models import Board, BoardMode, BoardStatus, Post, Reaction, Vote
 from server.board.rate import forget_expired
 from server.board.state import (
@@ -23,7 +23,6 @@ from server.board.state import (
     current_board,
     host_board,
     lock_session,
-    post_count,
     post_fields,
 )
 from server.core.domain import HOSTS, Actor, Event, declare_events
@@ -74,7 +73,7 @@ def open_board_for(
     previous = current_board(db, session.id)
     if previous is not None and previous.status is not BoardStatus.CLOSED:
         raise DomainError("board_already_open")
-    _forget_unshown(db, session.id)
+    dropped = _forget_unshown(db, session.id)
     board = Board(
         session_id=session.id,
         phase_id=phase_id,
@@ -86,32 +85,38 @@ def open_board_for(
         revealed=False,
         published=0,
         salt=tags.new_salt(),
+        count_told_at=counting.window_start(now),  # a post now is told next window
         opened_at=now,
     )
     db.add(board)
     db.flush()
     fields = board_fields(db, board, host=False)
-    return [emit(db, "board:opened", session.id, {"board": fields})]
+    return [emit(db, "board:opened", session.id, {"board": fields, "dropped": dropped})]
 
 
 def _trimmed(prompt: dict[str, str]) -> dict[str, str]:
     return {"text": prompt["text"].strip()} if "text" in prompt else {"key": prompt["key"]}
 
 
-def _forget_unshown(db: Session, session_id: int) -> None:
-    # Posts of an earlier board that were never shown can no longer be: nobody needs them.
+def _forget_unshown(db: Session, session_id: int) -> list[str]:
+    """Posts of an earlier board that were never shown can no longer be: they go, and
+    their ids are told, so that each author's screen can say so (ids say nothing of who)."""
     earlier = select(Board.id).where(Board.session_id == session_id)
-    db.execute(delete(Post).where(Post.board_id.in_(earlier), Post.position.is_(None)))
+    unseen = select(Post.id).where(Post.board_id.in_(earlier), Post.position.is_(None))
+    dropped = list(db.scalars(unseen))
+    db.execute(delete(Post).where(Post.id.in_(dropped)))
+    return dropped
 
 
 def reveal_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
-    """Show every post at once, shuffled; needs at least `threshold` posts."""
+    """Show every post at once, shuffled; needs posts of at least `threshold` different
+    people. The refusal says how many are needed, not how many wrote so far: an exact
+    number, asked for again and again, would tell the facilitator when each person wrote."""
     board = host_board(db, actor)
     if board.revealed:
         raise DomainError("already_revealed")
-    count = post_count(db, board)
-    if count < board.threshold:
-        raise DomainError("reveal_needs_posts", threshold=board.threshold, count=count)
+    if waiting.writers_waiting(db, board) < board.threshold:
+        raise DomainError("reveal_needs_posts", threshold=board.threshold)
     board.revealed = True
     return publish_waiting(db, board, now, force=True)
 
@@ -143,55 +148,56 @@ def close_board(db: Session, session_id: int, now: datetime) -> list[Event]:
 
     The salt and every tag go, so from now on nothing recomputes who wrote, reacted or
     voted, not even with a participant's token. A board never revealed stays so (the
-    facilitator may still reveal it). On a revealed one, what waited for a batch that
-    never came is settled without showing anything new: deletes are applied, edits
-    dropped, new posts deleted unseen.
+    facilitator may still reveal it, if enough people wrote: that count is kept). On a
+    revealed one, what waits goes out as a last batch if one is due; otherwise nothing
+    of it shows, since a change appearing at the close would point at whoever made it
+    since the last batch: new posts are deleted unseen, edits and deletes are dropped.
     """
     session = lock(db, session_id)  # an ending session closes its board too
     board = current_board(db, session.id)
     if board is None or board.status is BoardStatus.CLOSED:
         return []
-    events = _settle_waiting(db, board) if board.revealed else []
+    events, dropped = _settle_waiting(db, board, now) if board.revealed else ([], [])
+    board.waiting_writers = 0 if board.revealed else waiting.writers_waiting(db, board)
     board.status = BoardStatus.CLOSED
     board.closed_at = now
     board.salt = None
-    board.waiting_writers = 0
+    board.count_told_at = None
+    counting.tell_count(db, board)  # no more rounds tell it after the close
     post_ids = select(Post.id).where(Post.board_id == board.id)
     db.execute(delete(Reaction).where(Reaction.post_id.in_(post_ids)))
     db.execute(delete(Vote).where(Vote.board_id == board.id))
     for post in db.scalars(select(Post).where(Post.board_id == board.id)):
         post.secret_hash = None
         post.owner_tag = None
-    return [*events, _status_event(db, board, "board:closed")]
+        post.counted = False
+    closed = _status_event(db, board, "board:closed")
+    closed.payload["dropped"] = dropped  # posts nobody saw, now gone: their authors are told
+    return [*events, closed]
 
 
-def _settle_waiting(db: Session, board: Board) -> list[Event]:
-    posts = db.scalars(select(Post).where(Post.board_id == board.id)).all()
-    removed = [p.id for p in posts if p.deleted]
-    for post in posts:
+def _settle_waiting(db: Session, board: Board, now: datetime) -> tuple[list[Event], list[str]]:
+    """What waits at the close: a last batch if one is due, else nothing of it shows.
+    Returns the events and the ids of the new posts deleted unseen."""
+    if _due(db, board):
+        return publish_waiting(db, board, now), []
+    dropped = []
+    for post in db.scalars(select(Post).where(Post.board_id == board.id)).all():
         if post.position is None:
+            dropped.append(post.id)
             db.delete(post)
-        elif post.shown_text is not None:
+        elif post.shown_text is not None:  # stays as everyone saw it
             post.text = post.shown_text
-    if removed:
-        db.execute(delete(Vote).where(Vote.target_id.in_(removed)))
-        db.execute(delete(Post).where(Post.id.in_(removed)))
+            post.deleted = False
     db.flush()
-    if not removed:
-        return []
-    payload = {
-        "revealed": board.revealed,
-        "count": post_count(db, board),
-        "posts": [],
-        "removed": removed,
-    }
-    return [emit(db, "board:published", board.session_id, payload)]
+    return [], dropped
 
 
 def _status_event(db: Session, board: Board, name: str) -> Event:
+    # The count last told: a lock at the moment someone wrote must not tell it afresh.
     payload = {
         "status": board.status.value,
-        "count": post_count(db, board),
+        "count": board.count_told,
     }
     return emit(db, name, board.session_id, payload)
 
@@ -219,6 +225,8 @@ def publish_waiting(
     ]
     for post in edited:
         post.shown_text = post.text
+    for post in fresh + edited:
+        post.counted = False  # nothing of theirs waits here any more
     removed = [p.id for p in posts if p.deleted]
     if removed:
         db.execute(delete(Vote).where(Vote.target_id.in_(removed)))
@@ -230,7 +238,7 @@ def publish_waiting(
     authors = authors_of(db, board, [p.id for p in shown])
     payload: dict[str, Any] = {
         "revealed": board.revealed,
-        "count": post_count(db, board),
+        "count": counting.tell_count(db, board),
         "posts": [post_fields(p, authors.get(p.id)) for p in shown],
         "removed": removed,
     }
@@ -262,14 +270,18 @@ def publish_due(db: Session, now: datetime) -> list[Event]:
 
 def _due(db: Session, board: Board) -> bool:
     """A batch is due once enough different people have something waiting; a live
-    board's first batch also needs `threshold` posts, like a reveal."""
-    if board.status is BoardStatus.CLOSED or board.waiting_writers < rules.BATCH_SIZE:
+    board's first batch needs `threshold` of them, like a reveal."""
+    if board.status is BoardStatus.CLOSED:
         return False
-    return board.revealed or post_count(db, board) >= board.threshold
+    needed = rules.BATCH_SIZE if board.revealed else max(rules.BATCH_SIZE, board.threshold)
+    return waiting.writers_waiting(db, board) >= needed
 
 
 def sweep(db: Session, now: datetime) -> list[Event]:
-    """The sweeper's round for boards: due batches, and rate windows that expired."""
+    """The sweeper's round for boards: due batches, and rate windows that expired.
+    (Counts that changed are told by counting.tell_counts, in a transaction of its own:
+    each takes session locks in session order, and two such loops in one transaction
+    would not.)"""
     forget_expired(db, now)
     return publish_due(db, now)
 

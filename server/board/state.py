@@ -94,7 +94,7 @@ def board_fields(db: Session, board: Board, *, host: bool) -> dict[str, Any]:
         "threshold": board.threshold,
         "status": board.status.value,
         "revealed": board.revealed,
-        "count": post_count(db, board),
+        "count": board.count_told,  # told in coarse steps (counting.py)
         "limits": dict(LIMITS),
         "posts": [post_fields(p, authors.get(p.id), host=host) for p in posts],
         "clusters": [cluster_fields(c) for c in clusters],

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from server.board import phases, service
+from server.board import counting, phases, service
 from server.core import snapshot
 from server.core.bus import Bus, PhaseEnded, PhaseStarted, SessionEnded, Tick
 
@@ -17,9 +17,15 @@ def publish_due_batches(db: Session, tick: Tick, now: datetime) -> None:
     service.sweep(db, now)
 
 
+def tell_changed_counts(db: Session, tick: Tick, now: datetime) -> None:
+    """Changed counts are told on the beat, once per window of the clock (counting.py)."""
+    counting.tell_counts(db, now)
+
+
 def install(bus: Bus) -> None:
     bus.subscribe(PhaseStarted, phases.on_phase_started)
     bus.subscribe(PhaseEnded, phases.on_phase_ended)
     bus.subscribe(SessionEnded, phases.on_session_ended)
     bus.subscribe(Tick, publish_due_batches)
+    bus.subscribe(Tick, tell_changed_counts)
     snapshot.add_part("board", service.board_snapshot)

@@ -2,7 +2,7 @@
 
 The author's browser makes a random secret per post and keeps it; the server keeps its
 hash, and only that secret edits or deletes the post. The per-person post limit, and
-the count of people with something waiting for a batch, come from posts whose
+the one mark that counts a person toward a batch (waiting.py), come from posts whose
 `owner_tag` the writer's own key recomputes (tags.py).
 """
 
@@ -16,14 +16,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.board import rate, rules, tags
+from server.board import rate, rules, tags, waiting
 from server.board.models import Board, Post, PostAuthor
-from server.board.state import lock_session, post_count, require_board
-from server.core.domain import Actor, Event, declare_events
+from server.board.scatter import scatter_waiting
+from server.board.state import lock_session, require_board
+from server.core.domain import Actor, Event
 from server.core.errors import DomainError
-from server.sessions.state import emit
-
-declare_events("board:count_changed")
 
 
 @dataclass(frozen=True)
@@ -54,8 +52,9 @@ def begin(db: Session, writer: Writer, now: datetime, *, writable: bool) -> Boar
 def write_post(
     db: Session, writer: Writer, *, prompt: int, text: str, secret: str, now: datetime
 ) -> Written:
-    """A new post. Others learn only that the count went up; its text waits for a reveal
-    or a batch, and even then nothing says whose it is (unless the board is named)."""
+    """A new post. Others learn only that the count went up, and not now (counting.py);
+    its text waits for a reveal or a batch, and even then nothing says whose it is
+    (unless the board is named)."""
     board = begin(db, writer, now, writable=True)
     if prompt >= len(board.prompts):
         raise DomainError("invalid_payload", fields=["prompt"])
@@ -77,8 +76,8 @@ def write_post(
         if board.named and writer.actor.participant_id is not None:
             db.add(PostAuthor(post_id=post.id, participant_id=writer.actor.participant_id))
 
-    _counting_waiters(db, board, writer.key, add)
-    return Written(_own(post), left - 1, [_count_event(db, board)])
+    _counting_waiters(db, board, writer.key, add, post.id)
+    return Written(_own(post), left - 1, [])  # others learn of it with the next count
 
 
 def edit_post(
@@ -93,7 +92,7 @@ def edit_post(
     def change() -> None:
         post.text = new_text
 
-    _counting_waiters(db, board, writer.key, change)
+    _counting_waiters(db, board, writer.key, change, post.id)
     left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
     return Written(_own(post), left, [])
 
@@ -115,39 +114,23 @@ def delete_post(
         else:
             db.delete(post)
 
-    _counting_waiters(db, board, writer.key, delete)
-    events = [] if shown else [_count_event(db, board)]
+    _counting_waiters(db, board, writer.key, delete, post_id)
     left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
-    return Written({"id": post_id, "shown": shown}, left, events)
+    return Written({"id": post_id, "shown": shown}, left, [])
 
 
-def _counting_waiters(db: Session, board: Board, key: bytes, change: Callable[[], None]) -> None:
-    """Make a change, keeping count of how many people have something waiting.
+def _counting_waiters(
+    db: Session, board: Board, key: bytes, change: Callable[[], None], touched: str
+) -> None:
+    """Make a change, then set this person's one mark anew from what of theirs waits.
 
     A batch needs several people (rules.BATCH_SIZE), not several posts: three posts of
-    one person in one batch would still point at that person.
+    one person in one batch would still point at that person (waiting.py counts them).
     """
-    before = _own_waiting(db, board, key)
     change()
     db.flush()
-    after = _own_waiting(db, board, key)
-    if before == 0 < after:
-        board.waiting_writers += 1
-    elif after == 0 < before:
-        board.waiting_writers = max(0, board.waiting_writers - 1)
-
-
-def _own_waiting(db: Session, board: Board, key: bytes) -> int:
-    rows = db.execute(
-        select(Post.id, Post.owner_tag).where(Post.board_id == board.id, _waiting_clause())
-    ).all()
-    return tags.count_own(key, "post", _salt(board), [(i, t or "") for i, t in rows])
-
-
-def _waiting_clause():  # type: ignore[no-untyped-def]
-    # New, or shown with a delete or (unless hidden, when it waits for a restore) an edit.
-    changed = Post.deleted.is_(True) | (Post.hidden.is_(False) & (Post.text != Post.shown_text))
-    return Post.position.is_(None) | changed
+    waiting.mark_own(db, board, key, _salt(board), touched)
+    scatter_waiting(db, board)
 
 
 def _own_post(db: Session, board: Board, post_id: str, secret: str) -> Post:
@@ -180,7 +163,3 @@ def _own(post: Post) -> dict[str, Any]:
         "text": post.text,
         "shown": post.position is not None,
     }
-
-
-def _count_event(db: Session, board: Board) -> Event:
-    return emit(db, "board:count_changed", board.session_id, {"count": post_count(db, board)})

@@ -47,8 +47,8 @@ MESSAGES: dict[str, str] = {
     "board_locked": N_("The board is locked: no new posts for now."),
     "already_revealed": N_("The board has already been revealed."),
     "reveal_needs_posts": N_(
-        "The board can be revealed once it has at least %(threshold)s posts (it has "
-        "%(count)s). With fewer, it is too easy to tell who wrote what."
+        "The board can be revealed once at least %(threshold)s different people have "
+        "written on it. With fewer, it is too easy to tell who wrote what."
     ),
     "post_not_found": N_("That post is not on the board (any more)."),
     "not_your_post": N_("Only the browser that wrote this post can change or delete it."),

@@ -1,5 +1,7 @@
 // How board events change the state (docs/protocol.md §4). Each sets fields from the
 // payload, so applying one twice, or after a snapshot that has it, changes nothing.
+import { ownStore } from "./board-own.js";
+
 const find = (items, id) => items.find((item) => item.id === id);
 
 function upsert(items, item) {
@@ -18,7 +20,17 @@ const setStatus = withBoard((board, { status, count }) => Object.assign(board, {
 const saveCluster = withBoard((board, { cluster }) => upsert(board.clusters, cluster));
 
 export const BOARD_APPLIERS = {
-  "board:opened": (state, { board }) => { state.board = board; },
+  // `dropped`: posts of the earlier board nobody saw, deleted now; only their author's
+  // browser knows them, and keeps how many were its own to say so (docs/protocol.md §7).
+  "board:opened": (state, { board, dropped = [] }) => {
+    const earlier = state.board;
+    if (earlier && dropped.length) {
+      const code = state.session.join_code;
+      const mine = Object.keys(ownStore(code, earlier.id).posts()).filter((id) => dropped.includes(id));
+      if (mine.length) ownStore(code, board.id).setDroppedEarlier(mine.length);
+    }
+    state.board = board;
+  },
   "board:count_changed": withBoard((board, { count }) => { board.count = count; }),
   "board:published": withBoard((board, payload) => {
     board.revealed = payload.revealed;
@@ -53,5 +65,9 @@ export const BOARD_APPLIERS = {
   }),
   "board:locked": setStatus,
   "board:unlocked": setStatus,
-  "board:closed": setStatus,
+  "board:closed": withBoard((board, { status, count, dropped = [] }, state) => {
+    Object.assign(board, { status, count });
+    const store = ownStore(state.session.join_code, board.id);
+    for (const id of dropped) store.markDropped(id);
+  }),
 };

@@ -21,7 +21,7 @@ export function openBoardForm() {
         h("select", { name: "mode" },
           h("option", { value: "reveal" }, t("Write, then reveal all at once (safest)")),
           h("option", { value: "live" }, t("Live, in shuffled batches")))),
-      h("label", { class: "field" }, h("span", {}, t("Anonymity threshold (people and posts)")),
+      h("label", { class: "field" }, h("span", {}, t("Anonymity threshold (different people)")),
         h("input", { name: "threshold", type: "number", min: 2, max: 20, value: 3, required: true })),
       h("label", { class: "check" }, h("input", { name: "named", type: "checkbox" }),
         h("span", {}, t("Named board: everyone sees who wrote each post. This cannot be changed once the board is open."))),
@@ -44,12 +44,13 @@ export function openBoardForm() {
 }
 
 export function hostControls(board) {
+  // Posts of k different people are needed; k posts at least. The server counts people.
   const enough = board.count >= board.threshold;
   return h("div", { class: "controls board-controls" },
     board.revealed ? null : h("button", {
       id: "board-reveal",
       disabled: !enough,
-      title: enough ? null : t("Needs at least %(k)s posts", { k: board.threshold }),
+      title: enough ? null : t("Needs posts of at least %(k)s different people", { k: board.threshold }),
       onclick: () => boardCommand("board:reveal"),
     }, t("Reveal the board")),
     board.status === "open"

@@ -36,6 +36,19 @@ export function ownStore(code, boardId) {
       delete data.posts[id];
       save();
     },
+    // The board ended before this post was ever shown, and the server deleted it: it stays
+    // here, for its author only, with a word saying so.
+    markDropped(id) {
+      if (!data.posts[id]) return;
+      data.posts[id] = { ...data.posts[id], dropped: true, secret: null };
+      save();
+    },
+    // How many of this person's posts on the board before this one were never shown.
+    droppedEarlier: () => data.droppedEarlier || 0,
+    setDroppedEarlier(n) {
+      data.droppedEarlier = n;
+      save();
+    },
     reaction: (postId) => data.reactions[postId] || null,
     setReaction(postId, kind) {
       if (kind) data.reactions[postId] = kind;

@@ -57,9 +57,11 @@ function renderBoard(live, context) {
 }
 
 function header(view) {
-  const { board, present } = view;
+  const { board, present, store } = view;
   const below = present < board.threshold && board.status !== "closed";
   const waiting = board.count - board.posts.length;
+  const unseen = neverShown(view).length;
+  const earlier = store.droppedEarlier();
   return h("header", { class: "board-head" },
     h("h2", {}, board.named ? t("Named board") : t("Anonymous board"),
       " ", h("span", { class: "tag" }, board.mode === "live" ? t("Live") : t("Write, then reveal")),
@@ -71,7 +73,7 @@ function header(view) {
     view.openDoor && !board.named ? h("p", { class: "warning", id: "board-open-door" },
       t("Anyone with the join code can come into this session without being let in. The board's anonymity rests on the code staying in the group.")) : null,
     h("p", { class: "muted", id: "board-threshold" },
-      t("Anonymity threshold: %(k)s. With fewer than %(k)s people present, anonymity cannot be guaranteed, and the board is revealed only once it has at least %(k)s posts.", { k: board.threshold })),
+      t("Anonymity threshold: %(k)s. With fewer than %(k)s people present, anonymity cannot be guaranteed, and the board is revealed only once at least %(k)s different people have written on it.", { k: board.threshold })),
     below && !board.named ? h("p", { class: "warning", id: "board-warning", role: "alert" },
       tn("Only %(n)s person is present, fewer than %(k)s: anonymity cannot be guaranteed.",
         "Only %(n)s people are present, fewer than %(k)s: anonymity cannot be guaranteed.",
@@ -83,7 +85,27 @@ function header(view) {
           board.mode === "live"
             ? t("Posts appear in shuffled batches, each once at least %(n)s people have written something new.", { n: board.limits.batch_size })
             : t("Until the facilitator reveals the board, you see only your own posts.")]),
+    unseen ? h("p", { class: "notice", id: "board-dropped", role: "status" },
+      tn("%(n)s of your posts was never shown: the board ended before enough people had something new for a batch.",
+        "%(n)s of your posts were never shown: the board ended before enough people had something new for a batch.", unseen)) : null,
+    earlier ? h("p", { class: "notice", id: "board-dropped-earlier", role: "status" },
+      tn("%(n)s of your posts on the previous board was never shown: that board ended before it was revealed, and its posts are now deleted.",
+        "%(n)s of your posts on the previous board were never shown: that board ended before it was revealed, and its posts are now deleted.", earlier)) : null,
   );
+}
+
+// Own posts that will never be shown: the server said so when the board closed, or the
+// board ended after its reveal with them still waiting (so they were deleted unseen).
+function neverShown(view) {
+  const { board, store } = view;
+  const shownIds = new Set(board.posts.map((post) => post.id));
+  return Object.entries(store.posts()).filter(([id, own]) => !shownIds.has(id) && !own.deleted
+    && (own.dropped || (board.status === "closed" && board.revealed)));
+}
+
+// How many different people the next batch needs: a live board's first one, `threshold`.
+function batchNeeds(board) {
+  return board.revealed ? board.limits.batch_size : Math.max(board.limits.batch_size, board.threshold);
 }
 
 function clusters(view) {
@@ -125,6 +147,9 @@ function postCard(view, post) {
   // After the end, an edit that waited for a batch was dropped: show what everyone saw.
   const text = own && !gone && (open || post.waiting) ? own.text : post.text;
   const changing = open && own && !gone && !post.waiting && post.text !== null && own.text !== post.text;
+  // The board ended before a batch: what waited was dropped, and its author is told.
+  const lost = !open && own && !post.waiting;
+  const unseen = post.waiting && (own?.dropped || (!open && board.revealed));
   return h("li", {
     class: ["post", own ? "own" : "", post.hidden ? "hidden-post" : "", post.waiting ? "waiting" : ""].join(" ").trim(),
     dataset: { postId: post.id },
@@ -133,11 +158,15 @@ function postCard(view, post) {
   h("p", { class: "post-meta" },
     board.named && post.author_id ? h("span", { class: "author" }, view.names.get(post.author_id) || "") : null,
     own ? h("span", { class: "tag" }, t("Yours")) : null,
-    post.waiting ? h("span", { class: "muted" }, board.mode === "reveal" && !board.revealed
+    post.waiting && !unseen ? h("span", { class: "muted" }, board.mode === "reveal" && !board.revealed
       ? t("Only you can see this until the board is revealed.")
-      : t("Only you can see this until the next batch.")) : null,
+      : t("Only you can see this until the next batch, which comes once at least %(n)s people have something new. If the board ends first, it is never shown.", { n: batchNeeds(board) })) : null,
+    unseen ? h("span", { class: "notice" }, t("Never shown: the board ended before enough people had something new for a batch. Nobody but you saw it.")) : null,
     changing ? h("span", { class: "muted" }, t("Your change shows with the next batch.")) : null,
-    gone ? h("span", { class: "muted" }, t("You deleted this post; it leaves the board with the next batch.")) : null,
+    lost && !gone && own.text !== post.text && post.text !== null
+      ? h("span", { class: "notice" }, t("The board ended before a batch: your change was never shown.")) : null,
+    gone && open ? h("span", { class: "muted" }, t("You deleted this post; it leaves the board with the next batch.")) : null,
+    gone && lost ? h("span", { class: "notice" }, t("The board ended before a batch: your post was not deleted, and stays as everyone saw it.")) : null,
     post.hidden ? h("span", { class: "tag" }, t("Hidden")) : null),
   post.waiting ? null : h("div", { class: "post-actions" },
     reactions(view, post, own), voteButton(view, post)),

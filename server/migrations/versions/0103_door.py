@@ -3,8 +3,8 @@
 Sessions made before this were open to anyone with the code, and everyone in them
 was in: they keep that.
 
-Revision ID: 0003
-Revises: 0100
+Revision ID: 0103
+Revises: 0102
 Create Date: 2026-11-30 00:40:00
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0100"
+revision = "0103"
+down_revision = "0102"
 branch_labels = None
 depends_on = None
 
