@@ -1,6 +1,7 @@
 """The one background loop of a process: its heartbeat, the sweep of processes that
 went quiet, then every feature's periodic work (subscribers of `Tick`), each in its
-own unit of work so one feature's failure stops neither presence nor the others."""
+own unit of work so one feature's failure stops neither presence nor the others, and
+last the catch-up of rooms that missed events from the message queue."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import logging
 
 from flask import Flask
 
-from server.core import connections
+from server.core import connections, message_queue
 from server.core.bus import Tick, bus
 from server.core.runtime import Runtime
 from server.core.unit import unit_of_work
@@ -27,6 +28,10 @@ def sweep_once(runtime: Runtime) -> None:
                 work(unit.db, Tick(unit.now), unit.now)
         except Exception:
             log.exception("periodic work %s failed", work.__qualname__)
+    try:
+        message_queue.catch_up(runtime)
+    except Exception:
+        log.exception("catching up failed")
 
 
 def start(app: Flask) -> None:

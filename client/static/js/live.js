@@ -1,8 +1,11 @@
 // The live connection: a snapshot first, then events applied in version order.
-// A gap in versions, or a reconnect, fetches a fresh snapshot (docs/protocol.md).
+// A gap in versions, a `session:version` above ours (events were lost between server
+// processes), or a reconnect fetches a fresh snapshot (docs/protocol.md). While one is
+// on its way, `live.catchingUp` is true and the page says so.
 import { currentLanguage } from "./i18n.js";
 
 const NAMESPACE = "/session";
+const SYNC_TIMEOUT_MS = 10_000;
 
 // Each feature says how its events change the state: name -> (state, payload) => void.
 // An applier sets fields from the payload (idempotent), it does not count.
@@ -36,17 +39,35 @@ export function connectLive(token, onChange, onFailure) {
   const socket = io(NAMESPACE, {
     auth: (send) => send({ token, language: currentLanguage() }),
   });
-  const live = { socket, state: null, offsetMs: 0, connected: false };
+  const live = { socket, state: null, offsetMs: 0, connected: false, catchingUp: false };
+  let newest = 0; // the newest version we know the session has reached
+  let syncing = false; // one session:sync at a time
 
   const changed = () => onChange(live);
-  const resync = () =>
-    socket.emit("session:sync", {}, (reply) => {
-      if (reply && reply.ok) takeSnapshot(reply.snapshot);
+
+  function resync(version = 0) {
+    newest = Math.max(newest, version);
+    live.catchingUp = true;
+    if (syncing) return;
+    syncing = true;
+    changed();
+    // With a timeout: an ack lost with its connection must not block the next sync.
+    socket.timeout(SYNC_TIMEOUT_MS).emit("session:sync", {}, (error, reply) => {
+      syncing = false;
+      if (!error && reply && reply.ok) return takeSnapshot(reply.snapshot);
+      live.catchingUp = false; // a reconnect brings a snapshot anyway
+      changed();
     });
+  }
 
   function takeSnapshot(snapshot) {
-    live.state = snapshot;
-    live.offsetMs = Date.parse(snapshot.server_time) - Date.now();
+    // Syncs may cross events: an older snapshot than what we hold adds nothing.
+    if (!live.state || snapshot.version >= live.state.version) {
+      live.state = snapshot;
+      live.offsetMs = Date.parse(snapshot.server_time) - Date.now();
+    }
+    if (live.state.version < newest) return resync();
+    live.catchingUp = false;
     changed();
   }
 
@@ -54,7 +75,7 @@ export function connectLive(token, onChange, onFailure) {
   function onEvent(apply) {
     return (payload) => {
       if (!live.state || payload.version <= live.state.version) return;
-      if (payload.version !== live.state.version + 1) return resync();
+      if (payload.version !== live.state.version + 1) return resync(payload.version);
       apply(live.state, payload);
       live.state.version = payload.version;
       changed();
@@ -62,6 +83,11 @@ export function connectLive(token, onChange, onFailure) {
   }
 
   socket.on("session:snapshot", takeSnapshot);
+  // Not an event to apply: the session's version now, from a server process that
+  // noticed its connections may have missed events.
+  socket.on("session:version", ({ version }) => {
+    if (live.state && version > live.state.version) resync(version);
+  });
   for (const [name, apply] of APPLIERS) socket.on(name, onEvent(apply));
   socket.on("connect", () => {
     live.connected = true;
