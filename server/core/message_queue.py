@@ -126,7 +126,10 @@ class RedisQueue(PubSubManager):
             self.delivered.sent(*sent)
 
     def _client(self, **options: Any) -> redis.Redis:
-        return redis.Redis.from_url(self.url, socket_connect_timeout=self.timeout, **options)
+        # No retries inside redis-py: the publisher and the listener each retry their way.
+        return redis.Redis.from_url(
+            self.url, socket_connect_timeout=self.timeout, retry=Retry(NoBackoff(), 0), **options
+        )
 
     def _publish(self, data: Any) -> int | None:
         now = time.monotonic()
@@ -137,9 +140,7 @@ class RedisQueue(PubSubManager):
         for _attempt in range(2):  # a second try on a fresh connection: Redis may have restarted
             try:
                 if self._publisher is None:
-                    self._publisher = self._client(
-                        socket_timeout=self.timeout, retry=Retry(NoBackoff(), 0)
-                    )
+                    self._publisher = self._client(socket_timeout=self.timeout)
                 receivers = int(self._publisher.publish(self.channel, self.json.dumps(data)))
             except Exception as err:
                 error = err
@@ -147,7 +148,7 @@ class RedisQueue(PubSubManager):
                 continue
             if self._failed_since is not None:
                 log.info(
-                    "publishing to Redis again after %.1f s (%s messages skipped)",
+                    "publishing to Redis again after %.1f s (%s messages not sent)",
                     now - self._failed_since,
                     self._skipped,
                 )
