@@ -15,6 +15,7 @@ from server.core.clock import Clock, SystemClock
 from server.core.db import Database
 from server.core.http import install_error_handlers
 from server.core.i18n import configure_extra
+from server.core.message_queue import queue_manager
 from server.core.runtime import Runtime
 from server.core.unit import unit_of_work
 
@@ -28,8 +29,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     socketio = SocketIO(
         app,
         async_mode=settings.async_mode,
-        message_queue=settings.redis_url,
-        channel=settings.redis_channel,
+        # With REDIS_URL: Redis between processes, and catching up when it fails.
+        client_manager=queue_manager(settings.redis_url, settings.redis_channel),
         # Same-origin only: the client is served by this app.
         cors_allowed_origins=None,
     )

@@ -199,10 +199,12 @@ class LiveClient:
         self.snapshots: list[dict[str, Any]] = []
         self.acks: list[tuple[str, dict[str, Any]]] = []
         self.gaps = 0
+        self.announced: list[int] = []  # session:version, the catch-up after missed events
         self.refusal: Any = None
         self.notices: list[str] = []
         self._changed = threading.Condition()
         self.sio.on("session:snapshot", self._on_snapshot, namespace=NAMESPACE)
+        self.sio.on("session:version", self._on_version, namespace=NAMESPACE)
         for name in APPLIERS:
             self.sio.on(name, self._handler(name), namespace=NAMESPACE)
         for name in NOTICES:
@@ -249,6 +251,12 @@ class LiveClient:
             self.state = snapshot
             self._changed.notify_all()
 
+    def _on_version(self, payload: dict[str, Any]) -> None:
+        with self._changed:
+            self.announced.append(payload["version"])
+            if self.state is not None and payload["version"] > self.state["version"]:
+                self.sio.start_background_task(self._resync)
+
     def _on_refused(self, data: Any) -> None:
         with self._changed:
             self.refusal = data
@@ -285,14 +293,27 @@ class LiveClient:
         return handle
 
     def _resync(self) -> None:
-        reply = self.call("session:sync")
-        self._on_snapshot(reply["snapshot"])
+        try:
+            snapshot = self.call("session:sync")["snapshot"]
+        except socketio.exceptions.SocketIOError:
+            if self.sio.connected:
+                raise
+            return  # the test disconnected meanwhile: nothing to catch up on
+        with self._changed:
+            # Syncs may answer out of order: an older snapshot than the state adds nothing.
+            if self.state is None or snapshot["version"] >= self.state["version"]:
+                self._on_snapshot(snapshot)
 
     def comparable_state(self) -> dict[str, Any]:
         """The shared part of the state: the same on every screen of the session."""
-        state = copy.deepcopy(self.state) or {}
-        for personal in ("server_time", "you", "my_agenda"):
-            state.pop(personal, None)
-        if "agenda" in state:
-            state["agenda"]["timer"].pop("remaining_seconds")  # computed at send time
-        return state
+        return comparable(self.state)
+
+
+def comparable(state: dict[str, Any] | None) -> dict[str, Any]:
+    """A state's shared part, the same on every screen of the session (snapshots too)."""
+    state = copy.deepcopy(state) or {}
+    for personal in ("server_time", "you", "my_agenda"):
+        state.pop(personal, None)
+    if "agenda" in state:
+        state["agenda"]["timer"].pop("remaining_seconds")  # computed at send time
+    return state

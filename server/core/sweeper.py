@@ -1,7 +1,8 @@
 """The one background loop of a process: its heartbeat, the sweep of processes that
 went quiet, closing its own sockets that no row knows any more, then every feature's
 periodic work (subscribers of `Tick`), each in its own unit of work so one feature's
-failure stops neither presence nor the others."""
+failure stops neither presence nor the others, and last the catch-up of rooms that
+missed events from the message queue."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from server.core import connections
+from server.core import connections, message_queue
 from server.core.bus import Tick, bus
 from server.core.runtime import Runtime
 from server.core.unit import NAMESPACE, unit_of_work
@@ -32,6 +33,10 @@ def sweep_once(runtime: Runtime, strays: Strays | None = None) -> None:
                 work(unit.db, Tick(unit.now), unit.now)
         except Exception:
             log.exception("periodic work %s failed", work.__qualname__)
+    try:
+        message_queue.catch_up(runtime)
+    except Exception:
+        log.exception("catching up failed")
 
 
 class Strays:

@@ -55,5 +55,7 @@ def publish(runtime: Runtime, change: Change) -> None:
             target = event.to or room(event.session_id)
             runtime.socketio.emit(event.name, event.payload, to=target, namespace=NAMESPACE)
     except Exception:
-        # Committed is committed: clients that missed an event see a version gap and resync.
+        # Committed is committed: clients that missed an event resync on a version gap, or
+        # when their process finds their room behind (core.message_queue; Redis failures
+        # are handled there and never reach this).
         log.exception("publishing %s events failed", len(change.events))

@@ -68,7 +68,9 @@ def _actor(credential: Any, language: str | None) -> Actor:
 def _welcome(sid: str, actor: Actor, welcome: dict[str, Any]) -> None:
     if actor.role is not Role.WAITING:  # at the door, nothing said inside reaches them
         join_room(room(actor.session_id))
-    current_runtime().socketio.emit("session:snapshot", welcome, to=sid, namespace=NAMESPACE)
+    # This process holds the connection: nothing for the message queue to carry.
+    socketio = current_runtime().socketio
+    socketio.emit("session:snapshot", welcome, to=sid, namespace=NAMESPACE, ignore_queue=True)
 
 
 def on_disconnect(reason: Any = None) -> None:

@@ -1,8 +1,11 @@
 // The live connection: a snapshot first, then events applied in version order.
-// A gap in versions, or a reconnect, fetches a fresh snapshot (docs/protocol.md).
+// A gap in versions, a `session:version` above ours (events were lost between server
+// processes), or a reconnect fetches a fresh snapshot (docs/protocol.md). While one is
+// on its way, `live.catchingUp` is true and the page says so.
 import { currentLanguage } from "./i18n.js";
 
 const NAMESPACE = "/session";
+const SYNC_TIMEOUT_MS = 10_000;
 
 // Each feature says how its events change the state: name -> (state, payload) => void.
 // An applier sets fields from the payload (idempotent), it does not count.
@@ -44,22 +47,40 @@ export function connectLive(token, onChange, onFailure) {
   const socket = io(NAMESPACE, {
     auth: (send) => send({ token, language: currentLanguage() }),
   });
-  const live = { socket, state: null, offsetMs: 0, connected: false };
+  const live = { socket, state: null, offsetMs: 0, connected: false, catchingUp: false };
+  let newest = 0; // the newest version we know the session has reached
+  let syncing = false; // one session:sync at a time
 
   const changed = () => onChange(live);
-  const resync = () =>
-    socket.emit("session:sync", {}, (reply) => {
-      if (reply && reply.ok) takeSnapshot(reply.snapshot);
+
+  function resync(version = 0) {
+    newest = Math.max(newest, version);
+    live.catchingUp = true;
+    if (syncing) return;
+    syncing = true;
+    changed();
+    // With a timeout: an ack lost with its connection must not block the next sync.
+    socket.timeout(SYNC_TIMEOUT_MS).emit("session:sync", {}, (error, reply) => {
+      syncing = false;
+      if (!error && reply && reply.ok) return takeSnapshot(reply.snapshot);
+      live.catchingUp = false; // a reconnect brings a snapshot anyway
+      changed();
     });
+  }
 
   // At the door, ask now and then whether one is in: the word may have been lost.
   let doorbell = null;
   function takeSnapshot(snapshot) {
-    const waiting = snapshot.you.role === "waiting";
-    if (waiting && !doorbell) doorbell = setInterval(resync, 5000);
+    // Syncs may cross events: an older snapshot than what we hold adds nothing.
+    if (!live.state || snapshot.version >= live.state.version) {
+      live.state = snapshot;
+      live.offsetMs = Date.parse(snapshot.server_time) - Date.now();
+    }
+    const waiting = live.state.you.role === "waiting";
+    if (waiting && !doorbell) doorbell = setInterval(() => resync(), 5000);
     if (!waiting && doorbell) doorbell = clearInterval(doorbell) || null;
-    live.state = snapshot;
-    live.offsetMs = Date.parse(snapshot.server_time) - Date.now();
+    if (live.state.version < newest) return resync();
+    live.catchingUp = false;
     changed();
   }
 
@@ -69,11 +90,11 @@ export function connectLive(token, onChange, onFailure) {
       if (!live.state || payload.version <= live.state.version) return;
       // Just let in: events may come before the snapshot that session:admitted fetches.
       if (live.state.you.role === "waiting") return;
-      if (payload.version !== live.state.version + 1) return resync();
+      if (payload.version !== live.state.version + 1) return resync(payload.version);
       // My own role changed: what I may see changes with it, so take a whole snapshot.
       const person = payload.participant;
       if (person && person.id === live.state.you.participant_id && person.role !== live.state.you.role)
-        return resync();
+        return resync(payload.version);
       apply(live.state, payload);
       live.state.version = payload.version;
       changed();
@@ -81,10 +102,15 @@ export function connectLive(token, onChange, onFailure) {
   }
 
   socket.on("session:snapshot", takeSnapshot);
+  // Not an event to apply: the session's version now, from a server process that
+  // noticed its connections may have missed events.
+  socket.on("session:version", ({ version }) => {
+    if (live.state && version > live.state.version) resync(version);
+  });
   for (const [name, apply] of APPLIERS) socket.on(name, onEvent(apply));
   // Notices to this connection alone, without a version: let in (now fetch what is
   // inside), or removed (the server closes the connection next).
-  socket.on("session:admitted", resync);
+  socket.on("session:admitted", () => resync());
   socket.on("session:removed", () => {
     live.removed = true;
     onFailure({ code: "removed_from_session", message: "" });

@@ -63,8 +63,7 @@ export function sessionView(code, navigate) {
         h("div", { class: "badges" },
           h("span", { class: `status status-${session.status}`, id: "session-status", dataset: { status: session.status } },
             STATUS_TEXT[session.status]()),
-          h("span", { class: live.connected ? "online" : "offline" },
-            live.connected ? t("Connected") : t("Reconnecting…")),
+          connectionBadge(live),
         ),
       ),
       you.role === "display" ? null : problem,
@@ -113,6 +112,14 @@ function rememberFocus() {
       // number inputs and selects have no caret
     }
   };
+}
+
+// Connected, reconnecting, or catching up on what this screen missed (docs/protocol.md).
+function connectionBadge(live) {
+  const [state, text] = !live.connected ? ["offline", t("Reconnecting…")]
+    : live.catchingUp ? ["syncing", t("Catching up…")]
+    : ["online", t("Connected")];
+  return h("span", { class: state, id: "connection", dataset: { state } }, text);
 }
 
 const LOCATION_TEXT = { room: () => t("in the room"), remote: () => t("remote") };
