@@ -44,14 +44,12 @@ AT_THE_DOOR = frozenset({Role.WAITING})
 
 @dataclass(frozen=True)
 class Event:
-    """Something every connection of a session is told about, after the commit."""
+    """Something every connection of a session is told about, after the commit (a notice
+    to one person's connections is sent by its handler, without a version)."""
 
     name: str
     session_id: int
     payload: dict[str, Any] = field(default_factory=dict)
-    # A Socket.IO sid to send to instead of the whole session (None: everyone); such a
-    # notice to one connection carries no version.
-    to: str | None = None
 
     def __post_init__(self) -> None:
         if self.name not in EVENTS:

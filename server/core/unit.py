@@ -52,8 +52,8 @@ def unit_of_work(runtime: Runtime | None = None) -> Iterator[Unit]:
 def publish(runtime: Runtime, change: Change) -> None:
     try:
         for event in change.events:
-            target = event.to or room(event.session_id)
-            runtime.socketio.emit(event.name, event.payload, to=target, namespace=NAMESPACE)
+            to = room(event.session_id)
+            runtime.socketio.emit(event.name, event.payload, to=to, namespace=NAMESPACE)
     except Exception:
         # Committed is committed: clients that missed an event resync on a version gap, or
         # when their process finds their room behind (core.message_queue; Redis failures
