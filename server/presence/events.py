@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
-from server.core import personal
+from server.core import connection_bound, personal
 from server.core.domain import EVERYONE, PEOPLE, Actor
 from server.core.errors import DomainError
 from server.core.i18n import DEFAULT_LANGUAGE
@@ -47,6 +47,7 @@ def on_connect(auth: Any = None) -> None:
             )
             now = runtime.clock.now()
             events = service.connect(db, sid=sid, worker_id=runtime.worker_id, actor=actor, now=now)
+            connection_bound.admit(db, sid)
             snapshot = sessions.snapshot(db, actor, now)
     except DomainError as err:
         # The client's `connect_error` gets {"message": ..., "data": {"code", "params"}}.
