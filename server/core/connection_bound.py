@@ -23,9 +23,6 @@ from server.core.errors import DomainError
 from server.core.limits import client_address
 from server.core.runtime import current_runtime
 
-# A constant first key for PostgreSQL's two-key advisory locks: "connection bound".
-_LOCK_CLASS = 0x636F6E6E
-
 
 class ConnectionAddress(Base):
     """Which address a live connection came from, as a keyed hash."""
@@ -50,8 +47,8 @@ def admit(db: Session, sid: str) -> None:
     if db.get_bind().dialect.name == "postgresql":
         # Two connects from one address at once must not both take the last place.
         # (SQLite needs nothing: every transaction there takes the write lock first.)
-        key = int.from_bytes(bytes.fromhex(tag[:8]), "big", signed=True)
-        db.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": _LOCK_CLASS, "b": key})
+        key = int.from_bytes(bytes.fromhex(tag[:16]), "big", signed=True)
+        db.execute(text("SELECT pg_advisory_xact_lock(CAST(:key AS bigint))"), {"key": key})
     live = select(func.count()).select_from(ConnectionAddress)
     if (db.scalar(live.where(ConnectionAddress.address == tag)) or 0) >= (
         settings.max_connections_per_address

@@ -31,7 +31,7 @@ STATUS_FOR_CODE = {
 def request_language() -> str:
     """The language a body asks for, else the browser's preference."""
     try:
-        body = request.get_json(silent=True)
+        body = json_body()
     except RequestEntityTooLarge:  # too big to read: the headers still say something
         body = None
     if isinstance(body, dict) and is_language(body.get("language")):
@@ -40,7 +40,11 @@ def request_language() -> str:
 
 
 def json_body() -> Any:
-    return request.get_json(silent=True)
+    """The body's JSON, or None if it has none that parses (too deeply nested included)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
 
 
 def install_error_handlers(app: Flask) -> None:

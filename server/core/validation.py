@@ -36,8 +36,8 @@ LINE_BREAKS = frozenset("\t\n\r")
 class Text(fields.String):
     """Text as people type it: trimmed, then `min_length`..`max_length` characters long
     (so the default minimum of 1 refuses text of only spaces), with no NUL, no other
-    control character (tabs and line breaks only where `multiline`) and no lone surrogate,
-    which PostgreSQL and UTF-8 cannot store."""
+    control character inside (tabs and line breaks only where `multiline`) and no lone
+    surrogate, which PostgreSQL and UTF-8 cannot store."""
 
     def __init__(
         self,
@@ -50,17 +50,18 @@ class Text(fields.String):
     ) -> None:
         checks = [] if validate is None else validate if isinstance(validate, list) else [validate]
         super().__init__(validate=[Length(min=min_length, max=max_length), *checks], **kwargs)
+        self.min_length = min_length
         self.allowed = LINE_BREAKS if multiline else frozenset()
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
         for char in text:
             category = unicodedata.category(char)
             if category == "Cs":
                 raise ValidationError("Must be valid Unicode text.")
             if category == "Cc" and char not in self.allowed:
                 raise ValidationError("Must not contain control characters.")
-        return text.strip()
+        return text
 
 
 class Int(fields.Integer):
