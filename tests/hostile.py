@@ -10,10 +10,25 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from marshmallow import Schema, fields, validate
 
 from server.core.validation import Int, Text
+from tests.support import IN_CI
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Random examples on a developer's machine (new ones each run); in CI the same
+    examples every run, so a red CI always means a change, never luck."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=IN_CI,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
 
 # Each alone must be refused wherever text goes into the database.
 FORBIDDEN_TEXTS = [
@@ -79,13 +94,13 @@ scalar = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     hostile_text,
 )
-junk = st.recursive(
-    scalar,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(hostile_text, inner, max_size=4)
-    ),
-    max_leaves=8,
-)
+
+
+def _nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.lists(inner, max_size=4), st.dictionaries(hostile_text, inner, max_size=4))
+
+
+junk = st.recursive(scalar, _nested, max_leaves=8)
 
 
 def field_values(field: fields.Field, sensible: dict[str, Any]) -> st.SearchStrategy[Any]:

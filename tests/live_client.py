@@ -237,7 +237,12 @@ class LiveClient:
         return handle
 
     def _resync(self) -> None:
-        reply = self.call("session:sync")
+        try:
+            reply = self.call("session:sync")
+        except socketio.exceptions.BadNamespaceError:
+            if self.sio.connected:
+                raise
+            return  # closed while the gap was noticed: nothing left to bring up to date
         self._on_snapshot(reply["snapshot"])
 
     def comparable_state(self) -> dict[str, Any]:

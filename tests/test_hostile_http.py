@@ -12,7 +12,7 @@ import json
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from marshmallow import fields
 from sqlalchemy import inspect, text
@@ -21,7 +21,14 @@ from server.app import create_app
 from server.core.http import STATUS_FOR_CODE
 from server.core.validation import Args, Int, Text
 from server.sessions.schemas import CreateSessionArgs, JoinArgs
-from tests.hostile import HOSTILE_INTS, hostile_text, junk, payloads, refused_texts
+from tests.hostile import (
+    HOSTILE_INTS,
+    fuzz_settings,
+    hostile_text,
+    junk,
+    payloads,
+    refused_texts,
+)
 
 STATUS = {code: {status} for code, status in STATUS_FOR_CODE.items()}
 STATUS.update(rate_limited={429}, payload_too_large={413}, bad_request={400, 405})
@@ -31,12 +38,7 @@ CREATE = {"invalid_payload", "unknown_group", "rate_limited"} | ANY_PATH
 JOIN = {"invalid_payload", "unknown_join_code", "session_ended", "rate_limited"} | ANY_PATH
 PREVIEW = {"unknown_join_code", "rate_limited"} | ANY_PATH
 FORMAT = {"unknown_format"} | ANY_PATH
-FUZZ = settings(
-    max_examples=150,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(150)
 
 
 @pytest.fixture
@@ -78,6 +80,9 @@ class Api:
         before = self.dump()
         reply = self.http.open(path, method=method, **request)  # type: ignore[attr-defined]
         assert reply.status_code != 500, reply.get_data(as_text=True)
+        if reply.status_code in (301, 308):  # Werkzeug's redirect of "//" in a path
+            assert self.dump() == before
+            return {}
         body = reply.get_json()
         assert isinstance(body, dict) and isinstance(body.get("ok"), bool), reply.data[:200]
         if not body["ok"]:

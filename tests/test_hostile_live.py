@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 from marshmallow import fields
 
@@ -26,7 +26,7 @@ from server.core.realtime import COMMANDS
 from server.core.validation import Int, Text
 from server.presence import events as _presence  # noqa: F401
 from server.sessions import events as _sessions  # noqa: F401
-from tests.hostile import HOSTILE_INTS, payloads, refused_texts
+from tests.hostile import HOSTILE_INTS, fuzz_settings, payloads, refused_texts
 from tests.live_client import LiveClient, create_session, join
 from tests.support import running_server
 from tests.test_protocol_live import dump_database
@@ -123,12 +123,7 @@ def test_every_hostile_text_and_number_in_every_command_is_invalid_payload(room)
 COMMAND_NAMES = sorted(COMMANDS)
 
 
-@settings(
-    max_examples=1000,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzz_settings(1000)
 @given(data=st.data())
 def test_fuzz_every_command(room, database_url, data):
     server, anne, sensible = room
