@@ -121,6 +121,14 @@ async def measure(url: str, pid: int, clients: int, rounds: int) -> dict:
     }
 
 
+# Every client here comes from 127.0.0.1: lift the per-address limits.
+UNLIMITED = {
+    "HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS": "1000000",
+    "HOLDSPORT_RATE_LIMIT_JOIN": "1000000 per minute",
+    "HOLDSPORT_RATE_LIMIT_CREATE": "1000000 per minute",
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, nargs="*", default=[50, 200, 500])
@@ -129,7 +137,7 @@ def main() -> None:
     rows = []
     for clients in args.clients:
         with tempfile.TemporaryDirectory() as scratch:
-            server = ServerProcess(f"sqlite:///{scratch}/bench.db")
+            server = ServerProcess(f"sqlite:///{scratch}/bench.db", **UNLIMITED)
             server.release()
             server.start()
             try:

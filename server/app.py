@@ -10,7 +10,7 @@ from flask_socketio import SocketIO
 from server import features
 from server.config import Settings, load_settings
 from server.content import library
-from server.core import connections, realtime
+from server.core import connections, limits, realtime, security
 from server.core.clock import Clock, SystemClock
 from server.core.db import Database
 from server.core.http import install_error_handlers
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         client_manager=queue_manager(settings.redis_url, settings.redis_channel),
         # Same-origin only: the client is served by this app.
         cors_allowed_origins=None,
+        max_http_buffer_size=settings.max_body_bytes,
     )
     runtime = Runtime(
         settings,
@@ -48,6 +49,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     library()  # a broken content file stops the start, not someone's session
     _register_features(app, socketio)
     install_error_handlers(app)
+    limits.install(app, settings)
+    security.install(app, settings)
     with app.app_context():
         _announce_worker(runtime)
     return app

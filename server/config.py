@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from limits import parse_many
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +22,17 @@ def _time_zone(name: str) -> None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as err:
         raise ValidationError("not a known time zone (e.g. Europe/Copenhagen)") from err
+
+
+def _rate_limit(text: str) -> None:
+    try:
+        parse_many(text)
+    except ValueError as err:
+        raise ValidationError('not a rate limit (e.g. "10 per minute; 100 per day")') from err
+
+
+def _limit(default: str) -> fields.String:
+    return fields.String(load_default=default, validate=_rate_limit)
 
 
 class EnvArgs(Schema):
@@ -48,6 +60,19 @@ class EnvArgs(Schema):
     HOLDSPORT_TIME_ZONE = fields.String(load_default="Europe/Copenhagen", validate=_time_zone)
     HOLDSPORT_RETENTION_DAYS = fields.Float(
         load_default=30.0, validate=validate.Range(min=0, max=3650)
+    )
+    # Limits against abuse, per client address (server/core/limits.py, docs/anonymity.md).
+    HOLDSPORT_RATE_LIMIT_JOIN = _limit("120 per minute")
+    HOLDSPORT_RATE_LIMIT_JOIN_FAILURES = _limit("10 per minute; 100 per day")
+    HOLDSPORT_RATE_LIMIT_CREATE = _limit("10 per minute; 100 per day")
+    HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS = fields.Integer(
+        load_default=50, validate=validate.Range(min=1, max=1_000_000)
+    )
+    HOLDSPORT_MAX_BODY_BYTES = fields.Integer(
+        load_default=64 * 1024, validate=validate.Range(min=1024, max=16 * 1024 * 1024)
+    )
+    HOLDSPORT_TRUSTED_PROXIES = fields.Integer(
+        load_default=0, validate=validate.Range(min=0, max=5)
     )
     # Extra catalogs (a pseudo locale) for tests: a translations dir and its languages.
     HOLDSPORT_EXTRA_TRANSLATIONS_DIR = fields.String(load_default=None)
@@ -90,6 +115,14 @@ class Settings:
     retention_days: float = 30.0
     extra_translations_dir: Path | None = None
     extra_languages: tuple[str, ...] = ()
+    # Per client address (an IPv4 address, or an IPv6 /64): see server/core/limits.py.
+    rate_limit_join: str = "120 per minute"
+    rate_limit_join_failures: str = "10 per minute; 100 per day"
+    rate_limit_create: str = "10 per minute; 100 per day"
+    max_connections_per_address: int = 50
+    max_body_bytes: int = 64 * 1024
+    # How many proxies in front of the server set X-Forwarded-For/-Proto (0: none).
+    trusted_proxies: int = 0
 
 
 class ConfigError(RuntimeError):
@@ -120,6 +153,12 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
             else None
         ),
         "extra_languages": tuple(filter(None, data["HOLDSPORT_EXTRA_LANGUAGES"].split(","))),
+        "rate_limit_join": data["HOLDSPORT_RATE_LIMIT_JOIN"],
+        "rate_limit_join_failures": data["HOLDSPORT_RATE_LIMIT_JOIN_FAILURES"],
+        "rate_limit_create": data["HOLDSPORT_RATE_LIMIT_CREATE"],
+        "max_connections_per_address": data["HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS"],
+        "max_body_bytes": data["HOLDSPORT_MAX_BODY_BYTES"],
+        "trusted_proxies": data["HOLDSPORT_TRUSTED_PROXIES"],
     }
     settings.update(overrides)
     return Settings(**settings)

@@ -3,6 +3,8 @@ declares get past the door, every other role is refused and nothing changes."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from server.app import socketio_of
@@ -32,6 +34,13 @@ def _session(client) -> dict[str, str]:
     tokens[Role.WAITING], _ = join("Dan")
     tokens[Role.COFACILITATOR], tokens[Role.PARTICIPANT] = cohost, participant
     return {"host": host, "cohost_id": cohost_id, "participant_id": participant_id, **tokens}
+
+
+@pytest.fixture
+def settings(settings):
+    """One new session per command and role: more than the per-address limits allow."""
+    many = "10000 per minute"
+    return dataclasses.replace(settings, rate_limit_create=many, rate_limit_join=many)
 
 
 @pytest.fixture
@@ -74,4 +83,7 @@ def test_every_command_as_every_role(app, io):
             else:
                 assert code == refusal, (name, role, reply)
             checked += 1
+            for client in (sender, host):  # the bound on connections per address
+                if client.is_connected(NAMESPACE):
+                    client.disconnect(namespace=NAMESPACE)
     assert checked == len(COMMANDS) * len(Role)

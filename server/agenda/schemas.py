@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from marshmallow import fields, validate
 
 from server.agenda.models import Advance, OrderMode, PhaseKind
-from server.core.validation import Args
+from server.core.validation import Args, Int, Text
 
-Id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-Segment = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
-Minutes = fields.Integer(strict=True, validate=validate.Range(min=1, max=240))
-Prompts = fields.List(
-    fields.String(validate=validate.Length(min=1, max=300)), validate=validate.Length(max=12)
-)
+Id = Int(required=True, validate=validate.Range(min=1))
+Segment = Int(required=True, validate=validate.Range(min=0))
+Minutes = Int(validate=validate.Range(min=1, max=240))
+Prompts = fields.List(Text(max_length=300), validate=validate.Length(max=12))
 
 
 def _choice(kind, **options):  # type: ignore[no-untyped-def]
@@ -28,9 +26,8 @@ class SegmentArgs(Args):
 class ExtendArgs(Args):
     segment = Segment
     # Negative shortens the countdown (to zero at most).
-    seconds = fields.Integer(
+    seconds = Int(
         required=True,
-        strict=True,
         validate=[validate.Range(min=-3600, max=3600), validate.NoneOf([0])],
     )
 
@@ -40,9 +37,7 @@ class TurnArgs(Args):
 
 
 class ReorderArgs(Args):
-    turn_ids = fields.List(
-        fields.Integer(strict=True), required=True, validate=validate.Length(max=200)
-    )
+    turn_ids = fields.List(Int(), required=True, validate=validate.Length(max=200))
 
 
 class AlternateArgs(Args):
@@ -89,30 +84,28 @@ class PhaseChanges:
 class AddPhaseArgs(Args):
     Data = NewPhase
     kind = _choice(PhaseKind, required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=240))
+    title = Text(max_length=120, required=True)
+    minutes = Int(required=True, validate=validate.Range(min=1, max=240))
     advance = _choice(Advance, load_default=Advance.MANUAL.value)
     order_mode = _choice(OrderMode, load_default=OrderMode.JOIN.value)
     prompts = Prompts
-    position = fields.Integer(strict=True, validate=validate.Range(min=0, max=100))
+    position = Int(validate=validate.Range(min=0, max=100))
 
 
 class UpdatePhaseArgs(Args):
     Data = PhaseChanges
     phase_id = Id
-    title = fields.String(validate=validate.Length(min=1, max=120))
+    title = Text(max_length=120)
     minutes = Minutes
     advance = _choice(Advance)
     order_mode = _choice(OrderMode)
     prompts = Prompts
     # Content keys from the question banks (GET /api/library: items), shown before own text.
-    prompt_keys = fields.List(
-        fields.String(validate=validate.Length(max=160)), validate=validate.Length(max=12)
-    )
+    prompt_keys = fields.List(Text(max_length=160, min_length=0), validate=validate.Length(max=12))
     # A board phase's board, before it starts:
     board_mode = fields.String(validate=validate.OneOf(["reveal", "live"]))
     board_named = fields.Boolean()
-    board_threshold = fields.Integer(strict=True, validate=validate.Range(min=2, max=20))
+    board_threshold = Int(validate=validate.Range(min=2, max=20))
 
 
 class PhaseArgs(Args):
@@ -121,4 +114,4 @@ class PhaseArgs(Args):
 
 class MovePhaseArgs(Args):
     phase_id = Id
-    position = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100))
+    position = Int(required=True, validate=validate.Range(min=0, max=100))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from server.board.models import ID_LENGTH, BoardMode, ReactionKind
-from server.core.validation import Args
+from server.core.validation import Args, Int, Text
 
 MAX_PROMPTS = 6
 PROMPT_LENGTH = 120
@@ -18,12 +18,9 @@ _ID = validate.Regexp(rf"^[A-Za-z0-9_-]{{1,{ID_LENGTH}}}$")
 _SECRET = validate.Regexp(r"^[A-Za-z0-9_-]{32,128}$")
 
 
-def _label(max_length: int) -> fields.String:
+def _label(max_length: int) -> Text:
     """A short name people read (a prompt, a cluster): not empty, not only spaces."""
-    return fields.String(
-        required=True,
-        validate=[validate.Length(min=1, max=max_length), validate.Regexp(r"\S")],
-    )
+    return Text(max_length=max_length, required=True)
 
 
 def _item_id() -> fields.String:
@@ -40,19 +37,21 @@ class OpenBoardArgs(Args):
         load_default=BoardMode.REVEAL.value, validate=validate.OneOf([m.value for m in BoardMode])
     )
     named = fields.Boolean(load_default=False)
-    threshold = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(2, 20))
+    threshold = Int(
+        strict=False, load_default=None, allow_none=True, validate=validate.Range(2, 20)
+    )
 
 
 class WritePostArgs(Args):
-    prompt = fields.Integer(required=True, validate=validate.Range(0, MAX_PROMPTS - 1))
-    text = fields.String(required=True, validate=validate.Length(min=1, max=RAW_TEXT_LENGTH))
+    prompt = Int(strict=False, required=True, validate=validate.Range(0, MAX_PROMPTS - 1))
+    text = Text(max_length=RAW_TEXT_LENGTH, multiline=True, required=True)
     secret = fields.String(required=True, validate=_SECRET)
 
 
 class EditPostArgs(Args):
     post_id = _item_id()
     secret = fields.String(required=True, validate=_SECRET)
-    text = fields.String(required=True, validate=validate.Length(min=1, max=RAW_TEXT_LENGTH))
+    text = Text(max_length=RAW_TEXT_LENGTH, multiline=True, required=True)
 
 
 class DeletePostArgs(Args):

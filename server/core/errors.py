@@ -59,6 +59,11 @@ MESSAGES: dict[str, str] = {
     ),
     "rate_limited": N_("You are sending too fast. Try again in a moment (%(seconds)s s)."),
     "cluster_not_found": N_("That group of posts does not exist (any more)."),
+    "payload_too_large": N_("The request is too large: at most %(max)s bytes."),
+    "too_many_connections": N_(
+        "There are too many connections from your network address (at most %(max)s). "
+        "Close a tab or a screen you no longer use, and try again."
+    ),
 }
 
 

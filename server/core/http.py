@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from server.core.errors import DomainError, error_body
 from server.core.i18n import is_language, negotiate
@@ -31,14 +31,21 @@ STATUS_FOR_CODE = {
 
 def request_language() -> str:
     """The language a body asks for, else the browser's preference."""
-    body = request.get_json(silent=True)
+    try:
+        body = json_body()
+    except RequestEntityTooLarge:  # too big to read: the headers still say something
+        body = None
     if isinstance(body, dict) and is_language(body.get("language")):
         return str(body["language"])
     return negotiate(request.accept_languages)
 
 
 def json_body() -> Any:
-    return request.get_json(silent=True)
+    """The body's JSON, or None if it has none that parses (too deeply nested included)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
 
 
 def install_error_handlers(app: Flask) -> None:

@@ -1,13 +1,20 @@
-"""Turning outside input into checked values, or a DomainError that says which fields."""
+"""Turning outside input into checked values, or a DomainError that says which fields.
+
+Every input schema builds on `Args` and takes text as `Text` and whole numbers as `Int`:
+so a NUL, a lone surrogate, a control character, a title of only spaces or a number no
+database column holds is an `invalid_payload`, never a fault deep inside the database.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from typing import Any, ClassVar
 
-from marshmallow import RAISE, Schema, ValidationError, post_load
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load
+from marshmallow.validate import Length
 
 from server.core.errors import DomainError
 
@@ -43,6 +50,56 @@ def _data_class(schema: type[Args]) -> type:
 
 class NoArgs(Args):
     pass
+
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# Where text may break lines (a post); everywhere else no control character at all.
+LINE_BREAKS = frozenset("\t\n\r")
+
+
+class Text(fields.String):
+    """Text as people type it: trimmed, then `min_length`..`max_length` characters long
+    (so the default minimum of 1 refuses text of only spaces), with no NUL, no other
+    control character inside (tabs and line breaks only where `multiline`) and no lone
+    surrogate, which PostgreSQL and UTF-8 cannot store."""
+
+    def __init__(
+        self,
+        *,
+        max_length: int,
+        min_length: int = 1,
+        multiline: bool = False,
+        validate: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        checks = [] if validate is None else validate if isinstance(validate, list) else [validate]
+        super().__init__(validate=[Length(min=min_length, max=max_length), *checks], **kwargs)
+        self.min_length = min_length
+        self.allowed = LINE_BREAKS if multiline else frozenset()
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        for char in text:
+            category = unicodedata.category(char)
+            if category == "Cs":
+                raise ValidationError("Must be valid Unicode text.")
+            if category == "Cc" and char not in self.allowed:
+                raise ValidationError("Must not contain control characters.")
+        return text
+
+
+class Int(fields.Integer):
+    """A whole number as JSON sends it (strict: no strings, floats or booleans unless
+    `strict=False`) that fits a signed 64-bit column."""
+
+    def __init__(self, *, strict: bool = True, **kwargs: Any) -> None:
+        super().__init__(strict=strict, **kwargs)
+
+    def _validated(self, value: Any) -> int:
+        number = super()._validated(value)
+        if not INT64_MIN <= number <= INT64_MAX:
+            raise ValidationError("Must fit in 64 bits.")
+        return number
 
 
 def accepted_by(accepts: Callable[[str], bool], error: str) -> Callable[[str], None]:

@@ -6,6 +6,7 @@ from alembic import context
 
 from server.agenda import models as _agenda_models  # noqa: F401
 from server.board import models as _board_models  # noqa: F401  (registers tables)
+from server.core import connection_bound as _connection_bound  # noqa: F401
 from server.core import connections as _connections  # noqa: F401  (registers tables)
 from server.core.db import Base, make_engine
 from server.sessions import models as _session_models  # noqa: F401

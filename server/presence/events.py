@@ -9,7 +9,7 @@ from typing import Any
 from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
-from server.core import connections, personal
+from server.core import connection_bound, connections, personal
 from server.core.domain import AT_THE_DOOR, EVERYONE, PEOPLE, Actor, Role
 from server.core.errors import DomainError
 from server.core.i18n import DEFAULT_LANGUAGE, is_language
@@ -41,6 +41,7 @@ def on_connect(auth: Any = None) -> None:
         personal.remember(request.environ, args.token)  # never stored: core.personal
         worker = runtime.worker_id
         connections.connect(unit.db, sid=sid, worker_id=worker, actor=actor, now=unit.now)
+        connection_bound.admit(unit.db, sid)  # at most so many per address
         welcome = snapshot(unit.db, actor, unit.now)
         unit.change.after_commit.append(lambda: _welcome(sid, actor, welcome))
 

@@ -6,15 +6,16 @@ from marshmallow import fields, validate
 
 from server.content import library
 from server.core.i18n import is_language
-from server.core.validation import Args, accepted_by
+from server.core.validation import Args, Int, Text, accepted_by
+
+# A credential as tokens.new_token makes them (URL-safe base64), with room to spare.
+TOKEN = validate.Regexp(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-def _text(max_length: int, required: bool = True) -> fields.String:
+def _text(max_length: int, required: bool = True) -> Text:
     if required:
-        return fields.String(required=True, validate=validate.Length(min=1, max=max_length))
-    return fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=max_length)
-    )
+        return Text(max_length=max_length, required=True)
+    return Text(max_length=max_length, min_length=0, load_default=None, allow_none=True)
 
 
 def _language(required: bool = True) -> fields.String:
@@ -37,22 +38,20 @@ class CreateSessionArgs(Args):
     facilitator_name = _text(60)
     organisation = _text(80, required=False)
     group_name = _text(120, required=False)
-    group_key = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(min=16, max=64)
-    )
+    group_key = fields.String(load_default=None, allow_none=True, validate=TOKEN)
     # Who lets people in: a host admits each one, or anyone with the code is in.
     admission = fields.String(load_default="host", validate=validate.OneOf(["host", "code"]))
 
 
 class JoinArgs(Args):
-    join_code = fields.String(required=True, validate=validate.Length(min=4, max=16))
+    join_code = Text(min_length=4, max_length=16, required=True)
     display_name = _text(60)
     organisation = _text(80, required=False)
     language = _language()
 
 
 class ConnectArgs(Args):
-    token = fields.String(required=True, validate=validate.Length(min=16, max=64))
+    token = fields.String(required=True, validate=TOKEN)
     language = _language(required=False)
 
 
@@ -67,7 +66,7 @@ class LocationArgs(Args):
 
 
 class ParticipantArgs(Args):
-    participant_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    participant_id = Int(required=True, validate=validate.Range(min=1))
 
 
 class AdmissionArgs(Args):
@@ -75,5 +74,5 @@ class AdmissionArgs(Args):
 
 
 class RoleArgs(Args):
-    participant_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    participant_id = Int(required=True, validate=validate.Range(min=1))
     role = fields.String(required=True, validate=validate.OneOf(["cofacilitator", "participant"]))

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from server.core.errors import DomainError
 from server.core.http import json_body
+from server.core.limits import limited
 from server.core.unit import unit_of_work
 from server.core.validation import load_args
 from server.sessions import service
+from server.sessions.models import Status
 from server.sessions.schemas import CreateSessionArgs, JoinArgs
 from server.sessions.state import session_fields
 
@@ -17,6 +20,7 @@ join_args = JoinArgs()
 
 
 @bp.post("/sessions")
+@limited("create")
 def create_session() -> tuple[Response, int]:
     """Anyone may create a session (no accounts); they get the facilitator credential."""
     args = load_args(create_session_args, json_body())
@@ -47,14 +51,19 @@ def create_session() -> tuple[Response, int]:
 
 
 @bp.get("/sessions/<join_code>")
+@limited("join")
 def preview_session(join_code: str) -> Response:
     """What the join page shows before someone gives their name."""
     with unit_of_work() as unit:
-        fields = session_fields(service.find_by_join_code(unit.db, join_code[:16]))
+        session = service.find_by_join_code(unit.db, join_code[:16])
+        if session.status is Status.ENDED:  # the same answer as a code never used
+            raise DomainError("unknown_join_code")
+        fields = session_fields(session)
     return jsonify({"ok": True, "session": fields})
 
 
 @bp.post("/join")
+@limited("join")
 def join() -> tuple[Response, int]:
     args = load_args(join_args, json_body())
     with unit_of_work() as unit:

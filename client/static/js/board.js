@@ -49,7 +49,7 @@ function renderBoard(live, context) {
   isHost ? hostControls(board) : null,
   isHost && board.revealed ? addClusterForm(board) : null,
   board.clusters.length ? clusters(view) : null,
-  h("div", { class: "board-columns", style: `--columns: ${board.prompts.length}` },
+  h("div", { class: "board-columns", style: { "--columns": String(board.prompts.length) } },
     board.prompts.map((prompt, index) => column(view, prompt, index))),
   canOpen ? openBoardForm() : null,
   );

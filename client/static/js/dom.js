@@ -5,6 +5,8 @@ export function h(tag, attributes = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
     else if (name === "dataset") Object.assign(element.dataset, value);
+    // Through the CSSOM: the Content-Security-Policy refuses style="…" attributes.
+    else if (name === "style" && typeof value === "object") for (const [property, v] of Object.entries(value)) element.style.setProperty(property, v);
     else element.setAttribute(name, value === true ? "" : value);
   }
   for (const child of children.flat()) {

@@ -1,0 +1,57 @@
+"""At most so many live Socket.IO connections per client address, across every process.
+
+Counted in the database, next to the `connections` rows: those are what every process
+agrees is live (a process that dies loses its rows at the next sweep by another). Each
+connection's address is kept in its own row here, deleted with its connection (ON DELETE
+CASCADE), so a disconnect, a leave or a dead worker's sweep frees the place with no code
+of its own. A per-process count would let N processes admit N times the bound; a Redis
+counter would drift when a process dies without counting down.
+
+The address is stored as a keyed hash (HMAC with SECRET_KEY), never as written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from sqlalchemy import ForeignKey, String, func, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from server.core.db import Base
+from server.core.errors import DomainError
+from server.core.limits import client_address
+from server.core.runtime import current_runtime
+
+
+class ConnectionAddress(Base):
+    """Which address a live connection came from, as a keyed hash."""
+
+    __tablename__ = "connection_addresses"
+
+    sid: Mapped[str] = mapped_column(
+        ForeignKey("connections.sid", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(String(64), index=True)
+
+
+def address_tag(secret_key: str, address: str) -> str:
+    return hmac.new(secret_key.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def admit(db: Session, sid: str) -> None:
+    """Record that the connection `sid` (already added) comes from the request's address,
+    or refuse it with `too_many_connections` if that address has the most it may."""
+    settings = current_runtime().settings
+    tag = address_tag(settings.secret_key, client_address())
+    if db.get_bind().dialect.name == "postgresql":
+        # Two connects from one address at once must not both take the last place.
+        # (SQLite needs nothing: every transaction there takes the write lock first.)
+        key = int.from_bytes(bytes.fromhex(tag[:16]), "big", signed=True)
+        db.execute(text("SELECT pg_advisory_xact_lock(CAST(:key AS bigint))"), {"key": key})
+    live = select(func.count()).select_from(ConnectionAddress)
+    if (db.scalar(live.where(ConnectionAddress.address == tag)) or 0) >= (
+        settings.max_connections_per_address
+    ):
+        raise DomainError("too_many_connections", max=settings.max_connections_per_address)
+    db.add(ConnectionAddress(sid=sid, address=tag))
