@@ -104,3 +104,24 @@ def test_the_architecture_doc_lists_every_reaction_between_features():
     docs/architecture.md` brings it up to date after a change."""
     doc = (ROOT / "docs" / "architecture.md").read_text()
     assert features.reactions_table() in doc
+
+
+def test_no_test_module_imports_another():
+    """Shared fixtures and helpers live in conftest.py or a support module, not in a test."""
+    offending = [
+        (path.name, name)
+        for path in (ROOT / "tests").glob("*.py")
+        for name in imports_of_tests(path)
+        if name.rsplit(".", 1)[-1].startswith("test_")
+    ]
+    assert offending == []
+
+
+def imports_of_tests(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tests."):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("tests.")}
+    return found

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 import requests
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 
 from tests.live_client import LiveClient, create_session, join
-from tests.support import ServerProcess
+from tests.support import ServerProcess, dump_database
 
 pytestmark = pytest.mark.server
 
@@ -27,19 +27,6 @@ def open_client(clients, server, token, language=None) -> LiveClient:
     client = LiveClient(server.url, token, language).connect()
     clients.append(client)
     return client
-
-
-def dump_database(url: str) -> dict[str, list[tuple]]:
-    """Every row of every table but workers (whose heartbeat ticks by itself)."""
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        tables = sorted(t for t in inspect(connection).get_table_names() if t != "workers")
-        dump = {
-            t: sorted(map(tuple, connection.execute(text(f"SELECT * FROM {t}"))), key=repr)
-            for t in tables
-        }
-    engine.dispose()
-    return dump
 
 
 def test_three_clients_see_each_other_arrive_in_order(server, clients):

@@ -33,6 +33,7 @@ def test_a_session_with_a_board_runs_under_the_policy(browser, server):
     assert "script-src 'self'" in response.headers["content-security-policy"]
     host.fill("input[name=title]", "Ledergruppen")
     host.fill("input[name=facilitator_name]", "Anne")
+    host.select_option("select[name=admission]", "code")
     host.get_by_role("button", name="Create session").click()
     code = host.locator("#join-code").inner_text()
     host.get_by_role("button", name="Open board").click()
