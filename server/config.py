@@ -46,6 +46,19 @@ class EnvArgs(Schema):
         load_default=30.0, validate=validate.Range(min=1, max=3600)
     )
     HOLDSPORT_TIME_ZONE = fields.String(load_default="Europe/Copenhagen", validate=_time_zone)
+    # Commands per person (all tabs, all processes) per window; see core.throttle.
+    HOLDSPORT_COMMAND_LIMIT = fields.Integer(
+        load_default=60, validate=validate.Range(min=1, max=100_000)
+    )
+    HOLDSPORT_SYNC_LIMIT = fields.Integer(
+        load_default=20, validate=validate.Range(min=1, max=100_000)
+    )
+    HOLDSPORT_COMMAND_WINDOW_SECONDS = fields.Integer(
+        load_default=10, validate=validate.Range(min=1, max=3600)
+    )
+    HOLDSPORT_FLOOD_FACTOR = fields.Integer(
+        load_default=10, validate=validate.Range(min=2, max=1000)
+    )
     # Extra catalogs (a pseudo locale) for tests: a translations dir and its languages.
     HOLDSPORT_EXTRA_TRANSLATIONS_DIR = fields.String(load_default=None)
     HOLDSPORT_EXTRA_LANGUAGES = fields.String(
@@ -63,6 +76,11 @@ class EnvArgs(Schema):
             po = Path(directory or ".") / language / "LC_MESSAGES" / "messages.po"
             if not directory or not po.is_file():
                 raise ValidationError(f"no catalog {po}", "HOLDSPORT_EXTRA_TRANSLATIONS_DIR")
+
+    @validates_schema
+    def _sync_within_commands(self, data: dict[str, Any], **_: Any) -> None:
+        if data["HOLDSPORT_SYNC_LIMIT"] > data["HOLDSPORT_COMMAND_LIMIT"]:
+            raise ValidationError("at most HOLDSPORT_COMMAND_LIMIT", "HOLDSPORT_SYNC_LIMIT")
 
     @validates_schema
     def _secret_outside_development(self, data: dict[str, Any], **_: Any) -> None:
@@ -83,6 +101,12 @@ class Settings:
     worker_timeout_seconds: float
     # Where people's clocks are: dates and times are shown in this zone.
     time_zone: str = "Europe/Copenhagen"
+    # Per person and window of command_window_seconds: commands, of which session:sync;
+    # past flood_factor × command_limit a connection is dropped (core.throttle).
+    command_limit: int = 60
+    sync_limit: int = 20
+    command_window_seconds: int = 10
+    flood_factor: int = 10
     extra_translations_dir: Path | None = None
     extra_languages: tuple[str, ...] = ()
 
@@ -108,6 +132,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "sweep_seconds": data["HOLDSPORT_SWEEP_SECONDS"],
         "worker_timeout_seconds": data["HOLDSPORT_WORKER_TIMEOUT_SECONDS"],
         "time_zone": data["HOLDSPORT_TIME_ZONE"],
+        "command_limit": data["HOLDSPORT_COMMAND_LIMIT"],
+        "sync_limit": data["HOLDSPORT_SYNC_LIMIT"],
+        "command_window_seconds": data["HOLDSPORT_COMMAND_WINDOW_SECONDS"],
+        "flood_factor": data["HOLDSPORT_FLOOD_FACTOR"],
         "extra_translations_dir": (
             Path(data["HOLDSPORT_EXTRA_TRANSLATIONS_DIR"])
             if data["HOLDSPORT_EXTRA_LANGUAGES"]

@@ -13,7 +13,7 @@ from server.core import connections, personal
 from server.core.domain import EVERYONE, PEOPLE, Actor
 from server.core.errors import DomainError
 from server.core.i18n import DEFAULT_LANGUAGE, is_language
-from server.core.realtime import NAMESPACE, CommandContext, command, room
+from server.core.realtime import NAMESPACE, CommandContext, admit, command, room
 from server.core.runtime import current_runtime
 from server.core.unit import unit_of_work
 from server.core.validation import load_args
@@ -35,6 +35,7 @@ def on_connect(auth: Any = None) -> None:
     sid: str = request.sid  # type: ignore[attr-defined]
     with _refused_on_error(auth), unit_of_work() as unit:
         args = load_args(connect_args, auth)
+        admit(args.token)  # over the person's command budget: refused, no database work
         actor = _actor(authenticate(unit.db, args.token), args.language)
         personal.remember(request.environ, args.token)  # never stored: core.personal
         worker = current_runtime().worker_id

@@ -10,7 +10,7 @@ from server.sessions import service
 from server.sessions.schemas import LocationArgs, RoleArgs
 
 
-@command("session:sync", roles=EVERYONE)
+@command("session:sync", roles=EVERYONE, expensive=True)
 def sync(ctx: CommandContext, args: Any) -> dict[str, Any]:
     return {"snapshot": service.snapshot(ctx.db, ctx.actor, ctx.now)}
 
