@@ -31,7 +31,7 @@ import socketio
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support import ServerProcess  # noqa: E402  (the tests' way to run the Procfile)
+from tests.support import PEOPLES_BUDGET, ServerProcess  # noqa: E402  (runs the Procfile)
 
 NAMESPACE = "/session"
 PEOPLE = 10
@@ -116,8 +116,9 @@ async def steady(people: list[list[socketio.AsyncClient]], seconds: float, phase
 def flood(url: str, token: str, seconds: float, rate: int, reconnect: bool, report) -> None:  # type: ignore[no-untyped-def]
     """In its own process: two tabs of one person, `rate` commands a second in all."""
 
-    async def tab(per_tab: int) -> tuple[int, int, int]:
+    async def tab(per_tab: int) -> tuple[int, int, int, float]:
         sent = acks = drops = 0
+        connected = 0.0
         end = time.perf_counter() + seconds
         while time.perf_counter() < end:
             try:
@@ -146,19 +147,24 @@ def flood(url: str, token: str, seconds: float, rate: int, reconnect: bool, repo
                 ahead = count / per_tab - (time.perf_counter() - start)
                 await asyncio.sleep(max(0.0, ahead))
             sent += count
+            connected += time.perf_counter() - start
             if sio.connected:
                 await sio.disconnect()
             else:
                 drops += 1
             if not reconnect:
                 break
-        return sent, acks, drops
+        return sent, acks, drops, connected
 
-    async def both() -> list[tuple[int, int, int]]:
+    async def both() -> list[tuple[int, int, int, float]]:
         return await asyncio.gather(tab(rate // 2), tab(rate // 2))
 
+    # In production the flooder's machine pays for its flood; here it shares the cores
+    # with the server and the measuring clients, so it gets what they leave.
+    os.nice(10)
     results = asyncio.run(both())
-    report.put(tuple(sum(column) for column in zip(*results, strict=True)))
+    sent, acks, drops, connected = (sum(column) for column in zip(*results, strict=True))
+    report.put((sent, acks, drops, 2 * sent / max(connected, 1e-9)))
 
 
 async def measure(url: str, sessions: int, seconds: float, rate: int, reconnect: bool) -> list:
@@ -189,12 +195,12 @@ async def measure(url: str, sessions: int, seconds: float, rate: int, reconnect:
     flooding.start()
     await asyncio.sleep(1)  # the flood is on before the first measured command
     await steady(people, seconds, loud_phase)
-    sent, acks, drops = await asyncio.get_running_loop().run_in_executor(None, report.get)
+    flooded = await asyncio.get_running_loop().run_in_executor(None, report.get)
     flooding.join()
     for session in people:
         for sio in session:
             await sio.disconnect()
-    return [quiet, loud_phase, (sent, acks, drops)]
+    return [quiet, loud_phase, flooded]
 
 
 def main() -> None:
@@ -205,11 +211,12 @@ def main() -> None:
     parser.add_argument("--no-reconnect", dest="reconnect", action="store_false")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        server = ServerProcess(f"sqlite:///{scratch}/bench.db")
+        # The budgets as deployed (test servers get budgets no test reaches).
+        server = ServerProcess(f"sqlite:///{scratch}/bench.db", **PEOPLES_BUDGET)
         server.release()
         server.start()
         try:
-            quiet, loud, (sent, acks, drops) = asyncio.run(
+            quiet, loud, (sent, acks, drops, rate) = asyncio.run(
                 measure(server.url, args.sessions, args.seconds, args.rate, args.reconnect)
             )
         finally:
@@ -225,7 +232,10 @@ def main() -> None:
                 for i, v in enumerate(row)
             )
         )
-    print(f"\nflooder: {sent} commands sent, {acks} answered, dropped {drops} times")
+    print(
+        f"\nflooder: {sent} commands sent ({rate:.0f} a second while connected), "
+        f"{acks} answered, dropped {drops} times"
+    )
     quiet_p99, loud_p99 = quiet.row(0)[6], loud.row(0)[6]
     print(f"p99 with the flood / without: {loud_p99 / max(quiet_p99, 1e-9):.2f}")
 

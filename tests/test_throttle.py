@@ -11,7 +11,7 @@ import redis
 
 from server.config import ConfigError, load_settings
 from server.core import personal
-from server.core.throttle import SweptMemoryStorage, Throttle, Verdict, storage_for
+from server.core.throttle import Decision, SweptMemoryStorage, Throttle, Verdict, storage_for
 from tests.support import require
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -46,6 +46,15 @@ def test_refused_commands_count_and_a_flood_is_dropped():
     assert seen == [Verdict.GO] * 5 + [Verdict.REFUSE] * 10 + [Verdict.DROP] * 5
 
 
+def test_at_most_a_burst_in_any_one_second():
+    throttle = Throttle(make_settings(HOLDSPORT_COMMAND_LIMIT=60, HOLDSPORT_COMMAND_BURST=10))
+    key = personal.derive("quick-clicker-token-" + "x" * 16)
+    assert verdicts(throttle, key, 10, WINDOW_START + 0.2) == [Verdict.GO] * 10
+    refused = throttle.spend(key, expensive=False, now=WINDOW_START + 0.9)
+    assert refused == Decision(Verdict.REFUSE, 1)
+    assert verdicts(throttle, key, 10, WINDOW_START + 1.0) == [Verdict.GO] * 10
+
+
 def test_sync_has_a_smaller_budget_within_the_commands():
     throttle = Throttle(make_settings())
     key = personal.derive("syncing-token-" + "x" * 16)
@@ -67,11 +76,11 @@ def test_counters_name_nobody_and_change_every_window():
     first = set(storage.storage)
     throttle.spend(key, expensive=False, now=WINDOW_START + 10)
     second = set(storage.storage) - first
-    assert len(first) == 2 and len(second) == 1  # commands and sync; then a new window
+    assert len(first) == 3 and len(second) == 2  # commands, burst, sync; a new window
     for name in first | second:
         assert token not in name and key.hex() not in name
     people = {name.split("/")[1] for name in first | second}
-    assert len(people) == 3  # no two counters share a value that could link them
+    assert len(people) == 5  # no two counters share a value that could link them
 
 
 def test_a_failing_storage_lets_commands_through_and_says_so(caplog):
@@ -124,7 +133,7 @@ def test_the_storage_follows_redis_url():
     [
         {"HOLDSPORT_COMMAND_LIMIT": "0"},
         {"HOLDSPORT_COMMAND_LIMIT": "many"},
-        {"HOLDSPORT_COMMAND_LIMIT": "10", "HOLDSPORT_SYNC_LIMIT": "11"},
+        {"HOLDSPORT_COMMAND_BURST": "-1"},
         {"HOLDSPORT_COMMAND_WINDOW_SECONDS": "0"},
         {"HOLDSPORT_FLOOD_FACTOR": "1"},
     ],
@@ -136,5 +145,5 @@ def test_bad_limits_are_named(environ):
 
 def test_default_limits():
     settings = load_settings({"HOLDSPORT_ENV": "test"})
-    assert (settings.command_limit, settings.sync_limit) == (60, 20)
+    assert (settings.command_limit, settings.command_burst, settings.sync_limit) == (60, 10, 20)
     assert (settings.command_window_seconds, settings.flood_factor) == (10, 10)

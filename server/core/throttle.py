@@ -13,10 +13,11 @@ and the window number is in the key, so one person's counters in two windows sha
 nothing either. A counter expires with its window.
 
 Windows are fixed, 10 seconds by default, aligned to the clock. Every command counts,
-refused ones too: a person gets `command_limit` commands per window (plus, for
-expensive commands such as `session:sync`, `sync_limit` of those); a connection that
-sends a command after its person's count has passed `flood_factor` × the limit is
-dropped. The numbers and why are in README.md (Configuration) and docs/protocol.md §5a.
+refused ones too: a person gets `command_limit` commands per window, at most
+`command_burst` of them in one second, and of them at most `sync_limit` expensive ones
+(`session:sync`, connecting); a connection that sends a command after its person's
+count has passed `flood_factor` × the limit is dropped. The numbers and why are in
+README.md (Configuration) and docs/protocol.md §5a.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 import redis
-from limits import RateLimitItemPerSecond
+from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.storage import MemoryStorage, RedisStorage, Storage
 
 from server.config import Settings
@@ -42,6 +43,10 @@ _PURPOSE = "holdsport throttle v1"
 _REDIS_CONNECTIONS = 32
 # At most one warning per this many seconds while the counter's storage fails.
 _WARN_EVERY_SECONDS = 60.0
+
+
+def _item(amount: int, seconds: int) -> RateLimitItem:
+    return RateLimitItemPerSecond(amount, seconds, namespace="holdsport")
 
 
 class Verdict(Enum):
@@ -66,10 +71,9 @@ class Throttle:
         self.window = settings.command_window_seconds
         self.flood_factor = settings.flood_factor
         # One item per budget: `limits` builds the storage key and its expiry from it.
-        self.commands = RateLimitItemPerSecond(
-            settings.command_limit, self.window, namespace="holdsport"
-        )
-        self.syncs = RateLimitItemPerSecond(settings.sync_limit, self.window, namespace="holdsport")
+        self.commands = _item(settings.command_limit, self.window)
+        self.burst = _item(settings.command_burst, 1)
+        self.syncs = _item(settings.sync_limit, self.window)
         self.storage = storage or storage_for(settings)
         self._warned_at = -math.inf
 
@@ -84,6 +88,10 @@ class Throttle:
                 return Decision(Verdict.DROP, seconds)
             if count > self.commands.amount:
                 return Decision(Verdict.REFUSE, seconds)
+            # Within the window's budget, at most `burst` in any one second: what one
+            # person gets done at once is what they make everyone else wait for.
+            if self._count(self.burst, personal_key, "burst", math.floor(now)) > self.burst.amount:
+                return Decision(Verdict.REFUSE, 1)
             if expensive and self._count(self.syncs, personal_key, "sync", window) > (
                 self.syncs.amount
             ):
@@ -93,7 +101,7 @@ class Throttle:
             self._warn()
         return GO
 
-    def _count(self, item: RateLimitItemPerSecond, key: bytes, budget: str, window: int) -> int:
+    def _count(self, item: RateLimitItem, key: bytes, budget: str, window: int) -> int:
         """The fixed-window count after this hit: what `FixedWindowRateLimiter.hit`
         compares with the limit, kept to tell a flood from a burst in one round trip."""
         message = f"{_PURPOSE}|{budget}|{window}".encode()
