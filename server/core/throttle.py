@@ -58,7 +58,7 @@ class Verdict(Enum):
 @dataclass(frozen=True)
 class Decision:
     verdict: Verdict
-    seconds: int = 0  # until the window ends, for `rate_limited`'s params
+    seconds: int = 0  # until a command may go again: `rate_limited`'s params
 
 
 GO = Decision(Verdict.GO)
@@ -102,8 +102,9 @@ class Throttle:
         return GO
 
     def _count(self, item: RateLimitItem, key: bytes, budget: str, window: int) -> int:
-        """The fixed-window count after this hit: what `FixedWindowRateLimiter.hit`
-        compares with the limit, kept to tell a flood from a burst in one round trip."""
+        """The fixed-window count after this hit. `FixedWindowRateLimiter.hit` makes the
+        same call but keeps only whether the count is within the limit; the count itself
+        tells an overrun from a flood, in one round trip."""
         message = f"{_PURPOSE}|{budget}|{window}".encode()
         person = hmac.new(key, message, hashlib.sha256).hexdigest()
         return self.storage.incr(item.key_for(person), item.get_expiry())
