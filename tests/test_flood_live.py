@@ -173,6 +173,12 @@ def test_a_flooding_participant_is_refused_and_dropped_while_others_carry_on(dat
             assert "rate_limited" in codes
             assert set(codes) <= {"ok", "rate_limited"}
             assert sum(tab.sent for tab in tabs) > 10 * LIMIT
+            # Nor can the flooder come straight back.
+            again = LiveClient(server.url, flooder)
+            with pytest.raises(socketio.exceptions.ConnectionError):
+                again.connect()
+            assert again.refusal["data"]["code"] == "rate_limited"
+            assert again.refusal["data"]["params"]["seconds"] > 10
             # Only accepted commands changed anything: each raised the version once (one
             # cut off by the drop may have lost its ack), and the drop told the session
             # that Flo left (one more).

@@ -46,6 +46,17 @@ def test_refused_commands_count_and_a_flood_is_dropped():
     assert seen == [Verdict.GO] * 5 + [Verdict.REFUSE] * 10 + [Verdict.DROP] * 5
 
 
+def test_a_dropped_person_may_not_connect_for_a_minute_or_two():
+    throttle = Throttle(make_settings(HOLDSPORT_FLOOD_FACTOR=2))
+    flooder, other = personal.derive("f" * 32), personal.derive("o" * 32)
+    drop_at = WINDOW_START + 55  # 5 s before a penalty period of 60 s ends
+    assert verdicts(throttle, flooder, 11, drop_at)[-1] is Verdict.DROP
+    assert throttle.admit(flooder, now=drop_at + 1) == Decision(Verdict.REFUSE, 64)
+    assert throttle.admit(flooder, now=drop_at + 64.5).verdict is Verdict.REFUSE
+    assert throttle.admit(other, now=drop_at + 1).verdict is Verdict.GO
+    assert throttle.admit(flooder, now=drop_at + 65).verdict is Verdict.GO
+
+
 def test_at_most_a_burst_in_any_one_second():
     throttle = Throttle(make_settings(HOLDSPORT_COMMAND_LIMIT=60, HOLDSPORT_COMMAND_BURST=10))
     key = personal.derive("quick-clicker-token-" + "x" * 16)

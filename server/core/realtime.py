@@ -132,8 +132,9 @@ def _run(
 
 def admit(token: str) -> None:
     """A new connection spends from its person's budget like `session:sync` (it gets a
-    snapshot): a person over it is refused before any database work."""
-    decision = current_runtime().throttle.spend(personal.derive(token), expensive=True)
+    snapshot): a person over it, or dropped for flooding, is refused before any
+    database work."""
+    decision = current_runtime().throttle.admit(personal.derive(token))
     if decision.verdict is not Verdict.GO:
         raise DomainError("rate_limited", seconds=decision.seconds)
 

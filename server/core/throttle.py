@@ -16,8 +16,9 @@ Windows are fixed, 10 seconds by default, aligned to the clock. Every command co
 refused ones too: a person gets `command_limit` commands per window, at most
 `command_burst` of them in one second, and of them at most `sync_limit` expensive ones
 (`session:sync`, connecting); a connection that sends a command after its person's
-count has passed `flood_factor` × the limit is dropped. The numbers and why are in
-README.md (Configuration) and docs/protocol.md §5a.
+count has passed `flood_factor` × the limit is dropped, and the person may not connect
+again for a minute or two. The numbers and why are in README.md (Configuration) and
+docs/protocol.md §5a.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ _PURPOSE = "holdsport throttle v1"
 # Concurrent Redis round trips per process: a flood waits for these, it does not
 # open a connection per command.
 _REDIS_CONNECTIONS = 32
+# A connection dropped for flooding: its person may not connect again for this many
+# windows at least (one minute by default), at most twice that.
+PENALTY_WINDOWS = 6
 # At most one warning per this many seconds while the counter's storage fails.
 _WARN_EVERY_SECONDS = 60.0
 
@@ -74,6 +78,10 @@ class Throttle:
         self.commands = _item(settings.command_limit, self.window)
         self.burst = _item(settings.command_burst, 1)
         self.syncs = _item(settings.sync_limit, self.window)
+        # A person dropped for flooding may not connect again before the end of the
+        # next period: their flood then costs one drop a minute or more, not one a window.
+        self.penalty = self.window * PENALTY_WINDOWS
+        self.dropped = _item(1, 2 * self.penalty)
         self.storage = storage or storage_for(settings)
         self._warned_at = -math.inf
 
@@ -85,6 +93,8 @@ class Throttle:
         try:
             count = self._count(self.commands, personal_key, "commands", window)
             if count > self.commands.amount * self.flood_factor:
+                penalty = math.floor(now / self.penalty)
+                self._count(self.dropped, personal_key, "dropped", penalty)
                 return Decision(Verdict.DROP, seconds)
             if count > self.commands.amount:
                 return Decision(Verdict.REFUSE, seconds)
@@ -101,13 +111,32 @@ class Throttle:
             self._warn()
         return GO
 
+    def admit(self, personal_key: bytes, now: float | None = None) -> Decision:
+        """A new connection: refused while its person is banned for flooding (from the
+        drop until the end of the next penalty period), else spent like a `session:sync`."""
+        now = time.time() if now is None else now
+        period = math.floor(now / self.penalty)
+        try:
+            for banned_in in (period, period - 1):
+                if self._get(self.dropped, personal_key, "dropped", banned_in):
+                    seconds = math.ceil((banned_in + 2) * self.penalty - now)
+                    return Decision(Verdict.REFUSE, max(1, seconds))
+        except Exception:
+            self._warn()
+        return self.spend(personal_key, expensive=True, now=now)
+
+    def _key(self, item: RateLimitItem, key: bytes, budget: str, window: int) -> str:
+        message = f"{_PURPOSE}|{budget}|{window}".encode()
+        return item.key_for(hmac.new(key, message, hashlib.sha256).hexdigest())
+
+    def _get(self, item: RateLimitItem, key: bytes, budget: str, window: int) -> int:
+        return self.storage.get(self._key(item, key, budget, window))
+
     def _count(self, item: RateLimitItem, key: bytes, budget: str, window: int) -> int:
         """The fixed-window count after this hit. `FixedWindowRateLimiter.hit` makes the
         same call but keeps only whether the count is within the limit; the count itself
         tells an overrun from a flood, in one round trip."""
-        message = f"{_PURPOSE}|{budget}|{window}".encode()
-        person = hmac.new(key, message, hashlib.sha256).hexdigest()
-        return self.storage.incr(item.key_for(person), item.get_expiry())
+        return self.storage.incr(self._key(item, key, budget, window), item.get_expiry())
 
     def _warn(self) -> None:
         if time.monotonic() - self._warned_at >= _WARN_EVERY_SECONDS:
