@@ -60,7 +60,7 @@ class EnvArgs(Schema):
         load_default=10, validate=validate.Range(min=1, max=3600)
     )
     HOLDSPORT_FLOOD_FACTOR = fields.Integer(
-        load_default=10, validate=validate.Range(min=2, max=1000)
+        load_default=5, validate=validate.Range(min=2, max=1000)
     )
     # Extra catalogs (a pseudo locale) for tests: a translations dir and its languages.
     HOLDSPORT_EXTRA_TRANSLATIONS_DIR = fields.String(load_default=None)
@@ -106,7 +106,7 @@ class Settings:
     command_burst: int = 10
     sync_limit: int = 20
     command_window_seconds: int = 10
-    flood_factor: int = 10
+    flood_factor: int = 5
     extra_translations_dir: Path | None = None
     extra_languages: tuple[str, ...] = ()
 

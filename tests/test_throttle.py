@@ -157,4 +157,4 @@ def test_bad_limits_are_named(environ):
 def test_default_limits():
     settings = load_settings({"HOLDSPORT_ENV": "test"})
     assert (settings.command_limit, settings.command_burst, settings.sync_limit) == (60, 10, 20)
-    assert (settings.command_window_seconds, settings.flood_factor) == (10, 10)
+    assert (settings.command_window_seconds, settings.flood_factor) == (10, 5)
