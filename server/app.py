@@ -17,6 +17,7 @@ from server.core.http import install_error_handlers
 from server.core.i18n import configure_extra
 from server.core.message_queue import queue_manager
 from server.core.runtime import Runtime
+from server.core.throttle import Throttle
 from server.core.unit import unit_of_work
 
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         clock or SystemClock(),
         socketio,
         worker_id=str(uuid.uuid4()),
+        throttle=Throttle(settings),
     )
     app.extensions["holdsport"] = runtime
 

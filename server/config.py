@@ -74,6 +74,22 @@ class EnvArgs(Schema):
     HOLDSPORT_TRUSTED_PROXIES = fields.Integer(
         load_default=0, validate=validate.Range(min=0, max=5)
     )
+    # Commands per person (all tabs, all processes) per window; see core.throttle.
+    HOLDSPORT_COMMAND_LIMIT = fields.Integer(
+        load_default=60, validate=validate.Range(min=1, max=100_000)
+    )
+    HOLDSPORT_COMMAND_BURST = fields.Integer(
+        load_default=10, validate=validate.Range(min=1, max=100_000)
+    )
+    HOLDSPORT_SYNC_LIMIT = fields.Integer(
+        load_default=20, validate=validate.Range(min=1, max=100_000)
+    )
+    HOLDSPORT_COMMAND_WINDOW_SECONDS = fields.Integer(
+        load_default=10, validate=validate.Range(min=1, max=3600)
+    )
+    HOLDSPORT_FLOOD_FACTOR = fields.Integer(
+        load_default=5, validate=validate.Range(min=2, max=1000)
+    )
     # Extra catalogs (a pseudo locale) for tests: a translations dir and its languages.
     HOLDSPORT_EXTRA_TRANSLATIONS_DIR = fields.String(load_default=None)
     HOLDSPORT_EXTRA_LANGUAGES = fields.String(
@@ -113,6 +129,14 @@ class Settings:
     time_zone: str = "Europe/Copenhagen"
     # How long after its end a session can still be opened with its credentials.
     retention_days: float = 30.0
+    # Per person and window of command_window_seconds: commands, of them at most
+    # command_burst in a second and sync_limit session:sync; past flood_factor ×
+    # command_limit a connection is dropped (core.throttle).
+    command_limit: int = 60
+    command_burst: int = 10
+    sync_limit: int = 20
+    command_window_seconds: int = 10
+    flood_factor: int = 5
     extra_translations_dir: Path | None = None
     extra_languages: tuple[str, ...] = ()
     # Per client address (an IPv4 address, or an IPv6 /64): see server/core/limits.py.
@@ -147,6 +171,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "worker_timeout_seconds": data["HOLDSPORT_WORKER_TIMEOUT_SECONDS"],
         "time_zone": data["HOLDSPORT_TIME_ZONE"],
         "retention_days": data["HOLDSPORT_RETENTION_DAYS"],
+        "command_limit": data["HOLDSPORT_COMMAND_LIMIT"],
+        "command_burst": data["HOLDSPORT_COMMAND_BURST"],
+        "sync_limit": data["HOLDSPORT_SYNC_LIMIT"],
+        "command_window_seconds": data["HOLDSPORT_COMMAND_WINDOW_SECONDS"],
+        "flood_factor": data["HOLDSPORT_FLOOD_FACTOR"],
         "extra_translations_dir": (
             Path(data["HOLDSPORT_EXTRA_TRANSLATIONS_DIR"])
             if data["HOLDSPORT_EXTRA_LANGUAGES"]

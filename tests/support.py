@@ -12,8 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import redis
 import requests
 from sqlalchemy import create_engine, inspect, text
+
+from server.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI") == "true"
@@ -64,6 +67,23 @@ def procfile_command(kind: str) -> str:
     raise KeyError(kind)
 
 
+# A test client sends as fast as it can, far faster than people: server processes get
+# command budgets (docs/protocol.md §5a) no test reaches, unless a test is about them
+# and passes PEOPLES_BUDGET, the defaults of server/config.py.
+UNLIMITED_BUDGET = {
+    "HOLDSPORT_COMMAND_LIMIT": "100000",
+    "HOLDSPORT_COMMAND_BURST": "100000",
+    "HOLDSPORT_SYNC_LIMIT": "100000",
+}
+PEOPLES_BUDGET = {
+    "HOLDSPORT_COMMAND_LIMIT": str(Settings.command_limit),
+    "HOLDSPORT_COMMAND_BURST": str(Settings.command_burst),
+    "HOLDSPORT_SYNC_LIMIT": str(Settings.sync_limit),
+    "HOLDSPORT_COMMAND_WINDOW_SECONDS": str(Settings.command_window_seconds),
+    "HOLDSPORT_FLOOD_FACTOR": str(Settings.flood_factor),
+}
+
+
 class ServerProcess:
     """The production command from the Procfile, on 127.0.0.1 and a free port."""
 
@@ -80,6 +100,7 @@ class ServerProcess:
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
             "PYTHONUNBUFFERED": "1",
+            **UNLIMITED_BUDGET,
             **extra_env,
         }
         self.process: subprocess.Popen[str] | None = None
@@ -156,3 +177,14 @@ def dump_database(url: str) -> dict[str, list[tuple]]:
         }
     engine.dispose()
     return dump
+
+
+# Scale-out tests' Redis (a database of its own; each test run its own channel).
+REDIS_URL = os.environ.get("HOLDSPORT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_reachable() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False

@@ -6,24 +6,14 @@ and when a worker dies, the others report its people as gone.
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
-import redis
 
 from tests.live_client import LiveClient, create_session, join
-from tests.support import ServerProcess, require
+from tests.support import REDIS_URL, ServerProcess, redis_reachable, require
 
 pytestmark = pytest.mark.server
-REDIS_URL = os.environ.get("HOLDSPORT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def redis_reachable() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
 
 
 @pytest.fixture

@@ -1,12 +1,15 @@
 """The Socket.IO side: one registry of commands with their roles, and running them.
 
-A command handler gets a checked actor and checked arguments inside a unit of work
-(core.unit); the events its change collects go out only after the commit.
+Every command is first counted against its sender's budget (core.throttle), before any
+database work; one over budget is answered `rate_limited` and costs nothing more. A
+command within budget gets a checked actor and checked arguments inside a unit of
+work (core.unit); the events its change collects go out only after the commit.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,15 +20,18 @@ from flask_socketio import SocketIO
 from marshmallow import Schema
 from sqlalchemy.orm import Session
 
+from server.core import personal
 from server.core.change import Change
 from server.core.connections import actor_for_sid
 from server.core.domain import Actor, Role
 from server.core.errors import DomainError, error_body
 from server.core.i18n import DEFAULT_LANGUAGE
+from server.core.runtime import current_runtime
+from server.core.throttle import Verdict
 from server.core.unit import NAMESPACE, room, unit_of_work
 from server.core.validation import NoArgs, load_args
 
-__all__ = ["NAMESPACE", "Command", "CommandContext", "command", "install", "room"]
+__all__ = ["NAMESPACE", "Command", "CommandContext", "admit", "command", "install", "room"]
 log = logging.getLogger(__name__)
 
 
@@ -47,18 +53,27 @@ class Command:
     roles: frozenset[Role]
     args: Schema
     handler: Handler
+    # Costly to answer (a whole snapshot): also spends the smaller sync budget.
+    expensive: bool = False
 
 
 COMMANDS: dict[str, Command] = {}
+# The connection's language as its last command found it: for answers given before
+# (or instead of) reading the connection's row. Lives in the WSGI environ, like core.personal.
+_LANGUAGE_KEY = "holdsport.language"
+_TURN_KEY = "holdsport.command_turn"  # a lock: one command of a connection at a time
+_DROPPED_KEY = "holdsport.dropped"  # closed for flooding: the seconds it was told
 
 
-def command(name: str, *, roles: frozenset[Role], args: Schema | None = None):  # type: ignore[no-untyped-def]
+def command(  # type: ignore[no-untyped-def]
+    name: str, *, roles: frozenset[Role], args: Schema | None = None, expensive: bool = False
+):
     """Declare a client command: the one place that says who may send it and what it takes."""
 
     def register(handler: Handler) -> Handler:
         if name in COMMANDS:
             raise ValueError(f"command {name} declared twice")
-        COMMANDS[name] = Command(name, roles, args or NoArgs(), handler)
+        COMMANDS[name] = Command(name, roles, args or NoArgs(), handler, expensive)
         return handler
 
     return register
@@ -78,13 +93,27 @@ def _dispatcher(cmd: Command) -> Callable[..., dict[str, Any]]:
 
 
 def run_command(cmd: Command, sid: str, payload: tuple[Any, ...]) -> dict[str, Any]:
-    language = DEFAULT_LANGUAGE
+    environ = request.environ
+    refusal = _over_budget(cmd, sid, environ)
+    if refusal is not None:
+        return refusal.to_wire(environ.get(_LANGUAGE_KEY, DEFAULT_LANGUAGE))
+    # A connection's commands run one at a time: a burst from one tab takes turns with
+    # everyone else's commands instead of holding the server for its whole length.
+    turn = environ.get(_TURN_KEY) or environ.setdefault(_TURN_KEY, threading.Lock())
+    with turn:
+        return _run(cmd, sid, payload, environ)
+
+
+def _run(
+    cmd: Command, sid: str, payload: tuple[Any, ...], environ: dict[str, Any]
+) -> dict[str, Any]:
+    language = environ.get(_LANGUAGE_KEY, DEFAULT_LANGUAGE)
     try:
         with unit_of_work() as unit:
             actor = actor_for_sid(unit.db, sid)
             if actor is None:
                 raise DomainError("not_authenticated")
-            language = actor.language
+            language = environ[_LANGUAGE_KEY] = actor.language
             if actor.role not in cmd.roles:
                 waiting = actor.role is Role.WAITING
                 raise DomainError("waiting_at_the_door" if waiting else "forbidden")
@@ -100,3 +129,43 @@ def run_command(cmd: Command, sid: str, payload: tuple[Any, ...]) -> dict[str, A
         log.exception("command %s failed", cmd.name)
         return error_body("internal_error", language)
     return {"ok": True, **reply}
+
+
+def admit(token: str) -> None:
+    """A new connection spends from its person's budget like `session:sync` (it gets a
+    snapshot): a person over it, or dropped for flooding, is refused before any
+    database work."""
+    decision = current_runtime().throttle.admit(personal.derive(token))
+    if decision.verdict is not Verdict.GO:
+        raise DomainError("rate_limited", seconds=decision.seconds)
+
+
+def _over_budget(cmd: Command, sid: str, environ: dict[str, Any]) -> DomainError | None:
+    """Count the command against its person's budget; the refusal, if over it.
+
+    A connection far over the budget is closed at once; what it had sent before is
+    refused without counting, and nothing it sends after is read.
+    """
+    key = personal.recall(environ)
+    if key is None:  # not connected through on_connect on this process: cannot be
+        return DomainError("not_authenticated")
+    dropped = environ.get(_DROPPED_KEY)
+    if dropped is not None:
+        return DomainError("rate_limited", seconds=dropped)
+    decision = current_runtime().throttle.spend(key, expensive=cmd.expensive)
+    if decision.verdict is Verdict.GO:
+        return None
+    if decision.verdict is Verdict.DROP:
+        environ[_DROPPED_KEY] = decision.seconds
+        _drop(sid)
+    return DomainError("rate_limited", seconds=decision.seconds)
+
+
+def _drop(sid: str) -> None:
+    log.info("dropping a connection that keeps sending over its command budget")
+    server = current_runtime().socketio.server
+    transport = server.manager.eio_sid_from_sid(sid, NAMESPACE)
+    # A Socket.IO disconnect first: socket.io-client does not reconnect by itself after it.
+    server.disconnect(sid, namespace=NAMESPACE)
+    if transport is not None:
+        server.eio.disconnect(transport)  # and whatever it keeps sending is not read

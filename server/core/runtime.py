@@ -1,4 +1,5 @@
-"""What a running app holds: settings, database, clock, Socket.IO server, worker id."""
+"""What a running app holds: settings, database, clock, Socket.IO server, worker id,
+and the command budget (core.throttle)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask_socketio import SocketIO
 from server.config import Settings
 from server.core.clock import Clock
 from server.core.db import Database
+from server.core.throttle import Throttle
 
 
 @dataclass
@@ -19,6 +21,7 @@ class Runtime:
     clock: Clock
     socketio: SocketIO
     worker_id: str
+    throttle: Throttle
 
 
 def current_runtime() -> Runtime:

@@ -13,7 +13,7 @@ from server.core import connection_bound, connections, personal
 from server.core.domain import AT_THE_DOOR, EVERYONE, PEOPLE, Actor, Role
 from server.core.errors import DomainError
 from server.core.i18n import DEFAULT_LANGUAGE, is_language
-from server.core.realtime import NAMESPACE, CommandContext, command, room
+from server.core.realtime import NAMESPACE, CommandContext, admit, command, room
 from server.core.runtime import current_runtime
 from server.core.unit import unit_of_work
 from server.core.validation import load_args
@@ -36,6 +36,7 @@ def on_connect(auth: Any = None) -> None:
     runtime = current_runtime()
     with _refused_on_error(auth), unit_of_work() as unit:
         args = load_args(connect_args, auth)
+        admit(args.token)  # over the person's command budget: refused, no database work
         credential = authenticate(unit.db, args.token, unit.now, runtime.settings.retention_days)
         actor = _actor(credential, args.language)
         personal.remember(request.environ, args.token)  # never stored: core.personal

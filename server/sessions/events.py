@@ -13,7 +13,7 @@ from server.sessions import door, service
 from server.sessions.schemas import AdmissionArgs, LocationArgs, ParticipantArgs, RoleArgs
 
 
-@command("session:sync", roles=EVERYONE | AT_THE_DOOR)
+@command("session:sync", roles=EVERYONE | AT_THE_DOOR, expensive=True)
 def sync(ctx: CommandContext, args: Any) -> dict[str, Any]:
     """The whole state; someone inside is (again) in the session's room, should the
     message that brought them in have been lost with the message queue."""

@@ -127,9 +127,15 @@ export function connectLive(token, onChange, onFailure) {
     if (reason === "io server disconnect" && !live.removed && !live.leaving) socket.connect();
   });
   // A refusal carries a code (docs/protocol.md); other errors are the network, and
-  // socket.io-client keeps retrying those by itself.
+  // socket.io-client keeps retrying those by itself (not after a refusal).
   socket.on("connect_error", (error) => {
-    if (error.data && error.data.code) onFailure({ code: error.data.code, message: error.message });
+    const code = error.data && error.data.code;
+    // Over this person's command budget (docs/protocol.md §5a): again once the window ends.
+    if (code === "rate_limited") {
+      setTimeout(() => socket.connect(), 1000 * (error.data.params.seconds || 1));
+      return;
+    }
+    if (code) onFailure({ code, message: error.message });
   });
 
   live.command = (name, payload = {}) =>
