@@ -6,11 +6,13 @@ session per second (`participant:set_location`, a write that reaches all ten scr
 spread over the second, and the ack latency of each is recorded: first with nobody
 flooding, then while one participant of another session sends `participant:set_location`
 about 2,000 times a second from two tabs (a separate process). By default the flooder
-reconnects as soon as the server drops it, as socket.io-client would, and floods again.
-Prints one row per phase: commands sent, acks missing, refused, p50/p99/max latency.
+tries to connect again every 0.1 s once the server has dropped it, and floods again when
+it gets in. Prints one row per phase: commands sent, acks missing, refused, p50/p99/max
+latency.
 
     .venv/bin/python bench/flood.py                      # N = 20 sessions, 20 s per phase
     .venv/bin/python bench/flood.py --sessions 50 --seconds 30 --no-reconnect
+    .venv/bin/python bench/flood.py --sessions 50 --seconds 30 --rate 2   # a control
 """
 
 from __future__ import annotations

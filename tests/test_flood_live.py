@@ -1,8 +1,9 @@
 """One person flooding commands leaves every other session working (docs/protocol.md §5a).
 
-A real server process (the Procfile's command, eventlet) and real python-socketio
-clients: one participant floods `participant:set_location` from two tabs while a
-second session goes on as usual.
+Real server processes (the Procfile's command, eventlet) and real python-socketio
+clients, with the budgets as deployed: one participant floods `participant:set_location`
+from two tabs while a second session goes on as usual; one person with a tab on each of
+two processes (one Redis) spends one budget.
 """
 
 from __future__ import annotations
