@@ -166,15 +166,19 @@ def running_server(
         process.stop()
 
 
-def dump_database(url: str) -> dict[str, list[tuple]]:
-    """Every row of every table but workers (whose heartbeat ticks by itself)."""
+def dump_database(url: str, ignore: dict[str, set[str]] | None = None) -> dict[str, list[tuple]]:
+    """Every row of every table but workers (whose heartbeat ticks by itself), without the
+    columns in `ignore` (table -> column names)."""
+    ignore = ignore or {}
     engine = create_engine(url)
     with engine.connect() as connection:
-        tables = sorted(t for t in inspect(connection).get_table_names() if t != "workers")
-        dump = {
-            t: sorted(map(tuple, connection.execute(text(f"SELECT * FROM {t}"))), key=repr)
-            for t in tables
-        }
+        inspector = inspect(connection)
+        dump = {}
+        for table in sorted(t for t in inspector.get_table_names() if t != "workers"):
+            names = [c["name"] for c in inspector.get_columns(table)]
+            kept = ", ".join(n for n in names if n not in ignore.get(table, set()))
+            rows = connection.execute(text(f"SELECT {kept} FROM {table}"))
+            dump[table] = sorted(map(tuple, rows), key=repr)
     engine.dispose()
     return dump
 
