@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from server.board import rules
 from tests.browser import create_session_in, new_page
 
 pytestmark = pytest.mark.browser
@@ -89,7 +90,9 @@ def test_a_board_phase_opens_the_board_on_every_screen(browser, server):
     bo.keyboard.type(" til for meget")
     expect(draft).to_have_value("Jeg sagde ja til for meget")
     bo.get_by_role("button", name="Slå op", exact=True).click()
-    expect(host.locator("#board")).to_contain_text("1")  # the count, not the post
+    # The count, not the post; it is told on the board's clock (rules.COUNT_SECONDS).
+    counted = (rules.COUNT_SECONDS + 5) * 1000
+    expect(host.locator("#board-count")).to_contain_text("1", timeout=counted)
     expect(host.locator("#board")).not_to_contain_text("Jeg sagde ja til for meget")
 
     host.get_by_role("button", name="Next").click()  # the phase ends: the board closes
