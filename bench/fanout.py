@@ -28,7 +28,7 @@ import socketio
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support import ServerProcess  # noqa: E402  (the tests' way to run the Procfile)
+from tests.support import ONE_ADDRESS_FOR_ALL, ServerProcess  # noqa: E402  (runs the Procfile)
 
 NAMESPACE = "/session"
 
@@ -72,7 +72,7 @@ async def measure(url: str, pid: int, clients: int, rounds: int) -> dict:
         host = await post(
             http,
             f"{url}/api/sessions",
-            {"title": "Bench", "language": "en", "facilitator_name": "Host"},
+            {"title": "Bench", "language": "en", "facilitator_name": "Host", "admission": "code"},
         )
         before = rss_kib(pid)
         screens = []
@@ -121,14 +121,6 @@ async def measure(url: str, pid: int, clients: int, rounds: int) -> dict:
     }
 
 
-# Every client here comes from 127.0.0.1: lift the per-address limits.
-UNLIMITED = {
-    "HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS": "1000000",
-    "HOLDSPORT_RATE_LIMIT_JOIN": "1000000 per minute",
-    "HOLDSPORT_RATE_LIMIT_CREATE": "1000000 per minute",
-}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, nargs="*", default=[50, 200, 500])
@@ -137,7 +129,7 @@ def main() -> None:
     rows = []
     for clients in args.clients:
         with tempfile.TemporaryDirectory() as scratch:
-            server = ServerProcess(f"sqlite:///{scratch}/bench.db", **UNLIMITED)
+            server = ServerProcess(f"sqlite:///{scratch}/bench.db", **ONE_ADDRESS_FOR_ALL)
             server.release()
             server.start()
             try:

@@ -33,7 +33,7 @@ import socketio
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support import PEOPLES_BUDGET, ServerProcess  # noqa: E402  (runs the Procfile)
+from tests.support import ONE_ADDRESS_FOR_ALL, PEOPLES_BUDGET, ServerProcess  # noqa: E402  (runs the Procfile)
 
 NAMESPACE = "/session"
 PEOPLE = 10
@@ -53,7 +53,9 @@ async def connect(url: str, token: str) -> socketio.AsyncClient:
 
 async def new_session(http: aiohttp.ClientSession, url: str, title: str) -> tuple[dict, list[str]]:
     host = await post(
-        http, f"{url}/api/sessions", {"title": title, "language": "en", "facilitator_name": "Host"}
+        http,
+        f"{url}/api/sessions",
+        {"title": title, "language": "en", "facilitator_name": "Host", "admission": "code"},
     )
     tokens = [host["facilitator_token"]]
     for index in range(PEOPLE - 1):
@@ -178,7 +180,7 @@ async def measure(url: str, sessions: int, seconds: float, rate: int, reconnect:
         loud = await post(
             http,
             f"{url}/api/sessions",
-            {"title": "Loud", "language": "en", "facilitator_name": "L"},
+            {"title": "Loud", "language": "en", "facilitator_name": "L", "admission": "code"},
         )
         body = {"join_code": loud["join_code"], "display_name": "Flood", "language": "en"}
         flooder = (await post(http, f"{url}/api/join", body))["token"]
@@ -214,7 +216,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         # The budgets as deployed (test servers get budgets no test reaches).
-        server = ServerProcess(f"sqlite:///{scratch}/bench.db", **PEOPLES_BUDGET)
+        env = {**PEOPLES_BUDGET, **ONE_ADDRESS_FOR_ALL}
+        server = ServerProcess(f"sqlite:///{scratch}/bench.db", **env)
         server.release()
         server.start()
         try:

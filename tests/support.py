@@ -75,6 +75,12 @@ UNLIMITED_BUDGET = {
     "HOLDSPORT_COMMAND_BURST": "100000",
     "HOLDSPORT_SYNC_LIMIT": "100000",
 }
+# A benchmark's clients all come from 127.0.0.1: the per-address limits are lifted.
+ONE_ADDRESS_FOR_ALL = {
+    "HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS": "1000000",
+    "HOLDSPORT_RATE_LIMIT_JOIN": "1000000 per minute",
+    "HOLDSPORT_RATE_LIMIT_CREATE": "1000000 per minute",
+}
 PEOPLES_BUDGET = {
     "HOLDSPORT_COMMAND_LIMIT": str(Settings.command_limit),
     "HOLDSPORT_COMMAND_BURST": str(Settings.command_burst),
