@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from server.core import connections
 from server.core.bus import PersonAdmitted, PersonRemoved, tell
-from server.core.connections import connected_participant_ids
 from server.core.domain import Actor, Role
 from server.core.errors import DomainError
 from server.sessions.models import Admission, Participant
@@ -87,11 +86,11 @@ def remove(db: Session, actor: Actor, participant_id: int, now: datetime) -> lis
 
 def _let_in(db: Session, person: Participant, now: datetime) -> list[str]:
     person.admitted_at = now
-    present = person.id in connected_participant_ids(db, person.session_id)
-    fields = participant_fields(person, present)
+    sids = connections.sids_of(db, person.id)  # their live connections: present if any
+    fields = participant_fields(person, bool(sids))
     emit(db, "participant:admitted", person.session_id, {"participant": fields})
     tell(db, PersonAdmitted(person.session_id, person.id), now)
-    return connections.sids_of(db, person.id)
+    return sids
 
 
 def _waiting(db: Session, session_id: int) -> list[Participant]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from server.core import tokens
 from server.core.bus import SessionCreated, SessionEnded, SessionStarted, tell
 from server.core.change import change_of
-from server.core.connections import connected_participant_ids
+from server.core.connections import sids_of
 from server.core.domain import Actor, Event, Role, declare_events
 from server.core.errors import DomainError
 from server.sessions import door
@@ -226,8 +226,7 @@ def set_role(
 
 
 def _participant_event(db: Session, session: PeerSession, person: Participant) -> Event:
-    present = person.id in connected_participant_ids(db, session.id)
-    fields = participant_fields(person, present)
+    fields = participant_fields(person, bool(sids_of(db, person.id)))
     return emit(db, "participant:updated", session.id, {"participant": fields})
 
 
