@@ -60,17 +60,23 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
 def _register_features(app: Flask, socketio: SocketIO) -> None:
     # Importing a feature's events module declares its commands (core.realtime).
+    from server.accounts.signed_in import install_csrf_check
+    from server.accounts.views import bp as accounts_bp
     from server.agenda import events as _agenda_events  # noqa: F401
     from server.board import events as _board_events  # noqa: F401
     from server.content.views import bp as content_bp
     from server.presence import events as presence_events
     from server.sessions import events as _session_events  # noqa: F401
+    from server.sessions.group_views import bp as groups_bp
     from server.sessions.views import bp as sessions_bp
     from server.web.views import bp as web_bp
 
     features.install()
     app.register_blueprint(web_bp)
     app.register_blueprint(sessions_bp)
+    app.register_blueprint(groups_bp)
+    app.register_blueprint(accounts_bp)
+    install_csrf_check(app)
     app.register_blueprint(content_bp)
     presence_events.install(socketio)
     realtime.install(socketio)

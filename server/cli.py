@@ -27,6 +27,12 @@ def main(argv: list[str]) -> int:
         "reactions", help="print every reaction between features (Markdown)"
     )
     reactions.add_argument("--write", metavar="FILE", help="replace the table in this file")
+    account = commands.add_parser(
+        "create-account", help="make a facilitator account (the password is asked for)"
+    )
+    account.add_argument("--email", required=True)
+    account.add_argument("--name", required=True, help="the name others see")
+    account.add_argument("--language", default="da", choices=["da", "en"])
     i18n = commands.add_parser("i18n", help="extract messages; update the da and en catalogs")
     i18n.add_argument("action", choices=["extract", "update"])
     args = parser.parse_args(argv)
@@ -44,6 +50,10 @@ def main(argv: list[str]) -> int:
         else:
             print(reactions_table())
         return 0
+    if args.command == "create-account":
+        from server.accounts.cli import create_account
+
+        return create_account(args.email, args.name, args.language)
     if args.command == "migrate":
         from server.migrate import upgrade
 

@@ -65,6 +65,22 @@ class EnvArgs(Schema):
     HOLDSPORT_RATE_LIMIT_JOIN = _limit("120 per minute")
     HOLDSPORT_RATE_LIMIT_JOIN_FAILURES = _limit("10 per minute; 100 per day")
     HOLDSPORT_RATE_LIMIT_CREATE = _limit("10 per minute; 100 per day")
+    HOLDSPORT_RATE_LIMIT_SIGN_IN = _limit("10 per minute; 100 per day")
+    # Facilitator accounts: who may sign up, how long a sign-in lasts, Argon2's cost.
+    HOLDSPORT_SIGN_UP = fields.String(
+        load_default="open", validate=validate.OneOf(["open", "closed"])
+    )
+    HOLDSPORT_LOGIN_DAYS = fields.Float(
+        load_default=30.0, validate=validate.Range(min=0.01, max=365)
+    )
+    HOLDSPORT_ARGON2_MEMORY_KIB = fields.Integer(
+        load_default=65536, validate=validate.Range(min=8, max=4 * 1024 * 1024)
+    )
+    HOLDSPORT_ARGON2_TIME_COST = fields.Integer(
+        load_default=3, validate=validate.Range(min=1, max=20)
+    )
+    # The login cookie only over HTTPS: on by default in production (behind TLS).
+    HOLDSPORT_SECURE_COOKIES = fields.Boolean(load_default=None, allow_none=True)
     HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS = fields.Integer(
         load_default=50, validate=validate.Range(min=1, max=1_000_000)
     )
@@ -147,6 +163,12 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     # How many proxies in front of the server set X-Forwarded-For/-Proto (0: none).
     trusted_proxies: int = 0
+    rate_limit_sign_in: str = "10 per minute; 100 per day"
+    sign_up_open: bool = True
+    login_days: float = 30.0
+    argon2_memory_kib: int = 65536
+    argon2_time_cost: int = 3
+    secure_cookies: bool = False
 
 
 class ConfigError(RuntimeError):
@@ -188,6 +210,16 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "max_connections_per_address": data["HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS"],
         "max_body_bytes": data["HOLDSPORT_MAX_BODY_BYTES"],
         "trusted_proxies": data["HOLDSPORT_TRUSTED_PROXIES"],
+        "rate_limit_sign_in": data["HOLDSPORT_RATE_LIMIT_SIGN_IN"],
+        "sign_up_open": data["HOLDSPORT_SIGN_UP"] == "open",
+        "login_days": data["HOLDSPORT_LOGIN_DAYS"],
+        "argon2_memory_kib": data["HOLDSPORT_ARGON2_MEMORY_KIB"],
+        "argon2_time_cost": data["HOLDSPORT_ARGON2_TIME_COST"],
+        "secure_cookies": (
+            data["HOLDSPORT_SECURE_COOKIES"]
+            if data["HOLDSPORT_SECURE_COOKIES"] is not None
+            else data["HOLDSPORT_ENV"] == "production"
+        ),
     }
     settings.update(overrides)
     return Settings(**settings)

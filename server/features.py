@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from server.accounts import subscriptions as accounts
 from server.agenda import subscriptions as agenda
 from server.board import subscriptions as board
 from server.core.bus import bus
@@ -19,7 +20,7 @@ from server.presence import subscriptions as presence
 
 def install() -> None:
     """Idempotent: subscribing twice changes nothing."""
-    for feature in (presence, agenda, board):
+    for feature in (presence, agenda, board, accounts):
         feature.install(bus)
 
 

@@ -97,7 +97,13 @@ def room(db, clock):
 @pytest.fixture
 def settings(database_url):
     return load_settings(
-        {"HOLDSPORT_ENV": "test", "SECRET_KEY": "test-secret-key-not-for-production"},
+        {
+            "HOLDSPORT_ENV": "test",
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "HOLDSPORT_ARGON2_MEMORY_KIB": "1024",
+            "HOLDSPORT_ARGON2_TIME_COST": "1",
+            "HOLDSPORT_RATE_LIMIT_SIGN_IN": "100000 per minute",
+        },
         database_url=database_url,
         async_mode="threading",
     )

@@ -2,15 +2,57 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
 from typing import Any
 
+from server.accounts import service as accounts
+from server.accounts.models import Account, Login
+from server.accounts.passwords import passwords
 from server.core.domain import Actor
-from server.sessions import service
-from server.sessions.service import CreatedSession, Joined
+from server.sessions import hosts, service
+from server.sessions.models import Participant, PeerSession
+from server.sessions.service import Joined
+
+SECRET = "test-secret-key-not-for-production"
+# Cheap Argon2 for tests; the parameters do not change what is checked.
+PASSWORDS = passwords(1024, 1)
+_emails = itertools.count(1)
 
 
-def create_session(db, clock, **overrides: Any) -> CreatedSession:
-    """Open to anyone with the code, unless `admission="host"` (the door's own tests)."""
+@dataclass(frozen=True)
+class Hosted:
+    """A new session, its lead facilitator's account and login, and the login's pass."""
+
+    session: PeerSession
+    facilitator: Participant
+    facilitator_token: str
+    display_key: str
+    account: Account
+    login: Login
+
+    @property
+    def group_id(self) -> int:
+        return self.session.group_id
+
+
+def sign_up(db, clock, name: str = "Anne", language: str = "da") -> accounts.NewLogin:  # type: ignore[no-untyped-def]
+    return accounts.sign_up(
+        db,
+        PASSWORDS,
+        email=f"facilitator{next(_emails)}@example.org",
+        display_name=name,
+        password="a long enough password",
+        language=language,
+        now=clock.now(),
+        login_days=30,
+    )
+
+
+def create_session(db, clock, host: accounts.NewLogin | None = None, **overrides: Any) -> Hosted:  # type: ignore[no-untyped-def]
+    """Open to anyone with the code, unless `admission="host"` (the door's own tests).
+    Led by `host` (a signed-in account), or by a new account."""
+    host = host or sign_up(db, clock)
     values: dict[str, Any] = {
         "admission": "code",
         "title": "Ledergruppen i Nordhavn",
@@ -21,7 +63,18 @@ def create_session(db, clock, **overrides: Any) -> CreatedSession:
         "now": clock.now(),
     }
     values.update(overrides)
-    return service.create_session(db, **values)
+    created = service.create_session(db, lead_account_id=host.account.id, **values)
+    token, _ = hosts.host_pass(
+        db,
+        login_id=host.login.id,
+        account=host.account,
+        session=created.session,
+        secret=SECRET,
+        now=clock.now(),
+    )
+    return Hosted(
+        created.session, created.facilitator, token, created.display_key, host.account, host.login
+    )
 
 
 def join(db, clock, join_code: str, **overrides: Any) -> Joined:

@@ -7,6 +7,7 @@ of the next version, ignore older ones, and fetch a snapshot on a gap.
 from __future__ import annotations
 
 import copy
+import itertools
 import threading
 import time
 from collections.abc import Callable
@@ -153,8 +154,30 @@ APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
 }
 
 
-def create_session(base_url: str, **overrides: Any) -> dict[str, Any]:
-    """A session open to anyone with its code, unless `admission="host"` (the door's tests)."""
+_emails = itertools.count(1)
+
+
+def facilitator(base_url: str, name: str = "Anne", language: str = "da") -> requests.Session:
+    """A new facilitator account, signed in: its cookie and CSRF header go with every
+    request made through the returned session."""
+    http = requests.Session()
+    body = {
+        "email": f"anne{next(_emails)}.{time.monotonic_ns()}@example.org",
+        "display_name": name,
+        "password": "a long enough password",
+        "language": language,
+    }
+    reply = http.post(f"{base_url}/api/account/sign-up", json=body, timeout=10)
+    assert reply.status_code == 201, reply.text
+    http.headers["X-CSRF-Token"] = reply.json()["csrf_token"]
+    return http
+
+
+def create_session(
+    base_url: str, host: requests.Session | None = None, **overrides: Any
+) -> dict[str, Any]:
+    """A session open to anyone with its code, unless `admission="host"` (the door's
+    tests); made by `host` (a signed-in facilitator), or by a new facilitator."""
     body = {
         "title": "Ledergruppen",
         "language": "da",
@@ -162,7 +185,8 @@ def create_session(base_url: str, **overrides: Any) -> dict[str, Any]:
         "admission": "code",
         **overrides,
     }
-    reply = requests.post(f"{base_url}/api/sessions", json=body, timeout=10)
+    http = host or facilitator(base_url)
+    reply = http.post(f"{base_url}/api/sessions", json=body, timeout=10)
     assert reply.status_code == 201, reply.text
     return reply.json()
 

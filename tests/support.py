@@ -81,6 +81,14 @@ ONE_ADDRESS_FOR_ALL = {
     "HOLDSPORT_RATE_LIMIT_JOIN": "1000000 per minute",
     "HOLDSPORT_RATE_LIMIT_CREATE": "1000000 per minute",
 }
+# Test servers run on plain HTTP, sign up many facilitators from one address, and
+# need no Argon2 strength: only tests about those pass the defaults back.
+ACCOUNTS_FOR_TESTS = {
+    "HOLDSPORT_SECURE_COOKIES": "false",
+    "HOLDSPORT_ARGON2_MEMORY_KIB": "1024",
+    "HOLDSPORT_ARGON2_TIME_COST": "1",
+    "HOLDSPORT_RATE_LIMIT_SIGN_IN": "1000000 per minute",
+}
 PEOPLES_BUDGET = {
     "HOLDSPORT_COMMAND_LIMIT": str(Settings.command_limit),
     "HOLDSPORT_COMMAND_BURST": str(Settings.command_burst),
@@ -107,6 +115,7 @@ class ServerProcess:
             "PORT": str(self.port),
             "PYTHONUNBUFFERED": "1",
             **UNLIMITED_BUDGET,
+            **ACCOUNTS_FOR_TESTS,
             **extra_env,
         }
         self.process: subprocess.Popen[str] | None = None

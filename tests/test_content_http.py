@@ -7,6 +7,7 @@ import pytest
 from server.config import ConfigError, load_settings
 from server.content import get_format, library
 from server.core.i18n import LANGUAGES, configure_extra, languages
+from tests.accounts_support import signed_in_client
 
 SECRET = {"SECRET_KEY": "test-secret-key-not-for-production"}
 
@@ -39,7 +40,7 @@ def test_one_format_or_a_localized_unknown_format(app):
 
 def create(app, **fields):
     body = {"title": "Netværket", "language": "en", "facilitator_name": "Anne", **fields}
-    return app.test_client().post("/api/sessions", json=body)
+    return signed_in_client(app).post("/api/sessions", json=body)
 
 
 def test_a_session_takes_any_format_of_the_library(app):

@@ -21,6 +21,7 @@ from server.app import create_app
 from server.core.http import STATUS_FOR_CODE
 from server.core.validation import Args, Int, Text
 from server.sessions.schemas import CreateSessionArgs, JoinArgs
+from tests.accounts_support import signed_in_client
 from tests.hostile import (
     HOSTILE_INTS,
     fuzz_settings,
@@ -54,9 +55,9 @@ def api(settings, clock):
         ),
         clock=clock,
     )
-    http = app.test_client()
+    http = signed_in_client(app)
     created = http.post("/api/sessions", json=create_body()).get_json()
-    yield Api(app, http, created["join_code"], created["group_key"])
+    yield Api(app, http, created["join_code"], created["group_id"])
     app.extensions["holdsport"].db.dispose()
 
 
@@ -65,7 +66,7 @@ class Api:
     app: object
     http: object
     join_code: str
-    group_key: str
+    group_id: int
 
     def dump(self) -> dict[str, list]:
         engine = self.app.extensions["holdsport"].db.engine  # type: ignore[attr-defined]

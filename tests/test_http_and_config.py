@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from server.config import ConfigError, load_settings
 from server.sessions.models import Participant
+from tests.accounts_support import signed_in_client
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -32,7 +33,7 @@ def test_bad_environment_values_are_named(environ):
 
 
 def test_create_then_preview_then_join(app):
-    http = app.test_client()
+    http = signed_in_client(app)
     created = http.post(
         "/api/sessions",
         json={

@@ -16,6 +16,7 @@ from server.config import ConfigError, load_settings
 from server.core.domain import Actor, Role
 from server.core.security import CONTENT_SECURITY_POLICY
 from server.sessions import service
+from tests.accounts_support import signed_in_client
 
 DANISH = {"Accept-Language": "da"}
 
@@ -53,7 +54,7 @@ def join(http, code, address="127.0.0.1"):
 
 
 def test_a_burst_of_wrong_codes_is_refused_with_a_localized_429(app):
-    http = app.test_client()
+    http = signed_in_client(app)
     for _ in range(10):
         assert guess(http).status_code == 404
     refused = http.get("/api/sessions/ZZZZZY", headers=DANISH)
@@ -69,7 +70,7 @@ def test_a_burst_of_wrong_codes_is_refused_with_a_localized_429(app):
 
 
 def test_a_refused_guess_is_refused_before_the_lookup_even_with_a_real_code(app):
-    http = app.test_client()
+    http = signed_in_client(app)
     code = create(http).get_json()["join_code"]
     for _ in range(10):
         guess(http)
@@ -78,7 +79,7 @@ def test_a_refused_guess_is_refused_before_the_lookup_even_with_a_real_code(app)
 
 
 def test_codes_that_exist_do_not_use_up_the_budget_for_wrong_ones(app):
-    http = app.test_client()
+    http = signed_in_client(app)
     code = create(http).get_json()["join_code"]
     for _ in range(30):
         assert guess(http, code).status_code == 200
@@ -90,7 +91,7 @@ def test_codes_that_exist_do_not_use_up_the_budget_for_wrong_ones(app):
 
 
 def test_an_ended_session_shows_no_preview_and_counts_as_a_miss(app):
-    http = app.test_client()
+    http = signed_in_client(app)
     created = create(http).get_json()
     runtime = app.extensions["holdsport"]
     with runtime.db.transaction() as db:
@@ -108,7 +109,7 @@ def test_an_ended_session_shows_no_preview_and_counts_as_a_miss(app):
 
 
 def test_addresses_are_counted_apart_and_an_ipv6_64_as_one(app):
-    http = app.test_client()
+    http = signed_in_client(app)
     for _ in range(10):
         guess(http, address="2001:db8:1:2::1")
     assert guess(http, address="2001:db8:1:2:ffff::9").status_code == 429  # same /64
@@ -122,7 +123,7 @@ def test_addresses_are_counted_apart_and_an_ipv6_64_as_one(app):
 
 def test_the_limits_are_settings(make_app):
     app = make_app(rate_limit_join_failures="2 per hour", rate_limit_join="4 per hour")
-    http = app.test_client()
+    http = signed_in_client(app)
     code = create(http).get_json()["join_code"]
     assert [guess(http).status_code for _ in range(3)] == [404, 404, 429]
     other = "198.51.100.1"
@@ -130,7 +131,7 @@ def test_the_limits_are_settings(make_app):
 
 
 def test_creating_sessions_is_limited(make_app):
-    http = make_app(rate_limit_create="3 per minute").test_client()
+    http = signed_in_client(make_app(rate_limit_create="3 per minute"))
     assert [create(http).status_code for _ in range(4)] == [201, 201, 201, 429]
     refused = create(http, **{"Accept-Language": "en"}).get_json()["error"]
     assert refused["code"] == "rate_limited"
@@ -184,7 +185,7 @@ def test_limit_settings_are_read():
 
 
 def test_big_bodies_are_refused_before_they_are_read(app):
-    http = app.test_client()
+    http = signed_in_client(app)
     big = b'{"title": "' + b"x" * (64 * 1024) + b'"}'
     for path in ("/api/sessions", "/api/join", "/api/nothing-here"):
         reply = http.post(path, data=big, content_type="application/json", headers=DANISH)
@@ -202,7 +203,7 @@ def test_big_bodies_are_refused_before_they_are_read(app):
 
 
 def test_every_response_carries_the_security_headers(app):
-    http = app.test_client()
+    http = signed_in_client(app)
     paths = ("/", "/j/ABCDEF", "/static/app.css", "/api/health", "/api/nothing", "/i18n/da.json")
     for path in paths:
         reply = http.get(path)

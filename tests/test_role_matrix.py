@@ -10,6 +10,7 @@ import pytest
 from server.app import socketio_of
 from server.core.domain import Role
 from server.core.realtime import COMMANDS, NAMESPACE
+from tests.accounts_support import signed_in_client
 
 REFUSAL = {Role.WAITING: "waiting_at_the_door"}
 
@@ -57,7 +58,7 @@ def connect(io, app, flask_client, token):
 
 
 def test_every_command_as_every_role(app, io):
-    flask_client = app.test_client()
+    flask_client = signed_in_client(app)
     checked = 0
     for name, command in sorted(COMMANDS.items()):
         for role in Role:

@@ -12,7 +12,7 @@ from server.core.errors import DomainError
 from server.presence import service as presence
 from server.sessions import service
 from server.sessions.models import Participant, PeerSession, Status
-from tests.factories import actor_of, create_session, join
+from tests.factories import actor_of, create_session, join, sign_up
 
 WORKER = "worker-a"
 
@@ -29,7 +29,9 @@ def test_create_gives_a_readable_join_code_and_a_facilitator(db, clock):
     assert not set(created.session.join_code) & set("0O1IL")
     assert created.session.status is Status.WAITING
     assert created.facilitator.role is Role.FACILITATOR
-    assert created.group_key and created.display_key and created.facilitator_token
+    assert created.facilitator.account_id == created.account.id
+    assert created.session.lead_account_id == created.account.id
+    assert created.display_key and created.facilitator_token
 
 
 def test_only_hashes_of_secrets_are_stored(db, clock):
@@ -38,22 +40,23 @@ def test_only_hashes_of_secrets_are_stored(db, clock):
     db.flush()
     dump = " ".join(
         str(row)
-        for table in ("groups", "peer_sessions", "participants")
+        for table in ("groups", "peer_sessions", "participants", "host_passes")
         for row in db.execute(text(f"SELECT * FROM {table}"))
     )
-    for secret in (created.facilitator_token, created.display_key, created.group_key, joined.token):
+    for secret in (created.facilitator_token, created.display_key, joined.token):
         assert secret not in dump
         assert tokens.token_hash(secret) in dump
 
 
-def test_a_second_session_in_the_same_group_needs_the_group_key(db, clock):
-    first = create_session(db, clock, group_name="Skoleledere")
-    second = create_session(db, clock, title="Next month", group_key=first.group_key)
+def test_a_second_session_in_a_group_needs_one_of_its_facilitators(db, clock):
+    anne = sign_up(db, clock)
+    first = create_session(db, clock, host=anne, group_name="Skoleledere")
+    second = create_session(db, clock, host=anne, title="Next month", group_id=first.group_id)
     assert second.session.group_id == first.session.group_id
-    assert second.group_key is None
-    with pytest.raises(DomainError) as err:
-        create_session(db, clock, group_key="not-the-key-of-any-group")
-    assert err.value.code == "unknown_group"
+    for stranger_group in (first.group_id, 999_999):
+        with pytest.raises(DomainError) as err:  # not Bo's group, or none at all
+            create_session(db, clock, host=sign_up(db, clock, "Bo"), group_id=stranger_group)
+        assert err.value.code == "unknown_group"
 
 
 def test_join_accepts_the_code_as_people_type_it(db, clock):

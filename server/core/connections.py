@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, column, delete, func, select, table
+from sqlalchemy import ForeignKey, Integer, String, column, delete, func, select, table
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from server.core.bus import PersonArrived, PersonLeft, PersonWaiting, tell
@@ -50,6 +50,8 @@ class Connection(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "connection_role"))
     language: Mapped[str] = mapped_column(String(8))
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The facilitator's signed-in browser it was opened through: signing out closes it.
+    login_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
 
 
 def register_worker(db: Session, worker_id: str, now: datetime) -> None:
@@ -103,7 +105,15 @@ def actor_for_sid(db: Session, sid: str) -> Actor | None:
     return Actor(connection.session_id, role, connection.participant_id, connection.language)
 
 
-def connect(db: Session, *, sid: str, worker_id: str, actor: Actor, now: datetime) -> list[Event]:
+def connect(
+    db: Session,
+    *,
+    sid: str,
+    worker_id: str,
+    actor: Actor,
+    now: datetime,
+    login_id: int | None = None,
+) -> list[Event]:
     """Record a live connection; a person's first one means they arrived.
 
     Returns the events that others' reactions to the arrival emitted.
@@ -119,6 +129,7 @@ def connect(db: Session, *, sid: str, worker_id: str, actor: Actor, now: datetim
             role=actor.role,
             language=actor.language,
             connected_at=now,
+            login_id=login_id,
         )
     )
     db.flush()
@@ -146,6 +157,12 @@ def disconnect_person(db: Session, actor: Actor, now: datetime) -> list[str]:
     sids = forget_person(db, actor.participant_id)
     _gone_if_last(db, actor.session_id, actor.participant_id, now)
     return sids
+
+
+def sids_of_logins(db: Session, login_ids: list[int]) -> list[str]:
+    if not login_ids:
+        return []
+    return list(db.scalars(select(Connection.sid).where(Connection.login_id.in_(login_ids))))
 
 
 def sids_of(db: Session, participant_id: int) -> list[str]:

@@ -23,7 +23,25 @@ MESSAGES: dict[str, str] = {
         "Someone in this session already goes by that name. Add an initial or your surname."
     ),
     "already_started": N_("The session has already started."),
-    "unknown_group": N_("That peer group does not exist, or the group key is wrong."),
+    "unknown_group": N_("That peer group does not exist, or you are not one of its facilitators."),
+    "sign_in_needed": N_("Sign in as a facilitator to do that."),
+    "wrong_credentials": N_(
+        "That e-mail address and password do not match an account. Check both and try again."
+    ),
+    "wrong_password": N_("Your current password is not right. Type it again."),
+    "email_taken": N_(
+        "An account already uses that e-mail address. Sign in instead, or use another address."
+    ),
+    "sign_up_closed": N_(
+        "This server does not take new accounts. Ask the people who run it to make one for you."
+    ),
+    "csrf_failed": N_(
+        "This request did not come from this site's own pages. Reload the page and try again."
+    ),
+    "unknown_invitation": N_(
+        "This invitation is not valid any more. Ask a facilitator of the group for a new one."
+    ),
+    "unknown_account": N_("That account is not a facilitator of this group."),
     "unknown_format": N_("No session format has that key."),
     "not_found": N_("There is nothing at this address."),
     "bad_request": N_("The server could not understand this request."),

@@ -26,6 +26,14 @@ STATUS_FOR_CODE = {
     "session_ended": 409,
     "already_started": 409,
     "name_taken": 409,
+    "sign_in_needed": 401,
+    "wrong_credentials": 401,
+    "wrong_password": 403,
+    "email_taken": 409,
+    "sign_up_closed": 403,
+    "csrf_failed": 403,
+    "unknown_invitation": 404,
+    "unknown_account": 404,
 }
 
 

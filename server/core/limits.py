@@ -26,7 +26,7 @@ from server.core.errors import error_body
 from server.core.http import request_language
 
 View = TypeVar("View", bound=Callable[..., Any])
-KINDS = ("join", "create")
+KINDS = ("join", "create", "sign_in")
 # A preview or join that found no open session: the answer a guess gets.
 FAILED_STATUSES = frozenset({404, 409})
 
@@ -82,6 +82,8 @@ def install(app: Flask, settings: Settings) -> Limiter:
             ),
         ],
         "create": [limiter.limit(settings.rate_limit_create)],
+        # Signing in and up, per address: password guessing is slow and counted.
+        "sign_in": [limiter.shared_limit(settings.rate_limit_sign_in, scope="sign-in")],
     }
     for endpoint, view in list(app.view_functions.items()):
         counted: Callable[..., Any] = view

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from server.accounts import models as _account_models  # noqa: F401
 from server.agenda import models as _agenda_models  # noqa: F401
 from server.board import models as _board_models  # noqa: F401  (registers tables)
 from server.core import connection_bound as _connection_bound  # noqa: F401

@@ -41,7 +41,14 @@ def on_connect(auth: Any = None) -> None:
         actor = _actor(credential, args.language)
         personal.remember(request.environ, args.token)  # never stored: core.personal
         worker = runtime.worker_id
-        connections.connect(unit.db, sid=sid, worker_id=worker, actor=actor, now=unit.now)
+        connections.connect(
+            unit.db,
+            sid=sid,
+            worker_id=worker,
+            actor=actor,
+            now=unit.now,
+            login_id=credential.login_id,
+        )
         connection_bound.admit(unit.db, sid)  # at most so many per address
         welcome = snapshot(unit.db, actor, unit.now)
         unit.change.after_commit.append(lambda: _welcome(sid, actor, welcome))

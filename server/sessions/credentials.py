@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from server.core import tokens
 from server.core.domain import Role
 from server.core.errors import DomainError
-from server.sessions.models import Participant, PeerSession
+from server.sessions.models import HostPass, Participant, PeerSession
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Credential:
     session: PeerSession
     role: Role
     participant: Participant | None
+    login_id: int | None = None  # a facilitator account's signed-in browser
 
 
 def find_by_join_code(db: Session, join_code: str) -> PeerSession:
@@ -36,17 +37,23 @@ def authenticate(
 ) -> Credential:
     """The session, role and participant a token belongs to.
 
-    A removed participant's token is dead; so is every token of a session that ended
+    A token is a guest's own, a signed-in facilitator's pass (sessions.hosts) or a room
+    display's key. A removed participant's token is dead; so is every token of a session that ended
     more than `retention_days` before `now`. Someone not yet let in is `waiting`.
     """
     digest = tokens.token_hash(token)
+    login_id = None
     participant = db.scalar(select(Participant).where(Participant.token_hash == digest))
+    host_pass = db.get(HostPass, digest) if participant is None else None
+    if host_pass is not None:
+        login_id = host_pass.login_id
+        participant = db.get_one(Participant, host_pass.participant_id)
     if participant is not None:
         if participant.removed_at is not None:
             raise DomainError("removed_from_session")
         session = db.get_one(PeerSession, participant.session_id)
         role = participant.role if participant.admitted_at is not None else Role.WAITING
-        credential = Credential(session, role, participant)
+        credential = Credential(session, role, participant, login_id)
     else:
         screen = db.scalar(select(PeerSession).where(PeerSession.display_key_hash == digest))
         if screen is None:

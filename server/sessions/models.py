@@ -26,12 +26,35 @@ class Admission(enum.StrEnum):
 
 
 class Group(Base):
+    """A peer group that meets again and again; its facilitators are accounts."""
+
     __tablename__ = "groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GroupFacilitator(Base):
+    __tablename__ = "group_facilitators"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GroupInvitation(Base):
+    """A link that makes the signed-in account opening it a facilitator of the group."""
+
+    __tablename__ = "group_invitations"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class PeerSession(Base):
@@ -55,6 +78,10 @@ class PeerSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The account that leads it (the facilitator); the group's other facilitators co-host.
+    lead_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
 
     group: Mapped[Group] = relationship()
 
@@ -78,3 +105,21 @@ class Participant(Base):
     admitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Removed by a host: the token never works again.
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A host who is a facilitator account: they come in with a login's pass (HostPass),
+    # never with a token of their own.
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+
+
+class HostPass(Base):
+    """What a signed-in facilitator's browser connects with: one per login and session,
+    gone with the login (sign-out, a changed password)."""
+
+    __tablename__ = "host_passes"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    login_id: Mapped[int] = mapped_column(ForeignKey("logins.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )

@@ -35,10 +35,12 @@ class CreateSessionArgs(Args):
     format_key = fields.String(
         load_default="free", validate=accepted_by(_is_format, "Not a format of the library.")
     )
-    facilitator_name = _text(60)
+    # The account's own name when not given.
+    facilitator_name = _text(60, required=False)
     organisation = _text(80, required=False)
+    # A new group with this name (the title if none), or a group the account facilitates.
     group_name = _text(120, required=False)
-    group_key = fields.String(load_default=None, allow_none=True, validate=TOKEN)
+    group_id = Int(load_default=None, allow_none=True, validate=validate.Range(min=1))
     # Who lets people in: a host admits each one, or anyone with the code is in.
     admission = fields.String(load_default="host", validate=validate.OneOf(["host", "code"]))
 
@@ -76,3 +78,11 @@ class AdmissionArgs(Args):
 class RoleArgs(Args):
     participant_id = Int(required=True, validate=validate.Range(min=1))
     role = fields.String(required=True, validate=validate.OneOf(["cofacilitator", "participant"]))
+
+
+class HandOverArgs(Args):
+    account_id = Int(required=True, validate=validate.Range(min=1))
+
+
+class InvitationArgs(Args):
+    token = fields.String(required=True, validate=TOKEN)

@@ -18,7 +18,7 @@ from server.core.change import change_of
 from server.core.connections import sids_of
 from server.core.domain import Actor, Event, Role, declare_events
 from server.core.errors import DomainError
-from server.sessions import door
+from server.sessions import door, hosts
 from server.sessions.credentials import Credential, authenticate, find_by_join_code
 from server.sessions.models import Admission, Group, Participant, PeerSession, Status
 from server.sessions.state import emit, lock, participant_fields, session_fields
@@ -54,9 +54,7 @@ declare_events(
 class CreatedSession:
     session: PeerSession
     facilitator: Participant
-    facilitator_token: str
     display_key: str
-    group_key: str | None  # only when a new group was made
 
 
 @dataclass(frozen=True)
@@ -69,6 +67,7 @@ class Joined:
 def create_session(
     db: Session,
     *,
+    lead_account_id: int,
     title: str,
     language: str,
     format_key: str,
@@ -76,24 +75,20 @@ def create_session(
     organisation: str | None,
     now: datetime,
     group_name: str | None = None,
-    group_key: str | None = None,
+    group_id: int | None = None,
     admission: str = Admission.HOST.value,
 ) -> CreatedSession:
-    """Make a session (in a new group, or in one whose key is given) and its facilitator.
+    """Make a session, in a new group or in one the account facilitates, led by it.
 
     `admission` says who lets people in: a host (`host`, the default) or the code alone.
+    The facilitator comes in with a login's pass (sessions.hosts), never a token.
     """
-    new_group_key = None
-    if group_key is not None:
-        group = db.scalar(select(Group).where(Group.key_hash == tokens.token_hash(group_key)))
-        if group is None:
+    if group_id is not None:
+        if not hosts.facilitates(db, lead_account_id, group_id):
             raise DomainError("unknown_group")
+        group = db.get_one(Group, group_id)
     else:
-        new_group_key = tokens.new_token()
-        group = Group(
-            name=group_name or title, key_hash=tokens.token_hash(new_group_key), created_at=now
-        )
-        db.add(group)
+        group = hosts.new_group(db, lead_account_id, group_name or title, now)
     display_key = tokens.new_token()
     session = PeerSession(
         group=group,
@@ -106,15 +101,17 @@ def create_session(
         admission=Admission(admission),
         version=1,
         created_at=now,
+        lead_account_id=lead_account_id,
     )
     db.add(session)
     db.flush()
     tell(db, SessionCreated(session.id, format_key), now)
-    facilitator, token = _add_participant(
+    facilitator, _ = _add_participant(
         db, session, Role.FACILITATOR, facilitator_name, organisation, language, now
     )
+    facilitator.account_id = lead_account_id
     facilitator.admitted_at = now
-    return CreatedSession(session, facilitator, token, display_key, new_group_key)
+    return CreatedSession(session, facilitator, display_key)
 
 
 def _unused_join_code(db: Session) -> str:

@@ -2,52 +2,111 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, request
 
+from server.accounts.signed_in import require_signed_in, settings
 from server.core.errors import DomainError
 from server.core.http import json_body
 from server.core.limits import limited
 from server.core.unit import unit_of_work
 from server.core.validation import load_args
-from server.sessions import service
-from server.sessions.models import Status
-from server.sessions.schemas import CreateSessionArgs, JoinArgs
+from server.sessions import hosts, service
+from server.sessions.models import PeerSession, Status
+from server.sessions.schemas import CreateSessionArgs, HandOverArgs, JoinArgs
 from server.sessions.state import session_fields
 
 bp = Blueprint("sessions", __name__, url_prefix="/api")
 create_session_args = CreateSessionArgs()
 join_args = JoinArgs()
+hand_over_args = HandOverArgs()
 
 
 @bp.post("/sessions")
 @limited("create")
 def create_session() -> tuple[Response, int]:
-    """Anyone may create a session (no accounts); they get the facilitator credential."""
+    """A signed-in facilitator makes a session (in a new group or one of theirs); the
+    answer carries this browser's pass to host it."""
     args = load_args(create_session_args, json_body())
     with unit_of_work() as unit:
+        who = require_signed_in(unit.db, unit.now)
         created = service.create_session(
             unit.db,
+            lead_account_id=who.account.id,
             title=args.title,
             language=args.language,
             format_key=args.format_key,
-            facilitator_name=args.facilitator_name,
+            facilitator_name=args.facilitator_name or who.account.display_name,
             organisation=args.organisation,
             group_name=args.group_name,
-            group_key=args.group_key,
+            group_id=args.group_id,
             admission=args.admission,
             now=unit.now,
         )
+        token, _ = hosts.host_pass(
+            unit.db,
+            login_id=who.login.id,
+            account=who.account,
+            session=created.session,
+            secret=settings().secret_key,
+            now=unit.now,
+        )
+    code = created.session.join_code
     body = {
         "ok": True,
-        "join_code": created.session.join_code,
-        "join_url": f"{request.host_url}j/{created.session.join_code}",
-        "session_url": f"{request.host_url}s/{created.session.join_code}",
-        "facilitator_token": created.facilitator_token,
+        "join_code": code,
+        "join_url": f"{request.host_url}j/{code}",
+        "session_url": f"{request.host_url}s/{code}",
+        "facilitator_token": token,
         "display_key": created.display_key,
-        "group_key": created.group_key,
+        "group_id": created.session.group_id,
         "participant_id": created.facilitator.id,
     }
     return jsonify(body), 201
+
+
+@bp.post("/sessions/<join_code>/pass")
+def host_pass(join_code: str) -> Response:
+    """This signed-in browser's pass to host a session of a group its account facilitates."""
+    with unit_of_work() as unit:
+        who = require_signed_in(unit.db, unit.now)
+        session = _hosted_session(unit.db, who.account.id, join_code)
+        token, person = hosts.host_pass(
+            unit.db,
+            login_id=who.login.id,
+            account=who.account,
+            session=session,
+            secret=settings().secret_key,
+            now=unit.now,
+        )
+        body = {"ok": True, "token": token, "participant_id": person.id, "role": person.role}
+    return jsonify(body)
+
+
+@bp.post("/sessions/<join_code>/lead")
+def hand_over(join_code: str) -> Response:
+    """The lead facilitator hands the session to another facilitator of the group."""
+    args = load_args(hand_over_args, json_body())
+    with unit_of_work() as unit:
+        who = require_signed_in(unit.db, unit.now)
+        session = _hosted_session(unit.db, who.account.id, join_code)
+        hosts.hand_over(
+            unit.db,
+            account_id=who.account.id,
+            session_id=session.id,
+            to_account_id=args.account_id,
+            now=unit.now,
+        )
+    return jsonify({"ok": True})
+
+
+def _hosted_session(db: Any, account_id: int, join_code: str) -> PeerSession:
+    """A session of one of this account's groups; any other is as unknown as a bad code."""
+    session = service.find_by_join_code(db, join_code[:16])
+    if not hosts.facilitates(db, account_id, session.group_id):
+        raise DomainError("unknown_join_code")
+    return session
 
 
 @bp.get("/sessions/<join_code>")

@@ -1,0 +1,1 @@
+"""Facilitator accounts: sign up, sign in, sign out, change password."""

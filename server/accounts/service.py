@@ -1,0 +1,164 @@
+"""Accounts: sign up, sign in, sign out, change password.
+
+Plain functions over a SQLAlchemy session; they never commit and never touch sockets.
+Signing out (and a changed password) returns the socket ids its logins had open: the
+caller closes them after the commit, and the sweeper closes any a lost message missed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from server.accounts.models import Account, Login
+from server.accounts.passwords import Passwords
+from server.core import connections, tokens
+from server.core.errors import DomainError
+
+
+@dataclass(frozen=True)
+class NewLogin:
+    account: Account
+    login: Login
+    token: str  # goes into the cookie, never stored
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def sign_up(
+    db: Session,
+    passwords: Passwords,
+    *,
+    email: str,
+    display_name: str,
+    password: str,
+    language: str,
+    now: datetime,
+    login_days: float,
+) -> NewLogin:
+    account = create_account(
+        db,
+        passwords,
+        email=email,
+        display_name=display_name,
+        password=password,
+        language=language,
+        now=now,
+    )
+    return _new_login(db, account, now, login_days)
+
+
+def create_account(
+    db: Session,
+    passwords: Passwords,
+    *,
+    email: str,
+    display_name: str,
+    password: str,
+    language: str,
+    now: datetime,
+) -> Account:
+    """An account, not signed in anywhere (the command line makes the first one so)."""
+    address = normalize_email(email)
+    if db.scalar(select(Account.id).where(Account.email == address)) is not None:
+        raise DomainError("email_taken")
+    account = Account(
+        email=address,
+        display_name=display_name,
+        password_hash=passwords.hash(password),
+        language=language,
+        created_at=now,
+        password_changed_at=now,
+    )
+    db.add(account)
+    db.flush()
+    return account
+
+
+def sign_in(
+    db: Session,
+    passwords: Passwords,
+    *,
+    email: str,
+    password: str,
+    now: datetime,
+    login_days: float,
+) -> NewLogin:
+    """The same answer, in about the same time, for an unknown e-mail and a wrong password."""
+    account = db.scalar(select(Account).where(Account.email == normalize_email(email)))
+    if not passwords.verify(account.password_hash if account else None, password):
+        raise DomainError("wrong_credentials")
+    assert account is not None
+    if passwords.outdated(account.password_hash):  # stronger settings since: rehash now
+        account.password_hash = passwords.hash(password)
+    return _new_login(db, account, now, login_days)
+
+
+def _new_login(db: Session, account: Account, now: datetime, login_days: float) -> NewLogin:
+    token = tokens.new_token()
+    login = Login(
+        account_id=account.id,
+        token_hash=tokens.token_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(days=login_days),
+    )
+    db.add(login)
+    db.flush()
+    return NewLogin(account, login, token)
+
+
+def login_for(db: Session, token: str | None, now: datetime) -> Login | None:
+    """The live login a cookie's token belongs to, if any."""
+    if not token:
+        return None
+    login = db.scalar(select(Login).where(Login.token_hash == tokens.token_hash(token)))
+    if login is None or login.expires_at <= now:
+        return None
+    return login
+
+
+def sign_out(db: Session, login: Login, now: datetime, everywhere: bool = False) -> list[str]:
+    """End this login (or every login of the account); returns the sockets to close."""
+    ended = [login.id]
+    if everywhere:
+        ended = list(db.scalars(select(Login.id).where(Login.account_id == login.account_id)))
+    return _end_logins(db, ended, now)
+
+
+def change_password(
+    db: Session,
+    passwords: Passwords,
+    login: Login,
+    *,
+    current: str,
+    new: str,
+    now: datetime,
+) -> list[str]:
+    """A new password; every other login of the account ends. Returns the sockets to close."""
+    account = db.get_one(Account, login.account_id)
+    if not passwords.verify(account.password_hash, current):
+        raise DomainError("wrong_password")
+    account.password_hash = passwords.hash(new)
+    account.password_changed_at = now
+    others = db.scalars(
+        select(Login.id).where(Login.account_id == account.id, Login.id != login.id)
+    )
+    return _end_logins(db, list(others), now)
+
+
+def _end_logins(db: Session, login_ids: list[int], now: datetime) -> list[str]:
+    sids = connections.sids_of_logins(db, login_ids)
+    for sid in sids:
+        connections.disconnect(db, sid, now)  # the person leaves, if it was their last
+    db.execute(delete(Login).where(Login.id.in_(login_ids)))
+    return sids
+
+
+def forget_expired_logins(db: Session, now: datetime) -> list[str]:
+    expired = list(db.scalars(select(Login.id).where(Login.expires_at <= now)))
+    return _end_logins(db, expired, now) if expired else []

@@ -1,0 +1,184 @@
+"""Facilitator accounts as hosts: groups they facilitate, the pass a signed-in browser
+connects with, invitations to co-facilitate, and handing a session over.
+
+Whoever facilitates a group hosts all its sessions: the session's lead account as the
+facilitator, the group's other facilitators as co-facilitators. A pass is derived from
+the login and the participant (an HMAC under the server's secret), so every tab of one
+signed-in browser gets the same pass, and signing out ends it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.accounts.models import Account
+from server.core import tokens
+from server.core.connections import sids_of
+from server.core.domain import Event, Role
+from server.core.errors import DomainError
+from server.sessions.models import (
+    Group,
+    GroupFacilitator,
+    GroupInvitation,
+    HostPass,
+    Participant,
+    PeerSession,
+)
+from server.sessions.state import emit, lock, participant_fields
+
+INVITATION_DAYS = 7
+
+
+def facilitates(db: Session, account_id: int, group_id: int) -> bool:
+    row = db.get(GroupFacilitator, (group_id, account_id))
+    return row is not None
+
+
+def require_facilitator(db: Session, account_id: int, group_id: int) -> Group:
+    """The group, if this account facilitates it; otherwise as if it did not exist."""
+    if not facilitates(db, account_id, group_id):
+        raise DomainError("unknown_group")
+    return db.get_one(Group, group_id)
+
+
+def new_group(db: Session, account_id: int, name: str, now: datetime) -> Group:
+    group = Group(name=name, created_at=now)
+    db.add(group)
+    db.flush()
+    db.add(GroupFacilitator(group_id=group.id, account_id=account_id, added_at=now))
+    return group
+
+
+def groups_of(db: Session, account_id: int) -> list[Group]:
+    return list(
+        db.scalars(
+            select(Group)
+            .join(GroupFacilitator, GroupFacilitator.group_id == Group.id)
+            .where(GroupFacilitator.account_id == account_id)
+            .order_by(Group.created_at.desc(), Group.id.desc())
+        )
+    )
+
+
+def facilitators_of(db: Session, group_id: int) -> list[Account]:
+    return list(
+        db.scalars(
+            select(Account)
+            .join(GroupFacilitator, GroupFacilitator.account_id == Account.id)
+            .where(GroupFacilitator.group_id == group_id)
+            .order_by(GroupFacilitator.added_at, Account.id)
+        )
+    )
+
+
+def host_pass(
+    db: Session,
+    *,
+    login_id: int,
+    account: Account,
+    session: PeerSession,
+    secret: str,
+    now: datetime,
+) -> tuple[str, Participant]:
+    """The pass this signed-in browser connects to the session with, as its host."""
+    require_facilitator(db, account.id, session.group_id)
+    person = db.scalar(
+        select(Participant).where(
+            Participant.session_id == session.id, Participant.account_id == account.id
+        )
+    )
+    if person is None:  # a co-facilitating account's first visit
+        person = Participant(
+            session_id=session.id,
+            role=_role_of(session, account.id),
+            display_name=_free_name(db, session.id, account.display_name),
+            language=account.language,
+            token_hash=tokens.token_hash(tokens.new_token()),  # never handed out
+            joined_at=now,
+            admitted_at=now,
+            account_id=account.id,
+        )
+        db.add(person)
+        db.flush()
+    if person.removed_at is not None:
+        raise DomainError("removed_from_session")
+    token = _derive(secret, f"host:{login_id}:{person.id}")
+    digest = tokens.token_hash(token)
+    if db.get(HostPass, digest) is None:
+        db.add(HostPass(token_hash=digest, login_id=login_id, participant_id=person.id))
+    return token, person
+
+
+def _derive(secret: str, message: str) -> str:
+    mac = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:24]).decode().rstrip("=")
+
+
+def _role_of(session: PeerSession, account_id: int) -> Role:
+    return Role.FACILITATOR if session.lead_account_id == account_id else Role.COFACILITATOR
+
+
+def _free_name(db: Session, session_id: int, name: str) -> str:
+    """Names are unique in a session: a guest may already have taken this one."""
+    taken = set(
+        db.scalars(select(Participant.display_name).where(Participant.session_id == session_id))
+    )
+    candidate, number = name, 2
+    while candidate.casefold() in {t.casefold() for t in taken}:
+        candidate, number = f"{name} ({number})", number + 1
+    return candidate
+
+
+def hand_over(
+    db: Session, *, account_id: int, session_id: int, to_account_id: int, now: datetime
+) -> list[Event]:
+    """The lead gives the session to another facilitator of the group; they swap roles,
+    on every screen at once."""
+    session = lock(db, session_id)
+    if session.lead_account_id != account_id:
+        raise DomainError("forbidden")
+    if to_account_id == account_id or not facilitates(db, to_account_id, session.group_id):
+        raise DomainError("unknown_account")
+    session.lead_account_id = to_account_id
+    events = []
+    hosts = db.scalars(
+        select(Participant).where(
+            Participant.session_id == session.id,
+            Participant.account_id.in_([account_id, to_account_id]),
+        )
+    )
+    for person in hosts:
+        person.role = _role_of(session, person.account_id or 0)
+        fields = participant_fields(person, bool(sids_of(db, person.id)))
+        events.append(emit(db, "participant:updated", session.id, {"participant": fields}))
+    return events
+
+
+def invite(db: Session, *, account_id: int, group_id: int, now: datetime) -> str:
+    """A one-time link (valid for a week) for another account to co-facilitate the group."""
+    require_facilitator(db, account_id, group_id)
+    token = tokens.new_token()
+    db.add(
+        GroupInvitation(
+            token_hash=tokens.token_hash(token),
+            group_id=group_id,
+            expires_at=now + timedelta(days=INVITATION_DAYS),
+        )
+    )
+    return token
+
+
+def accept_invitation(db: Session, *, account_id: int, token: str, now: datetime) -> Group:
+    invitation = db.get(GroupInvitation, tokens.token_hash(token))
+    if invitation is None or invitation.expires_at <= now:
+        raise DomainError("unknown_invitation")
+    db.delete(invitation)
+    if not facilitates(db, account_id, invitation.group_id):
+        db.add(GroupFacilitator(group_id=invitation.group_id, account_id=account_id, added_at=now))
+    return db.get_one(Group, invitation.group_id)
