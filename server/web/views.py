@@ -25,7 +25,12 @@ bp = Blueprint("web", __name__)
 @bp.get("/s/<join_code>")
 @bp.get("/library")
 @bp.get("/library/<format_key>")
-def shell(join_code: str | None = None, format_key: str | None = None) -> Response:
+@bp.get("/account")
+@bp.get("/invite")
+@bp.get("/g/<int:group_id>")
+def shell(
+    join_code: str | None = None, format_key: str | None = None, group_id: int | None = None
+) -> Response:
     response = send_from_directory(CLIENT_DIR, "index.html", max_age=0)
     # Credentials travel in the URL fragment: never let it leak through a Referer.
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -1,12 +1,16 @@
 // Entry point: picks the page from the address, and re-renders on a language switch
 // (or the side-by-side option) without a reload and without losing what was typed.
-import { takeFragmentCredentials, tokenFor } from "./credentials.js";
+import { accountView } from "./account.js";
+import { account, loadAccount, onAccountChange } from "./api.js";
+import { fetchHostPass, takeFragmentCredentials, tokenFor } from "./credentials.js";
+import { groupView } from "./group.js";
+import { inviteView } from "./invite.js";
 import { h, mount } from "./dom.js";
 import "./format.js"; // the format section of the live page
 import { refreshErrors, shownError, showError } from "./forms.js";
 import { homeView } from "./home.js";
 import {
-  availableLanguages, currentLanguage, endonym, loadLanguage, onBilingualChange, onLanguageChange,
+  availableLanguages, currentLanguage, endonym, loadLanguage, onBilingualChange, onLanguageChange, t,
 } from "./i18n.js";
 import { joinView } from "./join.js";
 import { libraryView } from "./library.js";
@@ -23,17 +27,26 @@ function navigate(path, { replace = false } = {}) {
   window.scrollTo(0, 0);
 }
 
-function route() {
+let routing = 0; // the latest route wins if an earlier one is still waiting for the server
+
+async function route() {
   if (current && current.dispose) current.dispose();
   current = null;
+  const mine = ++routing;
   const [, first, code] = location.pathname.split("/");
   if (first === "library") {
     mount(libraryView(code ? decodeURIComponent(code) : null, navigate));
     return;
   }
+  if (first === "account") return mount(accountView(navigate));
+  if (first === "invite") return mount(inviteView(navigate));
+  if (first === "g" && code) return mount(groupView(Number(code), navigate));
   const joinCode = (code || "").toUpperCase();
   let kind = first;
   if (kind === "s" && joinCode) takeFragmentCredentials(joinCode);
+  // A facilitator of the session's group hosts it from any device where they signed in.
+  if ((kind === "s" || kind === "j") && joinCode && account()) await fetchHostPass(joinCode);
+  if (mine !== routing) return;
   // Whoever this browser already is in a session goes straight in; nobody else does.
   if (kind === "j" && joinCode && tokenFor(joinCode)) kind = "s";
   else if (kind === "s" && joinCode && !tokenFor(joinCode)) kind = "j";
@@ -91,21 +104,35 @@ function renderLanguageSwitch() {
   );
 }
 
-function rerender() {
+function renderAccountLink() {
+  const nav = document.getElementById("account-nav");
+  const me = account();
+  const link = (path, id, text) => h("a", {
+    href: path, id, onclick: (event) => { event.preventDefault(); navigate(path); },
+  }, text);
+  nav.replaceChildren(me
+    ? link("/account", "account-link", me.display_name)
+    : link("/account", "sign-in-link", t("Sign in")));
+}
+
+async function rerender() {
   renderLanguageSwitch();
+  renderAccountLink();
   // A live page keeps its connection and state; other pages are rebuilt and refilled.
   if (current && current.rerender) {
     current.rerender();
     refreshErrors();
   } else {
     const kept = keepPage();
-    route();
+    await route();
     restorePage(kept);
   }
 }
 
 onLanguageChange(rerender);
 onBilingualChange(rerender);
+onAccountChange(renderAccountLink);
 window.addEventListener("popstate", route);
+await loadAccount();
 await loadLanguage();
 document.body.dataset.ready = "true";

@@ -1,6 +1,11 @@
 // Where this browser keeps the secrets that make it the same participant again.
-// Facilitator and participant tokens live in localStorage (they outlast the tab);
-// a room display key only in sessionStorage, so it never replaces a person's token.
+// Participant tokens live in localStorage (they outlast the tab); a room display key
+// only in sessionStorage, so it never replaces a person's token. A signed-in
+// facilitator's pass is kept nowhere but in memory: it is asked for again on each page
+// load, and dies with the sign-out.
+import { postJSON } from "./api.js";
+
+const hostPasses = new Map(); // join code -> this login's pass
 
 const tokenKey = (code) => `holdsport:token:${code}`;
 const displayKey = (code) => `holdsport:display:${code}`;
@@ -11,7 +16,20 @@ export function saveToken(code, token) {
 }
 
 export function tokenFor(code) {
-  return sessionStorage.getItem(displayKey(code)) || localStorage.getItem(tokenKey(code));
+  return sessionStorage.getItem(displayKey(code)) || hostPasses.get(code)
+    || localStorage.getItem(tokenKey(code));
+}
+
+// As a facilitator of the session's group: this signed-in browser's pass, if any.
+export async function fetchHostPass(code) {
+  const reply = await postJSON(`/api/sessions/${encodeURIComponent(code)}/pass`);
+  if (reply.ok) hostPasses.set(code, reply.token);
+  else hostPasses.delete(code);
+  return reply.ok;
+}
+
+export function forgetHostPasses() {
+  hostPasses.clear();
 }
 
 export function saveDisplayKey(code, key) {

@@ -1,7 +1,8 @@
-// The front page: start a new session (in a format from the library), or join one.
-import { postJSON } from "./api.js";
+// The front page: join a session; a signed-in facilitator also sees their peer groups
+// and starts a new session (in a format from the library), anyone else a way to sign in.
+import { account, getJSON, postJSON } from "./api.js";
 import { appLink, cachedLibrary, contentNode, findFormat, loadLibrary, minutesText } from "./content.js";
-import { saveShareable, saveToken } from "./credentials.js";
+import { saveShareable } from "./credentials.js";
 import { h } from "./dom.js";
 import { availableLanguages, contentText, currentLanguage, endonym, t } from "./i18n.js";
 import { field, errorBox, showError } from "./forms.js";
@@ -14,18 +15,18 @@ export function homeView(navigate) {
   async function create(event) {
     event.preventDefault();
     const form = new FormData(event.target);
+    const group = form.get("group_id");
     const reply = await postJSON("/api/sessions", {
       title: form.get("title"),
-      group_name: form.get("group_name") || null,
-      facilitator_name: form.get("facilitator_name"),
+      group_id: group ? Number(group) : null,
+      group_name: group ? null : form.get("group_name") || null,
       organisation: form.get("organisation") || null,
       language: form.get("language"),
       format_key: form.get("format_key") || "free",
       admission: form.get("admission") || "host",
     });
     if (!reply.ok) return showError(createError, reply.error);
-    saveToken(reply.join_code, reply.facilitator_token);
-    saveShareable(reply.join_code, { display_key: reply.display_key, group_key: reply.group_key });
+    saveShareable(reply.join_code, { display_key: reply.display_key });
     navigate(`/s/${reply.join_code}`);
   }
 
@@ -57,12 +58,12 @@ export function homeView(navigate) {
         h("button", { type: "submit" }, t("Continue")),
       ),
     ),
-    h("section", { class: "card" },
+    account() ? groupsCard(navigate) : signInCard(navigate),
+    account() ? h("section", { class: "card" },
       h("h2", {}, t("Start a new session")),
       h("form", { id: "create-form", onsubmit: create },
         field(t("Session title"), h("input", { name: "title", required: true, maxlength: 120 })),
-        field(t("Peer group (optional)"), h("input", { name: "group_name", maxlength: 120 })),
-        field(t("Your name"), h("input", { name: "facilitator_name", required: true, maxlength: 60 })),
+        groupField(),
         field(t("Organisation (optional)"), h("input", { name: "organisation", maxlength: 80 })),
         field(t("Session language"), h("select", { name: "language" }, languageOptions)),
         formatPicker,
@@ -72,7 +73,48 @@ export function homeView(navigate) {
         createError,
         h("button", { type: "submit" }, t("Create session")),
       ),
-    ),
+    ) : null,
+  );
+}
+
+let knownGroups = []; // the last list fetched, so a re-render shows it at once
+
+function loadGroups(render) {
+  getJSON("/api/groups").then((reply) => {
+    if (!reply.ok) return;
+    knownGroups = reply.groups;
+    render();
+  });
+}
+
+// The signed-in facilitator's peer groups, each a link to its page.
+function groupsCard(navigate) {
+  const list = h("ul", { class: "groups", id: "my-groups" });
+  const render = () => list.replaceChildren(...(knownGroups.length
+    ? knownGroups.map((group) => h("li", {}, appLink(`/g/${group.id}`, navigate, {}, group.name)))
+    : [h("li", { class: "muted" }, t("No groups yet: a group is made with its first session."))]));
+  render();
+  loadGroups(render);
+  return h("section", { class: "card" }, h("h2", {}, t("Your peer groups")), list);
+}
+
+// A new session goes into one of the facilitator's groups, or starts a new group.
+function groupField() {
+  const name = field(t("Name of the new peer group (optional)"), h("input", { name: "group_name", maxlength: 120 }));
+  const select = h("select", { name: "group_id", id: "group-choice", onchange: () => { name.hidden = Boolean(select.value); } },
+    h("option", { value: "" }, t("A new peer group")));
+  const fill = () => select.replaceChildren(select.firstChild,
+    ...knownGroups.map((group) => h("option", { value: String(group.id) }, group.name)));
+  fill();
+  loadGroups(fill);
+  return h("div", {}, field(t("Peer group"), select), name);
+}
+
+function signInCard(navigate) {
+  return h("section", { class: "card" },
+    h("h2", {}, t("Facilitating a peer group?")),
+    h("p", {}, t("Sign in to start sessions, plan the next one and run them from any device.")),
+    h("p", {}, appLink("/account", navigate, { id: "facilitator-sign-in" }, t("Sign in or create a facilitator account"))),
   );
 }
 

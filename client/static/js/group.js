@@ -1,0 +1,189 @@
+// A peer group's home, for its facilitators: its sessions (planned, running, ended) with
+// their links and QR codes, planning the next one, who presented when, co-facilitators,
+// and deleting a session or the whole group.
+import { deleteJSON, getJSON, postJSON } from "./api.js";
+import { appLink, cachedLibrary, findFormat, loadLibrary } from "./content.js";
+import { h } from "./dom.js";
+import { availableLanguages, contentText, currentLanguage, endonym, t } from "./i18n.js";
+import { errorBox, field, showError } from "./forms.js";
+import { formatDate, formatDateTime } from "./locale.js";
+
+const STATUS = {
+  waiting: () => t("Planned"),
+  running: () => t("In progress"),
+  ended: () => t("Ended"),
+};
+
+export function groupView(groupId, navigate) {
+  const root = h("div", { class: "group", id: "group-page" }, h("p", { class: "muted" }, t("Loading…")));
+  const problem = errorBox("group-error");
+  let data = null;
+
+  async function load() {
+    const [reply] = await Promise.all([getJSON(`/api/groups/${groupId}`), loadLibrary().catch(() => null)]);
+    if (!reply.ok) {
+      showError(problem, reply.error);
+      root.replaceChildren(problem);
+      return;
+    }
+    data = reply;
+    render();
+  }
+
+  function render() {
+    const { group, sessions } = data;
+    root.replaceChildren(
+      h("h1", { id: "group-name" }, group.name),
+      problem,
+      planCard(data, groupId, load),
+      h("section", { class: "card" },
+        h("h2", {}, t("Sessions")),
+        sessions.length
+          ? h("ul", { class: "group-sessions", id: "group-sessions" }, sessions.map((s) => sessionItem(s, navigate, load, problem)))
+          : h("p", { class: "muted" }, t("No sessions yet.")),
+      ),
+      presentersCard(data.presenters),
+      facilitatorsCard(data, groupId),
+      deleteGroupCard(group, navigate, problem),
+    );
+  }
+
+  load();
+  return root;
+}
+
+function formatTitle(key) {
+  const format = findFormat(key);
+  return format ? contentText(format.title_key) : key;
+}
+
+function sessionItem(session, navigate, reload, problem) {
+  const when = session.planned_for || session.started_at || session.created_at;
+  return h("li", { class: "group-session", dataset: { code: session.join_code, status: session.status } },
+    h("h3", {}, appLink(`/s/${session.join_code}`, navigate, {}, session.title)),
+    h("p", { class: "muted" }, `${STATUS[session.status]()} · ${formatDateTime(when)} · ${contentText(`format.${session.format_key}.title`)}`),
+    session.status !== "ended" ? h("div", { class: "session-links" },
+      h("img", { src: `/api/sessions/${session.join_code}/qr.svg`, alt: t("QR code of the join link"), width: 120, height: 120 }),
+      h("dl", {},
+        h("dt", {}, t("Join link")), h("dd", {}, h("code", {}, session.join_url)),
+        h("dt", {}, t("Join code")), h("dd", {}, h("code", { class: "join-code" }, session.join_code)),
+        h("dt", {}, t("Room display")), h("dd", {}, h("a", { href: session.display_url, target: "_blank", rel: "noopener" }, t("Open the room display"))),
+      ),
+    ) : null,
+    confirmButton({
+      label: t("Delete session"),
+      question: t("Delete “%(title)s” and everything in it (people, board posts, agenda) for good? Anyone in it is shown out at once. This cannot be undone.", { title: session.title }),
+      confirm: t("Delete the session for good"),
+      run: async () => {
+        const reply = await deleteJSON(`/api/sessions/${session.join_code}`);
+        if (!reply.ok) return showError(problem, reply.error);
+        reload();
+      },
+    }),
+  );
+}
+
+// Plan the next session: from a format, or from the agenda of an earlier session.
+function planCard(data, groupId, reload) {
+  const error = errorBox("plan-error");
+  const from = h("select", { name: "from", id: "plan-from" });
+  const fill = (library) => from.replaceChildren(
+    ...data.sessions.slice(0, 1).map((last) =>
+      h("option", { value: `session:${last.join_code}` }, t("The agenda of “%(title)s”", { title: last.title }))),
+    ...library.formats.map((format) => h("option", { value: `format:${format.key}` }, contentText(format.title_key))),
+  );
+  if (cachedLibrary()) fill(cachedLibrary());
+  else loadLibrary().then(fill, () => {});
+
+  async function plan(event) {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const [kind, value] = String(form.get("from")).split(":");
+    const when = form.get("planned_for");
+    const reply = await postJSON(`/api/groups/${groupId}/sessions`, {
+      title: form.get("title"),
+      language: form.get("language"),
+      format_key: kind === "format" ? value : null,
+      agenda_from: kind === "session" ? value : null,
+      planned_for: when ? new Date(String(when)).toISOString() : null,
+      admission: "host",
+    });
+    if (!reply.ok) return showError(error, reply.error);
+    event.target.reset();
+    reload();
+  }
+
+  return h("section", { class: "card" },
+    h("h2", {}, t("Plan the next session")),
+    h("form", { id: "plan-form", onsubmit: plan },
+      field(t("Session title"), h("input", { name: "title", required: true, maxlength: 120 })),
+      field(t("When (optional)"), h("input", { name: "planned_for", type: "datetime-local" })),
+      field(t("Session language"), h("select", { name: "language" },
+        availableLanguages().map((language) => h("option", { value: language, selected: language === currentLanguage(), lang: language }, endonym(language))))),
+      field(t("Start from"), from),
+      error,
+      h("button", { type: "submit" }, t("Plan session")),
+    ),
+  );
+}
+
+function presentersCard(presenters) {
+  return h("section", { class: "card" },
+    h("h2", {}, t("Who presented a dilemma")),
+    h("p", { class: "muted" }, t("In a dilemma round, those who have not presented lately come first; you can still change the order.")),
+    presenters.length
+      ? h("ul", { id: "presenters" }, presenters.map((p) =>
+        h("li", {}, `${formatDate(p.at)}: ${p.name} (${p.session_title})`)))
+      : h("p", { class: "muted" }, t("Nobody has presented yet.")),
+  );
+}
+
+function facilitatorsCard(data, groupId) {
+  const link = h("p", { id: "invite-link", class: "muted" });
+  async function invite() {
+    const reply = await postJSON(`/api/groups/${groupId}/invitations`);
+    link.replaceChildren(reply.ok
+      ? h("span", {}, t("Send this link to the person you invite (it works once, for a week):"), " ", h("code", {}, reply.invite_url))
+      : reply.error.message);
+  }
+  return h("section", { class: "card" },
+    h("h2", {}, t("Facilitators")),
+    h("ul", { id: "facilitators" }, data.facilitators.map((f) =>
+      h("li", {}, f.you ? t("%(name)s (you)", { name: f.display_name }) : f.display_name))),
+    h("button", { class: "quiet", id: "invite", onclick: invite }, t("Invite a co-facilitator")),
+    link,
+  );
+}
+
+function deleteGroupCard(group, navigate, problem) {
+  return h("section", { class: "card danger" },
+    h("h2", {}, t("Delete the group")),
+    confirmButton({
+      label: t("Delete group"),
+      question: t("Delete “%(name)s” with every session, board post and member in it, for good? This cannot be undone.", { name: group.name }),
+      confirm: t("Delete the group for good"),
+      run: async () => {
+        const reply = await deleteJSON(`/api/groups/${group.id}`);
+        if (!reply.ok) return showError(problem, reply.error);
+        navigate("/");
+      },
+    }),
+  );
+}
+
+// A destructive button asks first, in place: what will happen, then confirm or cancel.
+function confirmButton({ label, question, confirm, run }) {
+  const box = h("div", { class: "confirm" });
+  const ask = () => {
+    const cancel = h("button", { class: "quiet", onclick: reset }, t("Cancel"));
+    box.replaceChildren(
+      h("p", { role: "alert" }, question),
+      h("button", { class: "danger", onclick: run }, confirm),
+      cancel,
+    );
+    cancel.focus();
+  };
+  const reset = () => box.replaceChildren(h("button", { class: "quiet danger", onclick: ask }, label));
+  reset();
+  return box;
+}
