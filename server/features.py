@@ -4,6 +4,8 @@
 adds their snapshot parts; the app factory calls it, and so do domain tests, which
 need the same reactions without sockets. The order matters where two features react
 to one fact: presence tells the room who arrived before the agenda gives them a turn.
+(Deleting a session's rows needs no order: the sessions feature deletes its own after
+telling, and the board's point at phases only with ON DELETE SET NULL.)
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from server.agenda import subscriptions as agenda
 from server.board import subscriptions as board
 from server.core.bus import bus
 from server.presence import subscriptions as presence
+from server.sessions import subscriptions as sessions
 
 
 def install() -> None:
     """Idempotent: subscribing twice changes nothing."""
-    for feature in (presence, agenda, board, accounts):
+    for feature in (presence, agenda, board, sessions, accounts):
         feature.install(bus)
 
 

@@ -204,7 +204,7 @@ def _my_role_changes(state: dict[str, Any], payload: dict[str, Any]) -> bool:
 
 
 # Notices to one person's connections: no version, no state (docs/protocol.md §4).
-NOTICES = ("session:admitted", "session:removed")
+NOTICES = ("session:admitted", "session:removed", "session:deleted")
 
 
 def apply_event(state: dict[str, Any], name: str, payload: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from server.agenda import floor, service, turns
+from server.agenda import floor, retention, service, turns
 from server.agenda.formats import plans_for
 from server.agenda.view import agenda_view
 from server.core import snapshot
@@ -17,7 +17,9 @@ from server.core.bus import (
     PersonArrived,
     PersonLeft,
     PersonRemoved,
+    SessionContentExpired,
     SessionCreated,
+    SessionDeleted,
     SessionEnded,
     SessionStarted,
     Tick,
@@ -52,5 +54,7 @@ def install(bus: Bus) -> None:
     bus.subscribe(PersonLeft, turns.on_departure)
     bus.subscribe(PersonRemoved, turns.on_removal)
     bus.subscribe(Tick, settle_countdowns)
+    bus.subscribe(SessionContentExpired, retention.forget_people)
+    bus.subscribe(SessionDeleted, retention.forget_agenda)
     snapshot.add_part("agenda", lambda db, actor, now: agenda_view(db, actor.session_id, now))
     snapshot.add_part("my_agenda", lambda db, actor, now: {"ready": floor.my_ready(db, actor)})

@@ -7,9 +7,17 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from server.board import counting, phases, service
+from server.board import counting, phases, retention, service
 from server.core import snapshot
-from server.core.bus import Bus, PhaseEnded, PhaseStarted, SessionEnded, Tick
+from server.core.bus import (
+    Bus,
+    PhaseEnded,
+    PhaseStarted,
+    SessionContentExpired,
+    SessionDeleted,
+    SessionEnded,
+    Tick,
+)
 
 
 def publish_due_batches(db: Session, tick: Tick, now: datetime) -> None:
@@ -28,4 +36,6 @@ def install(bus: Bus) -> None:
     bus.subscribe(SessionEnded, phases.on_session_ended)
     bus.subscribe(Tick, publish_due_batches)
     bus.subscribe(Tick, tell_changed_counts)
+    bus.subscribe(SessionContentExpired, retention.forget_boards)
+    bus.subscribe(SessionDeleted, retention.forget_boards)
     snapshot.add_part("board", service.board_snapshot)

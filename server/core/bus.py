@@ -39,6 +39,16 @@ class SessionEnded(Fact):
 
 
 @dataclass(frozen=True)
+class SessionContentExpired(Fact):
+    """The session ended `retention_days` ago: what people wrote and did in it goes."""
+
+
+@dataclass(frozen=True)
+class SessionDeleted(Fact):
+    """A facilitator deleted the session: every row of it goes, each feature its own."""
+
+
+@dataclass(frozen=True)
 class PersonArrived(Fact):
     """A person's first connection opened (a new arrival, or someone back)."""
 

@@ -178,6 +178,14 @@ def forget_person(db: Session, participant_id: int) -> list[str]:
     return sids
 
 
+def forget_session(db: Session, session_id: int) -> list[str]:
+    """A deleted session's connections end without a word (the caller says why); returns
+    the sids. Sockets nobody closes, each process's sweeper closes as strays."""
+    sids = list(db.scalars(select(Connection.sid).where(Connection.session_id == session_id)))
+    db.execute(delete(Connection).where(Connection.session_id == session_id))
+    return sids
+
+
 def local_sids_without_rows(db: Session, worker_id: str, sids: set[str]) -> set[str]:
     """Of the sids a process holds, those no row knows any more (removed, or swept)."""
     known = set(db.scalars(select(Connection.sid).where(Connection.worker_id == worker_id)))

@@ -19,6 +19,8 @@ MESSAGES: dict[str, str] = {
     "removed_from_session": N_(
         "The facilitator has removed you from this session. Ask them if you think it was a mistake."
     ),
+    # Never an answer: what a client shows when it hears `session:deleted`.
+    "session_deleted": N_("The facilitator has deleted this session and everything in it."),
     "name_taken": N_(
         "Someone in this session already goes by that name. Add an initial or your surname."
     ),

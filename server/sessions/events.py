@@ -75,9 +75,10 @@ def bring_inside(session_id: int, sids: list[str]) -> None:
         socketio.emit("session:admitted", {}, to=sid, namespace=NAMESPACE)
 
 
-def show_out(sids: list[str]) -> None:
-    """A removed person hears `session:removed`, then every connection of theirs closes."""
+def show_out(sids: list[str], notice: str = "session:removed") -> None:
+    """Each connection hears why it goes, then closes: a removed person's hear
+    `session:removed`, those of a deleted session (sessions.retention) `session:deleted`."""
     socketio: SocketIO = current_runtime().socketio
     for sid in sids:
-        socketio.emit("session:removed", {}, to=sid, namespace=NAMESPACE)
+        socketio.emit(notice, {}, to=sid, namespace=NAMESPACE)
         socketio.server.disconnect(sid, namespace=NAMESPACE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.core.db import Base, UTCDateTime, str_enum
@@ -59,6 +59,8 @@ class GroupInvitation(Base):
 
 class PeerSession(Base):
     __tablename__ = "peer_sessions"
+    # The retention job's question every beat: which ended sessions still have content?
+    __table_args__ = (Index("ix_peer_sessions_retention", "content_deleted_at", "ended_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
@@ -82,6 +84,8 @@ class PeerSession(Base):
     lead_account_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )
+    # When the retention job deleted what people wrote and did here (sessions/retention.py).
+    content_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     group: Mapped[Group] = relationship()
 

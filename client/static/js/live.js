@@ -109,12 +109,14 @@ export function connectLive(token, onChange, onFailure) {
   });
   for (const [name, apply] of APPLIERS) socket.on(name, onEvent(apply));
   // Notices to this connection alone, without a version: let in (now fetch what is
-  // inside), or removed (the server closes the connection next).
+  // inside), or removed, or the session deleted (the server closes the connection next).
   socket.on("session:admitted", () => resync());
-  socket.on("session:removed", () => {
-    live.removed = true;
-    onFailure({ code: "removed_from_session", message: "" });
-  });
+  for (const [notice, code] of [["session:removed", "removed_from_session"], ["session:deleted", "session_deleted"]]) {
+    socket.on(notice, () => {
+      live.removed = true;
+      onFailure({ code, message: "" });
+    });
+  }
   socket.on("connect", () => {
     live.connected = true;
     changed();

@@ -36,7 +36,7 @@ export function sessionView(code, navigate) {
   }
 
   function render() {
-    if (refused && (!live.state || refused.code === "removed_from_session")) {
+    if (refused && (!live.state || ["removed_from_session", "session_deleted"].includes(refused.code))) {
       root.replaceChildren(refusedPanel(refused, code, navigate));
       return;
     }

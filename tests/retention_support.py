@@ -1,0 +1,139 @@
+"""Helpers for retention and deletion tests: sessions full of what people leave behind,
+every table's rows, and which of them belong to one session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
+
+import server.app  # noqa: F401  (imports every feature: all models are in the metadata)
+from server.agenda import floor
+from server.agenda.view import agenda_view
+from server.board import curation, reactions, service, writing
+from server.board.writing import Writer
+from server.core import connections, personal
+from server.core.connection_bound import ConnectionAddress
+from server.core.db import Base
+from server.core.domain import Actor, Role
+from server.sessions import service as sessions
+from tests.agenda_support import DISCUSS, ROUND, WORKER
+from tests.board_support import new_secret
+from tests.factories import actor_of, create_session, join, set_agenda
+
+# Rows of no one session: groups, processes, and board rate windows, whose keys trace
+# back to nobody (they expire within a window: server/board/rate.py).
+SHARED_TABLES = {"groups", "workers", "board_rate_windows", "alembic_version"}
+ON_THE_BOARD = "board_id IN (SELECT id FROM boards WHERE session_id = :s)"
+ON_THE_AGENDA = "phase_id IN (SELECT id FROM phases WHERE session_id = :s)"
+# Which rows of each table belong to session :s.
+OWNED_BY_SESSION = {
+    "peer_sessions": "id = :s",
+    "participants": "session_id = :s",
+    "connections": "session_id = :s",
+    "connection_addresses": "sid IN (SELECT sid FROM connections WHERE session_id = :s)",
+    "phases": "session_id = :s",
+    "agenda_clocks": "session_id = :s",
+    "agenda_history": "session_id = :s",
+    "turns": ON_THE_AGENDA,
+    "hands": ON_THE_AGENDA,
+    "ready_marks": ON_THE_AGENDA,
+    "boards": "session_id = :s",
+    "board_posts": ON_THE_BOARD,
+    "board_clusters": ON_THE_BOARD,
+    "board_votes": ON_THE_BOARD,
+    "board_reactions": f"post_id IN (SELECT id FROM board_posts WHERE {ON_THE_BOARD})",
+    "board_post_authors": f"post_id IN (SELECT id FROM board_posts WHERE {ON_THE_BOARD})",
+}
+# What a session keeps once its content expired: its row, its agenda's plan and timing.
+SKELETON = {"peer_sessions", "phases", "agenda_clocks", "agenda_history"}
+Dump = dict[str, set[tuple]]
+
+
+def every_table(db: Session) -> set[str]:
+    return set(inspect(db.connection()).get_table_names())
+
+
+def dump(db: Session) -> Dump:
+    """Every row of every table of the models (workers' heartbeats tick by themselves)."""
+    tables = [t.name for t in Base.metadata.sorted_tables if t.name != "workers"]
+    return {table: _rows(db, table, "1 = 1") for table in tables}
+
+
+def rows_of_session(db: Session, session_id: int) -> Dump:
+    return {table: _rows(db, table, where, session_id) for table, where in OWNED_BY_SESSION.items()}
+
+
+def _rows(db: Session, table: str, where: str, session_id: int | None = None) -> set[tuple]:
+    """As stored (JSON as its text), so that rows compare as sets."""
+    db.flush()
+    found = db.execute(text(f"SELECT * FROM {table} WHERE {where}"), {"s": session_id})
+    return {tuple(row) for row in found}
+
+
+@dataclass(frozen=True)
+class Lively:
+    session_id: int
+    group_id: int
+    group_key: str | None
+    sids: list[str]
+
+
+def lively_session(db, clock, name: str, group_key: str | None = None) -> Lively:  # type: ignore[no-untyped-def]
+    """A running session with a row in every table a session owns: its people connected
+    (and a room display), a round with turns, hands and a ready mark, a named board's
+    posts with their authors, and an open anonymous board, revealed, with reactions,
+    votes and a cluster. Ending it closes the board: its reactions and votes go then."""
+    created = create_session(db, clock, title=name, group_key=group_key)
+    session = created.session
+    set_agenda(db, session.id, [ROUND, DISCUSS])
+    host = _connect(db, clock, created.facilitator_token, f"{name}-host")
+    db.add(ConnectionAddress(sid=f"{name}-host", address="0" * 64))
+    _connect(db, clock, created.display_key, f"{name}-display")
+    people = []
+    for index in range(3):
+        joined = join(db, clock, session.join_code, display_name=f"Person {index}")
+        sid = f"{name}-{index}"
+        actor = _connect(db, clock, joined.token, sid)
+        people.append(Writer(actor, personal.derive(joined.token), sid))
+    now = clock.now()
+    sessions.start_session(db, host, now)
+    floor.raise_hand(db, people[0].actor, now)
+    floor.raise_hand(db, people[1].actor, now)
+    floor.set_ready(db, people[2].actor, True, now)
+    assert agenda_view(db, session.id, now)["turns"]
+
+    prompts = [{"text": "What I would do differently"}]
+    service.open_board(db, host, prompts=prompts, named=True, threshold=2, now=now)
+    for person in people[:2]:
+        writing.write_post(db, person, prompt=0, text="Named", secret=new_secret(), now=now)
+    service.reveal_board(db, host, now)  # posts never shown go when the next board opens
+    service.close_board(db, session.id, now)
+
+    service.open_board(db, host, prompts=prompts, threshold=2, now=now)
+    posts = [
+        writing.write_post(db, p, prompt=0, text=f"A mistake {i}", secret=new_secret(), now=now)
+        for i, p in enumerate(people)
+    ]
+    service.reveal_board(db, host, now)
+    [added] = curation.add_cluster(db, host, name="Time", now=now)
+    cluster_id = added.payload["cluster"]["id"]
+    first = posts[0].post["id"]
+    curation.move_post(db, host, post_id=first, cluster_id=cluster_id, now=now)
+    reactions.react(db, people[1], post_id=first, kind="me_too", now=now)
+    reactions.vote(db, people[2], target_id=first, vote=True, now=now)
+    reactions.vote(db, people[2], target_id=cluster_id, vote=True, now=now)
+    sids = [f"{name}-host", f"{name}-display", *(p.connection for p in people)]
+    return Lively(session.id, session.group_id, created.group_key, sids)
+
+
+def end(db, clock, lively: Lively) -> None:  # type: ignore[no-untyped-def]
+    host = Actor(lively.session_id, Role.FACILITATOR, None, "en")
+    sessions.end_session(db, host, clock.now())
+
+
+def _connect(db, clock, token: str, sid: str):  # type: ignore[no-untyped-def]
+    actor = actor_of(sessions.authenticate(db, token))
+    connections.connect(db, sid=sid, worker_id=WORKER, actor=actor, now=clock.now())
+    return actor
