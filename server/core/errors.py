@@ -24,6 +24,9 @@ MESSAGES: dict[str, str] = {
     ),
     "already_started": N_("The session has already started."),
     "unknown_group": N_("That peer group does not exist, or the group key is wrong."),
+    "agenda_from_other_group": N_(
+        "The agenda can only be copied from an earlier session of the same group."
+    ),
     "unknown_format": N_("No session format has that key."),
     "not_found": N_("There is nothing at this address."),
     "bad_request": N_("The server could not understand this request."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.core.db import Base, UTCDateTime, str_enum
@@ -34,6 +34,24 @@ class Group(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Member(Base):
+    """Someone who joined a group's sessions, recognised by a key only their browser keeps.
+
+    The key's hash is salted with the group, so the same browser is a different,
+    unlinkable member in every other group (docs/anonymity.md).
+    """
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("group_id", "key_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(60))  # the name they last joined with
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class PeerSession(Base):
     __tablename__ = "peer_sessions"
 
@@ -55,6 +73,8 @@ class PeerSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # When the facilitator means to hold it, if they said (a planned session).
+    planned_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     group: Mapped[Group] = relationship()
 
@@ -78,3 +98,7 @@ class Participant(Base):
     admitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Removed by a host: the token never works again.
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The group's member this browser is (sessions.members); None when it sent no key.
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id"), nullable=True, index=True
+    )

@@ -20,6 +20,7 @@ from server.core.domain import Actor, Event, Role, declare_events
 from server.core.errors import DomainError
 from server.sessions import door
 from server.sessions.credentials import Credential, authenticate, find_by_join_code
+from server.sessions.members import recognise_member
 from server.sessions.models import Admission, Group, Participant, PeerSession, Status
 from server.sessions.state import emit, lock, participant_fields, session_fields
 from server.sessions.view import snapshot
@@ -77,23 +78,33 @@ def create_session(
     now: datetime,
     group_name: str | None = None,
     group_key: str | None = None,
+    group_id: int | None = None,
     admission: str = Admission.HOST.value,
+    planned_for: datetime | None = None,
+    agenda_from: int | None = None,
 ) -> CreatedSession:
-    """Make a session (in a new group, or in one whose key is given) and its facilitator.
+    """Make a session (in a new group, or in an existing one given by id or key) and its
+    facilitator.
 
     `admission` says who lets people in: a host (`host`, the default) or the code alone.
+    `planned_for` is when the facilitator means to hold it. The agenda comes from the
+    format, or, with `agenda_from`, is a copy of that earlier session's agenda as it was
+    planned (a session of the same group; its format is taken over too).
     """
     new_group_key = None
-    if group_key is not None:
-        group = db.scalar(select(Group).where(Group.key_hash == tokens.token_hash(group_key)))
-        if group is None:
-            raise DomainError("unknown_group")
+    if group_id is not None:
+        group = _existing_group(db, db.get(Group, group_id))
+    elif group_key is not None:
+        key_hash = tokens.token_hash(group_key)
+        group = _existing_group(db, db.scalar(select(Group).where(Group.key_hash == key_hash)))
     else:
         new_group_key = tokens.new_token()
         group = Group(
             name=group_name or title, key_hash=tokens.token_hash(new_group_key), created_at=now
         )
         db.add(group)
+    if agenda_from is not None:
+        format_key = _earlier_session_of(db, group, agenda_from).format_key
     display_key = tokens.new_token()
     session = PeerSession(
         group=group,
@@ -106,15 +117,30 @@ def create_session(
         admission=Admission(admission),
         version=1,
         created_at=now,
+        planned_for=planned_for,
     )
     db.add(session)
     db.flush()
-    tell(db, SessionCreated(session.id, format_key), now)
+    tell(db, SessionCreated(session.id, format_key, agenda_from), now)
     facilitator, token = _add_participant(
         db, session, Role.FACILITATOR, facilitator_name, organisation, language, now
     )
     facilitator.admitted_at = now
     return CreatedSession(session, facilitator, token, display_key, new_group_key)
+
+
+def _existing_group(db: Session, group: Group | None) -> Group:
+    if group is None:
+        raise DomainError("unknown_group")
+    return group
+
+
+def _earlier_session_of(db: Session, group: Group, session_id: int) -> PeerSession:
+    """A session whose agenda the group may copy: one of its own."""
+    earlier = db.get(PeerSession, session_id)
+    if earlier is None or group.id is None or earlier.group_id != group.id:
+        raise DomainError("agenda_from_other_group")
+    return earlier
 
 
 def _unused_join_code(db: Session) -> str:
@@ -158,9 +184,14 @@ def join_session(
     organisation: str | None,
     language: str,
     now: datetime,
+    member_key: str | None = None,
 ) -> Joined:
     """A new participant, known to others once they connect (see presence). In a session
-    where a host admits people, they wait at the door until one does (sessions.door)."""
+    where a host admits people, they wait at the door until one does (sessions.door).
+
+    With the `member_key` their browser keeps, they are the group's member with that key
+    (sessions.members); without one, they are nobody the group remembers.
+    """
     session = find_by_join_code(db, join_code)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
@@ -168,6 +199,9 @@ def join_session(
     participant, token = _add_participant(
         db, session, Role.PARTICIPANT, display_name, organisation, language, now
     )
+    if member_key is not None:
+        member = recognise_member(db, session.group_id, member_key, display_name, now)
+        participant.member_id = member.id
     if session.admission is Admission.CODE:
         participant.admitted_at = now
     return Joined(session, participant, token)
