@@ -18,6 +18,7 @@ SECRET = "test-secret-key-not-for-production"
 # Cheap Argon2 for tests; the parameters do not change what is checked.
 PASSWORDS = passwords(1024, 1)
 _emails = itertools.count(1)
+PASSWORD = "a long enough password"
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def sign_up(db, clock, name: str = "Anne", language: str = "da") -> accounts.New
         PASSWORDS,
         email=f"facilitator{next(_emails)}@example.org",
         display_name=name,
-        password="a long enough password",
+        password=PASSWORD,
         language=language,
         now=clock.now(),
         login_days=30,
@@ -52,6 +53,8 @@ def sign_up(db, clock, name: str = "Anne", language: str = "da") -> accounts.New
 def create_session(db, clock, host: accounts.NewLogin | None = None, **overrides: Any) -> Hosted:  # type: ignore[no-untyped-def]
     """Open to anyone with the code, unless `admission="host"` (the door's own tests).
     Led by `host` (a signed-in account), or by a new account."""
+    if host is None and overrides.get("group_id"):
+        host = _facilitator_of(db, clock, overrides["group_id"])
     host = host or sign_up(db, clock)
     values: dict[str, Any] = {
         "admission": "code",
@@ -74,6 +77,21 @@ def create_session(db, clock, host: accounts.NewLogin | None = None, **overrides
     )
     return Hosted(
         created.session, created.facilitator, token, created.display_key, host.account, host.login
+    )
+
+
+def _facilitator_of(db, clock, group_id: int) -> accounts.NewLogin:  # type: ignore[no-untyped-def]
+    """A new login of the group's first facilitator (or of nobody's, for a group there is not)."""
+    account = next(iter(hosts.facilitators_of(db, group_id)), None)
+    if account is None:
+        return sign_up(db, clock)
+    return accounts.sign_in(
+        db,
+        PASSWORDS,
+        email=account.email,
+        password=PASSWORD,
+        now=clock.now(),
+        login_days=30,
     )
 
 

@@ -24,7 +24,20 @@ from tests.factories import actor_of, create_session, join, set_agenda
 
 # Rows of no one session: groups, processes, and board rate windows, whose keys trace
 # back to nobody (they expire within a window: server/board/rate.py).
-SHARED_TABLES = {"groups", "workers", "board_rate_windows", "alembic_version"}
+# Facilitators' accounts and logins, and what a group keeps of its sessions (members,
+# who presented), are the group's: deleting the group deletes them, not a session.
+SHARED_TABLES = {
+    "groups",
+    "workers",
+    "board_rate_windows",
+    "alembic_version",
+    "accounts",
+    "logins",
+    "group_facilitators",
+    "group_invitations",
+    "members",
+    "presentations",
+}
 ON_THE_BOARD = "board_id IN (SELECT id FROM boards WHERE session_id = :s)"
 ON_THE_AGENDA = "phase_id IN (SELECT id FROM phases WHERE session_id = :s)"
 # Which rows of each table belong to session :s.
@@ -32,6 +45,7 @@ OWNED_BY_SESSION = {
     "peer_sessions": "id = :s",
     "participants": "session_id = :s",
     "connections": "session_id = :s",
+    "host_passes": "participant_id IN (SELECT id FROM participants WHERE session_id = :s)",
     "connection_addresses": "sid IN (SELECT sid FROM connections WHERE session_id = :s)",
     "phases": "session_id = :s",
     "agenda_clocks": "session_id = :s",
@@ -76,16 +90,15 @@ def _rows(db: Session, table: str, where: str, session_id: int | None = None) ->
 class Lively:
     session_id: int
     group_id: int
-    group_key: str | None
     sids: list[str]
 
 
-def lively_session(db, clock, name: str, group_key: str | None = None) -> Lively:  # type: ignore[no-untyped-def]
+def lively_session(db, clock, name: str, group_id: int | None = None, host=None) -> Lively:  # type: ignore[no-untyped-def]
     """A running session with a row in every table a session owns: its people connected
     (and a room display), a round with turns, hands and a ready mark, a named board's
     posts with their authors, and an open anonymous board, revealed, with reactions,
     votes and a cluster. Ending it closes the board: its reactions and votes go then."""
-    created = create_session(db, clock, title=name, group_key=group_key)
+    created = create_session(db, clock, host=host, title=name, group_id=group_id)
     session = created.session
     set_agenda(db, session.id, [ROUND, DISCUSS])
     host = _connect(db, clock, created.facilitator_token, f"{name}-host")
@@ -93,7 +106,9 @@ def lively_session(db, clock, name: str, group_key: str | None = None) -> Lively
     _connect(db, clock, created.display_key, f"{name}-display")
     people = []
     for index in range(3):
-        joined = join(db, clock, session.join_code, display_name=f"Person {index}")
+        # Each a member of the group: their browser's key (sessions.members).
+        key = f"member-key-of-person-{index}"
+        joined = join(db, clock, session.join_code, display_name=f"Person {index}", member_key=key)
         sid = f"{name}-{index}"
         actor = _connect(db, clock, joined.token, sid)
         people.append(Writer(actor, personal.derive(joined.token), sid))
@@ -125,7 +140,7 @@ def lively_session(db, clock, name: str, group_key: str | None = None) -> Lively
     reactions.vote(db, people[2], target_id=first, vote=True, now=now)
     reactions.vote(db, people[2], target_id=cluster_id, vote=True, now=now)
     sids = [f"{name}-host", f"{name}-display", *(p.connection for p in people)]
-    return Lively(session.id, session.group_id, created.group_key, sids)
+    return Lively(session.id, session.group_id, sids)
 
 
 def end(db, clock, lively: Lively) -> None:  # type: ignore[no-untyped-def]

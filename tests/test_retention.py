@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from server.agenda.models import Presentation
 from server.app import socketio_of
 from server.board import rules
 from server.board.models import RateWindow
@@ -15,13 +16,14 @@ from server.core import connections
 from server.core.bus import Tick, bus
 from server.core.sweeper import sweep_once
 from server.core.unit import NAMESPACE, unit_of_work
+from server.sessions import hosts
 from server.sessions.events import show_out
-from server.sessions.models import PeerSession
+from server.sessions.models import Member, PeerSession
 from server.sessions.retention import delete_group, delete_session, expire_due_content
 from server.sessions.subscriptions import expire_content
 from tests.agenda_support import WORKER
 from tests.board_support import code_of
-from tests.factories import create_session
+from tests.factories import create_session, sign_up
 from tests.retention_support import (
     OWNED_BY_SESSION,
     SHARED_TABLES,
@@ -45,7 +47,7 @@ def test_the_job_deletes_exactly_what_people_wrote_in_sessions_past_retention(db
     expiring = lively_session(db, clock, "expiring")
     end(db, clock, expiring)
     clock.advance(3600)
-    young = lively_session(db, clock, "young", group_key=expiring.group_key)
+    young = lively_session(db, clock, "young", group_id=expiring.group_id)
     end(db, clock, young)
     running = lively_session(db, clock, "running")
     waiting_id = lively_session(db, clock, "waiting").session_id
@@ -111,16 +113,30 @@ def test_deleting_a_group_leaves_no_row_of_it_behind(db, clock):
     end(db, clock, other_past)
     clock.advance(timedelta(days=DAYS + 1).total_seconds())
     assert expire_due_content(db, clock.now(), DAYS) == [other_past.session_id]
-    lively_session(db, clock, "other-running", group_key=other_past.group_key)
+    lively_session(db, clock, "other-running", group_id=other_past.group_id)
+    anne = sign_up(db, clock)  # her account outlives her group
     before = dump(db)
 
-    past = lively_session(db, clock, "past")
+    past = lively_session(db, clock, "past", host=anne)
     end(db, clock, past)
     clock.advance(timedelta(days=DAYS + 1).total_seconds())
     assert expire_due_content(db, clock.now(), DAYS) == [past.session_id]
-    ended = lively_session(db, clock, "ended", group_key=past.group_key)
+    ended = lively_session(db, clock, "ended", group_id=past.group_id, host=anne)
     end(db, clock, ended)
-    running = lively_session(db, clock, "running", group_key=past.group_key)
+    running = lively_session(db, clock, "running", group_id=past.group_id, host=anne)
+    hosts.invite(db, account_id=anne.account.id, group_id=past.group_id, now=clock.now())
+    member = db.scalars(select(Member).where(Member.group_id == past.group_id)).first()
+    assert member is not None
+    db.add(
+        Presentation(
+            group_id=past.group_id,
+            session_id=past.session_id,
+            session_title="past",
+            member_id=member.id,
+            display_name=member.display_name,
+            presented_at=clock.now(),
+        )
+    )
 
     sids = delete_group(db, past.group_id, clock.now())
 
@@ -129,9 +145,10 @@ def test_deleting_a_group_leaves_no_row_of_it_behind(db, clock):
 
 
 def test_deleting_a_session_leaves_everything_else_as_it_was(db, clock):
-    kept = lively_session(db, clock, "kept")
+    anne = sign_up(db, clock)
+    kept = lively_session(db, clock, "kept", host=anne)
     before = dump(db)
-    deleted = lively_session(db, clock, "deleted", group_key=kept.group_key)
+    deleted = lively_session(db, clock, "deleted", group_id=kept.group_id, host=anne)
 
     sids = delete_session(db, deleted.session_id, clock.now())
 

@@ -1,8 +1,15 @@
-"""The agenda a session starts with: its format's phases, from the content library."""
+"""The agenda a session starts with: its format's phases, from the content library, or
+an earlier session's phases as they were planned."""
 
 from __future__ import annotations
 
+import copy
+
+from sqlalchemy.orm import Session
+
+from server.agenda import navigation
 from server.agenda.models import Advance, PhaseKind
+from server.agenda.models import Phase as AgendaPhase
 from server.agenda.service import PhasePlan
 from server.content import Phase, get_format
 
@@ -26,4 +33,27 @@ def plan_of(phase: Phase) -> PhasePlan:
         ],
         presenters=phase.presenters,
         board_prompts=[{"key": key} for key in phase.board_prompt_keys],
+    )
+
+
+def plans_copied_from(db: Session, session_id: int) -> list[PhasePlan]:
+    """An earlier session's agenda as planned: no turns, times or history come along."""
+    return [planned(phase) for phase in navigation.phases(db, session_id)]
+
+
+def planned(phase: AgendaPhase) -> PhasePlan:
+    # Deep copies: the JSON lists of two sessions' phases must never be one object.
+    return PhasePlan(
+        kind=phase.kind,
+        planned_seconds=phase.planned_seconds,
+        advance=phase.advance,
+        title_key=phase.title_key,
+        title=phase.title,
+        intro_key=phase.intro_key,
+        prompts=copy.deepcopy(phase.prompts),
+        steps=copy.deepcopy(phase.steps),
+        presenters=phase.presenters,
+        board_prompts=copy.deepcopy(phase.board_prompts),
+        board_settings=copy.deepcopy(phase.board_settings),
+        order_mode=phase.order_mode,
     )

@@ -148,3 +148,20 @@ class HistoryEntry(Base):
     phase_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     turn_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     step_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Presentation(Base):
+    """Who presented a dilemma in a group's session, kept once the session's content
+    (its turns) has expired: the group's memory for presenter rotation (agenda.history)."""
+
+    __tablename__ = "presentations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(Integer, index=True)
+    session_title: Mapped[str] = mapped_column(String(120))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    display_name: Mapped[str] = mapped_column(String(60))
+    presented_at: Mapped[datetime] = mapped_column(UTCDateTime)

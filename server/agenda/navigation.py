@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from server.agenda.history import last_presented
 from server.agenda.models import TURN_KINDS, AgendaClock, OrderMode, Phase, PhaseKind, Turn
 from server.core.connections import present_participant_ids
-from server.sessions.models import Participant
+from server.core.domain import Role
+from server.sessions.models import Participant, PeerSession
 
 # Dilemma steps when a phase has none of its own (minutes each).
 DEFAULT_STEPS = (("present", 5), ("clarify", 3), ("reflect", 8), ("respond", 4))
@@ -94,6 +96,14 @@ def after(db: Session, here: Segment, alternate: bool) -> Segment | None:
     return first_of(db, following[0], alternate) if following else None
 
 
+def after_turn(db: Session, here: Segment, alternate: bool) -> Segment | None:
+    """The segment after this speaker's whole turn: a presenter who passes or is skipped
+    hands over to the next presenter, not to their own next step."""
+    if here.phase.kind is PhaseKind.DILEMMA_ROUND and here.turn is not None:
+        here = Segment(here.phase, here.turn, len(here.phase.steps) - 1)
+    return after(db, here, alternate)
+
+
 def before(db: Session, here: Segment, alternate: bool) -> Segment | None:
     """The segment before this one, or None at the very start."""
     phase, turn = here.phase, here.turn
@@ -116,7 +126,9 @@ def _presenters_done(db: Session, phase: Phase, finishing: Turn) -> bool:
     """A dilemma round with a set number of presenters ends when that many have had their turn."""
     if phase.kind is not PhaseKind.DILEMMA_ROUND or not phase.presenters:
         return False
-    done = {t.id for t in turns(db, phase) if t.ended_at is not None} | {finishing.id}
+    done = {t.id for t in turns(db, phase) if t.ended_at is not None}
+    if finishing.left_out is None:
+        done.add(finishing.id)
     return len(done) >= phase.presenters
 
 
@@ -132,6 +144,8 @@ def build_turns(db: Session, phase: Phase, alternate: bool) -> None:
     )
     if phase.order_mode is OrderMode.RANDOM:
         random.SystemRandom().shuffle(people)
+    elif phase.order_mode is OrderMode.JOIN and phase.kind is PhaseKind.DILEMMA_ROUND:
+        people = rotated(db, phase, people)
     if alternate:
         people = alternate_locations(people)
     for position, person in enumerate(people):
@@ -140,6 +154,26 @@ def build_turns(db: Session, phase: Phase, alternate: bool) -> None:
     if phase.kind is PhaseKind.ROUND:
         phase.turn_seconds = max(MIN_TURN_SECONDS, phase.planned_seconds // max(1, len(people)))
     db.flush()
+
+
+def rotated(db: Session, phase: Phase, people: list[Participant]) -> list[Participant]:
+    """Presenters by rotation, join order breaking ties: first the group's members who
+    never presented, then people the group cannot recognise (no member key: they may
+    have presented under another browser), then members by how long ago they last
+    presented; the facilitator last, as they run the round."""
+    group_id = db.get_one(PeerSession, phase.session_id).group_id
+    last = last_presented(db, group_id)
+
+    def rank(person: Participant) -> tuple[bool, int, float]:
+        facilitator = person.role is Role.FACILITATOR
+        if person.member_id is None:
+            return (facilitator, 1, 0.0)
+        presented = last.get(person.member_id)
+        if presented is None:
+            return (facilitator, 0, 0.0)
+        return (facilitator, 2, presented.timestamp())
+
+    return sorted(people, key=rank)  # stable: join order among equals
 
 
 def alternate_locations(people: list[Participant]) -> list[Participant]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from server.agenda import floor, retention, service, turns
-from server.agenda.formats import plans_for
+from server.agenda.formats import plans_copied_from, plans_for
 from server.agenda.view import agenda_view
 from server.core import snapshot
 from server.core.bus import (
@@ -27,8 +27,13 @@ from server.core.bus import (
 
 
 def create_agenda(db: Session, fact: SessionCreated, now: datetime) -> None:
-    """A new session gets its format's agenda."""
-    service.create_agenda(db, fact.session_id, plans_for(fact.format_key))
+    """A new session gets its format's agenda, or a copy of an earlier session's (the
+    sessions feature checked that it is the same group's)."""
+    if fact.agenda_from is not None:
+        plans = plans_copied_from(db, fact.agenda_from)
+    else:
+        plans = plans_for(fact.format_key)
+    service.create_agenda(db, fact.session_id, plans)
 
 
 def start_agenda(db: Session, fact: SessionStarted, now: datetime) -> None:

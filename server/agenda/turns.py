@@ -27,11 +27,11 @@ def _open_turn(db: Session, clock: AgendaClock, turn_id: int) -> Turn:
 
 
 def _leave_out(db: Session, clock: AgendaClock, turn: Turn, reason: str, now: datetime) -> None:
+    turn.left_out = reason  # first: a presenter left out is not one of the round's presenters
     if turn.id == clock.turn_id:
         here = navigation.current(db, clock)
         assert here is not None
-        move_to(db, clock, navigation.after(db, here, clock.alternate_locations), now)
-    turn.left_out = reason
+        move_to(db, clock, navigation.after_turn(db, here, clock.alternate_locations), now)
 
 
 def pass_turn(db: Session, actor: Actor, now: datetime) -> list[Event]:

@@ -26,6 +26,8 @@ class Fact:
 @dataclass(frozen=True)
 class SessionCreated(Fact):
     format_key: str
+    # An earlier session of the same group whose planned agenda this one copies.
+    agenda_from: int | None = None
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,9 @@ MESSAGES: dict[str, str] = {
         "This invitation is not valid any more. Ask a facilitator of the group for a new one."
     ),
     "unknown_account": N_("That account is not a facilitator of this group."),
+    "agenda_from_other_group": N_(
+        "The agenda can only be copied from an earlier session of the same group."
+    ),
     "unknown_format": N_("No session format has that key."),
     "not_found": N_("There is nothing at this address."),
     "bad_request": N_("The server could not understand this request."),

@@ -26,3 +26,8 @@ def new_token() -> str:
 def token_hash(token: str) -> str:
     """Only this is stored: a leaked database does not hand out credentials."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def scoped_token_hash(scope: str, token: str) -> str:
+    """A hash of a token that differs per scope: the same token is unlinkable across scopes."""
+    return hashlib.sha256(f"{scope}:{token}".encode()).hexdigest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.core.db import Base, UTCDateTime, str_enum
@@ -57,6 +57,24 @@ class GroupInvitation(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Member(Base):
+    """Someone who joined a group's sessions, recognised by a key only their browser keeps.
+
+    The key's hash is salted with the group, so the same browser is a different,
+    unlinkable member in every other group (docs/anonymity.md).
+    """
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("group_id", "key_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(60))  # the name they last joined with
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class PeerSession(Base):
     __tablename__ = "peer_sessions"
     # The retention job's question every beat: which ended sessions still have content?
@@ -87,6 +105,9 @@ class PeerSession(Base):
     # When the retention job deleted what people wrote and did here (sessions/retention.py).
     content_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
+    # When the facilitator means to hold it, if they said (a planned session).
+    planned_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
     group: Mapped[Group] = relationship()
 
 
@@ -113,6 +134,10 @@ class Participant(Base):
     # never with a token of their own.
     account_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # The group's member this browser is (sessions.members); None when it sent no key.
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id"), nullable=True, index=True
     )
 
 

@@ -18,7 +18,7 @@ from server.core import connections
 from server.core.bus import SessionContentExpired, SessionDeleted, tell
 from server.core.domain import declare_events
 from server.core.errors import DomainError
-from server.sessions.models import Group, Participant, PeerSession
+from server.sessions.models import Group, Member, Participant, PeerSession
 from server.sessions.state import lock
 
 # To each connection of a deleted session, without a version; then it is closed.
@@ -70,6 +70,8 @@ def delete_group(db: Session, group_id: int, now: datetime) -> list[str]:
         select(PeerSession.id).where(PeerSession.group_id == group_id).order_by(PeerSession.id)
     ).all()
     sids = [sid for session_id in session_ids for sid in delete_session(db, session_id, now)]
+    # Its facilitators, invitations and kept presentations go with it (ON DELETE CASCADE).
+    db.execute(delete(Member).where(Member.group_id == group_id))
     db.execute(delete(Group).where(Group.id == group_id))
     return sids
 

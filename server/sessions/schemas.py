@@ -50,6 +50,8 @@ class JoinArgs(Args):
     display_name = _text(60)
     organisation = _text(80, required=False)
     language = _language()
+    # The key this browser keeps to be the same member of the group (sessions.members).
+    member_key = fields.String(load_default=None, allow_none=True, validate=TOKEN)
 
 
 class ConnectArgs(Args):

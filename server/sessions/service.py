@@ -20,6 +20,7 @@ from server.core.domain import Actor, Event, Role, declare_events
 from server.core.errors import DomainError
 from server.sessions import door, hosts
 from server.sessions.credentials import Credential, authenticate, find_by_join_code
+from server.sessions.members import recognise_member
 from server.sessions.models import Admission, Group, Participant, PeerSession, Status
 from server.sessions.state import emit, lock, participant_fields, session_fields
 from server.sessions.view import snapshot
@@ -77,11 +78,16 @@ def create_session(
     group_name: str | None = None,
     group_id: int | None = None,
     admission: str = Admission.HOST.value,
+    planned_for: datetime | None = None,
+    agenda_from: int | None = None,
 ) -> CreatedSession:
     """Make a session, in a new group or in one the account facilitates, led by it.
 
     `admission` says who lets people in: a host (`host`, the default) or the code alone.
-    The facilitator comes in with a login's pass (sessions.hosts), never a token.
+    `planned_for` is when the facilitator means to hold it. The agenda comes from the
+    format, or, with `agenda_from`, is a copy of that earlier session's agenda as it was
+    planned (a session of the same group; its format is taken over too). The facilitator
+    comes in with a login's pass (sessions.hosts), never a token.
     """
     if group_id is not None:
         if not hosts.facilitates(db, lead_account_id, group_id):
@@ -89,6 +95,8 @@ def create_session(
         group = db.get_one(Group, group_id)
     else:
         group = hosts.new_group(db, lead_account_id, group_name or title, now)
+    if agenda_from is not None:
+        format_key = _earlier_session_of(db, group, agenda_from).format_key
     display_key = tokens.new_token()
     session = PeerSession(
         group=group,
@@ -102,16 +110,25 @@ def create_session(
         version=1,
         created_at=now,
         lead_account_id=lead_account_id,
+        planned_for=planned_for,
     )
     db.add(session)
     db.flush()
-    tell(db, SessionCreated(session.id, format_key), now)
+    tell(db, SessionCreated(session.id, format_key, agenda_from), now)
     facilitator, _ = _add_participant(
         db, session, Role.FACILITATOR, facilitator_name, organisation, language, now
     )
     facilitator.account_id = lead_account_id
     facilitator.admitted_at = now
     return CreatedSession(session, facilitator, display_key)
+
+
+def _earlier_session_of(db: Session, group: Group, session_id: int) -> PeerSession:
+    """A session whose agenda the group may copy: one of its own."""
+    earlier = db.get(PeerSession, session_id)
+    if earlier is None or group.id is None or earlier.group_id != group.id:
+        raise DomainError("agenda_from_other_group")
+    return earlier
 
 
 def _unused_join_code(db: Session) -> str:
@@ -155,9 +172,14 @@ def join_session(
     organisation: str | None,
     language: str,
     now: datetime,
+    member_key: str | None = None,
 ) -> Joined:
     """A new participant, known to others once they connect (see presence). In a session
-    where a host admits people, they wait at the door until one does (sessions.door)."""
+    where a host admits people, they wait at the door until one does (sessions.door).
+
+    With the `member_key` their browser keeps, they are the group's member with that key
+    (sessions.members); without one, they are nobody the group remembers.
+    """
     session = find_by_join_code(db, join_code)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
@@ -165,6 +187,9 @@ def join_session(
     participant, token = _add_participant(
         db, session, Role.PARTICIPANT, display_name, organisation, language, now
     )
+    if member_key is not None:
+        member = recognise_member(db, session.group_id, member_key, display_name, now)
+        participant.member_id = member.id
     if session.admission is Admission.CODE:
         participant.admitted_at = now
     return Joined(session, participant, token)

@@ -132,6 +132,7 @@ def join() -> tuple[Response, int]:
             display_name=args.display_name,
             organisation=args.organisation,
             language=args.language,
+            member_key=args.member_key,
             now=unit.now,
         )
     body = {

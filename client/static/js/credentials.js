@@ -10,6 +10,7 @@ const hostPasses = new Map(); // join code -> this login's pass
 const tokenKey = (code) => `holdsport:token:${code}`;
 const displayKey = (code) => `holdsport:display:${code}`;
 const shareKey = (code) => `holdsport:share:${code}`;
+const MEMBER_KEY = "holdsport:member";
 
 export function saveToken(code, token) {
   localStorage.setItem(tokenKey(code), token);
@@ -51,4 +52,18 @@ export function takeFragmentCredentials(code) {
   if (params.get("host")) saveToken(code, params.get("host"));
   if (params.get("display")) saveDisplayKey(code, params.get("display"));
   if (location.hash) history.replaceState(null, "", location.pathname);
+}
+
+// The key that makes this browser the same member of a group in its next sessions
+// (docs/anonymity.md, "Members"): made here once, never typed by anyone. The server
+// stores only a hash salted per group.
+export function memberKey() {
+  let key = localStorage.getItem(MEMBER_KEY);
+  if (!/^[A-Za-z0-9_-]{43}$/.test(key || "")) {  // none yet, or not one we made
+    const bytes = crypto.getRandomValues(new Uint8Array(32));
+    key = btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    localStorage.setItem(MEMBER_KEY, key);
+  }
+  return key;
 }

@@ -1,6 +1,6 @@
 // The join page: a name (and maybe an organisation), and you are in.
 import { getJSON, postJSON } from "./api.js";
-import { saveToken } from "./credentials.js";
+import { memberKey, saveToken } from "./credentials.js";
 import { h } from "./dom.js";
 import { currentLanguage, t } from "./i18n.js";
 import { errorBox, field, showError } from "./forms.js";
@@ -32,6 +32,7 @@ export function joinView(code, navigate) {
       display_name: data.get("display_name"),
       organisation: data.get("organisation") || null,
       language: currentLanguage(),
+      member_key: memberKey(),
     });
     if (!reply.ok) return showError(error, reply.error);
     saveToken(reply.join_code, reply.token);

@@ -2,7 +2,7 @@
 which ended sessions still have theirs (server/sessions/retention.py).
 
 Revision ID: 0122
-Revises: 0120
+Revises: 0121
 Create Date: 2026-12-01 00:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0122"
-down_revision = "0120"
+down_revision = "0121"
 branch_labels = None
 depends_on = None
 
