@@ -8,6 +8,8 @@ from server.core.domain import Actor
 from server.sessions import service
 from server.sessions.service import CreatedSession, Joined
 
+SECRET = "test-secret-key-not-for-production"  # as the test app's settings
+
 
 def create_session(db, clock, **overrides: Any) -> CreatedSession:
     """Open to anyone with the code, unless `admission="host"` (the door's own tests)."""
@@ -19,6 +21,7 @@ def create_session(db, clock, **overrides: Any) -> CreatedSession:
         "facilitator_name": "Anne",
         "organisation": "Region Øst",
         "now": clock.now(),
+        "secret": SECRET,
     }
     values.update(overrides)
     return service.create_session(db, **values)

@@ -20,6 +20,7 @@ from server.core.domain import Actor, Event, Role, declare_events
 from server.core.errors import DomainError
 from server.sessions import door
 from server.sessions.credentials import Credential, authenticate, find_by_join_code
+from server.sessions.links import display_key
 from server.sessions.models import Admission, Group, Participant, PeerSession, Status
 from server.sessions.state import emit, lock, participant_fields, session_fields
 from server.sessions.view import snapshot
@@ -75,6 +76,7 @@ def create_session(
     facilitator_name: str,
     organisation: str | None,
     now: datetime,
+    secret: str,
     group_name: str | None = None,
     group_key: str | None = None,
     admission: str = Admission.HOST.value,
@@ -82,6 +84,7 @@ def create_session(
     """Make a session (in a new group, or in one whose key is given) and its facilitator.
 
     `admission` says who lets people in: a host (`host`, the default) or the code alone.
+    The room display's key is derived from `secret`, the app's (sessions.links).
     """
     new_group_key = None
     if group_key is not None:
@@ -94,14 +97,13 @@ def create_session(
             name=group_name or title, key_hash=tokens.token_hash(new_group_key), created_at=now
         )
         db.add(group)
-    display_key = tokens.new_token()
     session = PeerSession(
         group=group,
         title=title,
         language=language,
         format_key=format_key,
         join_code=_unused_join_code(db),
-        display_key_hash=tokens.token_hash(display_key),
+        display_key_hash=tokens.token_hash(tokens.new_token()),  # derived once the id is known
         status=Status.WAITING,
         admission=Admission(admission),
         version=1,
@@ -109,12 +111,14 @@ def create_session(
     )
     db.add(session)
     db.flush()
+    screen_key = display_key(secret, session)
+    session.display_key_hash = tokens.token_hash(screen_key)
     tell(db, SessionCreated(session.id, format_key), now)
     facilitator, token = _add_participant(
         db, session, Role.FACILITATOR, facilitator_name, organisation, language, now
     )
     facilitator.admitted_at = now
-    return CreatedSession(session, facilitator, token, display_key, new_group_key)
+    return CreatedSession(session, facilitator, token, screen_key, new_group_key)
 
 
 def _unused_join_code(db: Session) -> str:

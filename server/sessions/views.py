@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from server.core.errors import DomainError
 from server.core.http import json_body
 from server.core.limits import limited
+from server.core.runtime import current_runtime
 from server.core.unit import unit_of_work
 from server.core.validation import load_args
 from server.sessions import service
@@ -36,6 +37,7 @@ def create_session() -> tuple[Response, int]:
             group_key=args.group_key,
             admission=args.admission,
             now=unit.now,
+            secret=current_runtime().settings.secret_key,
         )
     body = {
         "ok": True,
