@@ -80,6 +80,7 @@ def test_ending_asks_first_and_leaves_no_control_that_cannot_work(browser, serve
     dialog = host.get_by_role("dialog", name="End the session?")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("This cannot be undone.")
+    host.screenshot(path=str(server.log_path.parent / "end-dialog.png"), full_page=True)
     expect(host.locator("#end-cancel")).to_be_focused()
     host.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
