@@ -20,6 +20,8 @@ PASSWORDS = passwords(1024, 1)
 _emails = itertools.count(1)
 PASSWORD = "a long enough password"
 
+SECRET = "test-secret-key-not-for-production"  # as the test app's settings
+
 
 @dataclass(frozen=True)
 class Hosted:
@@ -64,6 +66,7 @@ def create_session(db, clock, host: accounts.NewLogin | None = None, **overrides
         "facilitator_name": "Anne",
         "organisation": "Region Øst",
         "now": clock.now(),
+        "secret": SECRET,
     }
     values.update(overrides)
     created = service.create_session(db, lead_account_id=host.account.id, **values)

@@ -88,3 +88,28 @@ def test_every_command_as_every_role(app, io):
                 if client.is_connected(NAMESPACE):
                     client.disconnect(namespace=NAMESPACE)
     assert checked == len(COMMANDS) * len(Role)
+
+
+def test_the_links_are_for_hosts_and_the_display_link_opens_the_display(app, io):
+    flask_client = app.test_client()
+    tokens = _session(flask_client)
+    host = connect(io, app, flask_client, tokens["host"])
+    for pid in (tokens["cohost_id"], tokens["participant_id"]):
+        host.emit("participant:admit", {"participant_id": pid}, namespace=NAMESPACE, callback=True)
+    host.emit(
+        "participant:set_role",
+        {"participant_id": tokens["cohost_id"], "role": "cofacilitator"},
+        namespace=NAMESPACE,
+        callback=True,
+    )
+    answers = {}
+    for role in Role:
+        sender = connect(io, app, flask_client, tokens[role])
+        answers[role] = sender.emit("session:links", {}, namespace=NAMESPACE, callback=True)
+        sender.disconnect(namespace=NAMESPACE)
+    host.disconnect(namespace=NAMESPACE)
+    hosts = (Role.FACILITATOR, Role.COFACILITATOR)
+    assert answers[Role.FACILITATOR] == answers[Role.COFACILITATOR]
+    assert answers[Role.FACILITATOR]["display_url"].endswith(f"#display={tokens[Role.DISPLAY]}")
+    for role in set(Role) - set(hosts):
+        assert answers[role]["error"]["code"] == REFUSAL.get(role, "forbidden"), role

@@ -10,9 +10,9 @@ from server.core.connections import Connection
 from server.core.domain import Role
 from server.core.errors import DomainError
 from server.presence import service as presence
-from server.sessions import service
+from server.sessions import links, service
 from server.sessions.models import Participant, PeerSession, Status
-from tests.factories import actor_of, create_session, join, sign_up
+from tests.factories import SECRET, actor_of, create_session, join, sign_up
 
 WORKER = "worker-a"
 
@@ -220,3 +220,38 @@ def test_a_silent_worker_loses_its_connections_and_people_are_told(db, clock):
     assert [c.sid for c in db.scalars(select(Connection))] == ["on-a"]
     # A second sweep (another worker, or the next round) finds nothing more to do.
     assert connections.sweep_dead_workers(db, clock.now(), timeout_seconds=30) == []
+
+
+def test_every_host_is_given_the_same_room_display_link(db, clock):
+    created = create_session(db, clock)
+    joined = join(db, clock, created.session.join_code)
+    facilitator = actor_of(service.authenticate(db, created.facilitator_token))
+    service.set_role(db, facilitator, joined.participant.id, Role.COFACILITATOR, clock.now())
+    cohost = actor_of(service.authenticate(db, joined.token))
+    code = created.session.join_code
+    for host in (facilitator, cohost):
+        shared = links.share_links(db, host, SECRET, "http://host/")
+        assert shared == {
+            "join_url": f"http://host/j/{code}",
+            "display_url": f"http://host/s/{code}#display={created.display_key}",
+        }
+    service.set_role(db, facilitator, joined.participant.id, Role.PARTICIPANT, clock.now())
+    participant = actor_of(service.authenticate(db, joined.token))
+    with pytest.raises(DomainError) as err:
+        links.share_links(db, participant, SECRET, "http://host/")
+    assert err.value.code == "forbidden"
+
+
+def test_the_display_key_is_derived_from_the_secret_and_the_session(db, clock):
+    one, two = create_session(db, clock), create_session(db, clock)
+    assert one.display_key != two.display_key
+    assert links.display_key(SECRET, one.session) == one.display_key
+    assert links.display_key("another-secret-key", one.session) != one.display_key
+    # Another secret (or a session from before keys were derived): the host is given
+    # the derived key, which opens the display from then on; the old one no longer does.
+    host = actor_of(service.authenticate(db, one.facilitator_token))
+    shared = links.share_links(db, host, "another-secret-key", "http://host/")
+    key = shared["display_url"].split("#display=")[1]
+    assert service.authenticate(db, key).role is Role.DISPLAY
+    with pytest.raises(DomainError):
+        service.authenticate(db, one.display_key)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_socketio import SocketIO, join_room
 
 from server.core.domain import AT_THE_DOOR, EVERYONE, HOSTS, PEOPLE, Role
 from server.core.realtime import NAMESPACE, CommandContext, command, room
 from server.core.runtime import current_runtime
-from server.sessions import door, service
+from server.sessions import door, links, service
 from server.sessions.schemas import AdmissionArgs, LocationArgs, ParticipantArgs, RoleArgs
 
 
@@ -30,6 +31,13 @@ def start(ctx: CommandContext, args: Any) -> None:
 @command("session:end", roles=HOSTS)
 def end(ctx: CommandContext, args: Any) -> None:
     service.end_session(ctx.db, ctx.actor, ctx.now)
+
+
+@command("session:links", roles=HOSTS)
+def share_links(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    """The join link and the room display's link, for any host to share."""
+    secret = current_runtime().settings.secret_key
+    return links.share_links(ctx.db, ctx.actor, secret, request.host_url)
 
 
 @command("participant:set_location", roles=PEOPLE, args=LocationArgs())

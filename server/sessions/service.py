@@ -20,6 +20,7 @@ from server.core.domain import Actor, Event, Role, declare_events
 from server.core.errors import DomainError
 from server.sessions import door, hosts
 from server.sessions.credentials import Credential, authenticate, find_by_join_code
+from server.sessions.links import display_key
 from server.sessions.members import recognise_member
 from server.sessions.models import Admission, Group, Participant, PeerSession, Status
 from server.sessions.state import emit, lock, participant_fields, session_fields
@@ -75,6 +76,7 @@ def create_session(
     facilitator_name: str,
     organisation: str | None,
     now: datetime,
+    secret: str,
     group_name: str | None = None,
     group_id: int | None = None,
     admission: str = Admission.HOST.value,
@@ -88,6 +90,7 @@ def create_session(
     format, or, with `agenda_from`, is a copy of that earlier session's agenda as it was
     planned (a session of the same group; its format is taken over too). The facilitator
     comes in with a login's pass (sessions.hosts), never a token.
+    The room display's key is derived from `secret`, the app's (sessions.links).
     """
     if group_id is not None:
         if not hosts.facilitates(db, lead_account_id, group_id):
@@ -97,14 +100,13 @@ def create_session(
         group = hosts.new_group(db, lead_account_id, group_name or title, now)
     if agenda_from is not None:
         format_key = _earlier_session_of(db, group, agenda_from).format_key
-    display_key = tokens.new_token()
     session = PeerSession(
         group=group,
         title=title,
         language=language,
         format_key=format_key,
         join_code=_unused_join_code(db),
-        display_key_hash=tokens.token_hash(display_key),
+        display_key_hash=tokens.token_hash(tokens.new_token()),  # derived once the id is known
         status=Status.WAITING,
         admission=Admission(admission),
         version=1,
@@ -114,13 +116,15 @@ def create_session(
     )
     db.add(session)
     db.flush()
+    screen_key = display_key(secret, session)
+    session.display_key_hash = tokens.token_hash(screen_key)
     tell(db, SessionCreated(session.id, format_key, agenda_from), now)
     facilitator, _ = _add_participant(
         db, session, Role.FACILITATOR, facilitator_name, organisation, language, now
     )
     facilitator.account_id = lead_account_id
     facilitator.admitted_at = now
-    return CreatedSession(session, facilitator, display_key)
+    return CreatedSession(session, facilitator, screen_key)
 
 
 def _earlier_session_of(db: Session, group: Group, session_id: int) -> PeerSession:

@@ -43,6 +43,7 @@ def create_session() -> tuple[Response, int]:
             group_id=args.group_id,
             admission=args.admission,
             now=unit.now,
+            secret=settings().secret_key,
         )
         token, _ = hosts.host_pass(
             unit.db,

@@ -90,7 +90,7 @@ function phaseList(live, context) {
       h("span", { class: "muted" }, " · ",
         phaseTitle(phase) === kindName(phase.kind) ? "" : `${kindName(phase.kind)} · `,
         t("%(n)s min", { n: Math.round(phase.planned_seconds / 60) })),
-      context.isHost ? agendaEditor.rowTools(live, phase, context) : null,
+      context.isHost && !context.ended ? agendaEditor.rowTools(live, phase, context) : null,
     )));
 }
 
@@ -115,7 +115,7 @@ registerSection(10, (live, context) => {
       ontoggle: (e) => { agendaOpen = e.target.open; } },
       h("summary", {}, t("Agenda")),
       phaseList(live, context),
-      context.isHost ? agendaEditor.addForm(live, context) : null,
+      context.isHost && !context.ended ? agendaEditor.addForm(live, context) : null,
     ),
     context.you.role === "display" ? null : soundToggle(context.refresh),
   );

@@ -43,9 +43,12 @@ export function openBoardForm() {
   });
 }
 
-export function hostControls(board) {
+// Once the session has ended, only the export still works.
+export function hostControls(board, ended) {
   // Posts of k different people are needed; k posts at least. The server counts people.
   const enough = board.count >= board.threshold;
+  const exporting = board.revealed ? h("button", { class: "quiet", id: "board-export", onclick: exportBoard }, t("Export")) : null;
+  if (ended) return exporting && h("div", { class: "controls board-controls" }, exporting);
   return h("div", { class: "controls board-controls" },
     board.revealed ? null : h("button", {
       id: "board-reveal",
@@ -62,7 +65,7 @@ export function hostControls(board) {
     board.status !== "closed"
       ? h("button", { class: "quiet", id: "board-close", onclick: () => boardCommand("board:close") }, t("End the board"))
       : null,
-    board.revealed ? h("button", { class: "quiet", id: "board-export", onclick: exportBoard }, t("Export")) : null,
+    exporting,
   );
 }
 

@@ -23,7 +23,8 @@ function renderBoard(live, context) {
   latest.context = context;
   const { board, session, you, participants } = live.state;
   const isHost = you.role === "facilitator" || you.role === "cofacilitator";
-  const canOpen = isHost && session.status !== "ended" && (!board || board.status === "closed");
+  const ended = session.status === "ended"; // the board takes no command but export then
+  const canOpen = isHost && !ended && (!board || board.status === "closed");
   if (!board) return canOpen ? h("section", { class: "card board", id: "board" }, openBoardForm()) : null;
 
   const store = ownStore(session.join_code, board.id);
@@ -33,6 +34,7 @@ function renderBoard(live, context) {
   }
   const view = {
     board, store, isHost,
+    curating: isHost && !ended,
     display: you.role === "display",
     writer: you.role !== "display" && board.status === "open" && session.status !== "ended",
     present: participants.filter((p) => p.present && p.admitted).length,
@@ -46,8 +48,8 @@ function renderBoard(live, context) {
   },
   header(view),
   keep("board-error", () => h("p", { class: "error", id: "board-error", role: "alert", hidden: true })),
-  isHost ? hostControls(board) : null,
-  isHost && board.revealed ? addClusterForm(board) : null,
+  isHost ? hostControls(board, ended) : null,
+  view.curating && board.revealed ? addClusterForm(board) : null,
   board.clusters.length ? clusters(view) : null,
   h("div", { class: "board-columns", style: { "--columns": String(board.prompts.length) } },
     board.prompts.map((prompt, index) => column(view, prompt, index))),
@@ -112,7 +114,7 @@ function clusters(view) {
   return h("div", { class: "board-clusters" }, view.board.clusters.map((cluster) =>
     h("section", { class: "cluster", dataset: { clusterId: cluster.id } },
       h("h3", {}, cluster.name, " ", voteButton(view, cluster)),
-      view.isHost ? clusterHostActions(cluster) : null,
+      view.curating ? clusterHostActions(cluster) : null,
       h("ul", { class: "posts" }, shownPosts(view, (post) => post.cluster_id === cluster.id)
         .map((post) => postCard(view, post))))));
 }
@@ -173,7 +175,7 @@ function postCard(view, post) {
   own && !gone && open && !view.display && !editing.has(post.id) ? h("div", { class: "post-actions" },
     h("button", { class: "small quiet", onclick: () => { editing.add(post.id); rerender(); } }, t("Edit")),
     h("button", { class: "small quiet", onclick: () => remove(post.id, own) }, t("Delete"))) : null,
-  view.isHost && !post.waiting ? h("div", { class: "post-actions" }, hostPostActions(post, board)) : null,
+  view.curating && !post.waiting ? h("div", { class: "post-actions" }, hostPostActions(post, board)) : null,
   );
 }
 

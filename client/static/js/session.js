@@ -1,5 +1,5 @@
 // The live session page: who is here, the status, and the facilitator's controls.
-import { shareableFor, tokenFor } from "./credentials.js";
+import { tokenFor } from "./credentials.js";
 import { h } from "./dom.js";
 import { connectLive } from "./live.js";
 import { currentLanguage, errorText, onLanguageChange, t, tn } from "./i18n.js";
@@ -14,9 +14,19 @@ const STATUS_TEXT = {
 
 export function sessionView(code, navigate) {
   const token = tokenFor(code);
-  const root = h("div", { class: "session", id: "session" });
+  const page = h("div", {});
+  // Outside the part rebuilt at every event: an open dialog would close when moved.
+  const ending = h("dialog", { id: "end-dialog", "aria-labelledby": "end-dialog-title", "aria-describedby": "end-dialog-text" });
+  const root = h("div", { class: "session", id: "session" }, page, ending);
   const problem = errorBox();
   let refused = null;
+  // Cancelled, or the session ended under it: the focus goes where the person was.
+  ending.addEventListener("close", () => {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    (document.getElementById("end-session") || document.getElementById("session-title"))?.focus();
+  });
+  let links = null; // the join and room display links, asked for while this person is a host
+  let asking = false;
 
   const live = connectLive(token, render, (error) => {
     refused = error;
@@ -35,29 +45,58 @@ export function sessionView(code, navigate) {
     navigate("/");
   }
 
+  // Asked for whenever this person is a host (again): also right after being made one.
+  function linksFor(isHost) {
+    if (!isHost) links = null;
+    else if (!links && !asking) {
+      asking = true;
+      live.command("session:links").then((reply) => {
+        asking = false;
+        if (!reply.ok) return; // asked again at the next render
+        links = { join: reply.join_url, display: reply.display_url };
+        render();
+      });
+    }
+    return links;
+  }
+
+  function askToEnd() {
+    ending.replaceChildren(...endDialog(ending, async () => {
+      const reply = await run("session:end");
+      ending.close();
+      if (reply.ok) document.getElementById("session-title")?.focus();
+    }));
+    ending.showModal();
+  }
+
   function render() {
+    const mayEnd = live.state && live.state.session.status !== "ended"
+      && ["facilitator", "cofacilitator"].includes(live.state.you.role);
+    if (ending.open && !mayEnd) ending.close(); // someone else ended it, or the role went
     if (refused && (!live.state || ["removed_from_session", "session_deleted"].includes(refused.code))) {
-      root.replaceChildren(refusedPanel(refused, code, navigate));
+      page.replaceChildren(refusedPanel(refused, code, navigate));
       return;
     }
     if (!live.state) {
-      root.replaceChildren(h("p", { class: "muted" }, t("Connecting…")));
+      page.replaceChildren(h("p", { class: "muted" }, t("Connecting…")));
       return;
     }
     const { session, participants, you } = live.state;
     if (you.role === "waiting") {
-      root.replaceChildren(doorPanel(session, leave));
+      page.replaceChildren(doorPanel(session, leave));
       return;
     }
     const isHost = you.role === "facilitator" || you.role === "cofacilitator";
+    const ended = session.status === "ended";
+    const shared = linksFor(isHost);
     const inside = participants.filter((p) => p.admitted);
     const people = inside.filter((p) => p.present);
     const atTheDoor = participants.filter((p) => !p.admitted && p.present);
     const focus = rememberFocus();
-    root.replaceChildren(...[
+    page.replaceChildren(...[
       h("header", { class: "session-head" },
         h("div", {},
-          h("h1", { id: "session-title" }, session.title),
+          h("h1", { id: "session-title", tabindex: "-1" }, session.title),
           session.group_name !== session.title ? h("p", { class: "muted" }, session.group_name) : null,
         ),
         h("div", { class: "badges" },
@@ -67,16 +106,17 @@ export function sessionView(code, navigate) {
         ),
       ),
       you.role === "display" ? null : problem,
-      isHost ? hostPanel(session, code, run) : null,
-      isHost && atTheDoor.length ? doorCard(atTheDoor, run) : null,
+      isHost && !ended ? hostPanel(session, shared, run) : null,
+      isHost && !ended && atTheDoor.length ? doorCard(atTheDoor, run) : null,
       you.role === "display" ? joinBanner(session) : null,
-      ...renderSections(live, { you, isHost, run, refresh: render }),
+      ...renderSections(live, { you, isHost, ended, run, refresh: render }),
       h("section", { class: "card" },
         h("h2", {}, t("Participants"),
           " ",
           h("span", { class: "count", id: "present-count" }, tn("%(n)s present", "%(n)s present", people.length))),
-        h("ul", { class: "people", id: "participants" }, inside.map((p) => personRow(p, you, run))),
+        h("ul", { class: "people", id: "participants" }, inside.map((p) => personRow(p, you, ended, run))),
       ),
+      mayEnd ? endCard(askToEnd) : null,
       you.role === "display" ? null : h("p", {},
         h("button", { class: "quiet", id: "leave", onclick: leave }, t("Leave session"))),
     ].filter(Boolean));
@@ -124,7 +164,7 @@ function connectionBadge(live) {
 
 const LOCATION_TEXT = { room: () => t("in the room"), remote: () => t("remote") };
 
-function personRow(person, you, run) {
+function personRow(person, you, ended, run) {
   const grant = (role) => run("participant:set_role", { participant_id: person.id, role });
   return h("li", { class: person.present ? "present" : "away", dataset: { participantId: person.id } },
     h("span", { class: "dot", "aria-hidden": "true" }),
@@ -133,9 +173,9 @@ function personRow(person, you, run) {
     person.location ? h("span", { class: "org" }, LOCATION_TEXT[person.location]()) : null,
     person.role === "facilitator" ? h("span", { class: "tag" }, t("Facilitator")) : null,
     person.role === "cofacilitator" ? h("span", { class: "tag" }, t("Co-facilitator")) : null,
-    you.role === "facilitator" && person.role === "participant"
+    you.role === "facilitator" && !ended && person.role === "participant"
       ? h("button", { class: "quiet small", onclick: () => grant("cofacilitator") }, t("Make co-facilitator")) : null,
-    you.role === "facilitator" && person.role === "cofacilitator"
+    you.role === "facilitator" && !ended && person.role === "cofacilitator"
       ? h("button", { class: "quiet small", onclick: () => grant("participant") }, t("Remove co-facilitator")) : null,
     person.id === you.participant_id ? h("span", { class: "tag" }, t("You")) : null,
     person.present ? null : h("span", { class: "muted" }, t("Away")),
@@ -182,17 +222,12 @@ function doorPanel(session, leave) {
   );
 }
 
-function hostPanel(session, code, run) {
-  const origin = location.origin;
-  const { display_key: displayKey } = shareableFor(code);
+// The host console: starting, the door, and what to share (the links come from the server).
+function hostPanel(session, links, run) {
   return h("section", { class: "card host" },
     h("h2", {}, t("Facilitator")),
-    h("div", { class: "controls" },
-      session.status === "waiting"
-        ? h("button", { id: "start-session", onclick: () => run("session:start") }, t("Start session")) : null,
-      session.status !== "ended"
-        ? h("button", { id: "end-session", class: "quiet", onclick: () => run("session:end") }, t("End session")) : null,
-    ),
+    session.status === "waiting" ? h("div", { class: "controls" },
+      h("button", { id: "start-session", onclick: () => run("session:start") }, t("Start session"))) : null,
     h("label", { class: "field inline" }, h("span", {}, t("Who lets people in")),
       h("select", { id: "admission", onchange: (event) => run("session:set_admission", { admission: event.target.value }) },
         h("option", { value: "host", selected: session.admission === "host" }, t("I let each person in")),
@@ -200,13 +235,40 @@ function hostPanel(session, code, run) {
     h("dl", { class: "share" },
       h("dt", {}, t("Join code")),
       h("dd", { class: "join-code", id: "join-code" }, session.join_code),
-      h("dt", {}, t("Join link")),
-      h("dd", {}, h("code", {}, `${origin}/j/${session.join_code}`)),
-      displayKey ? h("dt", {}, t("Room display link")) : null,
-      displayKey ? h("dd", {}, h("code", {}, `${origin}/s/${session.join_code}#display=${displayKey}`)) : null,
+      links ? [
+        h("dt", {}, t("Join link")),
+        h("dd", {}, h("code", { id: "join-link" }, links.join)),
+        h("dt", {}, t("Room display link")),
+        h("dd", {}, h("code", { id: "display-link" }, links.display)),
+      ] : null,
     ),
-    h("p", { class: "muted" }, t("Keep this page's address private: it gives control of the session.")),
+    h("p", { class: "muted" }, t("Whoever has the room display link sees the session as the room does: give it only to the room's screen.")),
   );
+}
+
+// Ending is kept apart from the everyday controls, and asks first.
+function endCard(askToEnd) {
+  return h("section", { class: "card end-card", id: "end-card" },
+    h("h2", {}, t("End the session")),
+    h("p", { class: "muted" }, t("When the meeting is over, end the session for everyone.")),
+    h("button", { class: "quiet", id: "end-session", "aria-haspopup": "dialog", onclick: askToEnd }, t("End session…")),
+  );
+}
+
+// The dialog's contents; Escape cancels (the browser's own for a modal dialog), and the
+// focus goes back to the button that opened it.
+function endDialog(dialog, confirmEnd) {
+  const confirmButton = h("button", { class: "danger", id: "end-confirm", onclick: () => {
+    confirmButton.disabled = true;
+    confirmEnd();
+  } }, t("End the session for everyone"));
+  return [
+    h("h2", { id: "end-dialog-title" }, t("End the session?")),
+    h("p", { id: "end-dialog-text" }, t("Everyone's countdowns stop, the board and the agenda freeze, and nobody can join or write any more. This cannot be undone.")),
+    h("div", { class: "controls" },
+      confirmButton,
+      h("button", { class: "quiet", id: "end-cancel", autofocus: true, onclick: () => dialog.close() }, t("Cancel"))),
+  ];
 }
 
 function joinBanner(session) {

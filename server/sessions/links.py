@@ -1,0 +1,42 @@
+"""What a host shares: the join link, and the room display's link.
+
+The display key is derived from the app's secret, so any host can be given it again;
+the database keeps only its hash (for the lookup), as for every other credential.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+from sqlalchemy.orm import Session
+
+from server.core import tokens
+from server.core.domain import HOSTS, Actor
+from server.core.errors import DomainError
+from server.sessions.models import PeerSession
+from server.sessions.state import iso
+
+
+def display_key(secret: str, session: PeerSession) -> str:
+    """HMAC-SHA256 of the session's id and creation time under the app's secret, base64url."""
+    message = f"display:{session.id}:{iso(session.created_at)}"
+    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def share_links(db: Session, actor: Actor, secret: str, base_url: str) -> dict[str, str]:
+    """The join link and the room display's link (`base_url` ends in a slash).
+
+    A session whose stored key is not the derived one (made before keys were derived,
+    or the secret changed) is given the derived key: the only link a host can share.
+    """
+    if actor.role not in HOSTS:
+        raise DomainError("forbidden")
+    session = db.get_one(PeerSession, actor.session_id)
+    key = display_key(secret, session)
+    if session.display_key_hash != tokens.token_hash(key):
+        session.display_key_hash = tokens.token_hash(key)
+    code = session.join_code
+    return {"join_url": f"{base_url}j/{code}", "display_url": f"{base_url}s/{code}#display={key}"}
