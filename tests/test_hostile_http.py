@@ -178,7 +178,7 @@ def test_fuzz_paths(api, segment):
     api.send("GET", f"/api/sessions/{quoted}", PREVIEW)
     api.send("GET", f"/api/library/formats/{quoted}", FORMAT)
     api.send("GET", f"/api/{quoted}", ANY_PATH)
-    api.send("DELETE", f"/api/sessions/{quoted}", ANY_PATH)
+    api.send("DELETE", f"/api/sessions/{quoted}", ANY_PATH | {"unknown_join_code"})
     api.send("GET", "/api/library", set())
     api.send("GET", "/api/health", set())
     for path in (f"/i18n/{quoted}.json", f"/static/{quoted}"):

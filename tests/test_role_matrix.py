@@ -91,7 +91,7 @@ def test_every_command_as_every_role(app, io):
 
 
 def test_the_links_are_for_hosts_and_the_display_link_opens_the_display(app, io):
-    flask_client = app.test_client()
+    flask_client = signed_in_client(app)
     tokens = _session(flask_client)
     host = connect(io, app, flask_client, tokens["host"])
     for pid in (tokens["cohost_id"], tokens["participant_id"]):

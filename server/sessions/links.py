@@ -34,7 +34,11 @@ def share_links(db: Session, actor: Actor, secret: str, base_url: str) -> dict[s
     """
     if actor.role not in HOSTS:
         raise DomainError("forbidden")
-    session = db.get_one(PeerSession, actor.session_id)
+    return shareable(db.get_one(PeerSession, actor.session_id), secret, base_url)
+
+
+def shareable(session: PeerSession, secret: str, base_url: str) -> dict[str, str]:
+    """The session's links, for its hosts and its group's facilitators only."""
     key = display_key(secret, session)
     if session.display_key_hash != tokens.token_hash(key):
         session.display_key_hash = tokens.token_hash(key)

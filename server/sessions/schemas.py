@@ -88,3 +88,17 @@ class HandOverArgs(Args):
 
 class InvitationArgs(Args):
     token = fields.String(required=True, validate=TOKEN)
+
+
+class PlanSessionArgs(Args):
+    """The group's next session: from a format, or a copy of an earlier one's agenda."""
+
+    title = _text(120)
+    language = _language()
+    format_key = fields.String(
+        load_default="free", validate=accepted_by(_is_format, "Not a format of the library.")
+    )
+    # The join code of an earlier session of the same group, whose agenda is copied.
+    agenda_from = Text(min_length=4, max_length=16, load_default=None, allow_none=True)
+    planned_for = fields.AwareDateTime(load_default=None, allow_none=True)
+    admission = fields.String(load_default="host", validate=validate.OneOf(["host", "code"]))

@@ -12,15 +12,17 @@ from server.core.http import json_body
 from server.core.limits import limited
 from server.core.unit import unit_of_work
 from server.core.validation import load_args
-from server.sessions import hosts, service
+from server.sessions import hosts, retention, service
+from server.sessions.events import show_out
 from server.sessions.models import PeerSession, Status
-from server.sessions.schemas import CreateSessionArgs, HandOverArgs, JoinArgs
+from server.sessions.schemas import CreateSessionArgs, HandOverArgs, JoinArgs, PlanSessionArgs
 from server.sessions.state import session_fields
 
 bp = Blueprint("sessions", __name__, url_prefix="/api")
 create_session_args = CreateSessionArgs()
 join_args = JoinArgs()
 hand_over_args = HandOverArgs()
+plan_session_args = PlanSessionArgs()
 
 
 @bp.post("/sessions")
@@ -65,6 +67,60 @@ def create_session() -> tuple[Response, int]:
         "participant_id": created.facilitator.id,
     }
     return jsonify(body), 201
+
+
+@bp.post("/groups/<int:group_id>/sessions")
+@limited("create")
+def plan_session(group_id: int) -> tuple[Response, int]:
+    """The group's next session, from a format or from an earlier session's agenda."""
+    args = load_args(plan_session_args, json_body())
+    with unit_of_work() as unit:
+        who = require_signed_in(unit.db, unit.now)
+        hosts.require_facilitator(unit.db, who.account.id, group_id)
+        agenda_from = None
+        if args.agenda_from is not None:
+            earlier = service.find_by_join_code(unit.db, args.agenda_from)
+            agenda_from = earlier.id  # create_session refuses one of another group
+        created = service.create_session(
+            unit.db,
+            lead_account_id=who.account.id,
+            title=args.title,
+            language=args.language,
+            format_key=args.format_key,
+            facilitator_name=who.account.display_name,
+            organisation=None,
+            group_id=group_id,
+            admission=args.admission,
+            planned_for=args.planned_for,
+            agenda_from=agenda_from,
+            secret=settings().secret_key,
+            now=unit.now,
+        )
+        code = created.session.join_code
+    return jsonify({"ok": True, "join_code": code}), 201
+
+
+@bp.delete("/sessions/<join_code>")
+def delete_session(join_code: str) -> Response:
+    """A facilitator of its group deletes a session with everything in it; whoever is in
+    it hears `session:deleted` and is shown out."""
+    with unit_of_work() as unit:
+        who = require_signed_in(unit.db, unit.now)
+        session = _hosted_session(unit.db, who.account.id, join_code)
+        sids = retention.delete_session(unit.db, session.id, unit.now)
+        unit.change.after_commit.append(lambda: show_out(sids, "session:deleted"))
+    return jsonify({"ok": True})
+
+
+@bp.delete("/groups/<int:group_id>")
+def delete_group(group_id: int) -> Response:
+    """A facilitator deletes the group: every session, member and memory of it."""
+    with unit_of_work() as unit:
+        who = require_signed_in(unit.db, unit.now)
+        hosts.require_facilitator(unit.db, who.account.id, group_id)
+        sids = retention.delete_group(unit.db, group_id, unit.now)
+        unit.change.after_commit.append(lambda: show_out(sids, "session:deleted"))
+    return jsonify({"ok": True})
 
 
 @bp.post("/sessions/<join_code>/pass")

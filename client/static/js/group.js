@@ -88,7 +88,7 @@ function planCard(data, groupId, reload) {
   const error = errorBox("plan-error");
   const from = h("select", { name: "from", id: "plan-from" });
   const fill = (library) => from.replaceChildren(
-    ...data.sessions.slice(0, 1).map((last) =>
+    ...(data.last_session ? [data.last_session] : []).map((last) =>
       h("option", { value: `session:${last.join_code}` }, t("The agenda of “%(title)s”", { title: last.title }))),
     ...library.formats.map((format) => h("option", { value: `format:${format.key}` }, contentText(format.title_key))),
   );
@@ -103,8 +103,8 @@ function planCard(data, groupId, reload) {
     const reply = await postJSON(`/api/groups/${groupId}/sessions`, {
       title: form.get("title"),
       language: form.get("language"),
-      format_key: kind === "format" ? value : null,
-      agenda_from: kind === "session" ? value : null,
+      format_key: kind === "format" ? value : undefined,
+      agenda_from: kind === "session" ? value : undefined,
       planned_for: when ? new Date(String(when)).toISOString() : null,
       admission: "host",
     });

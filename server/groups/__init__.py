@@ -1,0 +1,1 @@
+"""A peer group's home for its facilitators: its sessions, who presented, invitations."""

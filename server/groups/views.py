@@ -1,0 +1,127 @@
+"""HTTP endpoints for a facilitator's groups: the list, a group's page (its sessions
+with their links, who presented, its facilitators), invitations to co-facilitate, and
+a join link's QR code. Every one needs a signed-in facilitator of the group; to anyone
+else a group is as unknown as one that does not exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from flask import Blueprint, Response, jsonify, request
+
+from server.accounts.signed_in import require_signed_in, settings
+from server.agenda.history import presenter_history
+from server.core.errors import DomainError
+from server.core.http import json_body
+from server.core.unit import unit_of_work
+from server.core.validation import load_args
+from server.sessions import hosts
+from server.sessions.credentials import find_by_join_code
+from server.sessions.groups import group_sessions
+from server.sessions.links import shareable
+from server.sessions.models import PeerSession, Status
+from server.sessions.schemas import InvitationArgs
+from server.sessions.state import iso
+
+bp = Blueprint("groups", __name__, url_prefix="/api")
+invitation_args = InvitationArgs()
+# Planned first (soonest first), then running, then ended (latest first).
+SHOWN_ORDER = {Status.WAITING: 0, Status.RUNNING: 1, Status.ENDED: 2}
+
+
+@bp.get("/groups")
+def my_groups() -> Response:
+    with unit_of_work() as unit:
+        who = require_signed_in(unit.db, unit.now)
+        groups = [
+            {"id": group.id, "name": group.name}
+            for group in hosts.groups_of(unit.db, who.account.id)
+        ]
+    return jsonify({"ok": True, "groups": groups})
+
+
+@bp.get("/groups/<int:group_id>")
+def group_page(group_id: int) -> Response:
+    with unit_of_work() as unit:
+        who = require_signed_in(unit.db, unit.now)
+        group = hosts.require_facilitator(unit.db, who.account.id, group_id)
+        listed = group_sessions(unit.db, group_id)
+        last = listed[-1] if listed else None
+        sessions = [
+            {
+                "join_code": s.join_code,
+                "title": s.title,
+                "status": s.status,
+                "format_key": s.format_key,
+                "language": s.language,
+                "created_at": iso(s.created_at),
+                "planned_for": iso(s.planned_for),
+                "started_at": iso(s.started_at),
+                "ended_at": iso(s.ended_at),
+                **shareable(
+                    unit.db.get_one(PeerSession, s.id), settings().secret_key, request.host_url
+                ),
+            }
+            for s in sorted(listed, key=_shown_order)
+        ]
+        body: dict[str, Any] = {
+            "ok": True,
+            "group": {"id": group.id, "name": group.name},
+            "last_session": {"join_code": last.join_code, "title": last.title} if last else None,
+            "sessions": sessions,
+            "facilitators": [
+                {"id": a.id, "display_name": a.display_name, "you": a.id == who.account.id}
+                for a in hosts.facilitators_of(unit.db, group_id)
+            ],
+            "presenters": [
+                {
+                    "name": p.display_name,
+                    "session_title": p.session_title,
+                    "at": iso(p.presented_at),
+                }
+                for p in reversed(presenter_history(unit.db, group_id))
+            ],
+        }
+    return jsonify(body)
+
+
+def _shown_order(session: Any) -> tuple[int, float]:
+    when = session.planned_for or session.started_at or session.created_at
+    seconds = when.timestamp()
+    return SHOWN_ORDER[session.status], seconds if session.status is Status.WAITING else -seconds
+
+
+@bp.post("/groups/<int:group_id>/invitations")
+def invite(group_id: int) -> tuple[Response, int]:
+    """A link (valid a week, used once) that makes another account a facilitator."""
+    with unit_of_work() as unit:
+        who = require_signed_in(unit.db, unit.now)
+        token = hosts.invite(unit.db, account_id=who.account.id, group_id=group_id, now=unit.now)
+    return jsonify({"ok": True, "invite_url": f"{request.host_url}invite#{token}"}), 201
+
+
+@bp.post("/invitations/accept")
+def accept_invitation() -> Response:
+    args = load_args(invitation_args, json_body())
+    with unit_of_work() as unit:
+        who = require_signed_in(unit.db, unit.now)
+        group = hosts.accept_invitation(
+            unit.db, account_id=who.account.id, token=args.token, now=unit.now
+        )
+        body: dict[str, Any] = {"ok": True, "group": {"id": group.id, "name": group.name}}
+    return jsonify(body)
+
+
+@bp.get("/sessions/<join_code>/qr.svg")
+def join_qr_code(join_code: str) -> Response:
+    """The join link as a QR code, for the facilitators of the session's group."""
+    with unit_of_work() as unit:
+        who = require_signed_in(unit.db, unit.now)
+        session = find_by_join_code(unit.db, join_code[:16])
+        if not hosts.facilitates(unit.db, who.account.id, session.group_id):
+            raise DomainError("unknown_join_code")
+        code = session.join_code
+    qr = segno.make(f"{request.host_url}j/{code}", error="m")
+    svg = qr.svg_inline(scale=8, border=2, dark="#000", light="#fff")
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
