@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+import time
 from typing import Any
 
 import pytest
@@ -20,6 +22,9 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+PASSWORD = "a long enough password"
 
 
 def chromium_path() -> str | None:
@@ -56,11 +61,40 @@ def new_page(browser, language: str, width: int = 1100):  # type: ignore[no-unty
     return page
 
 
+_accounts = itertools.count(1)
+
+
+def sign_up_in(page, url: str, name: str = "Anne") -> str:  # type: ignore[no-untyped-def]
+    """A new facilitator account, made and signed in on the account page; its e-mail."""
+    email = f"{name.lower()}{next(_accounts)}.{time.monotonic_ns()}@example.org"
+    page.goto(f"{url}/account")
+    form = page.locator("#sign-up-form")
+    form.locator("input[name=display_name]").fill(name)
+    form.locator("input[name=email]").fill(email)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
+    page.locator("#account-link").wait_for()
+    return email
+
+
+def sign_in_in(page, url: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{url}/account")
+    form = page.locator("#sign-in-form")
+    form.locator("input[name=email]").fill(email)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
+    page.locator("#account-link").wait_for()
+
+
 def create_session_in(page, url: str, title: str, admission: str = "code") -> str:  # type: ignore[no-untyped-def]
-    """The front page's form, as Anne fills it in; returns the join code it shows."""
+    """The front page's form, as Anne fills it in (signed up first, unless she is
+    signed in already); returns the join code it shows."""
     page.goto(url)
+    page.wait_for_selector("body[data-ready=true]")
+    if not page.locator("#account-link").count():
+        sign_up_in(page, url)
+        page.goto(url)
     page.fill("input[name=title]", title)
-    page.fill("input[name=facilitator_name]", "Anne")
     page.select_option("select[name=admission]", admission)
     page.locator("#create-form button[type=submit]").click()
     return str(page.locator("#join-code").inner_text())
