@@ -170,6 +170,17 @@ def facilitator(base_url: str, name: str = "Anne", language: str = "da") -> requ
     reply = http.post(f"{base_url}/api/account/sign-up", json=body, timeout=10)
     assert reply.status_code == 201, reply.text
     http.headers["X-CSRF-Token"] = reply.json()["csrf_token"]
+    http.email = body["email"]  # type: ignore[attr-defined]
+    return http
+
+
+def sign_in(base_url: str, email: str) -> requests.Session:
+    """Another login of a facilitator made by `facilitator` (another device)."""
+    http = requests.Session()
+    body = {"email": email, "password": "a long enough password"}
+    reply = http.post(f"{base_url}/api/account/sign-in", json=body, timeout=10)
+    assert reply.status_code == 200, reply.text
+    http.headers["X-CSRF-Token"] = reply.json()["csrf_token"]
     return http
 
 

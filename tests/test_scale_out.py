@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from tests.live_client import LiveClient, create_session, join
+from tests.live_client import LiveClient, create_session, facilitator, join, sign_in
 from tests.support import REDIS_URL, ServerProcess, redis_reachable, require
 
 pytestmark = pytest.mark.server
@@ -87,3 +87,33 @@ def test_removing_someone_closes_their_connections_on_every_worker(workers):
         anne.disconnect()
         for tab in tabs:
             tab.disconnect()
+
+
+def test_signing_out_closes_that_logins_sockets_on_every_worker(workers):
+    """Anne is signed in on a laptop and a phone; her laptop's tabs run on both workers.
+    Signing out on the laptop closes its sockets within 2 s; the phone and the group go
+    on; the laptop's pass is dead. Signing out everywhere then closes the phone's."""
+    one, two = workers
+    laptop = facilitator(one.url)
+    host = create_session(one.url, host=laptop)
+    code = host["join_code"]
+    phone = sign_in(two.url, laptop.email)  # type: ignore[attr-defined]
+    phone_pass = phone.post(f"{two.url}/api/sessions/{code}/pass").json()["token"]
+    tabs = [LiveClient(url, host["facilitator_token"]).connect() for url in (one.url, two.url)]
+    on_phone = LiveClient(two.url, phone_pass).connect()
+    bo = LiveClient(two.url, join(two.url, code, "Bo")["token"]).connect()
+    try:
+        assert laptop.post(f"{one.url}/api/account/sign-out", json={}).json() == {"ok": True}
+        for tab in tabs:
+            tab.wait_for(lambda t=tab: not t.sio.connected, timeout=2)
+        assert on_phone.sio.connected and bo.sio.connected
+        comeback = LiveClient(two.url, host["facilitator_token"])
+        with pytest.raises(Exception):  # noqa: B017  (the refusal is what matters)
+            comeback.connect()
+        assert comeback.refusal["data"]["code"] == "not_authenticated"
+        assert phone.post(f"{two.url}/api/account/sign-out", json={"everywhere": True}).ok
+        on_phone.wait_for(lambda: not on_phone.sio.connected, timeout=2)
+        assert bo.sio.connected
+    finally:
+        for client in (*tabs, on_phone, bo):
+            client.disconnect()

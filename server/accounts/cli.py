@@ -27,7 +27,7 @@ def create_account(email: str, name: str, language: str) -> int:
             {"email": email, "display_name": name, "password": password, "language": language},
         )
         with Database(settings.database_url).transaction() as db:
-            service.create_account(
+            account = service.create_account(
                 db,
                 passwords(settings.argon2_memory_kib, settings.argon2_time_cost),
                 email=args.email,
@@ -39,7 +39,7 @@ def create_account(email: str, name: str, language: str) -> int:
     except DomainError as err:
         print(err.to_wire(language)["error"]["message"], file=sys.stderr)
         return 1
-    print(translate(N_("Account created for %(email)s."), language) % {"email": args.email})
+    print(translate(N_("Account created for %(email)s."), language) % {"email": account.email})
     return 0
 
 
