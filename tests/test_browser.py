@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import create_session_in, new_page
+from tests.browser import create_session_in, new_page, sign_up_in
 
 pytestmark = pytest.mark.browser
 SCREENSHOT = Path(__file__).resolve().parents[1] / "test-artifacts" / "facilitator.png"
@@ -17,8 +17,9 @@ def test_a_participant_appears_on_the_facilitator_screen_without_a_reload(browse
     host = new_page(browser, "da-DK")
     host.goto(server.url)
     expect(host.get_by_role("heading", name="Ledelse er en holdsport")).to_be_visible()
+    sign_up_in(host, server.url)
+    host.goto(server.url)
     host.fill("input[name=title]", "Ledergruppen i Nordhavn")
-    host.fill("input[name=facilitator_name]", "Anne")
     host.get_by_role("button", name="Opret session").click()
     code = host.locator("#join-code").inner_text()
     assert len(code) == 6

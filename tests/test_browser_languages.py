@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.content import content_text, get_format
-from tests.browser import new_page
+from tests.browser import new_page, sign_up_in
 
 pytestmark = pytest.mark.browser
 FIRST_PROMPT = get_format("peer_sparring").phases[0].prompt_keys[0]
@@ -30,9 +30,9 @@ def test_a_danish_and_an_english_participant_each_read_the_prompt_in_their_langu
 ):
     danish, english = content_text(FIRST_PROMPT, "da"), content_text(FIRST_PROMPT, "en")
     host = new_page(browser, "da-DK")
+    sign_up_in(host, live.url)
     host.goto(live.url)
     host.fill("input[name=title]", "Ledergruppen i Nordhavn")
-    host.fill("input[name=facilitator_name]", "Anne")
     host.select_option("select[name=admission]", "code")
     host.select_option("#format-key", "peer_sparring")
     expect(host.locator("#format-details")).to_contain_text(
@@ -76,6 +76,7 @@ def test_a_language_switch_keeps_what_was_typed_and_says_errors_again(
     live,
 ):
     page = new_page(browser, "en-GB")
+    sign_up_in(page, live.url)
     page.goto(live.url)
     page.fill("input[name=title]", "Leaders across Zealand")
     page.select_option("#format-key", "iglo")

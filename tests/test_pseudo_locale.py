@@ -8,13 +8,13 @@ the page's (an element with its own lang, e.g. content shown side by side).
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from server.content import library
+from tests.browser import sign_up_in
 from tests.pseudo import DUAL, PSEUDO_LANGUAGE, outside_brackets, pseudo, write_pseudo_catalog
 from tests.support import ServerProcess
 
@@ -100,11 +100,19 @@ def test_every_page_and_content_item_comes_from_the_catalog(browser, server):
     seen: list[str] = []
     host = pseudo_page(browser)
     host.goto(server.url)
+    check(host, seen)  # the front page, for someone with no account
+    host.goto(f"{server.url}/account")
+    expect(host.locator("#sign-up-form")).to_be_visible()
+    check(host, seen)  # signing in or up
+    sign_up_in(host, server.url, TYPED[2])
+    host.goto(f"{server.url}/account")
+    expect(host.locator("#password-form")).to_be_visible()
+    check(host, seen)  # the account's page
+    host.goto(server.url)
     expect(host.locator("#format-key option")).to_have_count(len(library().formats))
-    check(host, seen)
+    check(host, seen)  # a facilitator's front page
     host.fill("input[name=title]", TYPED[0])
     host.fill("input[name=group_name]", TYPED[1])
-    host.fill("input[name=facilitator_name]", TYPED[2])
     host.fill("input[name=organisation]", TYPED[4])
     host.select_option("#format-key", "peer_sparring")
     host.locator("#create-form button[type=submit]").click()
@@ -132,11 +140,20 @@ def test_every_page_and_content_item_comes_from_the_catalog(browser, server):
     expect(host.locator("#present-count")).to_contain_text(f"2 préséñt{DUAL}")
     check(host, seen)  # two present: the catalog's plural form for two
 
-    share = json.loads(host.evaluate(f"localStorage.getItem('holdsport:share:{code}')"))
+    display_url = host.locator("#display-link").inner_text()
     screen = pseudo_page(browser)
-    screen.goto(f"{server.url}/s/{code}#display={share['display_key']}")
+    screen.goto(display_url)
     expect(screen.locator("#format")).to_be_visible()
     check(screen, seen)  # the room display
+
+    host.goto(server.url)
+    host.locator("#my-groups a").first.click()
+    expect(host.locator("#group-sessions li")).to_have_count(1)
+    expect(host.locator("#group-sessions img")).to_have_count(1)
+    check(host, seen)  # the group's page
+    host.goto(f"{server.url}/invite#an-invitation-token-of-no-group")
+    expect(host.locator("#accept-invitation")).to_be_visible()
+    check(host, seen)  # an invitation
 
     reader = pseudo_page(browser)
     reader.goto(f"{server.url}/library")

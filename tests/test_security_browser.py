@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import new_page
+from tests.browser import new_page, sign_up_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +31,9 @@ def test_a_session_with_a_board_runs_under_the_policy(browser, server):
     host, host_console = watched_page(browser, "en-GB")
     response = host.goto(server.url)
     assert "script-src 'self'" in response.headers["content-security-policy"]
+    sign_up_in(host, server.url)
+    host.goto(server.url)
     host.fill("input[name=title]", "Ledergruppen")
-    host.fill("input[name=facilitator_name]", "Anne")
     host.select_option("select[name=admission]", "code")
     host.get_by_role("button", name="Create session").click()
     code = host.locator("#join-code").inner_text()

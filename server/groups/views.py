@@ -5,6 +5,7 @@ else a group is as unknown as one that does not exist."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import segno
@@ -122,6 +123,8 @@ def join_qr_code(join_code: str) -> Response:
         if not hosts.facilitates(unit.db, who.account.id, session.group_id):
             raise DomainError("unknown_join_code")
         code = session.join_code
-    qr = segno.make(f"{request.host_url}j/{code}", error="m")
-    svg = qr.svg_inline(scale=8, border=2, dark="#000", light="#fff")
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    svg = io.BytesIO()  # a whole SVG document (with its namespace), as an image needs
+    segno.make(f"{request.host_url}j/{code}", error="m").save(svg, kind="svg", scale=8, border=2)
+    return Response(
+        svg.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"}
+    )

@@ -37,15 +37,6 @@ export function saveDisplayKey(code, key) {
   sessionStorage.setItem(displayKey(code), key);
 }
 
-// What the facilitator who created the session may share: the room display key.
-export function saveShareable(code, values) {
-  localStorage.setItem(shareKey(code), JSON.stringify(values));
-}
-
-export function shareableFor(code) {
-  return JSON.parse(localStorage.getItem(shareKey(code)) || "{}");
-}
-
 // Credentials arrive in the URL fragment (never sent to the server); keep and remove them.
 export function takeFragmentCredentials(code) {
   const params = new URLSearchParams(location.hash.slice(1));

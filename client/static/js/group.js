@@ -61,7 +61,9 @@ function sessionItem(session, navigate, reload, problem) {
   const when = session.planned_for || session.started_at || session.created_at;
   return h("li", { class: "group-session", dataset: { code: session.join_code, status: session.status } },
     h("h3", {}, appLink(`/s/${session.join_code}`, navigate, {}, session.title)),
-    h("p", { class: "muted" }, `${STATUS[session.status]()} · ${formatDateTime(when)} · ${contentText(`format.${session.format_key}.title`)}`),
+    h("p", { class: "muted" }, t("%(status)s, %(when)s: %(format)s", {
+      status: STATUS[session.status](), when: formatDateTime(when), format: formatTitle(session.format_key),
+    })),
     session.status !== "ended" ? h("div", { class: "session-links" },
       h("img", { src: `/api/sessions/${session.join_code}/qr.svg`, alt: t("QR code of the join link"), width: 120, height: 120 }),
       h("dl", {},
@@ -119,7 +121,7 @@ function planCard(data, groupId, reload) {
       field(t("Session title"), h("input", { name: "title", required: true, maxlength: 120 })),
       field(t("When (optional)"), h("input", { name: "planned_for", type: "datetime-local" })),
       field(t("Session language"), h("select", { name: "language" },
-        availableLanguages().map((language) => h("option", { value: language, selected: language === currentLanguage(), lang: language }, endonym(language))))),
+        availableLanguages().map((language) => h("option", { value: language, selected: language === currentLanguage(), lang: language, translate: "no" }, endonym(language))))),
       field(t("Start from"), from),
       error,
       h("button", { type: "submit" }, t("Plan session")),
@@ -133,7 +135,7 @@ function presentersCard(presenters) {
     h("p", { class: "muted" }, t("In a dilemma round, those who have not presented lately come first; you can still change the order.")),
     presenters.length
       ? h("ul", { id: "presenters" }, presenters.map((p) =>
-        h("li", {}, `${formatDate(p.at)}: ${p.name} (${p.session_title})`)))
+        h("li", {}, t("%(date)s: %(name)s (%(session)s)", { date: formatDate(p.at), name: p.name, session: p.session_title }))))
       : h("p", { class: "muted" }, t("Nobody has presented yet.")),
   );
 }

@@ -2,7 +2,6 @@
 // and starts a new session (in a format from the library), anyone else a way to sign in.
 import { account, getJSON, postJSON } from "./api.js";
 import { appLink, cachedLibrary, contentNode, findFormat, loadLibrary, minutesText } from "./content.js";
-import { saveShareable } from "./credentials.js";
 import { h } from "./dom.js";
 import { availableLanguages, contentText, currentLanguage, endonym, t } from "./i18n.js";
 import { field, errorBox, showError } from "./forms.js";
@@ -26,7 +25,6 @@ export function homeView(navigate) {
       admission: form.get("admission") || "host",
     });
     if (!reply.ok) return showError(createError, reply.error);
-    saveShareable(reply.join_code, { display_key: reply.display_key });
     navigate(`/s/${reply.join_code}`);
   }
 
