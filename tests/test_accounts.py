@@ -154,3 +154,11 @@ def test_a_server_can_take_no_new_accounts(app):
     assert (reply.status_code, reply.get_json()["error"]["code"]) == (403, "sign_up_closed")
     with pytest.raises(AssertionError):
         signed_in_client(app)
+
+
+def test_a_socket_that_connected_while_its_login_ended_is_swept(db, clock):
+    created = create_session(db, clock)
+    _connect(db, clock, created.facilitator_token, "racing")
+    db.execute(Login.__table__.delete().where(Login.id == created.login.id))  # the sign-out won
+    assert accounts.forget_expired_logins(db, clock.now()) == ["racing"]
+    assert connections.sids_of(db, created.facilitator.id) == []

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from server.accounts.models import Account, Login
 from server.accounts.passwords import Passwords
 from server.core import connections, tokens
+from server.core.connections import Connection
 from server.core.errors import DomainError
 
 
@@ -160,5 +161,18 @@ def _end_logins(db: Session, login_ids: list[int], now: datetime) -> list[str]:
 
 
 def forget_expired_logins(db: Session, now: datetime) -> list[str]:
+    """Logins past their days end as at a sign-out. So do the rows of sockets that
+    connected with a pass while their login was ending (a race with the sign-out): the
+    sweeper then closes those sockets, which have no row any more."""
     expired = list(db.scalars(select(Login.id).where(Login.expires_at <= now)))
-    return _end_logins(db, expired, now) if expired else []
+    sids = _end_logins(db, expired, now) if expired else []
+    live = select(Login.id)
+    orphans = db.scalars(
+        select(Connection.sid).where(
+            Connection.login_id.is_not(None), Connection.login_id.not_in(live)
+        )
+    )
+    for sid in list(orphans):
+        connections.disconnect(db, sid, now)
+        sids.append(sid)
+    return sids

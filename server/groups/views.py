@@ -49,6 +49,7 @@ def group_page(group_id: int) -> Response:
         group = hosts.require_facilitator(unit.db, who.account.id, group_id)
         listed = group_sessions(unit.db, group_id)
         last = listed[-1] if listed else None
+        rows = {s.id: unit.db.get_one(PeerSession, s.id) for s in listed}
         sessions = [
             {
                 "join_code": s.join_code,
@@ -60,9 +61,8 @@ def group_page(group_id: int) -> Response:
                 "planned_for": iso(s.planned_for),
                 "started_at": iso(s.started_at),
                 "ended_at": iso(s.ended_at),
-                **shareable(
-                    unit.db.get_one(PeerSession, s.id), settings().secret_key, request.host_url
-                ),
+                "led_by_you": rows[s.id].lead_account_id == who.account.id,
+                **shareable(rows[s.id], settings().secret_key, request.host_url),
             }
             for s in sorted(listed, key=_shown_order)
         ]
@@ -125,6 +125,4 @@ def join_qr_code(join_code: str) -> Response:
         code = session.join_code
     svg = io.BytesIO()  # a whole SVG document (with its namespace), as an image needs
     segno.make(f"{request.host_url}j/{code}", error="m").save(svg, kind="svg", scale=8, border=2)
-    return Response(
-        svg.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"}
-    )
+    return Response(svg.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})

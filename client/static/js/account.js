@@ -1,6 +1,7 @@
 // A facilitator's account: sign in or sign up; once in, change the password or sign
 // out (here, or on every device). Participants never need any of this.
 import { account, forgetAccount, loadAccount, postJSON, rememberAccount, signUpOpen } from "./api.js";
+import { forgetHostPasses } from "./credentials.js";
 import { h } from "./dom.js";
 import { currentLanguage, t } from "./i18n.js";
 import { errorBox, field, showError } from "./forms.js";
@@ -93,6 +94,7 @@ function settingsView(navigate) {
   async function signOut(everywhere) {
     await postJSON("/api/account/sign-out", { everywhere });
     forgetAccount();
+    forgetHostPasses();
     await loadAccount();
     navigate("/");
   }

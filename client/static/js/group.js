@@ -39,7 +39,7 @@ export function groupView(groupId, navigate) {
       h("section", { class: "card" },
         h("h2", {}, t("Sessions")),
         sessions.length
-          ? h("ul", { class: "group-sessions", id: "group-sessions" }, sessions.map((s) => sessionItem(s, navigate, load, problem)))
+          ? h("ul", { class: "group-sessions", id: "group-sessions" }, sessions.map((s) => sessionItem(s, data, navigate, load, problem)))
           : h("p", { class: "muted" }, t("No sessions yet.")),
       ),
       presentersCard(data.presenters),
@@ -57,7 +57,7 @@ function formatTitle(key) {
   return format ? contentText(format.title_key) : key;
 }
 
-function sessionItem(session, navigate, reload, problem) {
+function sessionItem(session, data, navigate, reload, problem) {
   const when = session.planned_for || session.started_at || session.created_at;
   return h("li", { class: "group-session", dataset: { code: session.join_code, status: session.status } },
     h("h3", {}, appLink(`/s/${session.join_code}`, navigate, {}, session.title)),
@@ -72,6 +72,7 @@ function sessionItem(session, navigate, reload, problem) {
         h("dt", {}, t("Room display")), h("dd", {}, h("a", { href: session.display_url, target: "_blank", rel: "noopener" }, t("Open the room display"))),
       ),
     ) : null,
+    session.led_by_you && session.status !== "ended" ? handOver(session, data.facilitators, reload, problem) : null,
     confirmButton({
       label: t("Delete session"),
       question: t("Delete “%(title)s” and everything in it (people, board posts, agenda) for good? Anyone in it is shown out at once. This cannot be undone.", { title: session.title }),
@@ -83,6 +84,24 @@ function sessionItem(session, navigate, reload, problem) {
       },
     }),
   );
+}
+
+// The lead gives the session to another facilitator of the group; both roles change
+// at once on every screen of the session.
+function handOver(session, facilitators, reload, problem) {
+  const others = facilitators.filter((f) => !f.you);
+  if (!others.length) return null;
+  const select = h("select", { name: "account_id", "aria-label": t("Hand the session over to") },
+    others.map((f) => h("option", { value: String(f.id) }, f.display_name)));
+  async function give(event) {
+    event.preventDefault();
+    const reply = await postJSON(`/api/sessions/${session.join_code}/lead`, { account_id: Number(select.value) });
+    if (!reply.ok) return showError(problem, reply.error);
+    reload();
+  }
+  return h("form", { class: "hand-over", onsubmit: give },
+    field(t("Hand the session over to"), select),
+    h("button", { type: "submit", class: "quiet" }, t("Hand over")));
 }
 
 // Plan the next session: from a format, or from the agenda of an earlier session.
