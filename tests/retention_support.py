@@ -3,6 +3,7 @@ every table's rows, and which of them belong to one session."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import inspect, text
@@ -80,10 +81,15 @@ def rows_of_session(db: Session, session_id: int) -> Dump:
 
 
 def _rows(db: Session, table: str, where: str, session_id: int | None = None) -> set[tuple]:
-    """As stored (JSON as its text), so that rows compare as sets."""
+    """Rows as hashable tuples, so that they compare as sets (JSON, which PostgreSQL
+    hands back as lists and dicts, as its text)."""
     db.flush()
     found = db.execute(text(f"SELECT * FROM {table} WHERE {where}"), {"s": session_id})
-    return {tuple(row) for row in found}
+    return {tuple(_hashable(value) for value in row) for row in found}
+
+
+def _hashable(value: object) -> object:
+    return json.dumps(value, sort_keys=True) if isinstance(value, (list, dict)) else value
 
 
 @dataclass(frozen=True)

@@ -162,3 +162,20 @@ def test_a_socket_that_connected_while_its_login_ended_is_swept(db, clock):
     db.execute(Login.__table__.delete().where(Login.id == created.login.id))  # the sign-out won
     assert accounts.forget_expired_logins(db, clock.now()) == ["racing"]
     assert connections.sids_of(db, created.facilitator.id) == []
+
+
+def test_the_login_cookie_is_httponly_lax_and_secure_in_production(settings, clock):
+    from server.app import create_app
+    from server.config import load_settings
+
+    assert load_settings({"SECRET_KEY": "x" * 32}).secure_cookies is True  # production
+    assert load_settings({"HOLDSPORT_ENV": "development"}).secure_cookies is False
+    app = create_app(dataclasses.replace(settings, sign_up_open=True, secure_cookies=True), clock)
+    body = {"email": "anne@example.org", "display_name": "Anne", "password": PASSWORD}
+    reply = app.test_client().post("/api/account/sign-up", json=body)
+    cookie = reply.headers["Set-Cookie"]
+    assert cookie.startswith("holdsport_login=")
+    assert {"Secure", "HttpOnly", "SameSite=Lax", "Path=/"} <= {
+        part.strip() for part in cookie.split(";")
+    }
+    app.extensions["holdsport"].db.dispose()

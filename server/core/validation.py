@@ -52,7 +52,8 @@ class NoArgs(Args):
     pass
 
 
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# Every integer column is a SQL INTEGER: 32 bits on PostgreSQL.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 # Where text may break lines (a post); everywhere else no control character at all.
 LINE_BREAKS = frozenset("\t\n\r")
 
@@ -90,15 +91,15 @@ class Text(fields.String):
 
 class Int(fields.Integer):
     """A whole number as JSON sends it (strict: no strings, floats or booleans unless
-    `strict=False`) that fits a signed 64-bit column."""
+    `strict=False`) that fits a signed 32-bit column."""
 
     def __init__(self, *, strict: bool = True, **kwargs: Any) -> None:
         super().__init__(strict=strict, **kwargs)
 
     def _validated(self, value: Any) -> int:
         number = super()._validated(value)
-        if not INT64_MIN <= number <= INT64_MAX:
-            raise ValidationError("Must fit in 64 bits.")
+        if not INT32_MIN <= number <= INT32_MAX:
+            raise ValidationError("Must fit in 32 bits.")
         return number
 
 
