@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from server.core import tokens
 from server.core.errors import DomainError
 from server.core.validation import load_args
+from server.sessions.members import recognise_member
 from server.sessions.models import Member, Participant
 from server.sessions.schemas import CreateSessionArgs, JoinArgs
 from tests.accounts_support import signed_in_client
@@ -85,3 +86,22 @@ def test_joining_over_http_with_a_member_key_makes_a_member(app):
     with app.extensions["holdsport"].db.transaction() as db:
         member = member_of(db, joined.get_json()["participant_id"])
         assert member is not None and member.display_name == "Bo"
+
+
+def test_the_same_browser_joining_twice_at_once_is_one_member(db, clock, monkeypatch):
+    """The other join inserted the member between our look and our insert: the database's
+    unique key refuses ours, and we take theirs."""
+    created = create_session(db, clock)
+    first = recognise_member(db, created.group_id, KEY, "Bo", clock.now())
+    looked = db.scalar
+    calls = []
+
+    def missed_it_once(statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(statement)
+        return None if len(calls) == 1 else looked(statement, *args, **kwargs)
+
+    monkeypatch.setattr(db, "scalar", missed_it_once)
+    again = recognise_member(db, created.group_id, KEY, "Bo B.", clock.now())
+    monkeypatch.undo()
+    assert again.id == first.id and again.display_name == "Bo B."
+    assert db.scalar(select(func.count()).select_from(Member)) == 1

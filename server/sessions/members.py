@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.core import tokens
@@ -26,12 +27,21 @@ def recognise_member(
 ) -> Member:
     """The group's member with this key (seen again now, under this name), or a new one."""
     key_hash = member_key_hash(group_id, member_key)
-    member = db.scalar(
-        select(Member).where(Member.group_id == group_id, Member.key_hash == key_hash)
-    )
+    find = select(Member).where(Member.group_id == group_id, Member.key_hash == key_hash)
+    member = db.scalar(find)
     if member is None:
-        member = Member(group_id=group_id, key_hash=key_hash, first_seen_at=now)
-        db.add(member)
+        member = Member(
+            group_id=group_id,
+            key_hash=key_hash,
+            display_name=display_name,
+            first_seen_at=now,
+            last_seen_at=now,
+        )
+        try:
+            with db.begin_nested():  # the same browser joining twice at once: one wins
+                db.add(member)
+        except IntegrityError:
+            member = db.scalars(find).one()
     member.display_name = display_name
     member.last_seen_at = now
     db.flush()

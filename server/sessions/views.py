@@ -1,4 +1,4 @@
-"""HTTP endpoints for creating, previewing and joining sessions."""
+"""HTTP endpoints for sessions: create, plan, preview, join; a host's pass, hand-over, deletion."""
 
 from __future__ import annotations
 
