@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import subprocess
@@ -14,7 +15,8 @@ from pathlib import Path
 import pytest
 import redis
 import requests
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.pool import NullPool
 
 from server.config import Settings
 
@@ -185,17 +187,26 @@ def dump_database(url: str, ignore: dict[str, set[str]] | None = None) -> dict[s
     """Every row of every table but workers (whose heartbeat ticks by itself), without the
     columns in `ignore` (table -> column names)."""
     ignore = ignore or {}
-    engine = create_engine(url)
+    engine, columns = _schema(url)
     with engine.connect() as connection:
-        inspector = inspect(connection)
         dump = {}
-        for table in sorted(t for t in inspector.get_table_names() if t != "workers"):
-            names = [c["name"] for c in inspector.get_columns(table)]
+        for table, names in columns.items():
             kept = ", ".join(n for n in names if n not in ignore.get(table, set()))
             rows = connection.execute(text(f"SELECT {kept} FROM {table}"))
             dump[table] = sorted(map(tuple, rows), key=repr)
-    engine.dispose()
     return dump
+
+
+@functools.lru_cache(maxsize=4)
+def _schema(url: str) -> tuple[Engine, dict[str, list[str]]]:
+    """An engine and each table's columns (but workers'), once per database: a fuzz test
+    dumps the database a thousand times, and the schema never changes within a run."""
+    engine = create_engine(url, poolclass=NullPool)  # no connection kept between dumps
+    with engine.connect() as connection:
+        inspector = inspect(connection)
+        tables = sorted(t for t in inspector.get_table_names() if t != "workers")
+        columns = {t: [c["name"] for c in inspector.get_columns(t)] for t in tables}
+    return engine, columns
 
 
 # Scale-out tests' Redis (a database of its own; each test run its own channel).
