@@ -70,16 +70,21 @@ def create_session(db, clock, host: accounts.NewLogin | None = None, **overrides
     }
     values.update(overrides)
     created = service.create_session(db, lead_account_id=host.account.id, **values)
-    token, _ = hosts.host_pass(
+    token, _ = pass_for(db, clock, host, created.session)
+    return Hosted(
+        created.session, created.facilitator, token, created.display_key, host.account, host.login
+    )
+
+
+def pass_for(db, clock, host, session: PeerSession) -> tuple[str, Participant]:  # type: ignore[no-untyped-def]
+    """The pass `host`'s login connects to `session` with (sessions.hosts)."""
+    return hosts.host_pass(
         db,
         login_id=host.login.id,
         account=host.account,
-        session=created.session,
+        session=session,
         secret=SECRET,
         now=clock.now(),
-    )
-    return Hosted(
-        created.session, created.facilitator, token, created.display_key, host.account, host.login
     )
 
 

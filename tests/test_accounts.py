@@ -18,7 +18,7 @@ from server.sessions import hosts, service
 from server.sessions.models import Participant
 from tests.accounts_support import signed_in_client
 from tests.agenda_support import WORKER
-from tests.factories import PASSWORD, PASSWORDS, SECRET, actor_of, create_session, sign_up
+from tests.factories import PASSWORD, PASSWORDS, actor_of, create_session, join, pass_for, sign_up
 
 
 def _connect(db, clock, token, sid):  # type: ignore[no-untyped-def]
@@ -42,14 +42,7 @@ def test_signing_out_ends_the_login_and_hands_back_its_sockets(db, clock):
         now=clock.now(),
         login_days=30,
     )
-    phone_pass, _ = hosts.host_pass(
-        db,
-        login_id=phone.login.id,
-        account=phone.account,
-        session=created.session,
-        secret=SECRET,
-        now=clock.now(),
-    )
+    phone_pass, _ = pass_for(db, clock, phone, created.session)
     _connect(db, clock, phone_pass, "phone")
 
     sids = accounts.sign_out(db, created.login, clock.now())
@@ -98,14 +91,7 @@ def test_the_groups_other_facilitators_co_host_and_the_lead_can_hand_over(db, cl
     hosts.accept_invitation(db, account_id=bo.account.id, token=token, now=clock.now())
     with pytest.raises(DomainError):  # used once
         hosts.accept_invitation(db, account_id=bo.account.id, token=token, now=clock.now())
-    bo_pass, bo_person = hosts.host_pass(
-        db,
-        login_id=bo.login.id,
-        account=bo.account,
-        session=created.session,
-        secret=SECRET,
-        now=clock.now(),
-    )
+    bo_pass, bo_person = pass_for(db, clock, bo, created.session)
     assert service.authenticate(db, bo_pass).role is Role.COFACILITATOR
     events = hosts.hand_over(
         db,
@@ -128,14 +114,7 @@ def test_the_groups_other_facilitators_co_host_and_the_lead_can_hand_over(db, cl
     assert err.value.code == "forbidden"
     stranger = sign_up(db, clock, "Cy")
     with pytest.raises(DomainError) as err:
-        hosts.host_pass(
-            db,
-            login_id=stranger.login.id,
-            account=stranger.account,
-            session=created.session,
-            secret=SECRET,
-            now=clock.now(),
-        )
+        pass_for(db, clock, stranger, created.session)
     assert err.value.code == "unknown_group"
     names = db.scalars(select(Participant.display_name).where(Participant.id == bo_person.id))
     assert list(names) == ["Bo"]
@@ -179,3 +158,17 @@ def test_the_login_cookie_is_httponly_lax_and_secure_in_production(settings, clo
         part.strip() for part in cookie.split(";")
     }
     app.extensions["holdsport"].db.dispose()
+
+
+def test_a_co_hosts_name_never_passes_for_a_guests(db, clock):
+    """A guest joined as " bo " before Bo's account first came in: the door's rule (case,
+    spacing, Unicode form) decides that the names are the same, so Bo is "Bo (2)"."""
+    created = create_session(db, clock)
+    join(db, clock, created.session.join_code, display_name=" BO ")
+    bo = sign_up(db, clock, "Bo")
+    token = hosts.invite(
+        db, account_id=created.account.id, group_id=created.group_id, now=clock.now()
+    )
+    hosts.accept_invitation(db, account_id=bo.account.id, token=token, now=clock.now())
+    _, person = pass_for(db, clock, bo, created.session)
+    assert person.display_name == "Bo (2)"

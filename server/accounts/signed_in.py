@@ -10,7 +10,6 @@ request whose `Origin` is another site is refused whether it carries the cookie 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +21,7 @@ from server.accounts.models import Account, Login
 from server.accounts.passwords import Passwords, passwords
 from server.accounts.service import login_for
 from server.config import Settings
+from server.core import tokens
 from server.core.errors import DomainError
 from server.core.runtime import current_runtime
 
@@ -59,8 +59,7 @@ def require_signed_in(db: Session, now: datetime) -> SignedIn:
 
 
 def csrf_token(login_token: str) -> str:
-    message = f"csrf:{login_token}".encode()
-    return hmac.new(settings().secret_key.encode(), message, hashlib.sha256).hexdigest()
+    return tokens.derived_token(settings().secret_key, f"csrf:{login_token}")
 
 
 def set_cookie(response: Response, token: str) -> None:

@@ -24,8 +24,7 @@ from server.accounts.signed_in import (
 from server.core.errors import DomainError
 from server.core.http import json_body
 from server.core.limits import limited
-from server.core.realtime import NAMESPACE
-from server.core.runtime import current_runtime
+from server.core.realtime import close_connections
 from server.core.unit import unit_of_work
 from server.core.validation import load_args
 
@@ -107,7 +106,7 @@ def sign_out() -> Response:
         who = signed_in(unit.db, unit.now)
         if who is not None:
             sids = service.sign_out(unit.db, who.login, unit.now, everywhere=args.everywhere)
-            unit.change.after_commit.append(lambda: close_sockets(sids))
+            unit.change.after_commit.append(lambda: close_connections(sids))
     response = jsonify({"ok": True})
     clear_cookie(response)
     return response
@@ -122,13 +121,5 @@ def change_password() -> Response:
         sids = service.change_password(
             unit.db, hasher(), who.login, current=args.current, new=args.new, now=unit.now
         )
-        unit.change.after_commit.append(lambda: close_sockets(sids))
+        unit.change.after_commit.append(lambda: close_connections(sids))
     return jsonify({"ok": True})
-
-
-def close_sockets(sids: list[str]) -> None:
-    """Through the message queue where another process holds them; the sweeper closes
-    any whose message was lost (their rows are gone)."""
-    server = current_runtime().socketio.server
-    for sid in sids:
-        server.disconnect(sid, namespace=NAMESPACE)

@@ -161,6 +161,14 @@ def _over_budget(cmd: Command, sid: str, environ: dict[str, Any]) -> DomainError
     return DomainError("rate_limited", seconds=decision.seconds)
 
 
+def close_connections(sids: list[str]) -> None:
+    """Close these connections, on whichever process holds them (through the queue); the
+    sweeper closes any a lost message missed, once their rows are gone."""
+    server = current_runtime().socketio.server
+    for sid in sids:
+        server.disconnect(sid, namespace=NAMESPACE)
+
+
 def _drop(sid: str) -> None:
     log.info("dropping a connection that keeps sending over its command budget")
     server = current_runtime().socketio.server

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 
 # No 0/O, 1/I/L: a code read aloud in a meeting room must not be misheard.
@@ -21,6 +23,13 @@ def normalize_join_code(typed: str) -> str:
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def derived_token(secret: str, purpose: str) -> str:
+    """A token anyone with the server's secret can make again, for this purpose only:
+    HMAC-SHA256, base64url. Stored, like any other, only as `token_hash`."""
+    digest = hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def token_hash(token: str) -> str:

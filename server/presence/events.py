@@ -13,7 +13,7 @@ from server.core import connection_bound, connections, personal
 from server.core.domain import AT_THE_DOOR, EVERYONE, PEOPLE, Actor, Role
 from server.core.errors import DomainError
 from server.core.i18n import DEFAULT_LANGUAGE, is_language
-from server.core.realtime import NAMESPACE, CommandContext, admit, command, room
+from server.core.realtime import NAMESPACE, CommandContext, admit, close_connections, command, room
 from server.core.runtime import current_runtime
 from server.core.unit import unit_of_work
 from server.core.validation import load_args
@@ -94,15 +94,8 @@ def leave(ctx: CommandContext, args: Any) -> None:
     This connection closes only once its ack has gone out (drop_after_ack)."""
     _, sids = service.leave(ctx.db, ctx.actor, ctx.now)
     others = [sid for sid in sids if sid != ctx.sid]
-    ctx.change.after_commit.append(lambda: drop_connections(others))
+    ctx.change.after_commit.append(lambda: close_connections(others))
     ctx.change.after_commit.append(lambda: drop_after_ack(ctx.sid))
-
-
-def drop_connections(sids: list[str]) -> None:
-    """Close these connections, on whichever process holds them (through the queue)."""
-    server = current_runtime().socketio.server
-    for sid in sids:
-        server.disconnect(sid, namespace=NAMESPACE)
 
 
 def drop_after_ack(sid: str) -> None:

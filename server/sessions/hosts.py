@@ -9,9 +9,6 @@ signed-in browser gets the same pass, and signing out ends it.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -19,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
 from server.core import tokens
-from server.core.connections import sids_of
 from server.core.domain import Event, Role
 from server.core.errors import DomainError
+from server.sessions.door import same_name
 from server.sessions.models import (
     Group,
     GroupFacilitator,
@@ -30,7 +27,7 @@ from server.sessions.models import (
     Participant,
     PeerSession,
 )
-from server.sessions.state import emit, lock, participant_fields
+from server.sessions.state import lock, participant_updated
 
 INVITATION_DAYS = 7
 
@@ -108,16 +105,11 @@ def host_pass(
         db.flush()
     if person.removed_at is not None:
         raise DomainError("removed_from_session")
-    token = _derive(secret, f"host:{login_id}:{person.id}")
+    token = tokens.derived_token(secret, f"host:{login_id}:{person.id}")
     digest = tokens.token_hash(token)
     if db.get(HostPass, digest) is None:
         db.add(HostPass(token_hash=digest, login_id=login_id, participant_id=person.id))
     return token, person
-
-
-def _derive(secret: str, message: str) -> str:
-    mac = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac[:24]).decode().rstrip("=")
 
 
 def _role_of(session: PeerSession, account_id: int) -> Role:
@@ -125,12 +117,11 @@ def _role_of(session: PeerSession, account_id: int) -> Role:
 
 
 def _free_name(db: Session, session_id: int, name: str) -> str:
-    """Names are unique in a session: a guest may already have taken this one."""
-    taken = set(
-        db.scalars(select(Participant.display_name).where(Participant.session_id == session_id))
-    )
+    """Names are unique in a session, by the door's rule: a guest may have taken this one."""
+    names = db.scalars(select(Participant.display_name).where(Participant.session_id == session_id))
+    taken = {same_name(name) for name in names}
     candidate, number = name, 2
-    while candidate.casefold() in {t.casefold() for t in taken}:
+    while same_name(candidate) in taken:
         candidate, number = f"{name} ({number})", number + 1
     return candidate
 
@@ -155,8 +146,7 @@ def hand_over(
     )
     for person in hosts:
         person.role = _role_of(session, person.account_id or 0)
-        fields = participant_fields(person, bool(sids_of(db, person.id)))
-        events.append(emit(db, "participant:updated", session.id, {"participant": fields}))
+        events.append(participant_updated(db, session.id, person))
     return events
 
 

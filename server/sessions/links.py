@@ -6,10 +6,6 @@ the database keeps only its hash (for the lookup), as for every other credential
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-
 from sqlalchemy.orm import Session
 
 from server.core import tokens
@@ -20,10 +16,8 @@ from server.sessions.state import iso
 
 
 def display_key(secret: str, session: PeerSession) -> str:
-    """HMAC-SHA256 of the session's id and creation time under the app's secret, base64url."""
-    message = f"display:{session.id}:{iso(session.created_at)}"
-    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    """Derived from the session's id and creation time under the app's secret."""
+    return tokens.derived_token(secret, f"display:{session.id}:{iso(session.created_at)}")
 
 
 def share_links(db: Session, actor: Actor, secret: str, base_url: str) -> dict[str, str]:

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from server.core import tokens
 from server.core.bus import SessionCreated, SessionEnded, SessionStarted, tell
 from server.core.change import change_of
-from server.core.connections import sids_of
 from server.core.domain import Actor, Event, Role, declare_events
 from server.core.errors import DomainError
 from server.sessions import door, hosts
@@ -23,7 +22,7 @@ from server.sessions.credentials import Credential, authenticate, find_by_join_c
 from server.sessions.links import display_key
 from server.sessions.members import recognise_member
 from server.sessions.models import Admission, Group, Participant, PeerSession, Status
-from server.sessions.state import emit, lock, participant_fields, session_fields
+from server.sessions.state import emit, lock, participant_updated, session_fields
 from server.sessions.view import snapshot
 
 __all__ = [
@@ -232,7 +231,7 @@ def set_location(db: Session, actor: Actor, location: str | None, now: datetime)
     session = lock(db, actor.session_id)
     person = db.get_one(Participant, actor.participant_id)
     person.location = location
-    return [_participant_event(db, session, person)]
+    return [participant_updated(db, session.id, person)]
 
 
 def set_role(
@@ -248,12 +247,7 @@ def set_role(
     if person.role is Role.FACILITATOR or role not in (Role.COFACILITATOR, Role.PARTICIPANT):
         raise DomainError("forbidden")
     person.role = role
-    return [_participant_event(db, session, person)]
-
-
-def _participant_event(db: Session, session: PeerSession, person: Participant) -> Event:
-    fields = participant_fields(person, bool(sids_of(db, person.id)))
-    return emit(db, "participant:updated", session.id, {"participant": fields})
+    return [participant_updated(db, session.id, person)]
 
 
 def _status_event(db: Session, name: str, session: PeerSession) -> Event:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from server.core.change import change_of
+from server.core.connections import sids_of
 from server.core.domain import Event
 from server.sessions.models import Participant, PeerSession
 
@@ -62,3 +63,9 @@ def participant_fields(participant: Participant, present: bool) -> dict[str, Any
 
 def iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+
+
+def participant_updated(db: Session, session_id: int, person: Participant) -> Event:
+    """Everyone is told how a person now stands (role, location)."""
+    fields = participant_fields(person, bool(sids_of(db, person.id)))
+    return emit(db, "participant:updated", session_id, {"participant": fields})
