@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from server.accounts import service as accounts
 from server.accounts.models import Login
-from server.core import connections
+from server.core import connections, tokens
 from server.core.domain import Role
 from server.core.errors import DomainError
 from server.sessions import hosts, service
@@ -172,3 +172,10 @@ def test_a_co_hosts_name_never_passes_for_a_guests(db, clock):
     hosts.accept_invitation(db, account_id=bo.account.id, token=token, now=clock.now())
     _, person = pass_for(db, clock, bo, created.session)
     assert person.display_name == "Bo (2)"
+
+
+def test_only_hashes_of_login_tokens_are_stored(db, clock):
+    anne = sign_up(db, clock)
+    stored = db.scalars(select(Login.token_hash)).all()
+    assert stored == [tokens.token_hash(anne.token)] and anne.token not in stored
+    assert accounts.login_for(db, anne.token, clock.now()).id == anne.login.id

@@ -138,6 +138,17 @@ def test_creating_sessions_is_limited(make_app):
     assert refused["message"].startswith("Du sender for hurtigt.")  # the body's language
 
 
+def test_password_guessing_is_limited_per_address(make_app):
+    """Sign-up, sign-in and password changes share one budget per address."""
+    http = make_app(rate_limit_sign_in="3 per minute").test_client()
+    guess = {"email": "anne@example.org", "password": "a guess"}
+    codes = [http.post("/api/account/sign-in", json=guess).status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    other = {"REMOTE_ADDR": "198.51.100.7"}
+    reply = http.post("/api/account/sign-in", json=guess, environ_overrides=other)
+    assert reply.status_code == 401
+
+
 def test_a_proxy_header_counts_only_behind_a_trusted_proxy(make_app):
     spoofed = {"X-Forwarded-For": "192.0.2.77"}
     direct = make_app().test_client()
