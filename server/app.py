@@ -66,6 +66,7 @@ def _register_features(app: Flask, socketio: SocketIO) -> None:
     from server.board import events as _board_events  # noqa: F401
     from server.content.views import bp as content_bp
     from server.groups.views import bp as groups_bp
+    from server.notebook import events as _notebook_events  # noqa: F401
     from server.presence import events as presence_events
     from server.sessions import events as _session_events  # noqa: F401
     from server.sessions.views import bp as sessions_bp

@@ -17,13 +17,14 @@ from server.accounts import subscriptions as accounts
 from server.agenda import subscriptions as agenda
 from server.board import subscriptions as board
 from server.core.bus import bus
+from server.notebook import subscriptions as notebook
 from server.presence import subscriptions as presence
 from server.sessions import subscriptions as sessions
 
 
 def install() -> None:
     """Idempotent: subscribing twice changes nothing."""
-    for feature in (presence, agenda, board, sessions, accounts):
+    for feature in (presence, agenda, board, notebook, sessions, accounts):
         feature.install(bus)
 
 

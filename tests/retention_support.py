@@ -18,10 +18,11 @@ from server.core import connections, personal
 from server.core.connection_bound import ConnectionAddress
 from server.core.db import Base
 from server.core.domain import Actor, Role
+from server.notebook import service as notebook
 from server.sessions import service as sessions
 from tests.agenda_support import DISCUSS, ROUND, WORKER
 from tests.board_support import new_secret
-from tests.factories import actor_of, create_session, join, set_agenda
+from tests.factories import SECRET, actor_of, create_session, join, set_agenda
 
 # Rows of no one session: groups, processes, and board rate windows, whose keys trace
 # back to nobody (they expire within a window: server/board/rate.py).
@@ -60,6 +61,7 @@ OWNED_BY_SESSION = {
     "board_votes": ON_THE_BOARD,
     "board_reactions": f"post_id IN (SELECT id FROM board_posts WHERE {ON_THE_BOARD})",
     "board_post_authors": f"post_id IN (SELECT id FROM board_posts WHERE {ON_THE_BOARD})",
+    "notebook_entries": "session_id = :s",
 }
 # What a session keeps once its content expired: its row, its agenda's plan and timing.
 SKELETON = {"peer_sessions", "phases", "agenda_clocks", "agenda_history"}
@@ -103,7 +105,7 @@ def lively_session(db, clock, name: str, group_id: int | None = None, host=None)
     """A running session with a row in every table a session owns: its people connected
     (and a room display), a round with turns, hands and a ready mark, a named board's
     posts with their authors, and an open anonymous board, revealed, with reactions,
-    votes and a cluster. Ending it closes the board: its reactions and votes go then."""
+    votes and a cluster, and everyone's private notes. Ending it closes the board: its reactions and votes go then."""
     created = create_session(db, clock, host=host, title=name, group_id=group_id)
     session = created.session
     set_agenda(db, session.id, [ROUND, DISCUSS])
@@ -124,6 +126,9 @@ def lively_session(db, clock, name: str, group_id: int | None = None, host=None)
     floor.raise_hand(db, people[1].actor, now)
     floor.set_ready(db, people[2].actor, True, now)
     assert agenda_view(db, session.id, now)["turns"]
+    for person in people:  # private notes, sealed
+        mine = notebook.owner(db, person.actor, person.key, SECRET)
+        notebook.write_note(db, mine, entry_id="note-0001", kind="free", text="Mine", now=now)
 
     prompts = [{"text": "What I would do differently"}]
     service.open_board(db, host, prompts=prompts, named=True, threshold=2, now=now)

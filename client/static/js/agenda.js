@@ -66,19 +66,13 @@ function nowPanel(live, context) {
   );
 }
 
-// The presenter during the reflection: no input to the group, a private note field.
+// The presenter during the reflection: no input to the group (their notebook is theirs).
 function listeningView(live, phase, turn, step, context) {
   if (!step || step.key !== "reflect" || !turn || turn.participant_id !== context.you.participant_id) {
     return null;
   }
-  const noteKey = `holdsport:note:${live.state.session.join_code}:${turn.id}`;
   return h("div", { class: "listening", id: "listening-view" },
     h("p", {}, t("Listen now: the group reflects on your dilemma. You do not answer yet.")),
-    h("label", { class: "field" },
-      h("span", {}, t("Private notes (stay in this browser)")),
-      h("textarea", { id: "private-note", rows: 4, oninput: (e) => localStorage.setItem(noteKey, e.target.value) },
-        localStorage.getItem(noteKey) || ""),
-    ),
   );
 }
 
