@@ -104,8 +104,9 @@ class Lively:
 def lively_session(db, clock, name: str, group_id: int | None = None, host=None) -> Lively:  # type: ignore[no-untyped-def]
     """A running session with a row in every table a session owns: its people connected
     (and a room display), a round with turns, hands and a ready mark, a named board's
-    posts with their authors, and an open anonymous board, revealed, with reactions,
-    votes and a cluster, and everyone's private notes. Ending it closes the board: its reactions and votes go then."""
+    posts with their authors, an open anonymous board, revealed, with reactions, votes
+    and a cluster, and everyone's private notes. Ending it closes the board: its
+    reactions and votes go then."""
     created = create_session(db, clock, host=host, title=name, group_id=group_id)
     session = created.session
     set_agenda(db, session.id, [ROUND, DISCUSS])

@@ -14,7 +14,17 @@ from server import features
 from tests.support import ROOT
 
 SERVER = ROOT / "server"
-FEATURES = {"sessions", "presence", "agenda", "board", "content", "web", "accounts", "groups", "notebook"}
+FEATURES = {
+    "sessions",
+    "presence",
+    "agenda",
+    "board",
+    "content",
+    "web",
+    "accounts",
+    "groups",
+    "notebook",
+}
 ENTRY_MODULES = {"events", "views", "service"}
 
 

@@ -83,7 +83,9 @@ MESSAGES: dict[str, str] = {
     "rate_limited": N_("You are sending too fast. Try again in a moment (%(seconds)s s)."),
     "cluster_not_found": N_("That group of posts does not exist (any more)."),
     "note_not_found": N_("That note is not in your notebook (any more)."),
-    "notebook_full": N_("Your notebook for this session is full (%(max)s notes). Delete one first."),
+    "notebook_full": N_(
+        "Your notebook for this session is full (%(max)s notes). Delete one first."
+    ),
     "payload_too_large": N_("The request is too large: at most %(max)s bytes."),
     "too_many_connections": N_(
         "There are too many connections from your network address (at most %(max)s). "
