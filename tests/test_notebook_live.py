@@ -101,6 +101,15 @@ def test_a_guests_notes_reach_only_their_own_connections_and_follow_their_token(
         assert "note-from-tab" not in heard and "tvivl" not in heard and "hjælp" not in heard
         assert not ears.of("notebook:entry_saved") and not ears.of("notebook:entry_deleted")
 
+    # Bad input through the wire: refused, nothing changes, nobody hears of it.
+    before = tab.call("notebook:get")
+    too_long = {"entry_id": "note-from-tab-1", "kind": "free", "text": "x" * 5001}
+    for bad in (too_long, {**too_long, "text": "ok", "kind": "diary"}, {"entry_id": "../x"}):
+        reply = tab.call("notebook:write", bad)
+        assert reply["error"]["code"] == "invalid_payload", reply
+    assert tab.call("notebook:get") == before
+    assert len(phone_ears.of("notebook:entry_saved")) == 2
+
     # Another device with the same token: the notes are there, and change live.
     phone.disconnect()
     laptop, laptop_ears = connect(clients, server, bo_token)
