@@ -13,8 +13,8 @@ import server.app  # noqa: F401  (imports every feature: all models are in the m
 from server.actions import service as actions
 from server.actions.schemas import ActionArgs
 from server.actions.state import actions_part
-from server.agenda import service as agenda
 from server.agenda import floor
+from server.agenda import service as agenda
 from server.agenda.view import agenda_view
 from server.board import curation, reactions, service, writing
 from server.board.writing import Writer
