@@ -12,6 +12,7 @@ from sqlalchemy import select
 from server.actions import service
 from server.actions.models import Action, ActionStatus, FollowUp
 from server.actions.schemas import ActionArgs, EditActionArgs, FollowUpArgs, FromPostsArgs
+from server.actions.state import open_actions_of_group
 from server.actions.summary import actions_section, follow_up_section
 from server.agenda import service as agenda
 from server.agenda.formats import plans_copied_from, plans_for
@@ -145,6 +146,13 @@ def test_carried_into_the_groups_next_session_and_no_other_group(db, clock):
     other.start()
     assert other.kinds() == ["discussion"]
     assert other.part()["carried"] == []
+    # The group's page lists them; the other group's lists none.
+    listed = open_actions_of_group(db, first.group_id)
+    assert [(a["text"], a["session_title"]) for a in listed][:2] == [
+        ("Weekly check-ins", "Ledergruppen i Nordhavn"),
+        ("One-to-ones", "Ledergruppen i Nordhavn"),
+    ]
+    assert len(listed) == 3 and open_actions_of_group(db, other.group_id) == []
 
 
 def test_the_follow_up_closes_or_keeps_actions_and_lands_in_the_summary(db, clock):

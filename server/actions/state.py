@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.actions.models import Action, FollowUp, OwnerKind
+from server.actions.models import Action, ActionStatus, FollowUp, OwnerKind
+from server.sessions.models import PeerSession
 
 MAX_ACTIONS = 100  # recorded in one session: bounds what one misbehaving client can add
 
@@ -53,6 +54,18 @@ def action_fields(action: Action, here: bool = True) -> dict[str, Any]:
         "status": action.status.value,
         "from_post": action.source_post is not None,
     }
+
+
+def open_actions_of_group(db: Session, group_id: int) -> list[dict[str, Any]]:
+    """The group's open actions, oldest first, with the title of the session each was
+    recorded in: what its facilitators see on the group's page."""
+    rows = db.execute(
+        select(Action, PeerSession.title)
+        .join(PeerSession, PeerSession.id == Action.session_id)
+        .where(Action.group_id == group_id, Action.status == ActionStatus.OPEN)
+        .order_by(Action.id)
+    )
+    return [{**action_fields(a, here=False), "session_title": title} for a, title in rows]
 
 
 def actions_part(db: Session, session_id: int) -> dict[str, Any]:

@@ -1,18 +1,12 @@
 // Actions tagged by IGLO level (docs/protocol.md §8): the list by level, the add and
 // edit form, turning board posts into actions, and the follow-up of the group's open
 // actions from earlier sessions.
+import { LEVELS, levelName } from "./action-text.js";
 import { h } from "./dom.js";
 import { t, tn } from "./i18n.js";
 import { registerEventAppliers } from "./live.js";
 import { registerSection } from "./sections.js";
 
-export const LEVELS = ["individual", "group", "leader", "organisation"];
-const LEVEL_NAMES = {
-  individual: () => t("Individual"),
-  group: () => t("Group"),
-  leader: () => t("Leader"),
-  organisation: () => t("Organisation"),
-};
 const OUTCOMES = ["done", "continue", "drop"];
 const OUTCOME_NAMES = { done: () => t("Done"), continue: () => t("Continue"), drop: () => t("Drop") };
 // The IGLO format's board: its columns are the levels, so a post's column is its level.
@@ -23,10 +17,6 @@ registerEventAppliers({
     state.actions = actions;
   },
 });
-
-export function levelName(level) {
-  return (LEVEL_NAMES[level] || (() => level))();
-}
 
 export function isIgloBoard(board) {
   return Boolean(board && board.prompts.length === 4
