@@ -138,15 +138,21 @@ def follow_up(
 
 
 def carry_open_actions(db: Session, session_id: int) -> int:
-    """The session starts: the group's actions still open from its other sessions are
-    carried into it, in the order they were recorded. Returns how many."""
+    """The session starts: the group's actions still open from its sessions that have
+    ended are carried into it, in the order they were recorded. Returns how many.
+
+    Only ended sessions': an action is then changed only by follow-ups, never while its
+    own session could still edit it."""
     session = db.get_one(PeerSession, session_id)
     already = select(FollowUp.action_id).where(FollowUp.session_id == session_id)
+    ended = select(PeerSession.id).where(
+        PeerSession.group_id == session.group_id, PeerSession.status == Status.ENDED
+    )
     open_ones = db.scalars(
         select(Action)
         .where(
             Action.group_id == session.group_id,
-            Action.session_id != session_id,
+            Action.session_id.in_(ended),
             Action.status == ActionStatus.OPEN,
             Action.id.not_in(already),
         )
