@@ -43,6 +43,29 @@ def test_an_action_recorded_on_one_screen_shows_on_the_other(browser, server):
     expect(theirs.locator("li")).to_contain_text("The group")
 
     assert not guest.get_by_role("button", name="Slet").count()  # hosts delete
-    theirs.get_by_role("button", name="Delete").click()
-    for page in (host, guest):
-        expect(page.locator("#no-actions")).to_be_visible()
+    host.fill("#action-text", "A duplicate")
+    host.get_by_role("button", name="Add action").click()
+    duplicate = host.locator("#actions-by-level li", has_text="A duplicate")
+    duplicate.get_by_role("button", name="Delete").click()
+    expect(guest.locator("#actions-by-level li")).to_have_count(1)
+
+    # The session ends; the group's page lists the open action; the next session,
+    # planned there, opens with its follow-up.
+    host.locator("#end-session").click()
+    host.locator("#end-confirm").click()
+    expect(host.locator("#session-status")).to_have_attribute("data-status", "ended")
+    host.goto(server.url)
+    host.locator("#my-groups a", has_text="Leader group").click()
+    expect(host.locator("#open-actions li")).to_contain_text("Tal med HR om APV'en")
+    form = host.locator("#plan-form")
+    form.locator("input[name=title]").fill("Next time")
+    form.get_by_role("button", name="Plan session").click()
+    host.locator("#group-sessions li", has_text="Next time").get_by_role(
+        "link", name="Next time"
+    ).click()
+    host.get_by_role("button", name="Start session").click()
+    expect(host.locator("#phase-title")).to_have_text("Follow-up on actions")
+    carried = host.locator("#follow-up li", has_text="Tal med HR om APV'en")
+    expect(carried.locator(".outcome")).to_have_text("Not decided yet")
+    carried.get_by_role("button", name="Done").click()
+    expect(carried.locator(".outcome")).to_have_text("Done")
