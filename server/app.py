@@ -62,6 +62,7 @@ def _register_features(app: Flask, socketio: SocketIO) -> None:
     # Importing a feature's events module declares its commands (core.realtime).
     from server.accounts.signed_in import install_csrf_check
     from server.accounts.views import bp as accounts_bp
+    from server.actions import events as _action_events  # noqa: F401
     from server.agenda import events as _agenda_events  # noqa: F401
     from server.board import events as _board_events  # noqa: F401
     from server.content.views import bp as content_bp

@@ -3,7 +3,9 @@
 `install()` subscribes every feature's reactions to the bus (server.core.bus) and
 adds their snapshot parts; the app factory calls it, and so do domain tests, which
 need the same reactions without sockets. The order matters where two features react
-to one fact: presence tells the room who arrived before the agenda gives them a turn.
+to one fact: presence tells the room who arrived before the agenda gives them a turn,
+and actions are carried into a starting session before its agenda starts (with the
+follow-up phase the agenda then adds).
 (Deleting a session's rows needs no order: the sessions feature deletes its own after
 telling, and the board's point at phases only with ON DELETE SET NULL.)
 """
@@ -14,6 +16,7 @@ import re
 from pathlib import Path
 
 from server.accounts import subscriptions as accounts
+from server.actions import subscriptions as actions
 from server.agenda import subscriptions as agenda
 from server.board import subscriptions as board
 from server.core.bus import bus
@@ -24,7 +27,7 @@ from server.sessions import subscriptions as sessions
 
 def install() -> None:
     """Idempotent: subscribing twice changes nothing."""
-    for feature in (presence, agenda, board, notebook, sessions, accounts):
+    for feature in (presence, actions, agenda, board, notebook, sessions, accounts):
         feature.install(bus)
 
 

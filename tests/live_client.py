@@ -118,6 +118,10 @@ def _board_status(state: dict[str, Any], payload: dict[str, Any]) -> None:
     state["board"].update(status=payload["status"], count=payload["count"])
 
 
+def _set_actions(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    state["actions"] = payload["actions"]
+
+
 # How each versioned event changes the state, as docs/protocol.md says.
 def _drop_participant(state: dict[str, Any], payload: dict[str, Any]) -> None:
     state["participants"] = [
@@ -151,6 +155,7 @@ APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "board:locked": _board_status,
     "board:unlocked": _board_status,
     "board:closed": _board_status,
+    "actions:updated": _set_actions,
 }
 
 

@@ -319,7 +319,23 @@ class MixedSession:
         self.do("Anne", "board:remove_cluster", {"cluster_id": workload})
         self.do("Anne", "board:lock")
         self.do("Anne", "board:unlock")
+        self.actions()
         self.next()  # the phase ends: board:closed, then the open discussion
+
+    def actions(self) -> None:
+        """Actions: from the board's posts, added, edited and deleted (actions:updated)."""
+        self.do(
+            "Anne", "action:from_posts", {"post_ids": [self.posts()[1]["id"]], "level": "group"}
+        )
+        bo = {"owner": "person", "owner_id": self.id_of("Bo"), "due": "2027-01-15"}
+        self.do("Bo", "action:add", {"text": "Talk to HR", "level": "organisation", **bo})
+        added = self.settled()["actions"]["recorded"][-1]["id"]
+        edit = {"action_id": added, "text": "Talk to HR first", "level": "leader", "owner": "group"}
+        self.do("Erik", "action:edit", edit)
+        self.do("Cecilie", "action:add", {"text": "Say no", "level": "individual"})
+        self.do(
+            "Anne", "action:delete", {"action_id": self.settled()["actions"]["recorded"][0]["id"]}
+        )
 
     def run_discussion_with_a_board(self) -> None:
         """An open floor with hands and ready signals, and a board opened by hand."""

@@ -10,7 +10,11 @@ from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
 import server.app  # noqa: F401  (imports every feature: all models are in the metadata)
+from server.actions import service as actions
+from server.actions.schemas import ActionArgs
+from server.actions.state import actions_part
 from server.agenda import floor
+from server.agenda import service as agenda
 from server.agenda.view import agenda_view
 from server.board import curation, reactions, service, writing
 from server.board.writing import Writer
@@ -18,6 +22,7 @@ from server.core import connections, personal
 from server.core.connection_bound import ConnectionAddress
 from server.core.db import Base
 from server.core.domain import Actor, Role
+from server.core.validation import load_args
 from server.notebook import service as notebook
 from server.sessions import service as sessions
 from tests.agenda_support import DISCUSS, ROUND, WORKER
@@ -62,9 +67,14 @@ OWNED_BY_SESSION = {
     "board_reactions": f"post_id IN (SELECT id FROM board_posts WHERE {ON_THE_BOARD})",
     "board_post_authors": f"post_id IN (SELECT id FROM board_posts WHERE {ON_THE_BOARD})",
     "notebook_entries": "session_id = :s",
+    # Actions recorded in it (the group's: server/actions/retention.py), and the
+    # follow-ups of actions carried into it.
+    "actions": "session_id = :s",
+    "action_follow_ups": "session_id = :s",
 }
-# What a session keeps once its content expired: its row, its agenda's plan and timing.
-SKELETON = {"peer_sessions", "phases", "agenda_clocks", "agenda_history"}
+# What a session keeps once its content expired: its row, its agenda's plan and timing,
+# and the actions recorded in it that are still open (the group still works on them).
+SKELETON = {"peer_sessions", "phases", "agenda_clocks", "agenda_history", "actions"}
 Dump = dict[str, set[tuple]]
 
 
@@ -123,9 +133,12 @@ def lively_session(db, clock, name: str, group_id: int | None = None, host=None)
         people.append(Writer(actor, personal.derive(joined.token), sid))
     now = clock.now()
     sessions.start_session(db, host, now)
+    _follow_up(db, host, now)
     floor.raise_hand(db, people[0].actor, now)
     floor.raise_hand(db, people[1].actor, now)
     floor.set_ready(db, people[2].actor, True, now)
+    owned = {"text": "Ask HR", "level": "group", "owner": "person", "owner_id": host.participant_id}
+    actions.add_action(db, people[0].actor, load_args(ActionArgs(), owned), now)
     assert agenda_view(db, session.id, now)["turns"]
     for person in people:  # private notes, sealed
         mine = notebook.owner(db, person.actor, person.key, SECRET)
@@ -153,6 +166,16 @@ def lively_session(db, clock, name: str, group_id: int | None = None, host=None)
     reactions.vote(db, people[2], target_id=cluster_id, vote=True, now=now)
     sids = [f"{name}-host", f"{name}-display", *(p.connection for p in people)]
     return Lively(session.id, session.group_id, sids)
+
+
+def _follow_up(db, host: Actor, now) -> None:  # type: ignore[no-untyped-def]
+    """A session of a group with open actions starts with their follow-up: each is
+    continued (a row of this session), and the round begins."""
+    carried = actions_part(db, host.session_id)["carried"]
+    if carried:
+        for action in carried:
+            actions.follow_up(db, host, action["id"], "continue", now)
+        agenda.next_segment(db, host, agenda_view(db, host.session_id, now)["segment"], now)
 
 
 def end(db, clock, lively: Lively) -> None:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ FEATURES = {
     "accounts",
     "groups",
     "notebook",
+    "actions",
 }
 ENTRY_MODULES = {"events", "views", "service"}
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from marshmallow import fields
 
 # Importing the features' events modules declares their commands.
+from server.actions import events as _actions  # noqa: F401
 from server.agenda import events as _agenda  # noqa: F401
 from server.board import events as _board  # noqa: F401
 from server.core.domain import Role
@@ -74,6 +75,9 @@ def room(database_url):
                 "target_id": post["post"]["id"],
                 "secret": secret,
                 "cluster_id": None,
+                "action_id": 1,  # none yet: the fuzzer's own action:add makes it
+                "owner_id": state["participants"][-1]["id"],
+                "due": "2027-01-15",
                 "prompts": ["Mistakes"],
             }
             yield server, anne, sensible

@@ -37,8 +37,13 @@ def plan_of(phase: Phase) -> PhasePlan:
 
 
 def plans_copied_from(db: Session, session_id: int) -> list[PhasePlan]:
-    """An earlier session's agenda as planned: no turns, times or history come along."""
-    return [planned(phase) for phase in navigation.phases(db, session_id)]
+    """An earlier session's agenda as planned: no turns, times or history come along, nor
+    its follow-up phase (a session gets one when it starts with actions to follow up)."""
+    return [
+        planned(phase)
+        for phase in navigation.phases(db, session_id)
+        if phase.kind is not PhaseKind.FOLLOW_UP
+    ]
 
 
 def planned(phase: AgendaPhase) -> PhasePlan:

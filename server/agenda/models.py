@@ -20,6 +20,8 @@ class PhaseKind(enum.StrEnum):
     DISCUSSION = "discussion"  # open floor with a hand-raise queue
     BOARD = "board"  # the anonymous board
     BREAK = "break"
+    # The group's open actions from earlier sessions: done, continue or drop (server/actions).
+    FOLLOW_UP = "follow_up"
 
 
 TURN_KINDS = (PhaseKind.ROUND, PhaseKind.DILEMMA_ROUND)

@@ -81,9 +81,13 @@ class PhaseChanges:
     board_threshold: int | None = None
 
 
+# A follow-up phase is added by the agenda itself when there are actions to follow up.
+_PLANNABLE = [kind.value for kind in PhaseKind if kind is not PhaseKind.FOLLOW_UP]
+
+
 class AddPhaseArgs(Args):
     Data = NewPhase
-    kind = _choice(PhaseKind, required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(_PLANNABLE))
     title = Text(max_length=120, required=True)
     minutes = Int(required=True, validate=validate.Range(min=1, max=240))
     advance = _choice(Advance, load_default=Advance.MANUAL.value)

@@ -89,6 +89,23 @@ def new_phase(session_id: int, position: int, plan: PhasePlan) -> Phase:
     )
 
 
+# A follow-up phase's planned time: a few minutes, and one more for each action, up to 20.
+FOLLOW_UP_MINUTES = (5, 1, 20)
+
+
+def add_follow_up(db: Session, session_id: int, count: int) -> None:
+    """Put a follow-up phase first on the agenda (once: a session has at most one)."""
+    all_phases = navigation.phases(db, session_id)
+    if any(phase.kind is PhaseKind.FOLLOW_UP for phase in all_phases):
+        return
+    for phase in all_phases:
+        phase.position += 1
+    base, each, most = FOLLOW_UP_MINUTES
+    minutes = min(most, base + each * count)
+    db.add(new_phase(session_id, 0, PhasePlan(PhaseKind.FOLLOW_UP, minutes * 60)))
+    db.flush()
+
+
 def clock_of(db: Session, session_id: int) -> AgendaClock:
     return db.get_one(AgendaClock, session_id, populate_existing=True)
 

@@ -12,6 +12,7 @@ from server.agenda.formats import plans_copied_from, plans_for
 from server.agenda.view import agenda_view
 from server.core import snapshot
 from server.core.bus import (
+    ActionsCarried,
     Bus,
     PersonAdmitted,
     PersonArrived,
@@ -36,6 +37,11 @@ def create_agenda(db: Session, fact: SessionCreated, now: datetime) -> None:
     service.create_agenda(db, fact.session_id, plans)
 
 
+def add_follow_up(db: Session, fact: ActionsCarried, now: datetime) -> None:
+    """Actions are carried into the starting session: its agenda opens with a follow-up."""
+    service.add_follow_up(db, fact.session_id, fact.count)
+
+
 def start_agenda(db: Session, fact: SessionStarted, now: datetime) -> None:
     service.begin(db, fact.session_id, now)
 
@@ -52,6 +58,7 @@ def settle_countdowns(db: Session, tick: Tick, now: datetime) -> None:
 
 def install(bus: Bus) -> None:
     bus.subscribe(SessionCreated, create_agenda)
+    bus.subscribe(ActionsCarried, add_follow_up)
     bus.subscribe(SessionStarted, start_agenda)
     bus.subscribe(SessionEnded, finish_agenda)
     bus.subscribe(PersonArrived, turns.on_arrival)

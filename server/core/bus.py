@@ -36,6 +36,14 @@ class SessionStarted(Fact):
 
 
 @dataclass(frozen=True)
+class ActionsCarried(Fact):
+    """A session starts with open actions of its group's earlier sessions carried in:
+    its agenda opens with a follow-up phase on them."""
+
+    count: int
+
+
+@dataclass(frozen=True)
 class SessionEnded(Fact):
     pass
 

@@ -86,6 +86,15 @@ MESSAGES: dict[str, str] = {
     "notebook_full": N_(
         "Your notebook for this session is full (%(max)s notes). Delete one first."
     ),
+    "action_not_found": N_("That action is not in this session (any more)."),
+    "action_limit_reached": N_("This session has as many actions as it can hold (%(max)s)."),
+    "not_in_follow_up": N_(
+        "What became of an action is decided in the follow-up phase, at the start of the "
+        "group's next session."
+    ),
+    "action_level_needed": N_(
+        "Choose the level for these actions: this board's columns are not the four IGLO levels."
+    ),
     "payload_too_large": N_("The request is too large: at most %(max)s bytes."),
     "too_many_connections": N_(
         "There are too many connections from your network address (at most %(max)s). "

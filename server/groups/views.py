@@ -12,6 +12,7 @@ import segno
 from flask import Blueprint, Response, jsonify, request
 
 from server.accounts.signed_in import require_signed_in, settings
+from server.actions.state import open_actions_of_group
 from server.agenda.history import presenter_history
 from server.core.errors import DomainError
 from server.core.http import json_body
@@ -83,6 +84,7 @@ def group_page(group_id: int) -> Response:
                 }
                 for p in reversed(presenter_history(unit.db, group_id))
             ],
+            "open_actions": open_actions_of_group(unit.db, group_id),
         }
     return jsonify(body)
 

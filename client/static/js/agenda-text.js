@@ -7,6 +7,7 @@ const KIND_NAMES = {
   discussion: () => t("Discussion"),
   board: () => t("Anonymous board"),
   break: () => t("Break"),
+  follow_up: () => t("Follow-up on actions"),
 };
 
 const STEP_NAMES = {

@@ -18,6 +18,7 @@ import { sessionView } from "./session.js";
 import "./agenda.js";
 import "./board.js";
 import "./notebook.js";
+import "./actions.js";
 
 let current = null; // the page on screen, so a navigation can close its connection
 

@@ -2,6 +2,7 @@
 // exporting, clusters, and hiding or moving a post.
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
+import { isIgloBoard } from "./actions.js";
 import { boardCommand, forget, keep } from "./board-ui.js";
 
 const DEFAULT_PROMPTS = () => [
@@ -104,7 +105,11 @@ export function hostPostActions(post, board) {
   const hide = post.hidden
     ? h("button", { class: "small quiet", onclick: () => boardCommand("board:restore", { post_id: post.id }) }, t("Restore"))
     : h("button", { class: "small quiet", onclick: () => boardCommand("board:hide", { post_id: post.id }) }, t("Hide"));
-  if (!board.clusters.length) return [hide];
+  // On the IGLO board a post's column is its level: one click makes it an action.
+  const action = isIgloBoard(board) && !post.hidden && board.status !== "closed"
+    ? h("button", { class: "small quiet make-action", onclick: () => boardCommand("action:from_posts", { post_ids: [post.id] }) }, t("Make an action"))
+    : null;
+  if (!board.clusters.length) return [hide, action];
   const select = h("select", {
     class: "small",
     "aria-label": t("Group"),
@@ -112,5 +117,5 @@ export function hostPostActions(post, board) {
   },
   h("option", { value: "", selected: !post.cluster_id }, t("No group")),
   board.clusters.map((cluster) => h("option", { value: cluster.id, selected: post.cluster_id === cluster.id }, cluster.name)));
-  return [hide, select];
+  return [hide, action, select];
 }

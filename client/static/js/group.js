@@ -1,6 +1,7 @@
 // A peer group's home, for its facilitators: its sessions (planned, running, ended) with
 // their links and QR codes, planning the next one, who presented when, co-facilitators,
 // and deleting a session or the whole group.
+import { levelName } from "./action-text.js";
 import { deleteJSON, getJSON, postJSON } from "./api.js";
 import { appLink, cachedLibrary, findFormat, loadLibrary } from "./content.js";
 import { h } from "./dom.js";
@@ -43,6 +44,7 @@ export function groupView(groupId, navigate) {
           : h("p", { class: "muted" }, t("No sessions yet.")),
       ),
       presentersCard(data.presenters),
+      openActionsCard(data.open_actions || []),
       facilitatorsCard(data, groupId),
       deleteGroupCard(group, navigate, problem),
     );
@@ -156,6 +158,21 @@ function presentersCard(presenters) {
       ? h("ul", { id: "presenters" }, presenters.map((p) =>
         h("li", {}, t("%(date)s: %(name)s (%(session)s)", { date: formatDate(p.at), name: p.name, session: p.session_title }))))
       : h("p", { class: "muted" }, t("Nobody has presented yet.")),
+  );
+}
+
+// What the group still has to follow up: its next session opens with these.
+function openActionsCard(actions) {
+  return h("section", { class: "card" },
+    h("h2", {}, t("Open actions")),
+    actions.length
+      ? h("ul", { id: "open-actions" }, actions.map((a) =>
+        h("li", { dataset: { level: a.level } },
+          h("span", { class: "tag" }, levelName(a.level)), " ", a.text,
+          a.owner ? h("span", { class: "muted" }, " · ", a.owner.kind === "group" ? t("The group") : a.owner.name) : null,
+          a.due ? h("span", { class: "muted" }, " · ", t("Due %(date)s", { date: a.due })) : null,
+          h("span", { class: "muted" }, " · ", a.session_title))))
+      : h("p", { class: "muted" }, t("No open actions to follow up.")),
   );
 }
 

@@ -1,7 +1,7 @@
 """The private notebook: each person's notes in a session, sealed (encrypted) at rest.
 
 Revision ID: 0133
-Revises: 0123
+Revises: 0131
 Create Date: 2026-11-30 06:38:44
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0133"
-down_revision = "0123"
+down_revision = "0131"
 branch_labels = None
 depends_on = None
 
