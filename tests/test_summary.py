@@ -40,7 +40,7 @@ def as_language(actor: Actor, language: str) -> Actor:
     return Actor(actor.session_id, actor.role, actor.participant_id, language)
 
 
-def test_the_agenda_as_run_with_planned_and_actual_minutes(db, ended):
+def check_the_agenda_as_run_with_planned_and_actual_minutes(db, ended):
     summary = service.build_summary(db, ended.people["Bodil"])
     assert summary["title"] == "Nordhavn = leaders" and summary["language"] == "en"
     assert summary["started_at"] and summary["ended_at"]
@@ -60,7 +60,7 @@ def test_the_agenda_as_run_with_planned_and_actual_minutes(db, ended):
     assert any("Skipped" in line and "Coffee" in line for line in agenda["markdown"])
 
 
-def test_danish_reader_gets_everything_in_danish(db, ended):
+def check_danish_reader_gets_everything_in_danish(db, ended):
     summary = service.build_summary(db, ended.people["Cecilie"])
     assert summary["language"] == "da"
     headings = [s["heading"] for s in summary["sections"]]
@@ -80,7 +80,7 @@ def test_danish_reader_gets_everything_in_danish(db, ended):
     assert rows[0][:4] == ["Afsnit", "Punkt", "Tekst", "Detaljer"]
 
 
-def test_the_board_shows_shown_posts_only_and_counts_the_hidden(db, ended):
+def check_the_board_shows_shown_posts_only_and_counts_the_hidden(db, ended):
     summary = service.build_summary(db, ended.people["Bodil"])
     boards = sections_of(summary)["board"]["data"]["boards"]
     quiet, open_ = boards
@@ -99,7 +99,7 @@ def test_the_board_shows_shown_posts_only_and_counts_the_hidden(db, ended):
     assert HIDDEN_POST not in blob and "Never seen by anyone" not in blob
 
 
-def test_dilemma_titles_only_where_the_presenter_agreed(db, ended):
+def check_dilemma_titles_only_where_the_presenter_agreed(db, ended):
     for reader in [ended.host, *ended.people.values()]:
         summary = service.build_summary(db, reader)
         assert sections_of(summary)["dilemmas"]["data"] == {"titles": [SHARED_TITLE]}
@@ -109,7 +109,7 @@ def test_dilemma_titles_only_where_the_presenter_agreed(db, ended):
         assert PRIVATE_TITLE not in json.dumps(summary)
 
 
-def test_no_name_from_an_anonymous_board_in_any_export(db, ended):
+def check_no_name_from_an_anonymous_board_in_any_export(db, ended):
     """Names appear only beside the named board's posts, in every form of the summary."""
     for reader in [ended.host, *ended.people.values()]:
         for language in ("en", "da"):
@@ -127,7 +127,7 @@ def test_no_name_from_an_anonymous_board_in_any_export(db, ended):
                 assert content.count("Bodil") == 1 and content.count("Cecilie") == 1
 
 
-def test_csv_parses_and_guards_against_formulas(db, ended):
+def check_csv_parses_and_guards_against_formulas(db, ended):
     export = service.export_summary(db, ended.people["Bodil"], "csv")
     assert export["filename"].endswith("-summary.csv")
     assert export["mime"] == "text/csv; charset=utf-8"
@@ -146,7 +146,7 @@ def test_csv_parses_and_guards_against_formulas(db, ended):
     ]  # fmt: skip
 
 
-def test_markdown_export_keeps_what_people_wrote_as_text(db, ended):
+def check_markdown_export_keeps_what_people_wrote_as_text(db, ended):
     export = service.export_summary(db, ended.people["Dorte"], "markdown")
     assert export["filename"].endswith("-summary.md")
     assert export["mime"] == "text/markdown; charset=utf-8"
@@ -157,7 +157,7 @@ def test_markdown_export_keeps_what_people_wrote_as_text(db, ended):
     assert "Bodil\\]" in content  # the named board's author, as text
 
 
-def test_only_once_ended_and_not_for_a_room_display(db, clock, ended):
+def check_only_once_ended_and_not_for_a_room_display(db, clock, ended):
     assert code_of(service.build_summary, db, ended.display) == "forbidden"
     assert code_of(service.export_summary, db, ended.display, "csv") == "forbidden"
     running = create_session(db, clock)
@@ -167,13 +167,34 @@ def test_only_once_ended_and_not_for_a_room_display(db, clock, ended):
     assert code_of(service.export_summary, db, actor, "markdown") == "session_not_ended"
 
 
-def test_a_title_is_the_presenters_own_and_only_in_their_turn(db, ended, clock):
+def check_a_title_is_the_presenters_own_and_only_in_their_turn(db, ended):
     bo = ended.people["Bodil"]
     assert code_of(titles.set_title, db, bo, "Late", True) == "session_ended"
     mine = [titles.my_titles(db, a) for a in [ended.host, *ended.people.values()]]
     assert sorted(t["title"] for ts in mine for t in ts) == sorted([SHARED_TITLE, PRIVATE_TITLE])
     assert all(len(ts) <= 1 for ts in mine)
     assert titles.my_titles(db, ended.display) == []
+
+
+# One whole session takes a couple of seconds: each test below checks several things of one.
+
+
+def test_the_summary_in_english_and_danish(db, ended):
+    check_the_agenda_as_run_with_planned_and_actual_minutes(db, ended)
+    check_danish_reader_gets_everything_in_danish(db, ended)
+    check_markdown_export_keeps_what_people_wrote_as_text(db, ended)
+
+
+def test_the_board_rules_and_the_dilemma_consent_rule(db, ended):
+    check_the_board_shows_shown_posts_only_and_counts_the_hidden(db, ended)
+    check_no_name_from_an_anonymous_board_in_any_export(db, ended)
+    check_dilemma_titles_only_where_the_presenter_agreed(db, ended)
+    check_a_title_is_the_presenters_own_and_only_in_their_turn(db, ended)
+
+
+def test_the_csv_and_who_may_read_it(db, clock, ended):
+    check_csv_parses_and_guards_against_formulas(db, ended)
+    check_only_once_ended_and_not_for_a_room_display(db, clock, ended)
 
 
 def test_only_the_presenter_titles_their_dilemma_during_their_turn(db, clock):

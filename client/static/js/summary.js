@@ -99,7 +99,7 @@ function summaryView(summary) {
   return [
     h("h2", { id: "summary-title" }, t("Summary: %(title)s", { title: summary.title })),
     summary.sections.length ? null : h("p", { class: "muted" }, t("Nothing to sum up.")),
-    summary.sections.map((section) => h("section", { class: "summary-section", dataset: { key: section.key } },
+    ...summary.sections.map((section) => h("section", { class: "summary-section", dataset: { key: section.key } },
       h("h3", {}, section.heading),
       (VIEWS[section.key] || (() => genericView(section)))(section.data))),
   ];
