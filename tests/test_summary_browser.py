@@ -67,6 +67,14 @@ def test_two_people_open_the_summary_in_their_own_language_and_export_it(browser
     name, content = download(asa, "Hent CSV")
     assert next(csv.reader(io.StringIO(content)))[:4] == ["Afsnit", "Punkt", "Tekst", "Detaljer"]
 
+    # Printed, only the summary shows: no buttons, no other card, no top bar.
+    bo.emulate_media(media="print")
+    expect(bo.locator("#summary-title")).to_be_visible()
+    for hidden in ("#participants", "#agenda", "#download-csv", ".topbar"):
+        expect(bo.locator(hidden)).to_be_hidden()
+    bo.emulate_media(media="screen")
+    expect(bo.locator("#participants")).to_be_visible()
+
     # A language switch fetches the summary again, in the other language.
     asa.locator("#language-switch button[data-language=en]").click()
     expect(asa.locator("#summary-title")).to_have_text("Summary: Ledergruppen")
