@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.board.export import ANONYMOUS, CLUSTERS, COUNTS, NAMED, VOTES, _names
+from server.board.export import ANONYMOUS, CLUSTERS, COUNTS, NAMED, VOTES, author_names
 from server.board.models import Board, Cluster, Post
 from server.board.state import authors_of
 from server.content import content_text
@@ -47,7 +47,7 @@ def _board(db: Session, board: Board, language: str) -> dict[str, Any]:
     ).all()
     posts = [p for p in seen if not p.hidden and p.shown_text is not None]
     hidden = sum(1 for p in seen if p.hidden)
-    names = _names(db, authors_of(db, board, [p.id for p in posts])) if board.named else {}
+    names = author_names(db, authors_of(db, board, [p.id for p in posts])) if board.named else {}
     clusters = db.scalars(
         select(Cluster).where(Cluster.board_id == board.id).order_by(Cluster.position)
     ).all()
