@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from tests.browser import create_session_in, new_page
 
 pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 def join_as(browser, server, code, name, language):  # type: ignore[no-untyped-def]
@@ -68,7 +69,10 @@ def test_two_people_open_the_summary_in_their_own_language_and_export_it(browser
     assert next(csv.reader(io.StringIO(content)))[:4] == ["Afsnit", "Punkt", "Tekst", "Detaljer"]
 
     # Printed, only the summary shows: no buttons, no other card, no top bar.
+    ARTIFACTS.mkdir(exist_ok=True)
+    bo.screenshot(path=str(ARTIFACTS / "summary.png"), full_page=True)
     bo.emulate_media(media="print")
+    bo.screenshot(path=str(ARTIFACTS / "summary-print.png"), full_page=True)
     expect(bo.locator("#summary-title")).to_be_visible()
     for hidden in ("#participants", "#agenda", "#download-csv", ".topbar"):
         expect(bo.locator(hidden)).to_be_hidden()
