@@ -71,6 +71,7 @@ def _register_features(app: Flask, socketio: SocketIO) -> None:
     from server.presence import events as presence_events
     from server.sessions import events as _session_events  # noqa: F401
     from server.sessions.views import bp as sessions_bp
+    from server.summary import events as _summary_events  # noqa: F401
     from server.web.views import bp as web_bp
 
     features.install()

@@ -26,6 +26,7 @@ from server.core.summary import Reader
 from server.core.validation import load_args
 from server.sessions import service as sessions
 from server.sessions.retention import delete_session, expire_due_content
+from server.summary.service import build_summary, export_summary
 from tests.agenda_support import DISCUSS, Group
 from tests.board_support import code_of, make_room, replay
 from tests.factories import create_session, join, set_agenda
@@ -191,6 +192,17 @@ def test_the_follow_up_closes_or_keeps_actions_and_lands_in_the_summary(db, cloc
     assert danish is not None and danish.heading != section.heading
     assert danish.rows[0][0] != "Group" and danish.rows[0][-1] != "Done"
     assert follow_up_section(db, first.reader()) is None
+    # The whole summary: the agenda names the follow-up phase, the exports carry outcomes.
+    whole = build_summary(db, second.host)
+    agenda_rows = next(s for s in whole["sections"] if s["key"] == "agenda")["data"]
+    assert "follow_up" in [s["key"] for s in whole["sections"]]
+    first_phase = agenda_rows["phases"][0]  # the host reads Danish
+    assert (first_phase["kind"], first_phase["kind_name"]) == (
+        "follow_up",
+        "Opfølgning på handlinger",
+    )
+    markdown = export_summary(db, second.host, "markdown")["content"]
+    assert "Weekly check-ins" in markdown and "A new survey" in markdown
 
     third = Meeting(db, clock, group_id=first.group_id)
     third.start()

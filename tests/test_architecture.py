@@ -25,6 +25,7 @@ FEATURES = {
     "groups",
     "notebook",
     "actions",
+    "summary",
 }
 ENTRY_MODULES = {"events", "views", "service"}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 import threading
 import time
@@ -61,6 +62,14 @@ def reveals(payload: Any, identifiers: set[str]) -> bool:
     blob = json.dumps(payload, ensure_ascii=False)
     strings = {v for _, v in walk(payload) if isinstance(v, str)}
     return any(i in strings if len(i) <= 3 else i in blob for i in identifiers)
+
+
+def summary_of(client: LiveClient) -> list[dict[str, Any]]:
+    """A person's summary and both exports (docs/anonymity.md: the summary)."""
+    replies = [client.call("summary:get")]
+    replies += [client.call("summary:export", {"format": f}) for f in ("markdown", "csv")]
+    assert all(reply["ok"] for reply in replies), replies
+    return replies
 
 
 def walk(value: Any):  # type: ignore[no-untyped-def]
@@ -155,6 +164,11 @@ def test_no_participant_can_be_joined_to_a_post_or_a_reaction(server, database_u
     screen.wait_for(lambda: screen.state["board"]["status"] == "closed")
     time.sleep(0.5)  # let the last events arrive everywhere
     backup_after = dump(database_url)
+    # The summary and both exports, everyone's, once the session has ended.
+    before_end = {id(c): len(c.received) for c in clients}  # the end's events are not the board's
+    assert anne.client.call("session:end") == {"ok": True}
+    summaries = {person.id: summary_of(person.client) for person in people}
+    assert screen.call("summary:get")["error"]["code"] == "forbidden"
     closing = [threading.Thread(target=c.disconnect) for c in clients]
     for thread in closing:
         thread.start()
@@ -225,6 +239,23 @@ def test_no_participant_can_be_joined_to_a_post_or_a_reaction(server, database_u
     for needle in texts + sorted(post_ids) + secrets_sent + sorted(stored_tags):
         assert needle not in log
 
+    # 6. The summary and its exports hold the shown posts and no one's identifier.
+    shown_texts = [t for t in texts if t != "a late post after the reveal"]
+    for replies in summaries.values():
+        got, *exports = replies
+        assert not reveals(got, every_identifier), got
+        assert "a late post after the reveal" not in json.dumps(got, ensure_ascii=False)
+        for export in exports:
+            content = export["content"]
+            assert "uncertainty number 1 🙈" in content and "an edited post" in content
+            assert "a late post after the reveal" not in content
+            for identifier in every_identifier:
+                assert not re.search(rf"\b{re.escape(identifier)}\b", content), identifier
+        board = next(s for s in got["summary"]["sections"] if s["key"] == "board")
+        posts = [p for c in board["data"]["boards"][0]["columns"] for p in c["posts"]]
+        assert {p["text"] for p in posts} <= set(shown_texts) and len(posts) >= len(people)
+        assert all(set(p) == {"text", "me_too", "thanks", "votes", "cluster"} for p in posts)
+
     # 5. The payloads: nothing a client received ties a post or reaction to a person.
     for person in people:
         others = every_identifier - person.identifiers()
@@ -235,7 +266,7 @@ def test_no_participant_can_be_joined_to_a_post_or_a_reaction(server, database_u
                 assert not reveals(reply, others), (name, reply)
                 assert "participant" not in blob and "author" not in blob, name
     for client in clients:
-        payloads = [p for _, p in client.received] + [
+        payloads = [p for _, p in client.received[: before_end[id(client)]]] + [
             s["board"] for s in client.snapshots if s.get("board")
         ]
         payloads += [reply for _, reply in client.acks]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.agenda import editing, floor, service, turns
+from server.agenda import editing, floor, service, titles, turns
 from server.agenda.schemas import (
     AddPhaseArgs,
     AlternateArgs,
@@ -15,6 +15,7 @@ from server.agenda.schemas import (
     ReadyArgs,
     ReorderArgs,
     SegmentArgs,
+    TitleArgs,
     TurnArgs,
     UpdatePhaseArgs,
 )
@@ -121,3 +122,8 @@ def clear_hands(ctx: CommandContext, args: Any) -> None:
 def set_ready(ctx: CommandContext, args: Any) -> dict[str, Any]:
     floor.set_ready(ctx.db, ctx.actor, args.ready, ctx.now)
     return {"ready": args.ready}
+
+
+@command("turn:title", roles=PEOPLE, args=TitleArgs())
+def set_title(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    return {"title": titles.set_title(ctx.db, ctx.actor, args.title, args.share)}

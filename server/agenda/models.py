@@ -88,6 +88,10 @@ class Turn(Base):
     left_out: Mapped[str | None] = mapped_column(String(16), nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Dilemma rounds: the presenter's own title for their dilemma. Only they see it, and
+    # the summary shows it only if they said it may (`title_shared`, default no).
+    title: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    title_shared: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AgendaClock(Base):

@@ -52,6 +52,12 @@ class ReadyArgs(Args):
     ready = fields.Boolean(required=True)
 
 
+class TitleArgs(Args):
+    # Empty clears the title; `share` is the presenter's consent to the summary showing it.
+    title = Text(max_length=120, min_length=0, required=True)
+    share = fields.Boolean(load_default=False)
+
+
 @dataclass(frozen=True)
 class NewPhase:
     """A phase the facilitator adds: where it goes (None: at the end) and what it is."""

@@ -38,7 +38,7 @@ def export_board(db: Session, actor: Actor) -> dict[str, Any]:
     clusters = db.scalars(
         select(Cluster).where(Cluster.board_id == board.id).order_by(Cluster.position)
     ).all()
-    names = _names(db, authors_of(db, board, [p.id for p in posts]))
+    names = author_names(db, authors_of(db, board, [p.id for p in posts]))
     cluster_names = {c.id: c.name for c in clusters}
     lines = [session.title, translate(NAMED if board.named else ANONYMOUS, language), ""]
     for index, prompt in enumerate(board.prompts):
@@ -61,7 +61,8 @@ def export_board(db: Session, actor: Actor) -> dict[str, Any]:
     return {"filename": filename, "media_type": "text/plain", "content": "\n".join(lines) + "\n"}
 
 
-def _names(db: Session, authors: dict[str, int]) -> dict[str, str]:
+def author_names(db: Session, authors: dict[str, int]) -> dict[str, str]:
+    """Post id -> its author's name, for posts of a named board (authors_of)."""
     if not authors:
         return {}
     people = db.scalars(select(Participant).where(Participant.id.in_(set(authors.values()))))

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from server.board import counting, phases, retention, service
+from server.board import counting, phases, retention, service, summary
 from server.core import snapshot
+from server.core import summary as core_summary
 from server.core.bus import (
     Bus,
     PhaseEnded,
@@ -39,3 +40,4 @@ def install(bus: Bus) -> None:
     bus.subscribe(SessionContentExpired, retention.forget_boards)
     bus.subscribe(SessionDeleted, retention.forget_boards)
     snapshot.add_part("board", service.board_snapshot)
+    core_summary.add_part("board", 30, summary.board_part)

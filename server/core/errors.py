@@ -58,6 +58,8 @@ MESSAGES: dict[str, str] = {
     "timer_not_paused": N_("The timer is not paused."),
     "unknown_turn": N_("That turn is not in the current speaking order."),
     "turn_over": N_("That turn is already over."),
+    "not_your_turn": N_("Only the presenter can do that, during their own turn."),
+    "session_not_ended": N_("The summary is ready once the session has ended."),
     "no_one_waiting": N_("Nobody else is waiting to speak."),
     "invalid_order": N_("The new order must list every waiting turn exactly once."),
     "unknown_phase": N_("That phase is not on this session's agenda."),

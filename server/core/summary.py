@@ -10,6 +10,7 @@ A part never names a person the session did not name to begin with (docs/anonymi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,3 +51,12 @@ def sections(db: Session, reader: Reader) -> list[Section]:
     ordered = sorted(PARTS.items(), key=lambda item: (item[1][0], item[0]))
     found = (part(db, reader) for _, (_, part) in ordered)
     return [section for section in found if section is not None]
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+
+
+def escape_markdown(text: str) -> str:
+    """What people wrote, as literal text in Markdown: no link, no HTML, no heading,
+    on one line (a line break would end a list item)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))

@@ -63,7 +63,39 @@ function nowPanel(live, context) {
       h("div", { id: "schedule", class: "muted" }, scheduleText(live)),
     ),
     listeningView(live, phase, turn, step, context),
+    titleForm(live, phase, turn, context),
   );
+}
+
+// The presenter's own title for their dilemma, and whether the summary may show it
+// (no, unless they tick it). Kept across renders, so an event does not undo typing.
+const titleForms = new Map();
+
+function titleForm(live, phase, turn, context) {
+  if (phase.kind !== "dilemma_round" || !turn || turn.participant_id !== context.you.participant_id || context.ended) {
+    return null;
+  }
+  if (titleForms.has(turn.id)) return titleForms.get(turn.id);
+  const saved = (live.state.my_agenda?.titles || []).find((item) => item.turn_id === turn.id);
+  const input = h("input", { id: "dilemma-title", name: "title", maxlength: 120, value: saved ? saved.title : "" });
+  const share = h("input", { type: "checkbox", id: "dilemma-title-share", name: "share", checked: saved ? saved.share : false });
+  const status = h("span", { class: "muted", id: "dilemma-title-status", role: "status" });
+  const form = h("form", { class: "dilemma-title", id: "dilemma-title-form", onsubmit: async (event) => {
+    event.preventDefault();
+    const reply = await context.run("turn:title", { title: input.value.trim(), share: share.checked });
+    if (!reply.ok) return;
+    const titles = (live.state.my_agenda.titles || []).filter((item) => item.turn_id !== turn.id);
+    if (reply.title.title) titles.push(reply.title);
+    live.state.my_agenda.titles = titles;
+    status.textContent = t("Saved.");
+  } },
+  h("label", { class: "field" },
+    h("span", {}, t("A short title for your dilemma (only you see it)")), input),
+  h("label", { class: "toggle" }, share, t("It may appear in the session's summary")),
+  h("button", { type: "submit", class: "small" }, t("Save title")),
+  status);
+  titleForms.set(turn.id, form);
+  return form;
 }
 
 // The presenter during the reflection: no input to the group (their notebook is theirs).

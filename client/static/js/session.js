@@ -5,6 +5,7 @@ import { connectLive } from "./live.js";
 import { currentLanguage, errorText, onLanguageChange, t, tn } from "./i18n.js";
 import { errorBox, showError } from "./forms.js";
 import { renderSections } from "./sections.js";
+import { resetSummary } from "./summary.js";
 
 const STATUS_TEXT = {
   waiting: () => t("Waiting to start"),
@@ -14,6 +15,7 @@ const STATUS_TEXT = {
 
 export function sessionView(code, navigate) {
   const token = tokenFor(code);
+  resetSummary();
   const page = h("div", {});
   // Outside the part rebuilt at every event: an open dialog would close when moved.
   const ending = h("dialog", { id: "end-dialog", "aria-labelledby": "end-dialog-title", "aria-describedby": "end-dialog-text" });

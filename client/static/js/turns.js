@@ -75,7 +75,7 @@ export function floorPanel(live, context) {
   const setReady = async (value) => {
     const reply = await context.run("ready:set", { ready: value });
     if (reply.ok) {
-      state.my_agenda = { ready: reply.ready };
+      state.my_agenda = { ...state.my_agenda, ready: reply.ready };
       context.refresh();
     }
   };

@@ -1,0 +1,139 @@
+// The summary of an ended session on the session page: opened by anyone who took part,
+// in their own language; downloads (Markdown, CSV) and a print-ready page.
+import { h } from "./dom.js";
+import { currentLanguage, errorText, t } from "./i18n.js";
+import { registerSection } from "./sections.js";
+
+// What the server sent, per language: a language switch fetches the summary again.
+let opened = false;
+let loaded = null; // { language, summary } or { language, error }
+let loading = null; // the language being fetched
+
+async function load(live, refresh) {
+  const language = currentLanguage();
+  if (loading === language) return;
+  loading = language;
+  // The connection's language first: the server writes the summary in it.
+  await live.command("client:set_language", { language });
+  const reply = await live.command("summary:get");
+  loading = null;
+  if (language !== currentLanguage()) return;
+  loaded = reply.ok ? { language, summary: reply.summary } : { language, error: reply.error };
+  refresh();
+}
+
+async function download(live, format, problem) {
+  const reply = await live.command("summary:export", { format });
+  if (!reply.ok) {
+    problem.textContent = errorText(reply.error);
+    problem.hidden = false;
+    return;
+  }
+  const url = URL.createObjectURL(new Blob([reply.content], { type: reply.mime }));
+  const link = h("a", { href: url, download: reply.filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function minutes(value) {
+  return t("%(n)s min", { n: value });
+}
+
+function agendaView(data) {
+  return h("table", { class: "summary-agenda" },
+    h("thead", {}, h("tr", {},
+      h("th", { scope: "col" }, t("Phase")),
+      h("th", { scope: "col" }, t("Planned")),
+      h("th", { scope: "col" }, t("Actual")))),
+    h("tbody", {}, data.phases.map((phase) => h("tr", { class: phase.skipped ? "skipped" : "" },
+      h("td", {}, phase.title, phase.title === phase.kind_name ? null : h("span", { class: "muted" }, ` · ${phase.kind_name}`)),
+      h("td", {}, minutes(phase.planned_minutes)),
+      h("td", {}, phase.skipped ? t("Skipped") : minutes(phase.actual_minutes))))),
+    h("tfoot", {}, h("tr", {},
+      h("th", { scope: "row" }, t("Total")),
+      h("td", {}, minutes(data.planned_minutes)),
+      h("td", {}, minutes(data.actual_minutes)))),
+  );
+}
+
+function postItem(post) {
+  return h("li", {},
+    h("span", { class: "post-text" }, post.text),
+    post.author ? h("span", { class: "tag" }, post.author) : null,
+    post.cluster ? h("span", { class: "tag" }, post.cluster) : null,
+    h("span", { class: "muted counts" },
+      t("Me too: %(me_too)s · Thank you: %(thanks)s · Votes: %(votes)s", post)));
+}
+
+function boardView(data) {
+  return data.boards.map((board) => h("div", { class: "summary-board" },
+    h("h3", {}, board.kind_name),
+    board.columns.map((column) => h("div", { class: "summary-column" },
+      h("h4", {}, column.prompt),
+      column.posts.length ? h("ul", {}, column.posts.map(postItem)) : h("p", { class: "muted" }, "–"))),
+    board.clusters.length ? h("p", {}, t("Clusters"), ": ",
+      board.clusters.map((c) => `${c.name} (${t("Votes: %(votes)s", { votes: c.votes })})`).join(", ")) : null,
+    board.hidden_text ? h("p", { class: "muted hidden-count" }, board.hidden_text) : null,
+  ));
+}
+
+function dilemmasView(data) {
+  return h("ul", {}, data.titles.map((title) => h("li", {}, title)));
+}
+
+const VIEWS = { agenda: agendaView, board: boardView, dilemmas: dilemmasView };
+
+// A section this page does not know (another feature's): its lines, as plain text
+// (text nodes only), without Markdown's backslash escapes.
+const ESCAPED = /\\([\\`*_{}[\]<>()#+\-.!|~])/g;
+
+function genericView(section) {
+  return h("div", { class: "summary-lines" },
+    (section.markdown || []).filter((line) => line.trim())
+      .map((line) => h("p", {}, line.replace(ESCAPED, "$1"))));
+}
+
+function summaryView(summary) {
+  return [
+    h("h2", { id: "summary-title" }, t("Summary: %(title)s", { title: summary.title })),
+    summary.sections.length ? null : h("p", { class: "muted" }, t("Nothing to sum up.")),
+    ...summary.sections.map((section) => h("section", { class: "summary-section", dataset: { key: section.key } },
+      h("h3", {}, section.heading),
+      (VIEWS[section.key] || (() => genericView(section)))(section.data))),
+  ];
+}
+
+registerSection(5, (live, context) => {
+  if (!context.ended || context.you.role === "display") return null;
+  if (!opened) {
+    return h("section", { class: "card summary-invite", id: "summary-invite" },
+      h("h2", {}, t("The session has ended")),
+      h("p", {}, t("Its summary is ready for everyone who took part: the agenda as run, the board, and more.")),
+      h("button", { id: "open-summary", onclick: () => { opened = true; context.refresh(); } },
+        t("Open the summary")));
+  }
+  if (!loaded || loaded.language !== currentLanguage()) load(live, context.refresh);
+  const problem = h("p", { class: "error", role: "alert", id: "summary-problem", hidden: true });
+  const body = !loaded ? h("p", { class: "muted" }, t("Loading the summary…"))
+    : loaded.error ? h("p", { class: "error", role: "alert" }, errorText(loaded.error))
+    : summaryView(loaded.summary);
+  return h("section", { class: "card summary", id: "summary" },
+    h("div", { class: "controls no-print" },
+      h("button", { id: "download-markdown", onclick: () => download(live, "markdown", problem) }, t("Download Markdown")),
+      h("button", { id: "download-csv", onclick: () => download(live, "csv", problem) }, t("Download CSV")),
+      h("button", { id: "print-summary", onclick: () => window.print() }, t("Print")),
+      h("button", { class: "quiet", id: "close-summary", onclick: () => { opened = false; context.refresh(); } },
+        t("Close the summary"))),
+    problem,
+    body,
+  );
+});
+
+// The module's state belongs to one session page: a new page starts closed.
+export function resetSummary() {
+  opened = false;
+  loaded = null;
+  loading = null;
+}

@@ -1,0 +1,64 @@
+"""A presenter's own title for their dilemma, and their consent to show it in the summary.
+
+The title is the presenter's alone: it travels only in their own acks and their own
+snapshot part (`my_agenda.titles`), never in an event, and the summary shows it only
+where `title_shared` says the presenter agreed (docs/anonymity.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.agenda.models import AgendaClock, Phase, PhaseKind, Turn
+from server.core.domain import Actor
+from server.core.errors import DomainError
+from server.sessions.models import Status
+from server.sessions.state import lock
+
+
+def set_title(db: Session, actor: Actor, title: str, share: bool) -> dict[str, Any]:
+    """The presenter titles the dilemma they present now; an empty title clears it.
+
+    Only during their own turn of a dilemma round (`not_your_turn` otherwise). Nothing
+    anyone else sees changes, so no event goes out: the ack carries the result.
+    """
+    session = lock(db, actor.session_id)
+    if session.status is Status.ENDED:
+        raise DomainError("session_ended")
+    clock = db.get_one(AgendaClock, actor.session_id)
+    turn = db.get(Turn, clock.turn_id) if clock.turn_id is not None else None
+    phase = db.get(Phase, clock.phase_id) if clock.phase_id is not None else None
+    if (
+        turn is None
+        or phase is None
+        or phase.kind is not PhaseKind.DILEMMA_ROUND
+        or turn.participant_id != actor.participant_id
+    ):
+        raise DomainError("not_your_turn")
+    turn.title = title or None
+    turn.title_shared = bool(share and title)
+    return title_fields(turn)
+
+
+def my_titles(db: Session, actor: Actor) -> list[dict[str, Any]]:
+    """The titles this person gave their own dilemmas in the session (their snapshot)."""
+    if actor.participant_id is None:
+        return []
+    turns = db.scalars(
+        select(Turn)
+        .join(Phase, Phase.id == Turn.phase_id)
+        .where(
+            Phase.session_id == actor.session_id,
+            Turn.participant_id == actor.participant_id,
+            Turn.title.is_not(None),
+        )
+        .order_by(Phase.position)
+    )
+    return [title_fields(turn) for turn in turns]
+
+
+def title_fields(turn: Turn) -> dict[str, Any]:
+    return {"turn_id": turn.id, "title": turn.title or "", "share": turn.title_shared}

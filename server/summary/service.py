@@ -1,0 +1,60 @@
+"""Building an ended session's summary for one reader, in their language, from the parts
+the features registered (core.summary), and exporting it as Markdown or CSV.
+
+Only people of the session read it (a room display may not), and only once the session
+has ended. Every part decides for itself what it shows; none names a person who was not
+named to begin with (docs/anonymity.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from server.core import summary
+from server.core.domain import PEOPLE, Actor
+from server.core.errors import DomainError
+from server.sessions.models import PeerSession, Status
+from server.sessions.state import iso
+from server.summary import exports
+
+
+def _reader(db: Session, actor: Actor) -> tuple[PeerSession, summary.Reader]:
+    if actor.role not in PEOPLE or actor.participant_id is None:
+        raise DomainError("forbidden")
+    session = db.get_one(PeerSession, actor.session_id)
+    if session.status is not Status.ENDED:
+        raise DomainError("session_not_ended")
+    return session, summary.Reader(session.id, actor.participant_id, actor.language)
+
+
+def build_summary(db: Session, actor: Actor) -> dict[str, Any]:
+    """The summary as the page shows it: every section with its data and Markdown lines."""
+    session, reader = _reader(db, actor)
+    return {
+        "title": session.title,
+        "started_at": iso(session.started_at),
+        "ended_at": iso(session.ended_at),
+        "language": reader.language,
+        "sections": [
+            {"key": s.key, "heading": s.heading, "data": s.data, "markdown": s.markdown}
+            for s in summary.sections(db, reader)
+        ],
+    }
+
+
+def export_summary(db: Session, actor: Actor, file_format: str) -> dict[str, Any]:
+    """The summary as a file, in the reader's language: {"filename", "mime", "content"}."""
+    session, reader = _reader(db, actor)
+    sections = summary.sections(db, reader)
+    if file_format == "csv":
+        content, mime, ending = exports.as_csv(sections, reader.language), "text/csv", "csv"
+    else:
+        content = exports.as_markdown(session, sections, reader.language)
+        mime, ending = "text/markdown", "md"
+    return {
+        "filename": f"holdsport-{session.join_code}-summary.{ending}",
+        "mime": f"{mime}; charset=utf-8",
+        "content": content,
+    }
