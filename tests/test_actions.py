@@ -186,7 +186,7 @@ def test_the_follow_up_closes_or_keeps_actions_and_lands_in_the_summary(db, cloc
         ("A new survey", "drop"),
         ("Nobody mentions this one", None),
     ]
-    assert section.markdown[0] == "- Group: Weekly check-ins (The group): **Done**"
+    assert section.markdown[0] == "- Group: Weekly check\\-ins (The group): **Done**"
     assert section.rows[1] == ["Leader", "One-to-ones", "", "2027-01-10", "Open", "Continue"]
     danish = follow_up_section(db, second.reader("da"))
     assert danish is not None and danish.heading != section.heading
@@ -202,7 +202,7 @@ def test_the_follow_up_closes_or_keeps_actions_and_lands_in_the_summary(db, cloc
         "Opfølgning på handlinger",
     )
     markdown = export_summary(db, second.host, "markdown")["content"]
-    assert "Weekly check-ins" in markdown and "A new survey" in markdown
+    assert "Weekly check\\-ins" in markdown and "A new survey" in markdown
 
     third = Meeting(db, clock, group_id=first.group_id)
     third.start()

@@ -72,6 +72,7 @@ def check_danish_reader_gets_everything_in_danish(db, ended):
     assert board["hidden_text"] == "1 indlæg blev skjult af facilitatoren."
     markdown = service.export_summary(db, ended.people["Cecilie"], "markdown")["content"]
     assert "## Dagsordenen, som den gik" in markdown and "Startet:" in markdown
+    assert "(Europe/Copenhagen)" in markdown  # local clocks, not UTC
     rows = list(
         csv.reader(
             io.StringIO(service.export_summary(db, ended.people["Cecilie"], "csv")["content"])

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from server.actions.models import Action, Level, OwnerKind
 from server.actions.state import carried_into, recorded_in
 from server.core.i18n import N_, format_locale, translate
-from server.core.summary import Reader, Section
+from server.core.summary import Reader, Section, escape_markdown
 
 LEVEL_NAMES = {
     Level.INDIVIDUAL: N_("Individual"),
@@ -89,8 +89,10 @@ def _owner(action: Action, language: str) -> str:
 
 def _line(item: dict[str, Any]) -> str:
     """`text (owner, due date)` for Markdown; the level is the heading or said first."""
-    details = ", ".join(part for part in (item["owner"], item["due_text"]) if part)
-    return item["text"] + (f" ({details})" if details else "")
+    # What people wrote (the text, an owner's name) stays literal text.
+    owner = escape_markdown(item["owner"])
+    details = ", ".join(part for part in (owner, item["due_text"]) if part)
+    return escape_markdown(item["text"]) + (f" ({details})" if details else "")
 
 
 def _row(item: dict[str, Any]) -> list[str]:

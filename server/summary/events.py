@@ -6,6 +6,7 @@ from typing import Any
 
 from server.core.domain import PEOPLE
 from server.core.realtime import CommandContext, command
+from server.core.runtime import current_runtime
 from server.summary import service
 from server.summary.schemas import ExportArgs
 
@@ -17,4 +18,5 @@ def get_summary(ctx: CommandContext, args: Any) -> dict[str, Any]:
 
 @command("summary:export", roles=PEOPLE, args=ExportArgs())
 def export_summary(ctx: CommandContext, args: Any) -> dict[str, Any]:
-    return service.export_summary(ctx.db, ctx.actor, args.format)
+    time_zone = current_runtime().settings.time_zone
+    return service.export_summary(ctx.db, ctx.actor, args.format, time_zone)

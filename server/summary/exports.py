@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import datetime
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_timezone
 
 from server.core.i18n import N_, format_locale, translate
 from server.core.summary import Section, escape_markdown
@@ -22,19 +22,23 @@ HEADER = (N_("Section"), N_("Item"), N_("Text"), N_("Details"))
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _when(moment: datetime | None, language: str) -> str:
+def _when(moment: datetime | None, language: str, time_zone: str) -> str:
+    """On the clocks the group's people read (HOLDSPORT_TIME_ZONE), with the zone's name."""
     if moment is None:
         return "–"
-    shown = format_datetime(moment, "medium", tzinfo=UTC, locale=format_locale(language))
-    return f"{shown} UTC"
+    zone = get_timezone(time_zone)
+    shown = format_datetime(moment, "medium", tzinfo=zone, locale=format_locale(language))
+    return f"{shown} ({time_zone})"
 
 
-def as_markdown(session: PeerSession, sections: list[Section], language: str) -> str:
+def as_markdown(
+    session: PeerSession, sections: list[Section], language: str, time_zone: str
+) -> str:
     lines = [
         f"# {escape_markdown(session.title)}",
         "",
-        f"{translate(STARTED, language)}: {_when(session.started_at, language)}  ",
-        f"{translate(ENDED, language)}: {_when(session.ended_at, language)}",
+        f"{translate(STARTED, language)}: {_when(session.started_at, language, time_zone)}  ",
+        f"{translate(ENDED, language)}: {_when(session.ended_at, language, time_zone)}",
     ]
     for section in sections:
         lines += ["", f"## {section.heading}", "", *section.markdown]

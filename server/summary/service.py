@@ -44,14 +44,16 @@ def build_summary(db: Session, actor: Actor) -> dict[str, Any]:
     }
 
 
-def export_summary(db: Session, actor: Actor, file_format: str) -> dict[str, Any]:
+def export_summary(
+    db: Session, actor: Actor, file_format: str, time_zone: str = "Europe/Copenhagen"
+) -> dict[str, Any]:
     """The summary as a file, in the reader's language: {"filename", "mime", "content"}."""
     session, reader = _reader(db, actor)
     sections = summary.sections(db, reader)
     if file_format == "csv":
         content, mime, ending = exports.as_csv(sections, reader.language), "text/csv", "csv"
     else:
-        content = exports.as_markdown(session, sections, reader.language)
+        content = exports.as_markdown(session, sections, reader.language, time_zone)
         mime, ending = "text/markdown", "md"
     return {
         "filename": f"holdsport-{session.join_code}-summary.{ending}",
