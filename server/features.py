@@ -18,12 +18,13 @@ from server.agenda import subscriptions as agenda
 from server.board import subscriptions as board
 from server.core.bus import bus
 from server.presence import subscriptions as presence
+from server.pulse import subscriptions as pulse
 from server.sessions import subscriptions as sessions
 
 
 def install() -> None:
     """Idempotent: subscribing twice changes nothing."""
-    for feature in (presence, agenda, board, sessions, accounts):
+    for feature in (presence, agenda, board, pulse, sessions, accounts):
         feature.install(bus)
 
 

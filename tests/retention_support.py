@@ -17,6 +17,8 @@ from server.board.writing import Writer
 from server.core import connections, personal
 from server.core.connection_bound import ConnectionAddress
 from server.core.db import Base
+from server.pulse import service as pulse
+from server.pulse.service import Responder
 from server.core.domain import Actor, Role
 from server.sessions import service as sessions
 from tests.agenda_support import DISCUSS, ROUND, WORKER
@@ -40,6 +42,7 @@ SHARED_TABLES = {
     "presentations",
 }
 ON_THE_BOARD = "board_id IN (SELECT id FROM boards WHERE session_id = :s)"
+ON_THE_PULSE = "pulse_id IN (SELECT id FROM pulses WHERE session_id = :s)"
 ON_THE_AGENDA = "phase_id IN (SELECT id FROM phases WHERE session_id = :s)"
 # Which rows of each table belong to session :s.
 OWNED_BY_SESSION = {
@@ -60,9 +63,13 @@ OWNED_BY_SESSION = {
     "board_votes": ON_THE_BOARD,
     "board_reactions": f"post_id IN (SELECT id FROM board_posts WHERE {ON_THE_BOARD})",
     "board_post_authors": f"post_id IN (SELECT id FROM board_posts WHERE {ON_THE_BOARD})",
+    "pulses": "session_id = :s",
+    "pulse_counts": ON_THE_PULSE,
+    "pulse_tags": ON_THE_PULSE,
 }
-# What a session keeps once its content expired: its row, its agenda's plan and timing.
-SKELETON = {"peer_sessions", "phases", "agenda_clocks", "agenda_history"}
+# What a session keeps once its content expired: its row, its agenda's plan and timing,
+# and its pulses' counts (anonymous, shown only from k answers: the group's trend).
+SKELETON = {"peer_sessions", "phases", "agenda_clocks", "agenda_history", "pulses", "pulse_counts"}
 Dump = dict[str, set[tuple]]
 
 
@@ -103,7 +110,8 @@ def lively_session(db, clock, name: str, group_id: int | None = None, host=None)
     """A running session with a row in every table a session owns: its people connected
     (and a room display), a round with turns, hands and a ready mark, a named board's
     posts with their authors, and an open anonymous board, revealed, with reactions,
-    votes and a cluster. Ending it closes the board: its reactions and votes go then."""
+    votes and a cluster, and an open pulse everyone answered. Ending it closes the board
+    and the pulse: the board's reactions and votes, and the pulse's tags, go then."""
     created = create_session(db, clock, host=host, title=name, group_id=group_id)
     session = created.session
     set_agenda(db, session.id, [ROUND, DISCUSS])
@@ -145,6 +153,11 @@ def lively_session(db, clock, name: str, group_id: int | None = None, host=None)
     reactions.react(db, people[1], post_id=first, kind="me_too", now=now)
     reactions.vote(db, people[2], target_id=first, vote=True, now=now)
     reactions.vote(db, people[2], target_id=cluster_id, vote=True, now=now)
+    pulse.open_pulse(db, session.id, phase_id=None, k=4, now=now)
+    answering = [Responder(p.actor, p.key) for p in people]
+    answering.append(Responder(host, personal.derive(created.facilitator_token)))
+    for who in answering:
+        pulse.answer(db, who, [4, 5, 6, 3, 2, 7, 1], now)
     sids = [f"{name}-host", f"{name}-display", *(p.connection for p in people)]
     return Lively(session.id, session.group_id, sids)
 

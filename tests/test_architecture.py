@@ -14,7 +14,17 @@ from server import features
 from tests.support import ROOT
 
 SERVER = ROOT / "server"
-FEATURES = {"sessions", "presence", "agenda", "board", "content", "web", "accounts", "groups"}
+FEATURES = {
+    "sessions",
+    "presence",
+    "agenda",
+    "board",
+    "content",
+    "web",
+    "accounts",
+    "groups",
+    "pulse",
+}
 ENTRY_MODULES = {"events", "views", "service"}
 
 

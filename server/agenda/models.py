@@ -20,6 +20,7 @@ class PhaseKind(enum.StrEnum):
     DISCUSSION = "discussion"  # open floor with a hand-raise queue
     BOARD = "board"  # the anonymous board
     BREAK = "break"
+    PULSE = "pulse"  # the anonymous psychological-safety pulse (server/pulse)
 
 
 TURN_KINDS = (PhaseKind.ROUND, PhaseKind.DILEMMA_ROUND)

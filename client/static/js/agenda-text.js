@@ -7,6 +7,7 @@ const KIND_NAMES = {
   discussion: () => t("Discussion"),
   board: () => t("Anonymous board"),
   break: () => t("Break"),
+  pulse: () => t("Safety pulse"),
 };
 
 const STEP_NAMES = {

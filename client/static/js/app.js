@@ -17,6 +17,7 @@ import { libraryView } from "./library.js";
 import { sessionView } from "./session.js";
 import "./agenda.js";
 import "./board.js";
+import "./pulse.js";
 
 let current = null; // the page on screen, so a navigation can close its connection
 
