@@ -17,9 +17,9 @@ from server.board.writing import Writer
 from server.core import connections, personal
 from server.core.connection_bound import ConnectionAddress
 from server.core.db import Base
+from server.core.domain import Actor, Role
 from server.pulse import service as pulse
 from server.pulse.service import Responder
-from server.core.domain import Actor, Role
 from server.sessions import service as sessions
 from tests.agenda_support import DISCUSS, ROUND, WORKER
 from tests.board_support import new_secret

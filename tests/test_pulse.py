@@ -219,3 +219,17 @@ def test_the_summary_shows_the_score_and_every_statements_distribution(db, clock
         assert words in section.markdown[0]
         assert len([row for row in section.rows if row[0] == "statement"]) == 7
         assert section.data["pulses"][0]["result"]["score"] == 7.0
+
+
+def test_a_format_may_hold_a_pulse_phase_and_only_statements_are_reversed():
+    from marshmallow import ValidationError
+
+    from server.content.schemas import FormatFile, ItemFile
+
+    phase = {"key": "pulse", "kind": "pulse", "title": "Pulse", "advance": "manual", "minutes": 5}
+    loaded = FormatFile().load(
+        {"key": "x", "title": "X", "summary": "S", "audience": "A", "phases": [phase]}
+    )
+    assert loaded["phases"][0]["kind"] == "pulse"
+    with pytest.raises(ValidationError):
+        ItemFile().load({"key": "q", "kind": "question", "text": "Why?", "reverse": True})

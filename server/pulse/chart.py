@@ -48,13 +48,13 @@ def trend_svg(points: list[TrendPoint], language: str) -> str:
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         _text(LEFT, 50, title, 30, font_weight="bold"),
     ]
-    for score in range(1, 8):
-        y = _y(score)
+    for level in range(1, 8):
+        y = _y(level)
         parts.append(
             f'<line x1="{LEFT}" y1="{y:.0f}" x2="{WIDTH - RIGHT}" y2="{y:.0f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
         )
-        parts.append(_text(LEFT - 20, y + 9, str(score), 26, text_anchor="end"))
+        parts.append(_text(LEFT - 20, y + 9, str(level), 26, text_anchor="end"))
     if not points:
         empty = translate(N_("No pulse with a result yet."), language)
         parts.append(_text(WIDTH / 2, HEIGHT / 2, empty, 30, text_anchor="middle"))
@@ -64,8 +64,8 @@ def trend_svg(points: list[TrendPoint], language: str) -> str:
         parts.append(f'<polyline points="{line}" fill="none" stroke="{ACCENT}" stroke-width="6"/>')
     for (x, y), point in zip(spots, points, strict=True):
         parts.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="11" fill="{ACCENT}"/>')
-        score = format_decimal(point.score, "0.0", locale=locale)
-        parts.append(_text(x, y - 22, score, 28, text_anchor="middle", font_weight="bold"))
+        label = format_decimal(point.score, "0.0", locale=locale)
+        parts.append(_text(x, y - 22, label, 28, text_anchor="middle", font_weight="bold"))
         date = format_date(point.date, "short", locale=locale)
         parts.append(_text(x, HEIGHT - BOTTOM + 44, date, 24, text_anchor="middle"))
     parts.append("</svg>")
