@@ -25,6 +25,7 @@ from server.core.domain import Role
 from server.core.realtime import COMMANDS
 from server.core.validation import Int, Text
 from server.presence import events as _presence  # noqa: F401
+from server.pulse import events as _pulse  # noqa: F401
 from server.sessions import events as _sessions  # noqa: F401
 from tests.hostile import HOSTILE_INTS, fuzz_settings, payloads, refused_texts
 from tests.live_client import LiveClient, create_session, join
