@@ -69,6 +69,7 @@ def _register_features(app: Flask, socketio: SocketIO) -> None:
     from server.groups.views import bp as groups_bp
     from server.notebook import events as _notebook_events  # noqa: F401
     from server.presence import events as presence_events
+    from server.pulse import events as _pulse_events  # noqa: F401
     from server.sessions import events as _session_events  # noqa: F401
     from server.sessions.views import bp as sessions_bp
     from server.summary import events as _summary_events  # noqa: F401

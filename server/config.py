@@ -61,6 +61,10 @@ class EnvArgs(Schema):
     HOLDSPORT_RETENTION_DAYS = fields.Float(
         load_default=30.0, validate=validate.Range(min=0, max=3650)
     )
+    # The pulse shows a result only when at least this many answered; never fewer than 3.
+    HOLDSPORT_PULSE_MIN_ANSWERS = fields.Integer(
+        load_default=4, validate=validate.Range(min=3, max=1000)
+    )
     # Limits against abuse, per client address (server/core/limits.py, docs/anonymity.md).
     HOLDSPORT_RATE_LIMIT_JOIN = _limit("120 per minute")
     HOLDSPORT_RATE_LIMIT_JOIN_FAILURES = _limit("10 per minute; 100 per day")
@@ -169,6 +173,8 @@ class Settings:
     argon2_memory_kib: int = 65536
     argon2_time_cost: int = 3
     secure_cookies: bool = False
+    # The pulse's k: no result unless at least this many answered (server/pulse).
+    pulse_min_answers: int = 4
 
 
 class ConfigError(RuntimeError):
@@ -193,6 +199,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "worker_timeout_seconds": data["HOLDSPORT_WORKER_TIMEOUT_SECONDS"],
         "time_zone": data["HOLDSPORT_TIME_ZONE"],
         "retention_days": data["HOLDSPORT_RETENTION_DAYS"],
+        "pulse_min_answers": data["HOLDSPORT_PULSE_MIN_ANSWERS"],
         "command_limit": data["HOLDSPORT_COMMAND_LIMIT"],
         "command_burst": data["HOLDSPORT_COMMAND_BURST"],
         "sync_limit": data["HOLDSPORT_SYNC_LIMIT"],

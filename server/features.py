@@ -22,12 +22,13 @@ from server.board import subscriptions as board
 from server.core.bus import bus
 from server.notebook import subscriptions as notebook
 from server.presence import subscriptions as presence
+from server.pulse import subscriptions as pulse
 from server.sessions import subscriptions as sessions
 
 
 def install() -> None:
     """Idempotent: subscribing twice changes nothing."""
-    for feature in (presence, actions, agenda, board, notebook, sessions, accounts):
+    for feature in (presence, actions, agenda, board, pulse, notebook, sessions, accounts):
         feature.install(bus)
 
 

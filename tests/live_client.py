@@ -129,6 +129,10 @@ def _drop_participant(state: dict[str, Any], payload: dict[str, Any]) -> None:
     ]
 
 
+def _pulse_updated(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    state["pulse"] = payload["pulse"]
+
+
 APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "participant:joined": _upsert_participant,
     "participant:returned": _upsert_participant,
@@ -156,6 +160,7 @@ APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "board:unlocked": _board_status,
     "board:closed": _board_status,
     "actions:updated": _set_actions,
+    "pulse:updated": _pulse_updated,
 }
 
 

@@ -24,6 +24,8 @@ from server.core.db import Base
 from server.core.domain import Actor, Role
 from server.core.validation import load_args
 from server.notebook import service as notebook
+from server.pulse import service as pulse
+from server.pulse.service import Responder
 from server.sessions import service as sessions
 from tests.agenda_support import DISCUSS, ROUND, WORKER
 from tests.board_support import new_secret
@@ -46,6 +48,7 @@ SHARED_TABLES = {
     "presentations",
 }
 ON_THE_BOARD = "board_id IN (SELECT id FROM boards WHERE session_id = :s)"
+ON_THE_PULSE = "pulse_id IN (SELECT id FROM pulses WHERE session_id = :s)"
 ON_THE_AGENDA = "phase_id IN (SELECT id FROM phases WHERE session_id = :s)"
 # Which rows of each table belong to session :s.
 OWNED_BY_SESSION = {
@@ -71,10 +74,22 @@ OWNED_BY_SESSION = {
     # follow-ups of actions carried into it.
     "actions": "session_id = :s",
     "action_follow_ups": "session_id = :s",
+    "pulses": "session_id = :s",
+    "pulse_counts": ON_THE_PULSE,
+    "pulse_tags": ON_THE_PULSE,
 }
 # What a session keeps once its content expired: its row, its agenda's plan and timing,
-# and the actions recorded in it that are still open (the group still works on them).
-SKELETON = {"peer_sessions", "phases", "agenda_clocks", "agenda_history", "actions"}
+# the actions recorded in it that are still open (the group still works on them), and its
+# pulses' counts (anonymous, shown only from k answers: the group's trend).
+SKELETON = {
+    "peer_sessions",
+    "phases",
+    "agenda_clocks",
+    "agenda_history",
+    "actions",
+    "pulses",
+    "pulse_counts",
+}
 Dump = dict[str, set[tuple]]
 
 
@@ -115,8 +130,9 @@ def lively_session(db, clock, name: str, group_id: int | None = None, host=None)
     """A running session with a row in every table a session owns: its people connected
     (and a room display), a round with turns, hands and a ready mark, a named board's
     posts with their authors, an open anonymous board, revealed, with reactions, votes
-    and a cluster, and everyone's private notes. Ending it closes the board: its
-    reactions and votes go then."""
+    and a cluster, everyone's private notes, and an open pulse everyone answered. Ending
+    it closes the board and the pulse: the board's reactions and votes, and the pulse's
+    tags, go then."""
     created = create_session(db, clock, host=host, title=name, group_id=group_id)
     session = created.session
     set_agenda(db, session.id, [ROUND, DISCUSS])
@@ -164,6 +180,11 @@ def lively_session(db, clock, name: str, group_id: int | None = None, host=None)
     reactions.react(db, people[1], post_id=first, kind="me_too", now=now)
     reactions.vote(db, people[2], target_id=first, vote=True, now=now)
     reactions.vote(db, people[2], target_id=cluster_id, vote=True, now=now)
+    pulse.open_pulse(db, session.id, phase_id=None, k=4, now=now)
+    answering = [Responder(p.actor, p.key) for p in people]
+    answering.append(Responder(host, personal.derive(created.facilitator_token)))
+    for who in answering:
+        pulse.answer(db, who, [4, 5, 6, 3, 2, 7, 1], now)
     sids = [f"{name}-host", f"{name}-display", *(p.connection for p in people)]
     return Lively(session.id, session.group_id, sids)
 

@@ -26,6 +26,7 @@ FEATURES = {
     "notebook",
     "actions",
     "summary",
+    "pulse",
 }
 ENTRY_MODULES = {"events", "views", "service"}
 

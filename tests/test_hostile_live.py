@@ -27,6 +27,7 @@ from server.core.realtime import COMMANDS
 from server.core.validation import Int, Text
 from server.notebook import events as _notebook  # noqa: F401
 from server.presence import events as _presence  # noqa: F401
+from server.pulse import events as _pulse  # noqa: F401
 from server.sessions import events as _sessions  # noqa: F401
 from server.summary import events as _summary  # noqa: F401
 from tests.hostile import HOSTILE_INTS, fuzz_settings, payloads, refused_texts

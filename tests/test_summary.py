@@ -9,6 +9,8 @@ import json
 import pytest
 
 from server.agenda import titles
+from server.agenda.models import PhaseKind
+from server.agenda.summary import KIND_NAMES
 from server.core.domain import Actor, Role
 from server.summary import service
 from server.summary.exports import safe_cell
@@ -217,3 +219,7 @@ def test_only_the_presenter_titles_their_dilemma_during_their_turn(db, clock):
     assert titles.my_titles(db, presenter) == []
     for other in others:
         assert titles.my_titles(db, other) == []
+
+
+def test_every_phase_kind_has_a_name_in_the_summary():
+    assert set(KIND_NAMES) == set(PhaseKind)

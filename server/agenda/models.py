@@ -22,6 +22,7 @@ class PhaseKind(enum.StrEnum):
     BREAK = "break"
     # The group's open actions from earlier sessions: done, continue or drop (server/actions).
     FOLLOW_UP = "follow_up"
+    PULSE = "pulse"  # the anonymous psychological-safety pulse (server/pulse)
 
 
 TURN_KINDS = (PhaseKind.ROUND, PhaseKind.DILEMMA_ROUND)

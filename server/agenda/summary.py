@@ -26,6 +26,7 @@ KIND_NAMES = {
     PhaseKind.BOARD: N_("Board"),
     PhaseKind.BREAK: N_("Break"),
     PhaseKind.FOLLOW_UP: N_("Follow-up on actions"),
+    PhaseKind.PULSE: N_("Safety pulse"),
 }
 MINUTES = N_("%(n)s min")
 SKIPPED = N_("Skipped")

@@ -57,8 +57,11 @@ class Format:
 class Item:
     key: str
     content_key: str
-    kind: str  # question | example | description | feedback_question | action | column
+    # question | example | description | feedback_question | action | column
+    # | statement | scale (the pulse's statements and the labels of its scale)
+    kind: str
     group: str | None
+    reverse: bool = False  # a pulse statement scored 8 - x
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,13 @@ def library_fields(library: Library) -> dict[str, Any]:
                 "direction": b.direction,
                 "groups": [{"key": g.key, "title_key": g.title_key} for g in b.groups],
                 "items": [
-                    {"key": i.key, "content_key": i.content_key, "kind": i.kind, "group": i.group}
+                    {
+                        "key": i.key,
+                        "content_key": i.content_key,
+                        "kind": i.kind,
+                        "group": i.group,
+                        "reverse": i.reverse,
+                    }
                     for i in b.items
                 ],
             }

@@ -208,7 +208,7 @@ def _bank(data: dict[str, Any]) -> Bank:
         direction=data["direction"],
         groups=[Group(g["key"], keys.group_key(bank, g["key"])) for g in data["groups"]],
         items=[
-            Item(i["key"], keys.item_key(f"{bank}.{i['key']}"), i["kind"], i["group"])
+            Item(i["key"], keys.item_key(f"{bank}.{i['key']}"), i["kind"], i["group"], i["reverse"])
             for i in data["items"]
         ],
     )

@@ -15,9 +15,18 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from server.content.keys import RESERVED_ITEM_KEYS
 from server.core.validation import Strict
 
-PHASE_KINDS = ("round", "dilemma_round", "discussion", "board", "break")
+PHASE_KINDS = ("round", "dilemma_round", "discussion", "board", "break", "pulse")
 ADVANCE = ("manual", "auto")
-ITEM_KINDS = ("question", "example", "description", "feedback_question", "action", "column")
+ITEM_KINDS = (
+    "question",
+    "example",
+    "description",
+    "feedback_question",
+    "action",
+    "column",
+    "statement",  # rated on the pulse's 1-7 scale (server/pulse)
+    "scale",  # a label of a point on that scale
+)
 # Items that can head a column on the anonymous board.
 BOARD_ITEM_KINDS = ("column", "action")
 DIRECTIONS = ("upward", "sideways", "downward")
@@ -93,6 +102,13 @@ class ItemFile(Strict):
     kind = fields.String(required=True, validate=validate.OneOf(ITEM_KINDS))
     group = _key(load_default=None)
     text = _text()
+    # A pulse statement scored 8 - x: agreeing with it means less psychological safety.
+    reverse = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _reverse_statements_only(self, data: dict[str, Any], **_: Any) -> None:
+        if data["reverse"] and data["kind"] != "statement":
+            raise ValidationError("Only a statement is reverse-scored.", "reverse")
 
 
 class BankFile(Strict):

@@ -51,6 +51,10 @@ MESSAGES: dict[str, str] = {
     "not_found": N_("There is nothing at this address."),
     "bad_request": N_("The server could not understand this request."),
     "internal_error": N_("Something went wrong on the server. Nothing was changed."),
+    "pulse_not_open": N_("The pulse is not open: answers are taken only during its phase."),
+    "pulse_already_answered": N_(
+        "You have already answered this pulse. Answers cannot be changed: nobody keeps yours."
+    ),
     "stale_segment": N_("The agenda has already moved on. Look again and try once more."),
     "agenda_not_running": N_("The agenda is not running right now."),
     "no_previous_segment": N_("This is the start of the agenda: there is nothing to go back to."),

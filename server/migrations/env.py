@@ -10,6 +10,7 @@ from server.board import models as _board_models  # noqa: F401  (registers table
 from server.core import connection_bound as _connection_bound  # noqa: F401
 from server.core import connections as _connections  # noqa: F401  (registers tables)
 from server.core.db import Base, make_engine
+from server.pulse import models as _pulse_models  # noqa: F401
 from server.sessions import models as _session_models  # noqa: F401
 
 config = context.config

@@ -110,13 +110,15 @@ function addForm(live, context) {
     event.preventDefault();
     const reply = await context.run("agenda:add_phase", {
       kind: draft.kind, title: draft.title, minutes: Number(draft.minutes), advance: draft.advance,
+      // "first": as early as the agenda allows (the server keeps what has run in place).
+      ...(draft.where === "first" ? { position: 0 } : {}),
     });
     if (reply.ok) {
       draft.title = "";
       context.refresh();
     }
   }
-  const kinds = ["round", "dilemma_round", "discussion", "board", "break"];
+  const kinds = ["round", "dilemma_round", "discussion", "board", "break", "pulse"];
   return h("form", { class: "add-phase", id: "add-phase", onsubmit: add },
     h("select", { id: "new-phase-kind", "aria-label": t("Kind"), onchange: remember("kind") },
       kinds.map((kind) => h("option", { value: kind, selected: kind === draft.kind }, kindName(kind)))),
@@ -127,6 +129,9 @@ function addForm(live, context) {
     h("select", { "aria-label": t("At time-up"), onchange: remember("advance") },
       h("option", { value: "manual", selected: draft.advance === "manual" }, t("wait for the facilitator")),
       h("option", { value: "auto", selected: draft.advance === "auto" }, t("move on by itself"))),
+    h("select", { id: "new-phase-where", "aria-label": t("Where"), onchange: remember("where") },
+      h("option", { value: "last", selected: draft.where !== "first" }, t("at the end")),
+      h("option", { value: "first", selected: draft.where === "first" }, t("as early as possible"))),
     h("button", { type: "submit" }, t("Add phase")),
   );
 }

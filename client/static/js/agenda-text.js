@@ -8,6 +8,7 @@ const KIND_NAMES = {
   board: () => t("Anonymous board"),
   break: () => t("Break"),
   follow_up: () => t("Follow-up on actions"),
+  pulse: () => t("Safety pulse"),
 };
 
 const STEP_NAMES = {

@@ -19,6 +19,7 @@ import "./agenda.js";
 import "./board.js";
 import "./notebook.js";
 import "./actions.js";
+import "./pulse.js";
 
 let current = null; // the page on screen, so a navigation can close its connection
 

@@ -18,6 +18,8 @@ const ITEM_KIND_TEXT = {
   feedback_question: () => t("Feedback question"),
   action: () => t("Actions"),
   column: () => t("Board column"),
+  statement: () => t("Pulse statement"),
+  scale: () => t("Scale point"),
 };
 
 export function libraryView(formatKey, navigate) {

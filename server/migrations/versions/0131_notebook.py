@@ -1,7 +1,7 @@
 """The private notebook: each person's notes in a session, sealed (encrypted) at rest.
 
-Revision ID: 0133
-Revises: 0131
+Revision ID: 0131
+Revises: 0130
 Create Date: 2026-11-30 06:38:44
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0133"
-down_revision = "0131"
+revision = "0131"
+down_revision = "0130"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Actions tagged by IGLO level, kept with the group, and their follow-ups per session.
 
-Revision ID: 0131
+Revision ID: 0130
 Revises: 0123
 Create Date: 2026-11-30 06:39:50
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0131"
+revision = "0130"
 down_revision = "0123"
 branch_labels = None
 depends_on = None

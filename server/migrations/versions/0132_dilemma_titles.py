@@ -1,8 +1,8 @@
 """Turns: a presenter's own short title for their dilemma, and whether the session's
 summary may show it (server/agenda/titles.py).
 
-Revision ID: 0130
-Revises: 0133
+Revision ID: 0132
+Revises: 0131
 Create Date: 2026-11-30 06:50:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0130"
-down_revision = "0133"
+revision = "0132"
+down_revision = "0131"
 branch_labels = None
 depends_on = None
 
