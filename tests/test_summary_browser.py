@@ -41,6 +41,10 @@ def test_two_people_open_the_summary_in_their_own_language_and_export_it(browser
     host.get_by_role("button", name="Start session").click()
     expect(bo.locator("#session-status")).to_have_attribute("data-status", "running")
     expect(asa.locator("#open-summary")).to_have_count(0)
+    bo.fill("#action-text", "Ask HR for a check-in *each* month")
+    bo.select_option("#action-level", "organisation")
+    bo.get_by_role("button", name="Add action").click()
+    expect(asa.locator("#actions-by-level li")).to_have_count(1)
     host.locator("#end-session").click()
     host.locator("#end-confirm").click()
 
@@ -54,6 +58,12 @@ def test_two_people_open_the_summary_in_their_own_language_and_export_it(browser
     # The free format: one open discussion, run for less than a minute.
     expect(bo.locator(".summary-agenda tbody tr")).to_have_count(1)
     expect(bo.locator(".summary-agenda tbody tr")).to_contain_text("0 min")
+    # Another feature's section, from its Markdown: a heading per level, the action as
+    # written (no Markdown escapes), in each reader's language.
+    actions = bo.locator(".summary-section[data-key=actions]")
+    expect(actions.locator("h4")).to_have_text("Organisation")
+    expect(actions.locator("li")).to_have_text("Ask HR for a check-in *each* month")
+    expect(asa.locator(".summary-section[data-key=actions] h3")).to_have_text("Handlinger")
 
     name, markdown = download(asa, "Hent Markdown")
     assert name == f"holdsport-{code}-summary.md"
@@ -63,8 +73,10 @@ def test_two_people_open_the_summary_in_their_own_language_and_export_it(browser
     assert name == f"holdsport-{code}-summary.csv"
     rows = list(csv.reader(io.StringIO(content)))
     assert rows[0][:4] == ["Section", "Item", "Text", "Details"]
-    assert [row[0] for row in rows[1:]] == ["agenda", "agenda"]  # the phase, the total
-    assert rows[-1][1:4] == ["Total", "", "60 min"]
+    # The phase, the total, the action.
+    assert [row[0] for row in rows[1:]] == ["agenda", "agenda", "actions"]
+    assert rows[2][1:4] == ["Total", "", "60 min"]
+    assert rows[3][1:3] == ["Organisation", "Ask HR for a check-in *each* month"]
     name, content = download(asa, "Hent CSV")
     assert next(csv.reader(io.StringIO(content)))[:4] == ["Afsnit", "Punkt", "Tekst", "Detaljer"]
 

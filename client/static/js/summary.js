@@ -85,14 +85,33 @@ function dilemmasView(data) {
 
 const VIEWS = { agenda: agendaView, board: boardView, dilemmas: dilemmasView };
 
-// A section this page does not know (another feature's): its lines, as plain text
-// (text nodes only), without Markdown's backslash escapes.
+// A section this page does not know (another feature's): its Markdown lines, read as
+// the little Markdown the server writes (### headings, - items, **bold**), built from
+// text nodes only, without Markdown's backslash escapes.
 const ESCAPED = /\\([\\`*_{}[\]<>()#+\-.!|~])/g;
 
+function inline(text) {
+  // Split on unescaped ** : every second part was bold.
+  return text.split(/(?<!\\)\*\*/).map((part, index) => {
+    const plain = part.replace(ESCAPED, "$1");
+    return index % 2 ? h("strong", {}, plain) : plain;
+  });
+}
+
 function genericView(section) {
-  return h("div", { class: "summary-lines" },
-    (section.markdown || []).filter((line) => line.trim())
-      .map((line) => h("p", {}, line.replace(ESCAPED, "$1"))));
+  const blocks = [];
+  let list = null;
+  for (const line of section.markdown || []) {
+    if (line.startsWith("- ")) {
+      if (!list) blocks.push(list = h("ul", {}));
+      list.append(h("li", {}, inline(line.slice(2))));
+      continue;
+    }
+    list = null;
+    if (line.startsWith("### ")) blocks.push(h("h4", {}, inline(line.slice(4))));
+    else if (line.trim()) blocks.push(h("p", {}, inline(line)));
+  }
+  return h("div", { class: "summary-lines" }, blocks);
 }
 
 function summaryView(summary) {
