@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from server.accounts import service as accounts
 from server.agenda import service as agenda
 from server.agenda.models import Advance, PhaseKind
 from server.agenda.service import PhasePlan
@@ -18,9 +19,20 @@ from server.pulse.models import Pulse, PulseCount, PulseTag
 from server.pulse.scoring import result
 from server.pulse.service import Responder
 from server.sessions import service as sessions
+from server.sessions.models import PeerSession
 from tests.agenda_support import DISCUSS
 from tests.board_support import code_of
-from tests.factories import actor_of, create_session, join, set_agenda
+from tests.factories import (
+    PASSWORD,
+    PASSWORDS,
+    SECRET,
+    actor_of,
+    create_session,
+    join,
+    pass_for,
+    set_agenda,
+    sign_up,
+)
 
 PULSE = PhasePlan(kind=PhaseKind.PULSE, planned_seconds=300, advance=Advance.MANUAL)
 ALL_FOURS = [4] * 7
@@ -92,6 +104,33 @@ def test_a_pulse_phase_opens_takes_answers_once_and_shows_only_how_many(db, cloc
     assert code_of(room.answer, room.people[1], [0, 4, 4, 4, 4, 4, 4]) == "invalid_payload"
     seen = room.snapshot(room.people[1].actor)
     assert seen == room.snapshot() and seen["answered"] == 1 and seen["result"] is None
+
+
+def test_a_host_answers_once_however_many_devices_they_sign_in_on(db, clock):
+    """Each login has its own pass, so its own connection key: were the tag keyed by it,
+    a facilitator signed in three times could give three of the k answers."""
+    anne = sign_up(db, clock)
+    room = Pulsed(db, clock, people=0, host=anne)
+    created_pass = pass_for(db, clock, anne, _session(db, room.session_id))[0]
+    other_login = accounts.sign_in(
+        db, PASSWORDS, email=anne.account.email, password=PASSWORD, now=clock.now(), login_days=30
+    )
+    other_pass, _ = pass_for(db, clock, other_login, _session(db, room.session_id))
+    assert other_pass != created_pass
+    on_laptop, on_phone = (
+        service.responder(
+            db, actor_of(sessions.authenticate(db, token)), personal.derive(token), SECRET
+        )
+        for token in (created_pass, other_pass)
+    )
+    room.answer(on_laptop, ALL_FOURS)
+    assert service.has_answered(db, on_phone)
+    assert code_of(room.answer, on_phone, ALL_FOURS) == "pulse_already_answered"
+    assert room.snapshot()["answered"] == 1
+
+
+def _session(db, session_id):  # type: ignore[no-untyped-def]
+    return db.get_one(PeerSession, session_id)
 
 
 def test_no_result_below_k_and_no_view_at_k_minus_one_to_subtract(db, clock):

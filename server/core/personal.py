@@ -23,6 +23,17 @@ def derive(token: str) -> bytes:
     return hmac.new(token.encode(), _PURPOSE, hashlib.sha256).digest()
 
 
+def host_key(secret_key: str, account_id: int, participant_id: int) -> bytes:
+    """A signed-in host's key, the same on every device they sign in on.
+
+    Each login gets its own pass (sessions.hosts), so a host's token-derived key differs
+    per device. Features that must count one person once however many logins they use
+    (the pulse) or follow them across devices (the notebook) use this one; whoever holds
+    SECRET_KEY can recompute it (docs/anonymity.md)."""
+    message = _PURPOSE + f"|host|{account_id}|{participant_id}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).digest()
+
+
 def remember(environ: dict[str, Any], token: str) -> None:
     environ[_ENVIRON_KEY] = derive(token)
 

@@ -25,13 +25,9 @@ _PURPOSE = b"holdsport notebook v1"
 _NONCE_BYTES = 12
 
 
-def guest_key(personal_key: bytes) -> bytes:
+def notebook_key(personal_key: bytes) -> bytes:
+    """From a guest's personal key, or a host's (core.personal.host_key)."""
     return hmac.new(personal_key, _PURPOSE, hashlib.sha256).digest()
-
-
-def host_key(secret_key: str, account_id: int, participant_id: int) -> bytes:
-    message = _PURPOSE + f"|host|{account_id}|{participant_id}".encode()
-    return hmac.new(secret_key.encode(), message, hashlib.sha256).digest()
 
 
 def _bound(participant_id: int, entry_id: str) -> bytes:

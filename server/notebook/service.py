@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from server.agenda.models import AgendaClock, Phase, Turn
 from server.content import content_text
+from server.core import personal
 from server.core.domain import Actor
 from server.core.errors import DomainError
 from server.notebook import crypto
@@ -47,10 +48,11 @@ def owner(db: Session, actor: Actor, personal_key: bytes | None, secret_key: str
         raise DomainError("forbidden")
     person = db.get_one(Participant, actor.participant_id)
     if person.account_id is not None:
-        return Owner(actor, crypto.host_key(secret_key, person.account_id, person.id))
+        key = personal.host_key(secret_key, person.account_id, person.id)
+        return Owner(actor, crypto.notebook_key(key))
     if personal_key is None:  # not connected through on_connect on this process
         raise DomainError("not_authenticated")
-    return Owner(actor, crypto.guest_key(personal_key))
+    return Owner(actor, crypto.notebook_key(personal_key))
 
 
 def read_notebook(db: Session, who: Owner) -> dict[str, Any]:

@@ -11,18 +11,16 @@ from flask import request
 
 from server.core import personal
 from server.core.domain import EVERYONE, PEOPLE
-from server.core.errors import DomainError
 from server.core.realtime import CommandContext, command
+from server.core.runtime import current_runtime
 from server.pulse import service
 from server.pulse.chart import trend_svg
 from server.pulse.schemas import AnswerArgs
 
 
 def _responder(ctx: CommandContext) -> service.Responder:
-    key = personal.recall(request.environ)
-    if key is None:  # not connected through on_connect on this process
-        raise DomainError("not_authenticated")
-    return service.Responder(ctx.actor, key)
+    secret = current_runtime().settings.secret_key
+    return service.responder(ctx.db, ctx.actor, personal.recall(request.environ), secret)
 
 
 @command("pulse:answer", roles=PEOPLE, args=AnswerArgs())
