@@ -98,3 +98,14 @@ def create_session_in(page, url: str, title: str, admission: str = "code") -> st
     page.select_option("select[name=admission]", admission)
     page.locator("#create-form button[type=submit]").click()
     return str(page.locator("#join-code").inner_text())
+
+
+def join_in(browser, url: str, code: str, name: str, language: str = "da-DK"):  # type: ignore[no-untyped-def]
+    """A guest's new browser (in `language`) joins with the code as `name`; the page,
+    once the session shows."""
+    page = new_page(browser, language)
+    page.goto(f"{url}/j/{code}")
+    page.fill("input[name=display_name]", name)
+    page.locator("#join-details button[type=submit]").click()
+    page.locator("#session-title").wait_for()
+    return page

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import create_session_in, new_page
+from tests.browser import create_session_in, join_in, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -14,10 +14,7 @@ pytestmark = pytest.mark.browser
 def test_an_action_recorded_on_one_screen_shows_on_the_other(browser, server):
     host = new_page(browser, "en-GB")
     code = create_session_in(host, server.url, "Leader group")
-    guest = new_page(browser, "da-DK")
-    guest.goto(f"{server.url}/j/{code}")
-    guest.fill("input[name=display_name]", "Bo")
-    guest.get_by_role("button", name="Deltag", exact=True).click()
+    guest = join_in(browser, server.url, code, "Bo")
     expect(host.locator("#participants li.present")).to_have_count(2)
 
     expect(guest.locator("#actions h2")).to_contain_text("Handlinger")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import create_session_in, new_page
+from tests.browser import create_session_in, join_in, new_page
 
 pytestmark = pytest.mark.browser
 NOTE = "Jeg vil spørge om hjælp <b>før</b>"
@@ -17,11 +17,7 @@ NOTE = "Jeg vil spørge om hjælp <b>før</b>"
 def test_a_note_is_saved_kept_over_a_reload_and_exported(browser, server, tmp_path: Path):
     host = new_page(browser, "en-GB")
     code = create_session_in(host, server.url, "Ledergruppen")
-    page = new_page(browser, "da-DK")
-    page.goto(f"{server.url}/j/{code}")
-    page.fill("input[name=display_name]", "Åse")
-    page.locator("#join-details button[type=submit]").click()
-    expect(page.locator("#session-title")).to_have_text("Ledergruppen")
+    page = join_in(browser, server.url, code, "Åse")
 
     page.get_by_role("button", name="Min notesbog").click()
     page.locator("#notebook-now").fill(NOTE)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import create_session_in, new_page
+from tests.browser import create_session_in, join_in, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +24,7 @@ def test_people_answer_the_pulse_and_see_only_the_groups_result(browser, server)
     code = create_session_in(host, server.url, "Leader group")
     guests = []
     for name in ("Bo", "Cecilie", "Dan"):
-        guest = new_page(browser, "da-DK")
-        guest.goto(f"{server.url}/j/{code}")
-        guest.fill("input[name=display_name]", name)
-        guest.get_by_role("button", name="Deltag", exact=True).click()
-        guests.append(guest)
+        guests.append(join_in(browser, server.url, code, name))
     expect(host.locator("#participants li")).to_have_count(4)
 
     host.select_option("#new-phase-kind", "pulse")

@@ -11,17 +11,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import create_session_in, new_page
+from tests.browser import create_session_in, join_in, new_page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 def join_as(browser, server, code, name, language):  # type: ignore[no-untyped-def]
-    page = new_page(browser, language)
-    page.goto(f"{server.url}/j/{code}")
-    page.fill("input[name=display_name]", name)
-    page.locator("#join-details button[type=submit]").click()
+    page = join_in(browser, server.url, code, name, language)
     expect(page.locator("#session-title")).to_have_text("Ledergruppen")
     return page
 
