@@ -27,6 +27,7 @@ FEATURES = {
     "actions",
     "summary",
     "pulse",
+    "breakouts",
 }
 ENTRY_MODULES = {"events", "views", "service"}
 
