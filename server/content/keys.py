@@ -4,6 +4,7 @@ A key names where a text sits, never what it says, so the English can be reworde
 without losing a translation's place. Keys double as the catalog's msgctxt.
 
     library.source                                  the credit for the whole library
+    library.agreement                               a network session's confidentiality agreement
     model.<model>.title | .credit                   a model the content comes from
     format.<format>.title | .summary | .audience    a session format
     format.<format>.phase.<phase>.title | .intro    one phase of it
@@ -23,6 +24,7 @@ from typing import Any
 # Item keys that would read like a bank's own fields in the key scheme.
 RESERVED_ITEM_KEYS = frozenset({"title", "intro", "group"})
 LIBRARY_SOURCE = "library.source"
+LIBRARY_AGREEMENT = "library.agreement"
 
 
 def model_key(model: str, name: str) -> str:
@@ -57,6 +59,7 @@ def item_key(reference: str) -> str:
 def library_texts(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """(key, English text) of a validated library.toml, in file order."""
     yield LIBRARY_SOURCE, data["source"]
+    yield LIBRARY_AGREEMENT, data["agreement"]
     for model in data["models"]:
         yield model_key(model["key"], "title"), model["title"]
         yield model_key(model["key"], "credit"), model["credit"]

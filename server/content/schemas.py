@@ -78,6 +78,7 @@ class ModelFile(Strict):
 
 class LibraryFile(Strict):
     source = _text()
+    agreement = _text()
     formats = fields.List(_key(), required=True, validate=validate.Length(min=1))
     banks = fields.List(_key(), required=True, validate=validate.Length(min=1))
     models = fields.List(fields.Nested(ModelFile), required=True, validate=validate.Length(min=1))

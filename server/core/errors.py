@@ -24,6 +24,10 @@ MESSAGES: dict[str, str] = {
     "name_taken": N_(
         "Someone in this session already goes by that name. Add an initial or your surname."
     ),
+    "agreement_needed": N_(
+        "This network session asks everyone to accept its confidentiality agreement. "
+        "Read it and tick that you agree to join."
+    ),
     "already_started": N_("The session has already started."),
     "unknown_group": N_("That peer group does not exist, or you are not one of its facilitators."),
     "sign_in_needed": N_("Sign in as a facilitator to do that."),

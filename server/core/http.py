@@ -26,6 +26,8 @@ STATUS_FOR_CODE = {
     "session_ended": 409,
     "already_started": 409,
     "name_taken": 409,
+    # Not a guess at a code (limits.FAILED_STATUSES): the person just has to tick it.
+    "agreement_needed": 400,
     "sign_in_needed": 401,
     "wrong_credentials": 401,
     "wrong_password": 403,

@@ -60,6 +60,7 @@ def group_page(group_id: int) -> Response:
                 "language": s.language,
                 "created_at": iso(s.created_at),
                 "planned_for": iso(s.planned_for),
+                "network": s.network,
                 "started_at": iso(s.started_at),
                 "ended_at": iso(s.ended_at),
                 "led_by_you": rows[s.id].lead_account_id == who.account.id,

@@ -21,6 +21,7 @@ class GroupSession:
     join_code: str
     created_at: datetime
     planned_for: datetime | None
+    network: bool
     started_at: datetime | None
     ended_at: datetime | None
 
@@ -42,6 +43,7 @@ def group_sessions(db: Session, group_id: int) -> list[GroupSession]:
             join_code=s.join_code,
             created_at=s.created_at,
             planned_for=s.planned_for,
+            network=s.network,
             started_at=s.started_at,
             ended_at=s.ended_at,
         )

@@ -18,6 +18,7 @@ from server.accounts.models import Account
 from server.core import tokens
 from server.core.domain import Event, Role
 from server.core.errors import DomainError
+from server.sessions import agreement
 from server.sessions.door import same_name
 from server.sessions.models import (
     Group,
@@ -103,6 +104,8 @@ def host_pass(
         )
         db.add(person)
         db.flush()
+        if session.network:  # a co-host accepts the agreement by coming in to host
+            agreement.count_acceptance(db, session.id)
     if person.removed_at is not None:
         raise DomainError("removed_from_session")
     token = tokens.derived_token(secret, f"host:{login_id}:{person.id}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.core.db import Base, UTCDateTime, str_enum
@@ -107,6 +107,11 @@ class PeerSession(Base):
 
     # When the facilitator means to hold it, if they said (a planned session).
     planned_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    # A leader network across organisations: joining needs the confidentiality agreement
+    # (sessions.agreement). Only how many accepted it is kept, never who.
+    network: Mapped[bool] = mapped_column(Boolean, default=False)
+    agreements: Mapped[int] = mapped_column(Integer, default=0)
 
     group: Mapped[Group] = relationship()
 

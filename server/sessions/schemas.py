@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import fields, validate
 
 from server.content import library
@@ -25,6 +27,15 @@ def _language(required: bool = True) -> fields.String:
     return fields.String(load_default=None, allow_none=True, validate=check)
 
 
+class Flag(fields.Boolean):
+    """JSON true or false and nothing else ("yes", 1): agreeing is said plainly."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def _is_format(key: str) -> bool:
     return key in library().formats
 
@@ -43,6 +54,8 @@ class CreateSessionArgs(Args):
     group_id = Int(load_default=None, allow_none=True, validate=validate.Range(min=1))
     # Who lets people in: a host admits each one, or anyone with the code is in.
     admission = fields.String(load_default="host", validate=validate.OneOf(["host", "code"]))
+    # A leader network across organisations: joining needs the confidentiality agreement.
+    network = Flag(load_default=False)
 
 
 class JoinArgs(Args):
@@ -52,6 +65,8 @@ class JoinArgs(Args):
     language = _language()
     # The key this browser keeps to be the same member of the group (sessions.members).
     member_key = fields.String(load_default=None, allow_none=True, validate=TOKEN)
+    # Accepts a network session's confidentiality agreement (ignored by any other session).
+    agree = Flag(load_default=False)
 
 
 class ConnectArgs(Args):
@@ -102,3 +117,4 @@ class PlanSessionArgs(Args):
     agenda_from = Text(min_length=4, max_length=16, load_default=None, allow_none=True)
     planned_for = fields.AwareDateTime(load_default=None, allow_none=True)
     admission = fields.String(load_default="host", validate=validate.OneOf(["host", "code"]))
+    network = Flag(load_default=False)

@@ -17,7 +17,7 @@ from server.core.bus import SessionCreated, SessionEnded, SessionStarted, tell
 from server.core.change import change_of
 from server.core.domain import Actor, Event, Role, declare_events
 from server.core.errors import DomainError
-from server.sessions import door, hosts
+from server.sessions import agreement, door, hosts
 from server.sessions.credentials import Credential, authenticate, find_by_join_code
 from server.sessions.links import display_key
 from server.sessions.members import recognise_member
@@ -81,6 +81,7 @@ def create_session(
     admission: str = Admission.HOST.value,
     planned_for: datetime | None = None,
     agenda_from: int | None = None,
+    network: bool = False,
 ) -> CreatedSession:
     """Make a session, in a new group or in one the account facilitates, led by it.
 
@@ -90,6 +91,8 @@ def create_session(
     planned (a session of the same group; its format is taken over too). The facilitator
     comes in with a login's pass (sessions.hosts), never a token.
     The room display's key is derived from `secret`, the app's (sessions.links).
+    A `network` session (across organisations) asks everyone joining to accept its
+    confidentiality agreement; making one counts as the lead's acceptance.
     """
     if group_id is not None:
         if not hosts.facilitates(db, lead_account_id, group_id):
@@ -112,6 +115,8 @@ def create_session(
         created_at=now,
         lead_account_id=lead_account_id,
         planned_for=planned_for,
+        network=network,
+        agreements=1 if network else 0,
     )
     db.add(session)
     db.flush()
@@ -176,16 +181,21 @@ def join_session(
     language: str,
     now: datetime,
     member_key: str | None = None,
+    agree: bool = False,
 ) -> Joined:
     """A new participant, known to others once they connect (see presence). In a session
     where a host admits people, they wait at the door until one does (sessions.door).
 
     With the `member_key` their browser keeps, they are the group's member with that key
     (sessions.members); without one, they are nobody the group remembers.
+    A network session lets in only those who `agree` to its confidentiality agreement
+    (sessions.agreement), and counts them; any other session ignores `agree`.
     """
     session = find_by_join_code(db, join_code)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
+    if session.network and not agree:
+        raise DomainError("agreement_needed")
     door.check_name_free(db, session.id, display_name)
     participant, token = _add_participant(
         db, session, Role.PARTICIPANT, display_name, organisation, language, now
@@ -195,6 +205,8 @@ def join_session(
         participant.member_id = member.id
     if session.admission is Admission.CODE:
         participant.admitted_at = now
+    if session.network:
+        agreement.count_acceptance(db, session.id)
     return Joined(session, participant, token)
 
 

@@ -42,6 +42,8 @@ def session_fields(session: PeerSession) -> dict[str, Any]:
         "join_code": session.join_code,
         "status": session.status.value,
         "admission": session.admission.value,
+        "network": session.network,
+        "agreements": session.agreements,
         "created_at": iso(session.created_at),
         "started_at": iso(session.started_at),
         "ended_at": iso(session.ended_at),

@@ -13,6 +13,7 @@ from server.core.limits import limited
 from server.core.unit import unit_of_work
 from server.core.validation import load_args
 from server.sessions import hosts, retention, service
+from server.sessions.agreement import agreement_texts
 from server.sessions.events import show_out
 from server.sessions.models import PeerSession, Status
 from server.sessions.schemas import CreateSessionArgs, HandOverArgs, JoinArgs, PlanSessionArgs
@@ -44,6 +45,7 @@ def create_session() -> tuple[Response, int]:
             group_name=args.group_name,
             group_id=args.group_id,
             admission=args.admission,
+            network=args.network,
             now=unit.now,
             secret=settings().secret_key,
         )
@@ -93,6 +95,7 @@ def plan_session(group_id: int) -> tuple[Response, int]:
             admission=args.admission,
             planned_for=args.planned_for,
             agenda_from=agenda_from,
+            network=args.network,
             secret=settings().secret_key,
             now=unit.now,
         )
@@ -169,13 +172,16 @@ def _hosted_session(db: Any, account_id: int, join_code: str) -> PeerSession:
 @bp.get("/sessions/<join_code>")
 @limited("join")
 def preview_session(join_code: str) -> Response:
-    """What the join page shows before someone gives their name."""
+    """What the join page shows before someone gives their name: for a network session,
+    also its confidentiality agreement in the session's language and the other."""
     with unit_of_work() as unit:
         session = service.find_by_join_code(unit.db, join_code[:16])
         if session.status is Status.ENDED:  # the same answer as a code never used
             raise DomainError("unknown_join_code")
-        fields = session_fields(session)
-    return jsonify({"ok": True, "session": fields})
+        body: dict[str, Any] = {"ok": True, "session": session_fields(session)}
+        if session.network:
+            body["agreement"] = agreement_texts(session.language)
+    return jsonify(body)
 
 
 @bp.post("/join")
@@ -190,6 +196,7 @@ def join() -> tuple[Response, int]:
             organisation=args.organisation,
             language=args.language,
             member_key=args.member_key,
+            agree=args.agree,
             now=unit.now,
         )
     body = {

@@ -1,12 +1,22 @@
 // Form pieces shared by the pages. An error box remembers the error it shows, so it
 // can be said again in another language after a live switch (refreshErrors).
 import { h } from "./dom.js";
-import { errorText } from "./i18n.js";
+import { errorText, t } from "./i18n.js";
 
 const shown = new WeakMap(); // error box -> the error it shows
 
 export function field(label, input) {
   return h("label", { class: "field" }, h("span", {}, label), input);
+}
+
+// Whether a new session is a leader network across organisations (it then asks everyone
+// joining to accept its confidentiality agreement): the create and plan forms both ask.
+export function networkField() {
+  return h("div", { class: "check" },
+    h("input", { type: "checkbox", name: "network", id: "network", "aria-describedby": "network-hint" }),
+    h("label", { for: "network" }, t("A network across organisations"),
+      h("br"), h("small", { class: "muted", id: "network-hint" },
+        t("Everyone who joins must first accept that what is said here stays here."))));
 }
 
 export function errorBox(id) {

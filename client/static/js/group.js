@@ -6,7 +6,7 @@ import { deleteJSON, getJSON, postJSON } from "./api.js";
 import { appLink, cachedLibrary, findFormat, loadLibrary } from "./content.js";
 import { h } from "./dom.js";
 import { availableLanguages, contentText, currentLanguage, endonym, t } from "./i18n.js";
-import { errorBox, field, showError } from "./forms.js";
+import { errorBox, field, networkField, showError } from "./forms.js";
 import { formatDate, formatDateTime } from "./locale.js";
 
 const STATUS = {
@@ -66,6 +66,7 @@ function sessionItem(session, data, navigate, reload, problem) {
     h("p", { class: "muted" }, t("%(status)s, %(when)s: %(format)s", {
       status: STATUS[session.status](), when: formatDateTime(when), format: formatTitle(session.format_key),
     })),
+    session.network ? h("p", { class: "muted network-tag" }, t("A network across organisations")) : null,
     session.status !== "ended" ? h("div", { class: "session-links" },
       h("img", { src: `/api/sessions/${session.join_code}/qr.svg`, alt: t("QR code of the join link"), width: 120, height: 120 }),
       h("dl", {},
@@ -130,6 +131,7 @@ function planCard(data, groupId, reload) {
       agenda_from: kind === "session" ? value : undefined,
       planned_for: when ? new Date(String(when)).toISOString() : null,
       admission: "host",
+      network: form.get("network") === "on",
     });
     if (!reply.ok) return showError(error, reply.error);
     event.target.reset();
@@ -144,6 +146,7 @@ function planCard(data, groupId, reload) {
       field(t("Session language"), h("select", { name: "language" },
         availableLanguages().map((language) => h("option", { value: language, selected: language === currentLanguage(), lang: language, translate: "no" }, endonym(language))))),
       field(t("Start from"), from),
+      networkField(),
       error,
       h("button", { type: "submit" }, t("Plan session")),
     ),

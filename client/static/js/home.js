@@ -4,7 +4,7 @@ import { account, getJSON, postJSON } from "./api.js";
 import { appLink, cachedLibrary, contentNode, findFormat, loadLibrary, minutesText } from "./content.js";
 import { h } from "./dom.js";
 import { availableLanguages, contentText, currentLanguage, endonym, t } from "./i18n.js";
-import { field, errorBox, showError } from "./forms.js";
+import { field, errorBox, networkField, showError } from "./forms.js";
 
 export function homeView(navigate) {
   const createError = errorBox("create-error");
@@ -23,6 +23,7 @@ export function homeView(navigate) {
       language: form.get("language"),
       format_key: form.get("format_key") || "free",
       admission: form.get("admission") || "host",
+      network: form.get("network") === "on",
     });
     if (!reply.ok) return showError(createError, reply.error);
     navigate(`/s/${reply.join_code}`);
@@ -68,6 +69,7 @@ export function homeView(navigate) {
         field(t("Who lets people in"), h("select", { name: "admission" },
           h("option", { value: "host", selected: true }, t("I let each person in (recommended)")),
           h("option", { value: "code" }, t("Anyone with the join code")))),
+        networkField(),
         createError,
         h("button", { type: "submit" }, t("Create session")),
       ),

@@ -245,6 +245,10 @@ function hostPanel(session, links, run) {
       ] : null,
     ),
     h("p", { class: "muted" }, t("Whoever has the room display link sees the session as the room does: give it only to the room's screen.")),
+    session.network ? h("p", { id: "agreements", role: "status" },
+      tn("%(count)s has agreed to keep what is said here confidential.",
+        "%(count)s have agreed to keep what is said here confidential.",
+        session.agreements, { count: session.agreements })) : null,
   );
 }
 
