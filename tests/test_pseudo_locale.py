@@ -115,6 +115,7 @@ def test_every_page_and_content_item_comes_from_the_catalog(browser, server):
     host.fill("input[name=group_name]", TYPED[1])
     host.fill("input[name=organisation]", TYPED[4])
     host.select_option("#format-key", "peer_sparring")
+    host.locator("#create-form input[name=network]").check()  # its agreement is content
     host.locator("#create-form button[type=submit]").click()
     code = host.locator("#join-code").inner_text()
     expect(host.locator("#format")).to_be_visible()
@@ -126,9 +127,11 @@ def test_every_page_and_content_item_comes_from_the_catalog(browser, server):
     guest = pseudo_page(browser)
     guest.goto(f"{server.url}/j/{code}")
     expect(guest.locator("h1")).to_have_text(TYPED[0])
-    check(guest, seen)  # the join page
+    expect(guest.locator("#agreement")).to_be_visible()
+    check(guest, seen)  # the join page, with a network session's agreement
     guest.fill("input[name=display_name]", TYPED[3])
     guest.fill("input[name=organisation]", TYPED[5])
+    guest.locator("#agree").check()
     guest.locator("#join-details button[type=submit]").click()
     expect(guest.locator("#waiting-room")).to_be_visible()
     check(guest, seen)  # at the door
