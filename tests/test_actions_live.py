@@ -39,7 +39,11 @@ def test_a_second_client_sees_actions_and_the_next_session_follows_them_up(serve
     clients += [host2, cecilie.connect()]
     assert host2.call("session:start") == {"ok": True}
     cecilie.wait_for(lambda: len(cecilie.state["actions"]["carried"]) == 1)
-    assert cecilie.state["agenda"]["phases"][0]["kind"] == "follow_up"
+    # The agenda's event comes after the actions' one (its own version): wait for it too.
+    cecilie.wait_for(lambda: cecilie.state["agenda"]["phases"][0]["kind"] == "follow_up")
+    assert (
+        cecilie.state["agenda"]["current"]["phase_id"] == cecilie.state["agenda"]["phases"][0]["id"]
+    )
     done = {"action_id": seen["id"], "outcome": "done"}
     assert cecilie.call("action:follow_up", done)["error"]["code"] == "forbidden"
     assert host2.call("action:follow_up", done) == {"ok": True}
