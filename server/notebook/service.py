@@ -17,13 +17,12 @@ from sqlalchemy.orm import Session
 
 from server.agenda.models import AgendaClock, Phase, Turn
 from server.content import content_text
-from server.core import personal
 from server.core.domain import Actor
 from server.core.errors import DomainError
 from server.notebook import crypto
 from server.notebook.models import NotebookEntry, NoteKind
 from server.sessions.models import Participant
-from server.sessions.state import iso, lock
+from server.sessions.state import iso, person_key
 
 MAX_ENTRIES = 200  # per person and session
 
@@ -42,17 +41,8 @@ class Owner:
 
 
 def owner(db: Session, actor: Actor, personal_key: bytes | None, secret_key: str) -> Owner:
-    """The actor with their notebook key: a facilitator's from their account (the same on
-    every signed-in device), a guest's from their token's personal key."""
-    if actor.participant_id is None:
-        raise DomainError("forbidden")
-    person = db.get_one(Participant, actor.participant_id)
-    if person.account_id is not None:
-        key = personal.host_key(secret_key, person.account_id, person.id)
-        return Owner(actor, crypto.notebook_key(key))
-    if personal_key is None:  # not connected through on_connect on this process
-        raise DomainError("not_authenticated")
-    return Owner(actor, crypto.notebook_key(personal_key))
+    """The actor with their notebook key, the same on all their devices (state.person_key)."""
+    return Owner(actor, crypto.notebook_key(person_key(db, actor, personal_key, secret_key)))
 
 
 def read_notebook(db: Session, who: Owner) -> dict[str, Any]:
@@ -67,7 +57,7 @@ def write_note(
     db: Session, who: Owner, *, entry_id: str, kind: str, text: str, now: datetime
 ) -> dict[str, Any]:
     """Create the entry, or change its text and kind; returns it as its owner sees it."""
-    lock(db, who.actor.session_id)  # two devices saving one new entry: one after the other
+    _lock_owner(db, who)  # two devices saving one new entry: one after the other
     row = _entry(db, who, entry_id)
     if row is None:
         row = _new_entry(db, who, entry_id, now)
@@ -89,12 +79,18 @@ def write_note(
 
 
 def delete_note(db: Session, who: Owner, *, entry_id: str) -> None:
-    lock(db, who.actor.session_id)
+    _lock_owner(db, who)
     row = _entry(db, who, entry_id)
     if row is None:
         raise DomainError("note_not_found")
     db.delete(row)
     db.flush()
+
+
+def _lock_owner(db: Session, who: Owner) -> None:
+    """Lock the writer's own row, not the session's: an autosave every second from each
+    person must not queue behind the room's commands (SQLite serialises writers anyway)."""
+    db.execute(select(Participant.id).where(Participant.id == who.participant_id).with_for_update())
 
 
 def _new_entry(db: Session, who: Owner, entry_id: str, now: datetime) -> NotebookEntry:

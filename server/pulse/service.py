@@ -16,13 +16,12 @@ from sqlalchemy.orm import Session
 
 from server.board import tags
 from server.content import library
-from server.core import personal
 from server.core.domain import Actor, Event, declare_events
 from server.core.errors import DomainError
 from server.pulse.models import SCALE, Pulse, PulseCount, PulseStatus, PulseTag
 from server.pulse.scoring import result
-from server.sessions.models import Participant, PeerSession, Status
-from server.sessions.state import emit, iso, lock
+from server.sessions.models import PeerSession, Status
+from server.sessions.state import emit, iso, lock, person_key
 
 declare_events("pulse:updated")
 BANK = "pulse"
@@ -40,17 +39,9 @@ class Responder:
 def responder(
     db: Session, actor: Actor, connection_key: bytes | None, secret_key: str
 ) -> Responder:
-    """Who answers, with the key their "answered" tag comes from. A signed-in host's
-    connection key differs per login, so theirs comes from their account: one answer per
-    person however many devices they sign in on (else a host could fill k alone)."""
-    if actor.participant_id is None:
-        raise DomainError("forbidden")
-    person = db.get_one(Participant, actor.participant_id)
-    if person.account_id is not None:
-        return Responder(actor, personal.host_key(secret_key, person.account_id, person.id))
-    if connection_key is None:  # not connected through on_connect on this process
-        raise DomainError("not_authenticated")
-    return Responder(actor, connection_key)
+    """Who answers, with the key their "answered" tag comes from: the same on all their
+    devices (state.person_key), else a host signed in several times could fill k alone."""
+    return Responder(actor, person_key(db, actor, connection_key, secret_key))
 
 
 def statements() -> list[dict[str, Any]]:

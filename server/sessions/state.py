@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from server.core import personal
 from server.core.change import change_of
 from server.core.connections import sids_of
-from server.core.domain import Event
+from server.core.domain import Actor, Event
+from server.core.errors import DomainError
 from server.sessions.models import Participant, PeerSession
 
 
@@ -71,3 +73,18 @@ def participant_updated(db: Session, session_id: int, person: Participant) -> Ev
     """Everyone is told how a person now stands (role, location)."""
     fields = participant_fields(person, bool(sids_of(db, person.id)))
     return emit(db, "participant:updated", session_id, {"participant": fields})
+
+
+def person_key(db: Session, actor: Actor, connection_key: bytes | None, secret_key: str) -> bytes:
+    """The key that is the same for one person on all their connections (the pulse counts
+    them once with it, the notebook seals with it). A guest's is their connection's, from
+    their one token; a signed-in host has a pass per login, so theirs comes from their
+    account (core.personal.host_key)."""
+    if actor.participant_id is None:
+        raise DomainError("forbidden")
+    person = db.get_one(Participant, actor.participant_id)
+    if person.account_id is not None:
+        return personal.host_key(secret_key, person.account_id, person.id)
+    if connection_key is None:  # not connected through on_connect on this process
+        raise DomainError("not_authenticated")
+    return connection_key
