@@ -65,6 +65,7 @@ def _register_features(app: Flask, socketio: SocketIO) -> None:
     from server.actions import events as _action_events  # noqa: F401
     from server.agenda import events as _agenda_events  # noqa: F401
     from server.board import events as _board_events  # noqa: F401
+    from server.breakouts import events as _breakout_events  # noqa: F401
     from server.content.views import bp as content_bp
     from server.groups.views import bp as groups_bp
     from server.notebook import events as _notebook_events  # noqa: F401

@@ -5,7 +5,8 @@ adds their snapshot parts; the app factory calls it, and so do domain tests, whi
 need the same reactions without sockets. The order matters where two features react
 to one fact: presence tells the room who arrived before the agenda gives them a turn,
 and actions are carried into a starting session before its agenda starts (with the
-follow-up phase the agenda then adds).
+follow-up phase the agenda then adds). Breakouts forget their seats before the agenda
+its phases.
 (Deleting a session's rows needs no order: the sessions feature deletes its own after
 telling, and the board's point at phases only with ON DELETE SET NULL.)
 """
@@ -19,6 +20,7 @@ from server.accounts import subscriptions as accounts
 from server.actions import subscriptions as actions
 from server.agenda import subscriptions as agenda
 from server.board import subscriptions as board
+from server.breakouts import subscriptions as breakouts
 from server.core.bus import bus
 from server.notebook import subscriptions as notebook
 from server.presence import subscriptions as presence
@@ -28,7 +30,8 @@ from server.sessions import subscriptions as sessions
 
 def install() -> None:
     """Idempotent: subscribing twice changes nothing."""
-    for feature in (presence, actions, agenda, board, pulse, notebook, sessions, accounts):
+    features = (presence, actions, breakouts, agenda, board, pulse, notebook, sessions, accounts)
+    for feature in features:
         feature.install(bus)
 
 

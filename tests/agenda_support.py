@@ -25,6 +25,7 @@ DILEMMA = PhasePlan(
         {"key": "respond", "seconds": 240},
     ],
 )
+BREAKOUT = PhasePlan(kind=PhaseKind.BREAKOUT, planned_seconds=45 * 60, title="Trios")
 CLOSING = PhasePlan(kind=PhaseKind.ROUND, planned_seconds=300, title="Closing round")
 
 

@@ -18,6 +18,7 @@ from server.agenda import service as agenda
 from server.agenda.view import agenda_view
 from server.board import curation, reactions, service, writing
 from server.board.writing import Writer
+from server.breakouts import service as breakouts
 from server.core import connections, personal
 from server.core.connection_bound import ConnectionAddress
 from server.core.db import Base
@@ -27,7 +28,7 @@ from server.notebook import service as notebook
 from server.pulse import service as pulse
 from server.pulse.service import Responder
 from server.sessions import service as sessions
-from tests.agenda_support import DISCUSS, ROUND, WORKER
+from tests.agenda_support import BREAKOUT, DISCUSS, ROUND, WORKER
 from tests.board_support import new_secret
 from tests.factories import SECRET, actor_of, create_session, join, set_agenda
 
@@ -77,6 +78,9 @@ OWNED_BY_SESSION = {
     "pulses": "session_id = :s",
     "pulse_counts": ON_THE_PULSE,
     "pulse_tags": ON_THE_PULSE,
+    "breakout_rounds": "session_id = :s",
+    "breakout_groups": ON_THE_AGENDA,
+    "breakout_seats": ON_THE_AGENDA,
 }
 # What a session keeps once its content expired: its row, its agenda's plan and timing,
 # the actions recorded in it that are still open (the group still works on them), and its
@@ -130,12 +134,12 @@ def lively_session(db, clock, name: str, group_id: int | None = None, host=None)
     """A running session with a row in every table a session owns: its people connected
     (and a room display), a round with turns, hands and a ready mark, a named board's
     posts with their authors, an open anonymous board, revealed, with reactions, votes
-    and a cluster, everyone's private notes, and an open pulse everyone answered. Ending
-    it closes the board and the pulse: the board's reactions and votes, and the pulse's
-    tags, go then."""
+    and a cluster, everyone's private notes, an open pulse everyone answered, and a plan
+    for a later breakout phase. Ending it closes the board and the pulse: the board's
+    reactions and votes, and the pulse's tags, go then."""
     created = create_session(db, clock, host=host, title=name, group_id=group_id)
     session = created.session
-    set_agenda(db, session.id, [ROUND, DISCUSS])
+    set_agenda(db, session.id, [ROUND, DISCUSS, BREAKOUT])
     host = _connect(db, clock, created.facilitator_token, f"{name}-host")
     db.add(ConnectionAddress(sid=f"{name}-host", address="0" * 64))
     _connect(db, clock, created.display_key, f"{name}-display")
@@ -185,6 +189,8 @@ def lively_session(db, clock, name: str, group_id: int | None = None, host=None)
     answering.append(Responder(host, personal.derive(created.facilitator_token)))
     for who in answering:
         pulse.answer(db, who, [4, 5, 6, 3, 2, 7, 1], now)
+    later = agenda_view(db, session.id, now)["phases"][-1]["id"]
+    breakouts.make_plan(db, host, later, 3, now)  # who will sit with whom
     sids = [f"{name}-host", f"{name}-display", *(p.connection for p in people)]
     return Lively(session.id, session.group_id, sids)
 

@@ -23,6 +23,8 @@ class PhaseKind(enum.StrEnum):
     # The group's open actions from earlier sessions: done, continue or drop (server/actions).
     FOLLOW_UP = "follow_up"
     PULSE = "pulse"  # the anonymous psychological-safety pulse (server/pulse)
+    # Small groups, each through its own presenters' steps (server/breakouts).
+    BREAKOUT = "breakout"
 
 
 TURN_KINDS = (PhaseKind.ROUND, PhaseKind.DILEMMA_ROUND)

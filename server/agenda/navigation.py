@@ -20,6 +20,9 @@ from server.sessions.models import Participant, PeerSession
 
 # Dilemma steps when a phase has none of its own (minutes each).
 DEFAULT_STEPS = (("present", 5), ("clarify", 3), ("reflect", 8), ("respond", 4))
+# A breakout group's steps for each of its presenters, as in Troika consulting: the two
+# others consult while the presenter listens (server/breakouts).
+TRIO_STEPS = (("present", 3), ("clarify", 2), ("reflect", 6), ("respond", 3))
 MIN_TURN_SECONDS = 30
 
 

@@ -68,8 +68,12 @@ def create_agenda(db: Session, session_id: int, plans: list[PhasePlan]) -> None:
 
 def new_phase(session_id: int, position: int, plan: PhasePlan) -> Phase:
     steps = plan.steps
-    if plan.kind is PhaseKind.DILEMMA_ROUND and not steps:
-        steps = [{"key": key, "seconds": minutes * 60} for key, minutes in navigation.DEFAULT_STEPS]
+    defaults = {
+        PhaseKind.DILEMMA_ROUND: navigation.DEFAULT_STEPS,
+        PhaseKind.BREAKOUT: navigation.TRIO_STEPS,
+    }
+    if plan.kind in defaults and not steps:
+        steps = [{"key": key, "seconds": minutes * 60} for key, minutes in defaults[plan.kind]]
     return Phase(
         session_id=session_id,
         position=position,

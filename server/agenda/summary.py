@@ -27,6 +27,7 @@ KIND_NAMES = {
     PhaseKind.BREAK: N_("Break"),
     PhaseKind.FOLLOW_UP: N_("Follow-up on actions"),
     PhaseKind.PULSE: N_("Safety pulse"),
+    PhaseKind.BREAKOUT: N_("Breakout groups"),
 }
 MINUTES = N_("%(n)s min")
 SKIPPED = N_("Skipped")

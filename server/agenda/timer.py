@@ -1,13 +1,25 @@
-"""The countdown's arithmetic: start, pause, resume, extend, and what is left now."""
+"""The countdown's arithmetic: start, pause, resume, extend, and what is left now.
+
+For any row with a countdown's columns: the agenda's clock, a breakout group's.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from server.agenda.models import AgendaClock, TimerStatus
+from server.agenda.models import TimerStatus
 
 
-def remaining(clock: AgendaClock, now: datetime) -> float:
+class Countdown(Protocol):
+    timer_status: TimerStatus
+    duration_seconds: float
+    ends_at: datetime | None
+    remaining_seconds: float | None
+    segment_started_at: datetime | None
+
+
+def remaining(clock: Countdown, now: datetime) -> float:
     if clock.timer_status is TimerStatus.RUNNING and clock.ends_at is not None:
         return max(0.0, (clock.ends_at - now).total_seconds())
     if clock.timer_status is TimerStatus.PAUSED:
@@ -15,7 +27,7 @@ def remaining(clock: AgendaClock, now: datetime) -> float:
     return 0.0
 
 
-def is_due(clock: AgendaClock, now: datetime) -> bool:
+def is_due(clock: Countdown, now: datetime) -> bool:
     """Running and past its end: time-up has to be handled."""
     return (
         clock.timer_status is TimerStatus.RUNNING
@@ -24,7 +36,7 @@ def is_due(clock: AgendaClock, now: datetime) -> bool:
     )
 
 
-def run(clock: AgendaClock, seconds: float, start: datetime) -> None:
+def run(clock: Countdown, seconds: float, start: datetime) -> None:
     clock.timer_status = TimerStatus.RUNNING
     clock.duration_seconds = seconds
     clock.segment_started_at = start
@@ -32,19 +44,19 @@ def run(clock: AgendaClock, seconds: float, start: datetime) -> None:
     clock.remaining_seconds = None
 
 
-def pause(clock: AgendaClock, now: datetime) -> None:
+def pause(clock: Countdown, now: datetime) -> None:
     clock.remaining_seconds = remaining(clock, now)
     clock.timer_status = TimerStatus.PAUSED
     clock.ends_at = None
 
 
-def resume(clock: AgendaClock, now: datetime) -> None:
+def resume(clock: Countdown, now: datetime) -> None:
     clock.ends_at = now + timedelta(seconds=clock.remaining_seconds or 0.0)
     clock.timer_status = TimerStatus.RUNNING
     clock.remaining_seconds = None
 
 
-def extend(clock: AgendaClock, change: int, now: datetime) -> None:
+def extend(clock: Countdown, change: int, now: datetime) -> None:
     """More time (or, with a negative number, less: never below zero left)."""
     left = remaining(clock, now)
     if clock.timer_status is TimerStatus.EXPIRED and change <= 0:
@@ -60,12 +72,12 @@ def extend(clock: AgendaClock, change: int, now: datetime) -> None:
         clock.ends_at = now + timedelta(seconds=seconds)
 
 
-def expire(clock: AgendaClock) -> None:
+def expire(clock: Countdown) -> None:
     clock.timer_status = TimerStatus.EXPIRED
     clock.remaining_seconds = None
 
 
-def stop(clock: AgendaClock) -> None:
+def stop(clock: Countdown) -> None:
     clock.timer_status = TimerStatus.IDLE
     clock.ends_at = None
     clock.remaining_seconds = None

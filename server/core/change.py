@@ -49,12 +49,26 @@ class Change:
 
     def emit(self, name: str, session_id: int, payload: dict[str, Any] | None = None) -> Event:
         """An event for everyone in the session, under the session's next version."""
+        version = self._next_version(session_id)
+        event = Event(name, session_id, {"version": version, **(payload or {})})
+        self.events.append(event)
+        return event
+
+    def _next_version(self, session_id: int) -> int:
         self.lock(session_id)
         version = self._versions[session_id] + 1
         self._versions[session_id] = version
         rows = _SESSIONS.c
         self.db.execute(update(_SESSIONS).where(rows.id == session_id).values(version=version))
-        event = Event(name, session_id, {"version": version, **(payload or {})})
+        return version
+
+    def emit_each(self, name: str, session_id: int, payloads: dict[str, dict[str, Any]]) -> Event:
+        """An event whose payload differs by connection (`payloads`, by sid: every
+        connection inside the session must have one), under one version: each reader
+        gets theirs, and nobody sees a gap in the versions."""
+        version = self._next_version(session_id)
+        each = {sid: {"version": version, **payload} for sid, payload in payloads.items()}
+        event = Event(name, session_id, {"version": version}, each=each)
         self.events.append(event)
         return event
 

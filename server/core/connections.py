@@ -105,6 +105,34 @@ def actor_for_sid(db: Session, sid: str) -> Actor | None:
     return Actor(connection.session_id, role, connection.participant_id, connection.language)
 
 
+def audience(db: Session, session_id: int) -> list[tuple[str, Actor]]:
+    """Every connection inside the session (not at the door, not removed) with who it
+    is now: for events whose payload differs by reader (core.change.emit_each)."""
+    people = _PARTICIPANTS.c
+    rows = db.execute(
+        select(
+            Connection.sid,
+            Connection.role,
+            Connection.participant_id,
+            Connection.language,
+            people.role,
+            people.admitted_at,
+            people.removed_at,
+        )
+        .outerjoin(_PARTICIPANTS, people.id == Connection.participant_id)
+        .where(Connection.session_id == session_id)
+        .order_by(Connection.sid)
+    )
+    found = []
+    for sid, role, participant_id, language, standing, admitted_at, removed_at in rows:
+        if participant_id is not None:
+            if removed_at is not None or admitted_at is None:
+                continue  # at the door or gone: nothing said inside reaches them
+            role = Role(str(standing))
+        found.append((sid, Actor(session_id, Role(role), participant_id, language)))
+    return found
+
+
 def connect(
     db: Session,
     *,

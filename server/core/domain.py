@@ -50,6 +50,9 @@ class Event:
     name: str
     session_id: int
     payload: dict[str, Any] = field(default_factory=dict)
+    # A payload per connection (by sid) instead of one for the session's room, where
+    # readers may see different things (the breakout groups: core.change.emit_each).
+    each: dict[str, dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         if self.name not in EVENTS:

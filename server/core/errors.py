@@ -105,6 +105,21 @@ MESSAGES: dict[str, str] = {
     "action_level_needed": N_(
         "Choose the level for these actions: this board's columns are not the four IGLO levels."
     ),
+    "breakout_started": N_(
+        "This breakout phase has started: move people by hand instead of planning again."
+    ),
+    "breakout_not_running": N_("That can be done only while this breakout phase is running."),
+    "breakout_over": N_("This breakout phase is over: its groups can no longer change."),
+    "no_breakout_plan": N_(
+        "This breakout phase has no groups yet. Make the plan first, or start the phase."
+    ),
+    "unknown_breakout_group": N_("There is no group with that number in this breakout phase."),
+    "already_in_group": N_("That person is already in that group."),
+    "not_in_group": N_("Only the people of that group (or a facilitator) can do that."),
+    "group_finished": N_(
+        "Your group has been through all its presenters. Write your synthesis for the "
+        "plenary while you wait for the others."
+    ),
     "payload_too_large": N_("The request is too large: at most %(max)s bytes."),
     "too_many_connections": N_(
         "There are too many connections from your network address (at most %(max)s). "

@@ -52,6 +52,10 @@ def unit_of_work(runtime: Runtime | None = None) -> Iterator[Unit]:
 def publish(runtime: Runtime, change: Change) -> None:
     try:
         for event in change.events:
+            if event.each is not None:
+                for sid, payload in event.each.items():
+                    runtime.socketio.emit(event.name, payload, to=sid, namespace=NAMESPACE)
+                continue
             to = room(event.session_id)
             runtime.socketio.emit(event.name, event.payload, to=to, namespace=NAMESPACE)
     except Exception:

@@ -1,0 +1,187 @@
+"""The breakouts as each reader sees them.
+
+Everyone sees the plan (group numbers and first names: where to sit), the common
+warning and the facilitator's broadcast, and every group's synthesis once the phase has
+ended. A participant sees their own group's presenter, step and countdown, and its
+synthesis as it is written; hosts see every group's progress (not the synthesis text
+before the end) and the colleague conflicts; a room display sees no group's inside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.agenda import timer
+from server.agenda.models import AgendaClock, Phase, TimerStatus
+from server.breakouts import planning
+from server.breakouts.models import BreakoutGroup, BreakoutRound, BreakoutSeat
+from server.core.domain import HOSTS, Actor, Role
+from server.sessions.models import Participant
+from server.sessions.state import iso
+
+
+@dataclass(frozen=True)
+class GroupData:
+    row: BreakoutGroup
+    members: list[int]
+
+
+@dataclass(frozen=True)
+class RoundData:
+    phase: Phase
+    breakout: BreakoutRound
+    groups: list[GroupData]
+    status: str  # planned, running, ended
+    warning: bool
+    first_names: dict[int, str]
+    conflicts: tuple[planning.Conflict, ...]
+
+
+def load(db: Session, session_id: int, now: datetime) -> list[RoundData]:
+    """Every breakout phase of the session that has a plan, read once for all readers."""
+    clock = db.get(AgendaClock, session_id)
+    breakouts = db.scalars(
+        select(BreakoutRound)
+        .join(Phase, Phase.id == BreakoutRound.phase_id)
+        .where(BreakoutRound.session_id == session_id)
+        .order_by(Phase.position)
+    ).all()
+    if not breakouts:
+        return []
+    people = db.execute(
+        select(Participant.id, Participant.display_name, Participant.organisation).where(
+            Participant.session_id == session_id
+        )
+    ).all()
+    first_names = {pid: name.split()[0] if name.split() else name for pid, name, _ in people}
+    organisations = {pid: organisation for pid, _, organisation in people}
+    return [_round(db, breakout, clock, first_names, organisations) for breakout in breakouts]
+
+
+def _round(
+    db: Session,
+    breakout: BreakoutRound,
+    clock: AgendaClock | None,
+    first_names: dict[int, str],
+    organisations: dict[int, str | None],
+) -> RoundData:
+    phase = db.get_one(Phase, breakout.phase_id)
+    groups = db.scalars(
+        select(BreakoutGroup)
+        .where(BreakoutGroup.phase_id == phase.id)
+        .order_by(BreakoutGroup.number)
+    ).all()
+    seats = db.scalars(
+        select(BreakoutSeat)
+        .where(BreakoutSeat.phase_id == phase.id)
+        .order_by(BreakoutSeat.position, BreakoutSeat.participant_id)
+    ).all()
+    members: dict[int, list[int]] = {group.id: [] for group in groups}
+    for seat in seats:
+        members[seat.group_id].append(seat.participant_id)
+    running = breakout.running
+    status = "running" if running else ("ended" if phase.started_at else "planned")
+    warning = bool(
+        running
+        and clock is not None
+        and clock.timer_status is TimerStatus.RUNNING
+        and breakout.warned_for is not None
+        and breakout.warned_for == clock.ends_at
+    )
+    plan = planning.Plan(
+        breakout.size,
+        tuple(
+            planning.Group(
+                g.number,
+                tuple(planning.Person(pid, organisations.get(pid)) for pid in members[g.id]),
+            )
+            for g in groups
+        ),
+    )
+    return RoundData(
+        phase,
+        breakout,
+        [GroupData(g, members[g.id]) for g in groups],
+        status,
+        warning,
+        first_names,
+        plan.conflicts,
+    )
+
+
+def view_for(rounds: list[RoundData], actor: Actor, now: datetime) -> dict[str, Any]:
+    return {"rounds": [_round_view(data, actor, now) for data in rounds]}
+
+
+def _round_view(data: RoundData, actor: Actor, now: datetime) -> dict[str, Any]:
+    host = actor.role in HOSTS
+    mine = next(
+        (g for g in data.groups if actor.participant_id in g.members),
+        None,
+    )
+    breakout = data.breakout
+    ended = data.status == "ended"
+    return {
+        "phase_id": data.phase.id,
+        "size": breakout.size,
+        "status": data.status,
+        "plan": [
+            {
+                "number": g.row.number,
+                "members": [
+                    {"participant_id": pid, "first_name": data.first_names.get(pid, "")}
+                    for pid in g.members
+                ],
+            }
+            for g in data.groups
+        ],
+        "warning": data.warning,
+        "broadcast": None
+        if breakout.broadcast is None
+        else {"text": breakout.broadcast, "at": iso(breakout.broadcast_at)},
+        "my_group": _group(mine, now, own=True)
+        if mine is not None and actor.role is Role.PARTICIPANT
+        else None,
+        "groups": [_group(g, now, own=False) for g in data.groups] if host else [],
+        "conflicts": [
+            {"group": c.group, "organisation": c.organisation, "participant_ids": list(c.people)}
+            for c in data.conflicts
+        ]
+        if host
+        else [],
+        "syntheses": [
+            {"number": g.row.number, "text": g.row.synthesis}
+            for g in data.groups
+            if g.row.synthesis
+        ]
+        if ended
+        else [],
+    }
+
+
+def _group(data: GroupData, now: datetime, own: bool) -> dict[str, Any]:
+    group = data.row
+    fields: dict[str, Any] = {
+        "number": group.number,
+        "members": data.members,
+        "segment": group.segment,
+        "presenter_id": group.presenter_id,
+        "step_index": group.step_index,
+        "finished": group.finished,
+        "timer": {
+            "status": group.timer_status.value,
+            "duration_seconds": group.duration_seconds,
+            "ends_at": iso(group.ends_at),
+            "remaining_seconds": round(timer.remaining(group, now), 3),
+        },
+    }
+    if own:
+        fields["synthesis"] = group.synthesis
+    else:
+        fields["synthesis_sent"] = group.synthesis is not None
+    return fields
