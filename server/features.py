@@ -26,12 +26,13 @@ from server.notebook import subscriptions as notebook
 from server.presence import subscriptions as presence
 from server.pulse import subscriptions as pulse
 from server.sessions import subscriptions as sessions
+from server.summary import subscriptions as summary
 
 
 def install() -> None:
     """Idempotent: subscribing twice changes nothing."""
-    features = (presence, actions, breakouts, agenda, board, pulse, notebook, sessions, accounts)
-    for feature in features:
+    features = (presence, actions, breakouts, agenda, board, pulse, notebook, summary)
+    for feature in (*features, sessions, accounts):
         feature.install(bus)
 
 

@@ -28,6 +28,7 @@ from server.notebook import service as notebook
 from server.pulse import service as pulse
 from server.pulse.service import Responder
 from server.sessions import service as sessions
+from server.summary import service as summary
 from tests.agenda_support import BREAKOUT, DISCUSS, ROUND, WORKER
 from tests.board_support import new_secret
 from tests.factories import SECRET, actor_of, create_session, join, set_agenda
@@ -81,6 +82,7 @@ OWNED_BY_SESSION = {
     "breakout_rounds": "session_id = :s",
     "breakout_groups": ON_THE_AGENDA,
     "breakout_seats": ON_THE_AGENDA,
+    "kept_summaries": "session_id = :s",
 }
 # What a session keeps once its content expired: its row, its agenda's plan and timing,
 # the actions recorded in it that are still open (the group still works on them), and its
@@ -93,6 +95,7 @@ SKELETON = {
     "actions",
     "pulses",
     "pulse_counts",
+    "kept_summaries",
 }
 Dump = dict[str, set[tuple]]
 
@@ -206,8 +209,10 @@ def _follow_up(db, host: Actor, now) -> None:  # type: ignore[no-untyped-def]
 
 
 def end(db, clock, lively: Lively) -> None:  # type: ignore[no-untyped-def]
+    """End the session, and keep its summary for the group (it outlives the content)."""
     host = Actor(lively.session_id, Role.FACILITATOR, None, "en")
     sessions.end_session(db, host, clock.now())
+    summary.keep_summary(db, host, True, clock.now())
 
 
 def _connect(db, clock, token: str, sid: str):  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from server.breakouts.planning import same_organisation_key
 from server.core import connections
 from server.core.change import change_of
 from server.core.errors import DomainError
+from server.core.summary import Reader, sections
 from server.sessions import door
 from tests.agenda_support import BREAKOUT, DISCUSS, Group
 
@@ -300,3 +301,20 @@ def test_someone_removed_loses_their_seat(db, clock):
     seats = db.scalars(select(BreakoutSeat.participant_id)).all()
     assert person not in seats
     assert db.scalars(select(BreakoutGroup.presenter_id)).all().count(person) == 0
+
+
+def test_the_summary_has_each_groups_synthesis_by_number_only(db, clock):
+    net = Network(db, clock)
+    net.start()
+    writer = net.people["P0"]
+    text = "Say *no* earlier [link](http://x)"
+    service.write_synthesis(db, writer, net.phase_ids[0], text, clock.now())
+    net.next()
+    reader = Reader(net.session_id, writer.participant_id, "da")
+    (section,) = [s for s in sections(db, reader) if s.key == "breakouts"]
+    assert section.heading == "Opsamlinger fra smågrupperne"
+    (phase,) = section.data["phases"]
+    number = net.group_of("P0")
+    assert phase["syntheses"] == [{"number": number, "name": f"Gruppe {number}", "text": text}]
+    assert "P0" not in str(section.data) and "P0" not in "".join(section.markdown)
+    assert "\\[link\\]\\(http://x\\)" in "\n".join(section.markdown)

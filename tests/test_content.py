@@ -21,6 +21,7 @@ ISSUE_FORMATS = {
     "know_yourself",
     "lead_the_culture",
     "quick_check",
+    "network_trios",  # leader networks (issue 12)
 }
 
 
@@ -55,6 +56,9 @@ def test_every_phase_is_well_formed_for_the_agenda(key):
             assert all(step.minutes > 0 for step in phase.steps)
             per_presenter = sum(step.minutes for step in phase.steps)
             assert phase.minutes == phase.presenters * per_presenter
+        elif phase.kind == "breakout":  # each trio member through the steps, in the minutes
+            assert phase.presenters is None and phase.steps
+            assert 3 * sum(step.minutes for step in phase.steps) <= phase.minutes
         else:
             assert phase.presenters is None and phase.steps == []
         if phase.kind == "board":

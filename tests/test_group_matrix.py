@@ -62,6 +62,12 @@ ENDPOINTS = [
     Endpoint("POST", "/api/sessions/{code}/pass", SESSION_HOSTS),
     Endpoint("POST", "/api/sessions/{code}/lead", LEAD_ONLY, lambda g: {"account_id": g.cohost_id}),
     Endpoint("GET", "/api/sessions/{code}/qr.svg", SESSION_HOSTS),
+    # Nothing kept yet: the group's facilitators are told so; to others it is unknown.
+    Endpoint(
+        "GET",
+        "/api/sessions/{code}/kept-summary?language=da",
+        {LEAD: "not_found", COHOST: "not_found", **SESSION_HOSTS},
+    ),
     Endpoint("DELETE", "/api/sessions/{code}", SESSION_HOSTS),
     Endpoint("DELETE", "/api/groups/{group_id}", GROUP_HOSTS),
     Endpoint("POST", "/api/invitations/accept", NO_ONE, lambda g: {"token": "not-a-token-at-all"}),

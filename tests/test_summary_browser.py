@@ -96,3 +96,19 @@ def test_two_people_open_the_summary_in_their_own_language_and_export_it(browser
     bo.reload()
     bo.get_by_role("button", name="Open the summary").click()
     expect(bo.locator(".summary-section h3").first).to_have_text("The agenda as run")
+
+    # The host keeps the summary for the group (a participant has no such control), and
+    # reads it on the group's page, where it stays after the session's content is gone.
+    host.get_by_role("button", name="Open the summary").click()
+    expect(bo.locator("#summary-title")).to_be_visible()
+    expect(bo.locator("#keep-summary")).to_have_count(0)
+    host.locator("#keep-summary-ask").click()
+    expect(host.locator("#keep-summary")).to_contain_text("named board")
+    host.locator("#keep-summary-confirm").click()
+    expect(host.locator("#unkeep-summary")).to_be_visible()
+    host.goto(server.url)
+    host.locator("a[href^='/g/']").first.click()
+    host.get_by_role("button", name="Read the kept summary").click()
+    expect(host.locator(".kept-summary h4")).to_have_text("Ledergruppen")
+    expect(host.locator(".kept-summary h5").first).to_have_text("The agenda as run")
+    expect(host.locator(".kept-summary li")).to_contain_text(["Ask HR for a check-in *each* month"])

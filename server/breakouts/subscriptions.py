@@ -1,5 +1,5 @@
 """What the breakouts do when others tell them something (server.core.bus), and their
-part of the snapshot."""
+part of the snapshot and of an ended session's summary."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from server.breakouts import retention, service
+from server.breakouts.summary import breakouts_section
 from server.breakouts.view import load, view_for
-from server.core import snapshot
+from server.core import snapshot, summary
 from server.core.bus import (
     Bus,
     PersonAdmitted,
@@ -44,3 +45,4 @@ def install(bus: Bus) -> None:
     bus.subscribe(SessionContentExpired, retention.forget_breakouts)
     bus.subscribe(SessionDeleted, retention.forget_breakouts)
     snapshot.add_part("breakouts", _snapshot)
+    summary.add_part("breakouts", 55, breakouts_section)

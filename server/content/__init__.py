@@ -8,7 +8,7 @@ The stable API (the agenda and the board build on it):
     browser_texts(language)         {content key: text} for the browser catalog
 
     Format: key, model, title_key, summary_key, audience_key, phases, total_minutes
-    Phase:  key, kind (round | dilemma_round | discussion | board | break),
+    Phase:  key, kind (round | dilemma_round | discussion | board | break | pulse | breakout),
             minutes (planned total, int), advance ("manual" | "auto"), title_key,
             intro_key (or None), prompt_keys, board_prompt_keys (board phases),
             presenters and steps (dilemma rounds: minutes == presenters x sum of steps)

@@ -25,7 +25,7 @@ class Step:
 @dataclass(frozen=True)
 class Phase:
     key: str
-    kind: str  # round | dilemma_round | discussion | board | break
+    kind: str  # round | dilemma_round | discussion | board | break | pulse | breakout
     minutes: int  # the planned total; a dilemma round's is presenters x its steps
     advance: str  # manual | auto
     title_key: str

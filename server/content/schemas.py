@@ -15,7 +15,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from server.content.keys import RESERVED_ITEM_KEYS
 from server.core.validation import Strict
 
-PHASE_KINDS = ("round", "dilemma_round", "discussion", "board", "break", "pulse")
+PHASE_KINDS = ("round", "dilemma_round", "discussion", "board", "break", "pulse", "breakout")
 ADVANCE = ("manual", "auto")
 ITEM_KINDS = (
     "question",
@@ -154,7 +154,17 @@ class PhaseFile(Strict):
     @validates_schema
     def _fits_its_kind(self, data: dict[str, Any], **_: Any) -> None:
         dilemma = data["kind"] == "dilemma_round"
-        if dilemma:
+        if data["kind"] == "breakout":
+            # Each group goes through the steps for each member; `minutes` is the common
+            # countdown everyone returns to the plenary by.
+            if data["minutes"] is None:
+                raise ValidationError("Missing data for required field.", "minutes")
+            if data["presenters"] is not None:
+                raise ValidationError("Every member of a breakout group presents.", "presenters")
+            if not data["steps"]:
+                raise ValidationError("A breakout phase needs steps.", "steps")
+            _unique_keys(data["steps"], "steps")
+        elif dilemma:
             # A dilemma round's length follows from its steps and presenters.
             if data["minutes"] is not None:
                 raise ValidationError("A dilemma round takes its minutes from steps.", "minutes")

@@ -43,7 +43,8 @@ PARTS: dict[str, tuple[int, SummaryPart]] = {}
 
 def add_part(key: str, order: int, part: SummaryPart) -> None:
     """Register a part (again: the same one replaces itself). Lower `order` comes first:
-    agenda 10, follow-up 20, board 30, actions 40, pulse 50, dilemmas 60."""
+    agenda 10, follow-up 20, board 30, actions 40, pulse 50, breakouts 55,
+    dilemmas 60."""
     PARTS[key] = (order, part)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import segno
 from flask import Blueprint, Response, jsonify, request
+from sqlalchemy import select
 
 from server.accounts.signed_in import require_signed_in, settings
 from server.actions.state import open_actions_of_group
@@ -23,11 +24,13 @@ from server.sessions.credentials import find_by_join_code
 from server.sessions.groups import group_sessions
 from server.sessions.links import shareable
 from server.sessions.models import PeerSession, Status
-from server.sessions.schemas import InvitationArgs
+from server.sessions.schemas import InvitationArgs, SetLanguageArgs
 from server.sessions.state import iso
+from server.summary.models import KeptSummary
 
 bp = Blueprint("groups", __name__, url_prefix="/api")
 invitation_args = InvitationArgs()
+language_args = SetLanguageArgs()
 # Planned first (soonest first), then running, then ended (latest first).
 SHOWN_ORDER = {Status.WAITING: 0, Status.RUNNING: 1, Status.ENDED: 2}
 
@@ -51,6 +54,9 @@ def group_page(group_id: int) -> Response:
         listed = group_sessions(unit.db, group_id)
         last = listed[-1] if listed else None
         rows = {s.id: unit.db.get_one(PeerSession, s.id) for s in listed}
+        kept = set(
+            unit.db.scalars(select(KeptSummary.session_id).where(KeptSummary.group_id == group_id))
+        )
         sessions = [
             {
                 "join_code": s.join_code,
@@ -64,6 +70,7 @@ def group_page(group_id: int) -> Response:
                 "started_at": iso(s.started_at),
                 "ended_at": iso(s.ended_at),
                 "led_by_you": rows[s.id].lead_account_id == who.account.id,
+                "summary_kept": s.id in kept,
                 **shareable(rows[s.id], settings().secret_key, request.host_url),
             }
             for s in sorted(listed, key=_shown_order)
@@ -129,3 +136,27 @@ def join_qr_code(join_code: str) -> Response:
     svg = io.BytesIO()  # a whole SVG document (with its namespace), as an image needs
     segno.make(f"{request.host_url}j/{code}", error="m").save(svg, kind="svg", scale=8, border=2)
     return Response(svg.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/sessions/<join_code>/kept-summary")
+def kept_summary(join_code: str) -> Response:
+    """The summary the group kept of one of its sessions (`summary:keep`), as Markdown in
+    the language asked for (`?language=da`), for the facilitators of the session's group."""
+    args = load_args(language_args, dict(request.args))
+    with unit_of_work() as unit:
+        who = require_signed_in(unit.db, unit.now)
+        session = find_by_join_code(unit.db, join_code[:16])
+        if not hosts.facilitates(unit.db, who.account.id, session.group_id):
+            raise DomainError("unknown_join_code")
+        kept = unit.db.get(KeptSummary, (session.id, args.language))
+        if kept is None:
+            raise DomainError("not_found")
+        body = {
+            "ok": True,
+            "title": kept.title,
+            "language": kept.language,
+            "kept_at": iso(kept.kept_at),
+            "markdown": kept.markdown,
+            "filename": f"holdsport-{session.join_code}-summary.md",
+        }
+    return jsonify(body)

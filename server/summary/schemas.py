@@ -9,3 +9,7 @@ from server.core.validation import Args
 
 class ExportArgs(Args):
     format = fields.String(required=True, validate=validate.OneOf(["markdown", "csv"]))
+
+
+class KeepArgs(Args):
+    keep = fields.Boolean(required=True)

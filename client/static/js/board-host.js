@@ -1,6 +1,6 @@
 // The facilitator's side of the board: opening one, revealing, locking, closing,
 // exporting, clusters, and hiding or moving a post.
-import { h } from "./dom.js";
+import { h, saveFile } from "./dom.js";
 import { t } from "./i18n.js";
 import { isIgloBoard } from "./actions.js";
 import { boardCommand, forget, keep } from "./board-ui.js";
@@ -74,12 +74,7 @@ async function exportBoard() {
   const reply = await boardCommand("board:export");
   if (!reply.ok) return;
   const { filename, media_type: type, content } = reply.export;
-  const url = URL.createObjectURL(new Blob([content], { type: `${type};charset=utf-8` }));
-  const link = h("a", { href: url, download: filename, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveFile(content, `${type};charset=utf-8`, filename);
 }
 
 export function addClusterForm(board) {

@@ -20,3 +20,13 @@ export function mount(view) {
   const app = document.getElementById("app");
   app.replaceChildren(view);
 }
+
+// Hands `content` to the browser as a download named `filename` (`type`: its media type).
+export function saveFile(content, type, filename) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = h("a", { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -4,10 +4,11 @@
 import { levelName } from "./action-text.js";
 import { deleteJSON, getJSON, postJSON } from "./api.js";
 import { appLink, cachedLibrary, findFormat, loadLibrary } from "./content.js";
-import { h } from "./dom.js";
+import { h, saveFile } from "./dom.js";
 import { availableLanguages, contentText, currentLanguage, endonym, t } from "./i18n.js";
 import { errorBox, field, networkField, showError } from "./forms.js";
 import { formatDate, formatDateTime } from "./locale.js";
+import { markdownBlocks } from "./summary.js";
 
 const STATUS = {
   waiting: () => t("Planned"),
@@ -76,6 +77,7 @@ function sessionItem(session, data, navigate, reload, problem) {
       ),
     ) : null,
     session.led_by_you && session.status !== "ended" ? handOver(session, data.facilitators, reload, problem) : null,
+    session.summary_kept ? keptSummary(session, problem) : null,
     confirmButton({
       label: t("Delete session"),
       question: t("Delete “%(title)s” and everything in it (people, board posts, agenda) for good? Anyone in it is shown out at once. This cannot be undone.", { title: session.title }),
@@ -87,6 +89,28 @@ function sessionItem(session, data, navigate, reload, problem) {
       },
     }),
   );
+}
+
+// The summary the group kept of an ended session, in the reader's language, to read here
+// or download as Markdown.
+function keptSummary(session, problem) {
+  const shown = h("div", { class: "kept-summary", hidden: true });
+  let markdown = null;
+  async function open() {
+    const language = currentLanguage();
+    const reply = await getJSON(`/api/sessions/${session.join_code}/kept-summary?language=${language}`);
+    if (!reply.ok) return showError(problem, reply.error);
+    markdown = reply;
+    shown.replaceChildren(...markdownBlocks(reply.markdown.split("\n"), 4),
+      h("button", { class: "quiet", onclick: download }, t("Download Markdown")));
+    shown.hidden = false;
+  }
+  function download() {
+    saveFile(markdown.markdown, "text/markdown;charset=utf-8", markdown.filename);
+  }
+  return h("div", {},
+    h("button", { class: "quiet open-kept-summary", onclick: open }, t("Read the kept summary")),
+    shown);
 }
 
 // The lead gives the session to another facilitator of the group; both roles change

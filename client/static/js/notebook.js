@@ -1,7 +1,7 @@
 // The private notebook (docs/protocol.md §8): this person's own notes, saved on the server
 // sealed with their key, and shown on their own screens only. What is typed is kept in
 // memory until the server has it, so a reconnect sends it again instead of losing it.
-import { h } from "./dom.js";
+import { h, saveFile } from "./dom.js";
 import { errorText, t } from "./i18n.js";
 import { registerSection } from "./sections.js";
 
@@ -90,12 +90,7 @@ async function remove(live, book, id) {
 async function exportNotes(live, book) {
   const reply = await live.command("notebook:export");
   if (!reply.ok) return showStatus(book, { message: errorText(reply.error) });
-  const url = URL.createObjectURL(new Blob([reply.content], { type: `${reply.mime};charset=utf-8` }));
-  const link = h("a", { href: url, download: reply.filename, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveFile(reply.content, `${reply.mime};charset=utf-8`, reply.filename);
 }
 
 // Where we are now: the phase, and whoever else holds the floor in it.

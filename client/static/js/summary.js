@@ -1,6 +1,6 @@
 // The summary of an ended session on the session page: opened by anyone who took part,
 // in their own language; downloads (Markdown, CSV) and a print-ready page.
-import { h } from "./dom.js";
+import { h, saveFile } from "./dom.js";
 import { currentLanguage, errorText, t } from "./i18n.js";
 import { registerSection } from "./sections.js";
 
@@ -8,6 +8,7 @@ import { registerSection } from "./sections.js";
 let opened = false;
 let loaded = null; // { language, summary } or { language, error }
 let loading = null; // the language being fetched
+let asking = false; // a host pressed "keep" once and is reading what it means
 
 async function load(live, refresh) {
   const language = currentLanguage();
@@ -29,12 +30,7 @@ async function download(live, format, problem) {
     problem.hidden = false;
     return;
   }
-  const url = URL.createObjectURL(new Blob([reply.content], { type: reply.mime }));
-  const link = h("a", { href: url, download: reply.filename, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveFile(reply.content, reply.mime, reply.filename);
 }
 
 function minutes(value) {
@@ -98,20 +94,60 @@ function inline(text) {
   });
 }
 
-function genericView(section) {
+// The little Markdown the server writes (headings, lists, bold), as elements. Headings
+// start one level below `top` (an h2 page shows "# " as h3).
+export function markdownBlocks(lines, top = 3) {
   const blocks = [];
   let list = null;
-  for (const line of section.markdown || []) {
+  for (const line of lines || []) {
     if (line.startsWith("- ")) {
       if (!list) blocks.push(list = h("ul", {}));
       list.append(h("li", {}, inline(line.slice(2))));
       continue;
     }
     list = null;
-    if (line.startsWith("### ")) blocks.push(h("h4", {}, inline(line.slice(4))));
-    else if (line.trim()) blocks.push(h("p", {}, inline(line)));
+    const heading = /^(#{1,3}) (.*)$/.exec(line);
+    if (heading) blocks.push(h(`h${Math.min(6, top + heading[1].length - 1)}`, {}, inline(heading[2])));
+    else if (line.trim()) blocks.push(h("p", {}, inline(line.trimEnd())));
   }
-  return h("div", { class: "summary-lines" }, blocks);
+  return blocks;
+}
+
+function genericView(section) {
+  return h("div", { class: "summary-lines" }, markdownBlocks(section.markdown, 2));
+}
+
+// A host keeps the summary for the group: it then outlives the session's content. The
+// first press explains what keeping means; the second keeps it.
+function keepControl(live, summary, refresh) {
+  const problem = h("p", { class: "error", role: "alert", hidden: true });
+  async function keep(value) {
+    const reply = await live.command("summary:keep", { keep: value });
+    if (!reply.ok) {
+      problem.textContent = errorText(reply.error);
+      problem.hidden = false;
+      return;
+    }
+    summary.kept_at = reply.kept_at;
+    asking = false;
+    refresh();
+  }
+  if (summary.kept_at) {
+    return h("div", { class: "keep-summary no-print", id: "keep-summary" },
+      h("p", {}, t("The group keeps this summary: its facilitators can read it on the group's page after the session's content is deleted.")),
+      h("button", { class: "quiet", id: "unkeep-summary", onclick: () => keep(false) }, t("Stop keeping it")),
+      problem);
+  }
+  if (!asking) {
+    return h("div", { class: "keep-summary no-print", id: "keep-summary" },
+      h("button", { id: "keep-summary-ask", onclick: () => { asking = true; refresh(); } }, t("Keep this summary for the group")),
+      problem);
+  }
+  return h("div", { class: "keep-summary no-print", id: "keep-summary", role: "group" },
+    h("p", {}, t("Kept, this summary stays after everything else from the session is deleted, in every language, with what it shows: the names of those who own actions and of authors on a named board. The group's facilitators read it on the group's page.")),
+    h("button", { id: "keep-summary-confirm", onclick: () => keep(true) }, t("Keep it")),
+    h("button", { class: "quiet", onclick: () => { asking = false; refresh(); } }, t("Cancel")),
+    problem);
 }
 
 function summaryView(summary) {
@@ -146,6 +182,8 @@ registerSection(5, (live, context) => {
       h("button", { class: "quiet", id: "close-summary", onclick: () => { opened = false; context.refresh(); } },
         t("Close the summary"))),
     problem,
+    loaded && loaded.summary && ["facilitator", "cofacilitator"].includes(context.you.role)
+      ? keepControl(live, loaded.summary, context.refresh) : null,
     body,
   );
 });
@@ -155,4 +193,5 @@ export function resetSummary() {
   opened = false;
   loaded = null;
   loading = null;
+  asking = false;
 }
