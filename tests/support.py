@@ -122,6 +122,9 @@ class ServerProcess:
         }
         self.process: subprocess.Popen[str] | None = None
         self.log_path = ROOT / "test-artifacts" / f"server-{self.port}.log"
+        # A new server's log holds only its own lines (a restart appends): an earlier
+        # run's file on the same port would put its lines under this test's assertions.
+        self.log_path.unlink(missing_ok=True)
 
     def release(self) -> None:
         subprocess.run(

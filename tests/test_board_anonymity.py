@@ -86,7 +86,6 @@ def walk(value: Any):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def server(database_url):
     process = ServerProcess(database_url, HOLDSPORT_SWEEP_SECONDS="0.2")
-    process.log_path.unlink(missing_ok=True)
     process.start()
     yield process
     process.stop()

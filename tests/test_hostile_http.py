@@ -8,6 +8,7 @@ First the hostile values one by one in every field, then Hypothesis over every e
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from urllib.parse import quote
 
@@ -24,6 +25,7 @@ from server.sessions.schemas import CreateSessionArgs, JoinArgs
 from tests.accounts_support import signed_in_client
 from tests.hostile import (
     HOSTILE_INTS,
+    field_values,
     fuzz_settings,
     hostile_text,
     junk,
@@ -92,6 +94,19 @@ class Api:
             assert reply.status_code in STATUS[code], (path, code, reply.status_code)
             assert self.dump() == before, f"{path} answered {code} but changed the database"
         return body
+
+    def network_counts(self, join_code: str) -> tuple[int, int]:
+        """A network session's participants and its count of agreements."""
+        engine = self.app.extensions["holdsport"].db.engine  # type: ignore[attr-defined]
+        with engine.connect() as connection:
+            found = connection.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM participants p WHERE p.session_id = s.id),"
+                    " s.agreements FROM peer_sessions s WHERE s.join_code = :code"
+                ),
+                {"code": join_code},
+            ).one()
+        return found[0], found[1]
 
 
 def create_body(**values):
@@ -162,6 +177,83 @@ def test_fuzz_join(api, data):
     code = st.sampled_from([api.join_code, api.join_code.lower(), f"{api.join_code[:3]}-x"])
     body = data.draw(payloads(JoinArgs(), {"join_code": data.draw(code)}))
     api.send("POST", "/api/join", JOIN, json=body)
+
+
+# A network session: joining needs "agree": true (docs/protocol.md §1, network sessions).
+NETWORK_JOIN = JOIN | {"agreement_needed", "name_taken"}
+# What a lax parser might read as "yes": only JSON true agrees.
+ALMOST_TRUE = [1, 1.0, "true", "True", "yes", "1", "on", [True], {"agree": True}, None, False, 0]
+_guest_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def network_codes(api):
+    """Two network sessions: one whose host lets people in, one open to the code."""
+    codes = []
+    for admission in ("host", "code"):
+        body = create_body(network=True, admission=admission)
+        codes.append(api.send("POST", "/api/sessions", CREATE, json=body)["join_code"])
+    return codes
+
+
+def test_a_network_session_takes_only_json_true_as_agreement(api, network_codes):
+    for code in network_codes:
+        valid = join_body(code, display_name="Bo")
+        for value in ALMOST_TRUE:
+            before = api.network_counts(code)
+            refused = api.send("POST", "/api/join", NETWORK_JOIN, json={**valid, "agree": value})
+            if isinstance(value, bool):  # false: a boolean, but no agreement
+                assert refused["error"]["code"] == "agreement_needed"
+            else:
+                assert refused["error"]["code"] == "invalid_payload", value
+                assert refused["error"]["params"]["fields"] == ["agree"]
+            assert api.network_counts(code) == before
+        before = api.network_counts(code)
+        refused = api.send("POST", "/api/join", NETWORK_JOIN, json=valid)  # not said at all
+        assert refused["error"]["code"] == "agreement_needed"
+        assert api.send("POST", "/api/join", NETWORK_JOIN, json={**valid, "agree": True})["ok"]
+        assert api.network_counts(code) == (before[0] + 1, before[1] + 1)
+
+
+@st.composite
+def network_join_bodies(draw, code: str):  # type: ignore[no-untyped-def]
+    """A sound join with up to two fields spoiled and `agree` anything (JSON true more
+    often than not), or a body drawn wholly at random as test_fuzz_join does."""
+    schema = JoinArgs()
+    sensible = {
+        "join_code": code,
+        "display_name": f"Gæst {next(_guest_numbers)}",
+        "language": draw(st.sampled_from(["da", "en"])),
+    }
+    if draw(st.integers(0, 3)) == 0:
+        return draw(payloads(schema, {**sensible, "agree": True}))
+    body = dict(sensible)
+    spoilable = sorted(name for name in schema.fields if name != "agree")
+    for name in draw(st.lists(st.sampled_from(spoilable), max_size=2, unique=True)):
+        body[name] = draw(field_values(schema.fields[name], {}))
+    agree = draw(st.sampled_from([True, True, True, "unsaid", *ALMOST_TRUE]) | junk)
+    if agree != "unsaid":
+        body["agree"] = agree
+    return body
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_join_a_network_session(api, network_codes, data):
+    code = data.draw(st.sampled_from(network_codes))
+    body = data.draw(network_join_bodies(code))
+    before = api.network_counts(code)
+    # A refused join leaves every table as it was (send checks): no participant, no count.
+    reply = api.send("POST", "/api/join", NETWORK_JOIN, json=body)
+    if reply["ok"]:
+        assert body["agree"] is True and body["join_code"] == code
+        assert api.network_counts(code) == (before[0] + 1, before[1] + 1)
+        return
+    assert api.network_counts(code) == before
+    agree = body.get("agree", False) if isinstance(body, dict) else False
+    if not isinstance(agree, bool):
+        assert reply["error"]["code"] == "invalid_payload"
+        assert "agree" in reply["error"]["params"]["fields"]
 
 
 @FUZZ

@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from server.core.change import change_of
+from server.core.domain import Actor, Role
 from server.core.errors import DomainError
+from server.sessions import door
 from server.sessions.agreement import agreement_texts
 from server.sessions.groups import group_sessions
 from server.sessions.models import GroupFacilitator, Participant, PeerSession
@@ -52,6 +54,28 @@ def test_each_join_counts_once_and_tells_everyone(db, clock):
     with pytest.raises(DomainError):  # a refused join (a name taken) counts nothing
         join(db, clock, code, display_name="Bo", agree=True)
     assert agreements(db, hosted.session.id) == 3
+
+
+def test_the_count_is_of_acceptances_not_of_people_let_in(db, clock):
+    """Someone who agreed and was turned away at the door stays counted, and counts again
+    if they knock again (docs/privacy.md): nothing says whose acceptance to take back."""
+    hosted = create_session(db, clock, network=True, admission="host")
+    code, host = hosted.session.join_code, facilitator_actor(hosted)
+    knocked = join(db, clock, code, display_name="Bo", agree=True)
+    door.remove(db, host, knocked.participant.id, clock.now())  # turned away, never in
+    assert agreements(db, hosted.session.id) == 2
+    again = join(db, clock, code, display_name="Bo", agree=True)
+    door.admit(db, host, again.participant.id, clock.now())
+    let_in = db.scalar(
+        select(func.count())
+        .select_from(Participant)
+        .where(Participant.session_id == hosted.session.id, Participant.removed_at.is_(None))
+    )
+    assert (let_in, agreements(db, hosted.session.id)) == (2, 3)
+
+
+def facilitator_actor(hosted) -> Actor:  # type: ignore[no-untyped-def]
+    return Actor(hosted.session.id, Role.FACILITATOR, hosted.facilitator.id, "da")
 
 
 def test_a_co_host_accepts_at_their_first_pass_only(db, clock):

@@ -5,6 +5,7 @@ reaches only its writer's other connections, follows their credential to another
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 
 from server.core.unit import NAMESPACE
 from tests.live_client import LiveClient, create_session, facilitator, join, sign_in
+from tests.log_audit import full_log, spellings
 from tests.support import dump_database
 
 pytestmark = pytest.mark.server
@@ -144,3 +146,49 @@ def test_a_facilitators_notes_follow_them_to_another_signed_in_browser(server, c
     write(desk, "host-note-0002", "And to listen", kind="takeaway")
     [saved] = laptop_ears.wait_for("notebook:entry_saved")
     assert saved["entry"]["text"] == "And to listen"
+
+
+def test_the_servers_log_never_holds_a_note(server, clients):
+    """An operator reading the log sees nothing anyone wrote in their notebook: not what
+    was saved, rewritten, deleted or exported, and not what was refused."""
+    host = create_session(server.url, facilitator_name="Annelise Ordstyrer")
+    anne, _ = connect(clients, server, host["facilitator_token"])
+    bodil, _ = connect(clients, server, join(server.url, host["join_code"], "Bodil")["token"])
+    cai, _ = connect(clients, server, join(server.url, host["join_code"], "Cai")["token"])
+    assert anne.call("session:start") == {"ok": True}
+    markers: list[str] = []  # one per text sent: no log line may hold one
+    texts: list[str] = []
+
+    def note(words: str) -> str:
+        markers.append(f"NOTEMARK{secrets.token_hex(6)}")
+        texts.append(f"{markers[-1]} {words}")
+        return texts[-1]
+
+    write(bodil, "bodil-note-01", note("Jeg tvivler på min egen ledelse\nog siger det ikke"))
+    write(bodil, "bodil-note-01", note("Omskrevet: frygten for at fejle foran chefen"))
+    write(bodil, "bodil-note-02", note("Spørge Cecilie om budgetsagen"), kind="takeaway")
+    assert bodil.call("notebook:delete", {"entry_id": "bodil-note-02"}) == {"ok": True}
+    write(cai, "cai-note-0001", note("Mine medarbejdere stoler ikke på mig"), kind="free")
+    write(anne, "anne-note-001", note("Facilitatorens egen bekymring om gruppen"))
+    for refused in (
+        {"entry_id": "bodil-note-03", "kind": "free", "text": note("altfor lang " + "ø" * 5000)},
+        {"entry_id": "bodil-note-03", "kind": "free", "text": note("nulbyte\x00indeni")},
+        {"entry_id": "bodil-note-03", "kind": "dagbog", "text": note("forkert slags note")},
+        {"entry_id": "../../etc", "kind": "free", "text": note("forkert nøgle til noten")},
+    ):
+        assert bodil.call("notebook:write", refused)["error"]["code"] == "invalid_payload"
+    stranger = cai.call("notebook:delete", {"entry_id": "bodil-note-01"})
+    assert stranger["error"]["code"] == "note_not_found"
+    assert markers[1] in bodil.call("notebook:export")["content"]
+    assert anne.call("session:end") == {"ok": True}
+    write(bodil, "bodil-note-04", note("Efter sessionen: tale med HR"), kind="takeaway")
+    assert len(bodil.call("notebook:get")["notebook"]["entries"]) == 2
+
+    log = full_log(server)
+    for marker in markers:
+        assert marker not in log
+    for text in texts:
+        for spelling in spellings(text):
+            assert spelling not in log
+        for word in text.split():  # a log that cut the text short would still hold these
+            assert len(word) < 6 or word not in log, word
