@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.agenda import timer
@@ -450,6 +450,10 @@ def sweep(db: Session, now: datetime) -> None:
         .where(
             AgendaClock.timer_status == TimerStatus.RUNNING,
             AgendaClock.ends_at <= now + timedelta(seconds=WARNING_SECONDS),
+            # Not yet told for this end: a session is not locked every beat of its last minute.
+            or_(
+                BreakoutRound.warned_for.is_(None), BreakoutRound.warned_for != AgendaClock.ends_at
+            ),
         )
     )
     session_ids = sorted(set(db.scalars(due_groups)) | set(db.scalars(warnings)))
