@@ -6,7 +6,7 @@ import { phaseTitle, stepName } from "./agenda-text.js";
 import { broadcastNote, firstName, roundsOf, warningBanner } from "./breakout-parts.js";
 import { timerClock } from "./countdown.js";
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { registerSection } from "./sections.js";
 
 const SIZES = [2, 3, 4, 5, 6, 7, 8];
@@ -38,10 +38,10 @@ function planningPart(context, phase, round) {
   const plan = () => context.run("breakout:plan", { phase_id: phase.id, size });
   return h("div", {},
     h("div", { class: "controls breakout-make" },
-      h("label", { class: "toggle" }, t("People per group"),
+      h("label", { class: "toggle" }, t("Group size"),
         h("select", { id: `breakout-size-${phase.id}`, class: "breakout-size",
           onchange: (event) => sizes.set(phase.id, Number(event.target.value)) },
-        SIZES.map((n) => h("option", { value: n, selected: n === size }, String(n))))),
+        SIZES.map((n) => h("option", { value: n, selected: n === size }, tn("%(n)s person", "%(n)s people", n))))),
       h("button", { class: "breakout-make-groups", onclick: plan }, round ? t("Make new groups") : t("Make groups")),
     ),
     round ? null : h("p", { class: "muted" },
@@ -108,7 +108,7 @@ function overview(live, context, phase, round) {
     h("tbody", {}, round.groups.map((group) => {
       const step = group.step_index !== null ? phase.steps[group.step_index] : null;
       return h("tr", { dataset: { group: group.number } },
-        h("th", { scope: "row" }, String(group.number)),
+        h("th", { scope: "row" }, t("Group %(n)s", { n: group.number })),
         h("td", {}, group.finished ? "–" : firstName(round, group.presenter_id)),
         h("td", {}, group.finished ? t("Through") : step ? stepName(step) : "–"),
         h("td", {}, group.finished ? "–" : timerClock(group.timer, live.offsetMs, { role: "timer" })),
