@@ -4,7 +4,7 @@
 // hears them when they change, not at every event.
 import { phaseTitle } from "./agenda-text.js";
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { errorText, t } from "./i18n.js";
 
 export function roundsOf(state) {
   return (state.breakouts && state.breakouts.rounds) || [];
@@ -58,4 +58,21 @@ export function broadcastNote(round) {
   const note = liveRegion(`broadcast-${round.phase_id}`, { class: "breakout-broadcast", id: "breakout-broadcast", role: "status" });
   const { broadcast } = round;
   return say(note, broadcast ? t("From the facilitator: %(text)s", { text: broadcast.text }) : "");
+}
+
+// A group's next step. Two people in it often press at once: the later one is refused
+// (`stale_segment`) while the event already shows the group moved on, so that refusal
+// needs no word; any other is said next to the button.
+export function nextStepButton(live, round, group, attributes, label) {
+  const send = async () => {
+    const payload = { phase_id: round.phase_id, group: group.number, segment: group.segment };
+    const reply = await live.command("breakout:next", payload);
+    const problem = document.getElementById("breakout-next-error");
+    if (problem) problem.textContent = reply.ok || reply.error.code === "stale_segment" ? "" : errorText(reply.error);
+  };
+  return h("button", { ...attributes, onclick: send }, label);
+}
+
+export function nextStepError() {
+  return h("p", { class: "error", id: "breakout-next-error", role: "alert" });
 }

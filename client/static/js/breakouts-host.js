@@ -3,7 +3,9 @@
 // person); while it runs, an overview of every group and a word to all of them.
 // Extending the phase for everyone is the agenda's own extend.
 import { phaseTitle, stepName } from "./agenda-text.js";
-import { broadcastNote, firstName, roundsOf, warningBanner } from "./breakout-parts.js";
+import {
+  broadcastNote, firstName, nextStepButton, nextStepError, roundsOf, warningBanner,
+} from "./breakout-parts.js";
 import { timerClock } from "./countdown.js";
 import { h } from "./dom.js";
 import { t, tn } from "./i18n.js";
@@ -84,7 +86,7 @@ function planEditor(context, round) {
 function runningPart(live, context, phase, round) {
   return h("div", {},
     warningBanner(round),
-    overview(live, context, phase, round),
+    overview(live, phase, round),
     broadcastForm(context, round),
     h("details", { class: "breakout-moves" },
       h("summary", {}, t("Move people")),
@@ -94,10 +96,8 @@ function runningPart(live, context, phase, round) {
 }
 
 // One row a group: its presenter, step, time left and whether its synthesis has come.
-function overview(live, context, phase, round) {
-  const next = (group) => () => context.run("breakout:next",
-    { phase_id: round.phase_id, group: group.number, segment: group.segment });
-  return h("table", { class: "breakout-overview", id: "breakout-overview" },
+function overview(live, phase, round) {
+  return h("div", {}, h("table", { class: "breakout-overview", id: "breakout-overview" },
     h("thead", {}, h("tr", {},
       h("th", { scope: "col" }, t("Group")),
       h("th", { scope: "col" }, t("Presenter")),
@@ -113,12 +113,11 @@ function overview(live, context, phase, round) {
         h("td", {}, group.finished ? t("Through") : step ? stepName(step) : "–"),
         h("td", {}, group.finished ? "–" : timerClock(group.timer, live.offsetMs, { role: "timer" })),
         h("td", { class: "synthesis-sent" }, group.synthesis_sent ? t("Sent") : t("Not yet")),
-        h("td", {}, group.finished ? null
-          : h("button", { class: "small quiet", onclick: next(group),
-            "aria-label": t("Next step in group %(n)s", { n: group.number }) }, t("Next step"))),
+        h("td", {}, group.finished ? null : nextStepButton(live, round, group,
+          { class: "small quiet", "aria-label": t("Next step in group %(n)s", { n: group.number }) }, t("Next step"))),
       );
     })),
-  );
+  ), nextStepError());
 }
 
 function broadcastForm(context, round) {

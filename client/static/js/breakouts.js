@@ -4,7 +4,8 @@
 // every group's synthesis back in the plenary. The hosts' part is in breakouts-host.js.
 import { stepName } from "./agenda-text.js";
 import {
-  broadcastNote, firstName, groupNames, phaseOf, roundTitle, roundsOf, runningRound, warningBanner,
+  broadcastNote, firstName, groupNames, nextStepButton, nextStepError, phaseOf, roundTitle, roundsOf,
+  runningRound, warningBanner,
 } from "./breakout-parts.js";
 import { timerClock } from "./countdown.js";
 import { h } from "./dom.js";
@@ -88,7 +89,6 @@ function presenting(live, context, round, group) {
   const step = phase && group.step_index !== null ? phase.steps[group.step_index] : null;
   const stepText = step ? stepName(step) : "";
   const mine = group.presenter_id === context.you.participant_id;
-  const next = () => context.run("breakout:next", { phase_id: round.phase_id, group: group.number, segment: group.segment });
   return h("div", { class: "breakout-now" },
     h("div", {},
       h("p", { class: "speaker", id: "breakout-presenter" }, mine
@@ -96,7 +96,8 @@ function presenting(live, context, round, group) {
         : t("%(name)s presents: %(step)s", { name: firstName(round, group.presenter_id), step: stepText })),
       mine && step && step.key === "reflect"
         ? h("p", { class: "listening" }, t("Listen now: the group reflects on your dilemma. You do not answer yet.")) : null,
-      h("button", { id: "breakout-next", onclick: next }, t("Next step")),
+      nextStepButton(live, round, group, { id: "breakout-next" }, t("Next step")),
+      nextStepError(),
     ),
     h("div", { class: "clock" },
       timerClock(group.timer, live.offsetMs, { id: "breakout-countdown", class: "countdown", role: "timer" }),
