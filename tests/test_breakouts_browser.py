@@ -60,6 +60,8 @@ def test_groups_are_planned_run_on_phones_and_their_synthesis_reaches_the_plenar
     expect(planner.locator("#breakout-conflicts")).to_have_count(0)
     expect(planner.locator(".breakout-group[data-group='2']")).to_contain_text("Dan")
     expect(bo.locator("#breakout-card")).to_have_count(0)  # nothing before the start
+    ARTIFACTS.mkdir(exist_ok=True)
+    planner.screenshot(path=str(ARTIFACTS / "breakout-plan.png"))
 
     host.get_by_role("button", name="Start session").click()
     expect(bo.locator("#breakout-group")).to_have_text("Du er i gruppe 1")
@@ -107,7 +109,6 @@ def test_groups_are_planned_run_on_phones_and_their_synthesis_reaches_the_plenar
     expect(dan.locator("#breakout-broadcast")).to_have_text(
         "From the facilitator: Five more minutes after this"
     )
-    ARTIFACTS.mkdir(exist_ok=True)
     bo.screenshot(path=str(ARTIFACTS / "breakout-phone.png"), full_page=True)
     screen.screenshot(path=str(ARTIFACTS / "breakout-display.png"), full_page=True)
     host.screenshot(path=str(ARTIFACTS / "breakout-facilitator.png"), full_page=True)

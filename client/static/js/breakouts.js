@@ -89,19 +89,21 @@ function presenting(live, context, round, group) {
   const step = phase && group.step_index !== null ? phase.steps[group.step_index] : null;
   const stepText = step ? stepName(step) : "";
   const mine = group.presenter_id === context.you.participant_id;
-  return h("div", { class: "breakout-now" },
-    h("div", {},
-      h("p", { class: "speaker", id: "breakout-presenter" }, mine
-        ? t("You present: %(step)s", { step: stepText })
-        : t("%(name)s presents: %(step)s", { name: firstName(round, group.presenter_id), step: stepText })),
-      mine && step && step.key === "reflect"
-        ? h("p", { class: "listening" }, t("Listen now: the group reflects on your dilemma. You do not answer yet.")) : null,
-      nextStepButton(live, round, group, { id: "breakout-next" }, t("Next step")),
-      nextStepError(),
+  return h("div", {},
+    h("div", { class: "breakout-now" },
+      h("div", {},
+        h("p", { class: "speaker", id: "breakout-presenter" }, mine
+          ? t("You present: %(step)s", { step: stepText })
+          : t("%(name)s presents: %(step)s", { name: firstName(round, group.presenter_id), step: stepText })),
+        mine && step && step.key === "reflect"
+          ? h("p", { class: "listening" }, t("Listen now: the group reflects on your dilemma. You do not answer yet.")) : null,
+      ),
+      h("div", { class: "clock" },
+        timerClock(group.timer, live.offsetMs, { id: "breakout-countdown", class: "countdown", role: "timer" }),
+        h("div", { class: "muted" }, t("Your group's time for this step"))),
     ),
-    h("div", { class: "clock" },
-      timerClock(group.timer, live.offsetMs, { id: "breakout-countdown", class: "countdown", role: "timer" }),
-      h("div", { class: "muted" }, t("Your group's time for this step"))),
+    nextStepButton(live, round, group, { id: "breakout-next" }, t("Next step")),
+    nextStepError(),
   );
 }
 
