@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.content import library
-from tests.browser import sign_up_in
+from tests.browser import create_session_in, sign_up_in
 from tests.pseudo import DUAL, PSEUDO_LANGUAGE, outside_brackets, pseudo, write_pseudo_catalog
 from tests.support import ServerProcess
 
@@ -27,6 +27,9 @@ TYPED = [
     "Bo",
     "Region Øst",
     "Aarhus Kommune",
+    "Cecilie",
+    "Troika",
+    "Spørg før fristen",
 ]
 UNTRANSLATED_BY_DESIGN = {"Holdsport", "dansk", "English", PSEUDO_LANGUAGE}
 
@@ -175,3 +178,51 @@ def test_every_page_and_content_item_comes_from_the_catalog(browser, server):
     shown = set(seen)
     missing = [key for key, english in library().english.items() if pseudo(english) not in shown]
     assert missing == [], f"content never shown: {missing}"
+
+
+def pseudo_guest(browser, url: str, code: str, name: str):  # type: ignore[no-untyped-def]
+    guest = pseudo_page(browser)
+    guest.goto(f"{url}/j/{code}")
+    guest.fill("input[name=display_name]", name)
+    guest.fill("input[name=organisation]", TYPED[5])
+    guest.locator("#join-details button[type=submit]").click()
+    guest.locator("#session-title").wait_for()
+    return guest
+
+
+def test_every_breakout_view_comes_from_the_catalog(browser, server):
+    """The plan with a colleague conflict, a participant's group, the host's overview, the
+    room display's seating with the one-minute warning, and the syntheses afterwards."""
+    seen: list[str] = []
+    host = pseudo_page(browser)
+    code = create_session_in(host, server.url, TYPED[0])
+    host.select_option("#new-phase-kind", "breakout")
+    host.fill("#new-phase-title", TYPED[7])
+    host.fill("#new-phase-minutes", "1")  # the one-minute warning at once
+    host.select_option("#new-phase-where", "first")
+    host.locator("#add-phase button[type=submit]").click()
+    bo = pseudo_guest(browser, server.url, code, TYPED[3])
+    pseudo_guest(browser, server.url, code, TYPED[6])
+    host.locator(".breakout-make-groups").click()
+    expect(host.locator("#breakout-conflicts")).to_be_visible()
+    check(host, seen)  # the plan, before the start
+    screen = pseudo_page(browser)
+    screen.goto(host.locator("#display-link").inner_text())
+
+    host.locator("#start-session").click()
+    expect(bo.locator("#breakout-presenter")).to_be_visible()
+    bo.fill("#breakout-synthesis", TYPED[8])
+    bo.locator("#breakout-synthesis-form button[type=submit]").click()
+    expect(bo.locator("#breakout-synthesis-status")).to_have_text(pseudo("Saved"))
+    expect(bo.locator("#breakout-warning")).not_to_be_empty()
+    check(bo, seen)  # a participant's own group
+    expect(host.locator("#breakout-overview .synthesis-sent")).to_have_text(pseudo("Sent"))
+    host.locator(".breakout-moves summary").click()
+    check(host, seen)  # the overview, the broadcast and the moves
+    expect(screen.locator("#breakout-warning")).not_to_be_empty()
+    check(screen, seen)  # the room display's seating
+
+    host.locator("#agenda-next").click()
+    for page in (bo, screen):
+        expect(page.locator("#breakout-syntheses .synthesis-text")).to_have_text(TYPED[8])
+        check(page, seen)  # the syntheses, back in the plenary

@@ -118,7 +118,7 @@ function addForm(live, context) {
       context.refresh();
     }
   }
-  const kinds = ["round", "dilemma_round", "discussion", "board", "break", "pulse"];
+  const kinds = ["round", "dilemma_round", "discussion", "board", "break", "pulse", "breakout"];
   return h("form", { class: "add-phase", id: "add-phase", onsubmit: add },
     h("select", { id: "new-phase-kind", "aria-label": t("Kind"), onchange: remember("kind") },
       kinds.map((kind) => h("option", { value: kind, selected: kind === draft.kind }, kindName(kind)))),

@@ -9,6 +9,7 @@ const KIND_NAMES = {
   break: () => t("Break"),
   follow_up: () => t("Follow-up on actions"),
   pulse: () => t("Safety pulse"),
+  breakout: () => t("Breakout groups"),
 };
 
 const STEP_NAMES = {

@@ -20,6 +20,8 @@ import "./board.js";
 import "./notebook.js";
 import "./actions.js";
 import "./pulse.js";
+import "./breakouts.js";
+import "./breakouts-host.js";
 
 let current = null; // the page on screen, so a navigation can close its connection
 

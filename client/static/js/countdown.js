@@ -1,5 +1,6 @@
 // The countdown on every screen: computed locally from the server's end time and the
 // clock offset measured at connect, so no tick ever crosses the network.
+import { h } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
 const WARNING_SECONDS = 60;
@@ -7,13 +8,34 @@ const SOUND_KEY = "holdsport:sound";
 let ticking = null;
 let beepedFor = null;
 
-export function remainingSeconds(live) {
-  const timer = live.state.agenda.timer;
+// Any timer that reads as the agenda's (docs/protocol.md §4a): seconds left now.
+export function timerRemaining(timer, offsetMs) {
   if (timer.status === "running" && timer.ends_at) {
-    return Math.max(0, (Date.parse(timer.ends_at) - (Date.now() + live.offsetMs)) / 1000);
+    return Math.max(0, (Date.parse(timer.ends_at) - (Date.now() + offsetMs)) / 1000);
   }
   if (timer.status === "paused") return timer.remaining_seconds;
   return 0;
+}
+
+export function remainingSeconds(live) {
+  return timerRemaining(live.state.agenda.timer, live.offsetMs);
+}
+
+// Another countdown on the page (a breakout group's own): the element carries its timer,
+// and the same tick as the agenda's updates it.
+export function timerClock(timer, offsetMs, attributes = {}) {
+  const clock = h("span", { ...attributes, class: `own-clock ${attributes.class || ""}`, dataset: { timer: JSON.stringify(timer) } });
+  showOwnClock(clock, offsetMs);
+  return clock;
+}
+
+function showOwnClock(clock, offsetMs) {
+  const timer = JSON.parse(clock.dataset.timer);
+  const left = timerRemaining(timer, offsetMs);
+  clock.textContent = formatClock(left);
+  const up = timer.status === "expired" || (timer.status === "running" && left <= 0);
+  clock.classList.toggle("ending-soon", !up && timer.status === "running" && left <= WARNING_SECONDS);
+  clock.classList.toggle("timeup", up);
 }
 
 export function formatClock(seconds) {
@@ -86,6 +108,7 @@ function tick() {
       : timer.status === "paused" ? t("Paused")
       : endingSoon ? t("Less than a minute left") : "";
   }
+  for (const own of document.querySelectorAll(".own-clock")) showOwnClock(own, live.offsetMs);
   const schedule = document.getElementById("schedule");
   if (schedule) schedule.textContent = scheduleText(live);
   if (up && soundOn() && beepedFor !== live.state.agenda.segment) {
