@@ -10,6 +10,8 @@ const KIND_TEXT = {
   discussion: () => t("Discussion"),
   board: () => t("Anonymous board"),
   break: () => t("Break"),
+  pulse: () => t("Safety pulse"),
+  breakout: () => t("Breakout groups"),
 };
 
 export function phaseList(format) {
@@ -25,7 +27,7 @@ function phaseItem(phase) {
     h("p", { class: "phase-kind muted" }, KIND_TEXT[phase.kind](),
       phase.advance === "auto" ? [" · ", t("moves on by itself")] : null),
     phase.intro_key ? contentNode("p", phase.intro_key, { class: "intro" }) : null,
-    phase.kind === "dilemma_round" ? dilemmaSteps(phase) : null,
+    phase.kind === "dilemma_round" || phase.kind === "breakout" ? dilemmaSteps(phase) : null,
     phase.prompt_keys.length ? promptList(phase.prompt_keys, "prompts") : null,
     phase.board_prompt_keys.length ? h("div", { class: "board-columns" },
       h("p", { class: "muted" }, t("Columns on the board")),
@@ -35,10 +37,12 @@ function phaseItem(phase) {
 
 function dilemmaSteps(phase) {
   const perPresenter = phase.steps.reduce((sum, step) => sum + step.minutes, 0);
+  const who = phase.kind === "breakout"
+    ? t("In each group, every member presents in turn, %(minutes)s each", { minutes: minutesText(perPresenter) })
+    : tn("%(n)s presenter, %(minutes)s", "%(n)s presenters, %(minutes)s each",
+      phase.presenters, { minutes: minutesText(perPresenter) });
   return h("div", { class: "steps" },
-    h("p", { class: "muted" }, tn(
-      "%(n)s presenter, %(minutes)s", "%(n)s presenters, %(minutes)s each",
-      phase.presenters, { minutes: minutesText(perPresenter) })),
+    h("p", { class: "muted" }, who),
     h("ol", {}, phase.steps.map((step) =>
       h("li", { dataset: { step: step.key } },
         contentNode("span", step.title_key), " ",
