@@ -124,6 +124,47 @@ def pairs(breakout: dict[str, Any]) -> set[tuple[int, int]]:
     return {pair for ids in plan_ids(breakout).values() for pair in combinations(sorted(ids), 2)}
 
 
+def seats_of(breakout: dict[str, Any]) -> dict[int, int]:
+    return {pid: number for number, ids in plan_ids(breakout).items() for pid in ids}
+
+
+def present(state: dict[str, Any], name: str) -> bool:
+    return any(p["display_name"] == name and p["present"] for p in state["participants"])
+
+
+def move_on_and_write(
+    network: Network, phase_id: int, syntheses: dict[tuple[int, int], str]
+) -> list[tuple[LiveClient, LiveClient]]:
+    """In every group, its second member moves it on to the next step and its last
+    writes the synthesis; every member sees both, nobody else anything of it."""
+    anne = network.people["Anne"]
+    groups = plan_ids(round_in(anne.state, phase_id))
+    told = []  # (who acted, a member who saw it)
+    for number, ids in groups.items():
+        mover = network.people[network.name_of(ids[1])]
+        mine = round_in(mover.state, phase_id)["my_group"]
+        assert (mine["number"], mine["step_index"]) == (number, 0)
+        step = {"phase_id": phase_id, "group": number, "segment": mine["segment"]}
+        assert mover.call("breakout:next", step) == {"ok": True}
+        text = f"Gruppe {number} i fase {phase_id}: vi lærte at spørge før vi svarer"
+        writer = network.people[network.name_of(ids[-1])]
+        assert writer.call("breakout:synthesis", {"phase_id": phase_id, "text": text}) == {
+            "ok": True
+        }
+        syntheses[(phase_id, number)] = text
+        for member in ids:
+            client = network.people[network.name_of(member)]
+            told.append((mover, client))
+            client.wait_for(
+                lambda c=client, t=text: round_in(c.state, phase_id)["my_group"]["synthesis"] == t
+            )
+            assert round_in(client.state, phase_id)["my_group"]["step_index"] == 1
+    anne.wait_for(
+        lambda: all(g["synthesis_sent"] for g in round_in(anne.state, phase_id)["groups"])
+    )
+    return told
+
+
 def everything_received(client: LiveClient) -> list[Any]:
     """Every payload the connection was sent: snapshots, events and acks."""
     return [*client.snapshots, *(p for _, p in client.received), *(p for _, p in client.acks)]

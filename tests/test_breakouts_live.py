@@ -17,10 +17,13 @@ from tests.breakout_support import (
     Network,
     breakout_versions,
     isolation_faults,
+    move_on_and_write,
     organisation_key,
     pairs,
     plan_ids,
+    present,
     round_in,
+    seats_of,
     status_is,
     version_faults,
 )
@@ -34,42 +37,6 @@ def network(server):
     network = Network([server.url])
     yield network
     network.close()
-
-
-def seats_of(breakout: dict) -> dict[int, int]:
-    return {pid: number for number, ids in plan_ids(breakout).items() for pid in ids}
-
-
-def present(state: dict, name: str) -> bool:
-    return any(p["display_name"] == name and p["present"] for p in state["participants"])
-
-
-def move_on_and_write(network: Network, phase_id: int, syntheses: dict) -> None:
-    """In every group, its second member moves it on to the next step and its last
-    writes the synthesis; every member sees both, nobody else anything of it."""
-    anne = network.people["Anne"]
-    groups = plan_ids(round_in(anne.state, phase_id))
-    for number, ids in groups.items():
-        mover = network.people[network.name_of(ids[1])]
-        mine = round_in(mover.state, phase_id)["my_group"]
-        assert (mine["number"], mine["step_index"]) == (number, 0)
-        step = {"phase_id": phase_id, "group": number, "segment": mine["segment"]}
-        assert mover.call("breakout:next", step) == {"ok": True}
-        text = f"Gruppe {number} i fase {phase_id}: vi lærte at spørge før vi svarer"
-        writer = network.people[network.name_of(ids[-1])]
-        assert writer.call("breakout:synthesis", {"phase_id": phase_id, "text": text}) == {
-            "ok": True
-        }
-        syntheses[(phase_id, number)] = text
-        for member in ids:
-            client = network.people[network.name_of(member)]
-            client.wait_for(
-                lambda c=client, t=text: round_in(c.state, phase_id)["my_group"]["synthesis"] == t
-            )
-            assert round_in(client.state, phase_id)["my_group"]["step_index"] == 1
-    anne.wait_for(
-        lambda: all(g["synthesis_sent"] for g in round_in(anne.state, phase_id)["groups"])
-    )
 
 
 def test_a_network_session_through_two_breakout_phases_back_to_the_plenary(network):
