@@ -133,6 +133,10 @@ def _pulse_updated(state: dict[str, Any], payload: dict[str, Any]) -> None:
     state["pulse"] = payload["pulse"]
 
 
+def _breakouts_updated(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    state["breakouts"] = payload["breakouts"]  # this connection's own view (§11)
+
+
 APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "participant:joined": _upsert_participant,
     "participant:returned": _upsert_participant,
@@ -161,6 +165,7 @@ APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "board:closed": _board_status,
     "actions:updated": _set_actions,
     "pulse:updated": _pulse_updated,
+    "breakout:updated": _breakouts_updated,
 }
 
 
@@ -212,8 +217,11 @@ def create_session(
     return reply.json()
 
 
-def join(base_url: str, join_code: str, name: str, language: str = "en") -> dict[str, Any]:
-    body = {"join_code": join_code, "display_name": name, "language": language}
+def join(
+    base_url: str, join_code: str, name: str, language: str = "en", **extra: Any
+) -> dict[str, Any]:
+    """`extra`: more of the join's fields (`organisation`, `agree`, ...)."""
+    body = {"join_code": join_code, "display_name": name, "language": language, **extra}
     reply = requests.post(f"{base_url}/api/join", json=body, timeout=10)
     assert reply.status_code == 201, reply.text
     return reply.json()

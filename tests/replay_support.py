@@ -49,13 +49,37 @@ def state_differences(observed: dict[str, Any], fresh: dict[str, Any], span: flo
     observed, fresh = copy.deepcopy(observed), copy.deepcopy(fresh)
     observed.pop("server_time", None)
     fresh.pop("server_time", None)
+    timers = [(".agenda.timer", observed["agenda"]["timer"], fresh["agenda"]["timer"])]
+    timers += list(_group_timers(observed, fresh))
     found: list[str] = []
-    if fresh["agenda"]["timer"]["status"] == "running":
-        then = observed["agenda"]["timer"].pop("remaining_seconds")
-        now = fresh["agenda"]["timer"].pop("remaining_seconds")
-        if not 0 <= then - now <= span + 0.5:
-            found.append(f".agenda.timer.remaining_seconds: {then} then, {now} now, {span:.1f} s")
+    for path, then_timer, now_timer in timers:
+        if now_timer["status"] == "running" and then_timer["status"] == "running":
+            then = then_timer.pop("remaining_seconds")
+            now = now_timer.pop("remaining_seconds")
+            if not 0 <= then - now <= span + 0.5:
+                found.append(f"{path}.remaining_seconds: {then} then, {now} now, {span:.1f} s")
     return found + list(differences(observed, fresh))
+
+
+def _group_timers(
+    observed: dict[str, Any], fresh: dict[str, Any]
+) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The breakout groups' countdowns both states show (§11: each reads as the
+    agenda's), paired by phase and group number."""
+
+    def timers(state: dict[str, Any]) -> dict[tuple[int, str, int], dict[str, Any]]:
+        found = {}
+        for breakout in (state.get("breakouts") or {}).get("rounds", []):
+            mine = [breakout["my_group"]] if breakout["my_group"] else []
+            for kind, groups in (("my_group", mine), ("groups", breakout["groups"])):
+                for group in groups:
+                    found[breakout["phase_id"], kind, group["number"]] = group["timer"]
+        return found
+
+    then, now = timers(observed), timers(fresh)
+    for key in sorted(then.keys() & now.keys()):
+        phase_id, kind, number = key
+        yield f".breakouts[phase {phase_id}].{kind}[{number}].timer", then[key], now[key]
 
 
 def quiet(client: LiveClient, observers: list[LiveClient]) -> int:

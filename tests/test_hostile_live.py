@@ -22,6 +22,7 @@ from marshmallow import fields
 from server.actions import events as _actions  # noqa: F401
 from server.agenda import events as _agenda  # noqa: F401
 from server.board import events as _board  # noqa: F401
+from server.breakouts import events as _breakouts  # noqa: F401
 from server.core.domain import Role
 from server.core.realtime import COMMANDS
 from server.core.validation import Int, Text
@@ -40,6 +41,7 @@ COMMON = {"not_authenticated", "forbidden", "invalid_payload"}
 # Sent only with a payload they must refuse: the first ends the facilitator's connection,
 # the second the session, and the fuzz goes on with both.
 ENDING = {"participant:leave", "session:end"}
+BREAKOUT_TABLES = ("breakout_rounds", "breakout_groups", "breakout_seats")
 
 
 def documented_errors() -> dict[str, set[str]]:
@@ -63,6 +65,11 @@ def room(database_url):
         try:
             assert anne.call("session:start")["ok"]
             assert anne.call("board:open", {"prompts": ["Mistakes", "Safety"]})["ok"]
+            # Last on the agenda: a breakout phase with a plan, for the breakout commands.
+            trios = {"kind": "breakout", "title": "Trios", "minutes": 30}
+            assert anne.call("agenda:add_phase", trios)["ok"]
+            breakout_id = anne.call("session:sync")["snapshot"]["agenda"]["phases"][-1]["id"]
+            assert anne.call("breakout:plan", {"phase_id": breakout_id, "size": 2})["ok"]
             secret = secrets.token_urlsafe(32)
             post = bo.call("board:post", {"prompt": 0, "text": "første", "secret": secret})
             state = anne.call("session:sync")["snapshot"]
@@ -81,6 +88,8 @@ def room(database_url):
                 "owner_id": state["participants"][-1]["id"],
                 "due": "2027-01-15",
                 "prompts": ["Mistakes"],
+                "group": 1,
+                "size": 3,
             }
             yield server, anne, sensible
         finally:
@@ -112,7 +121,11 @@ def hostile_fields(schema):
 def test_every_hostile_text_and_number_in_every_command_is_invalid_payload(room):
     server, anne, _ = room
     assert all(Role.FACILITATOR in cmd.roles for cmd in COMMANDS.values())
+    dump = dump_database(server.env["DATABASE_URL"])
+    breakouts = {table: dump[table] for table in BREAKOUT_TABLES}
+    assert len(breakouts["breakout_seats"]) == 1  # Bo's seat
     tried = 0
+    tried_commands = set()
     for name, cmd in COMMANDS.items():
         for field, value in hostile_fields(cmd.args):
             reply = anne.call(name, {field: value})
@@ -120,17 +133,43 @@ def test_every_hostile_text_and_number_in_every_command_is_invalid_payload(room)
             assert reply["error"]["code"] == "invalid_payload", (name, field, value, reply)
             assert field in reply["error"]["params"]["fields"], (name, field, value)
             tried += 1
+            tried_commands.add(name)
     assert tried > 200
+    assert {name for name in COMMANDS if name.startswith("breakout:")} <= tried_commands
     # Still the same session, untouched.
     # The one post is still there (the count others see moves on a 10-second clock).
-    assert len(dump_database(server.env["DATABASE_URL"])["board_posts"]) == 1
+    dump = dump_database(server.env["DATABASE_URL"])
+    assert len(dump["board_posts"]) == 1
+    assert {table: dump[table] for table in BREAKOUT_TABLES} == breakouts  # the plan as made
     assert "Traceback" not in server.log()
+
+
+def test_every_breakout_command_answers_a_phase_that_is_no_breakout_as_unknown(room):
+    """The fuzz's most common refusal of a breakout command, made every run: a phase of
+    the session that is no breakout phase is `unknown_phase`, a code §5 gives them all."""
+    _, anne, sensible = room
+    allowed = documented_errors()
+    discussion = anne.call("session:sync")["snapshot"]["agenda"]["phases"][0]
+    assert discussion["kind"] == "discussion"
+    values = {**sensible, "phase_id": discussion["id"], "segment": 0, "text": "Hej"}
+    breakout_commands = [name for name in COMMAND_NAMES if name.startswith("breakout:")]
+    assert len(breakout_commands) == 5
+    for name in breakout_commands:
+        payload = {field: values[field] for field in COMMANDS[name].args.fields}
+        reply = anne.call(name, payload)
+        assert reply["error"]["code"] == "unknown_phase", (name, reply)
+        assert "unknown_phase" in allowed[name], name
 
 
 COMMAND_NAMES = sorted(COMMANDS)
 # What the sweeper changes on its own, whenever it runs: the board's count told on its
 # clock, and the session version its event takes (server/board/counting.py).
-TICKING = {"boards": {"count_told", "count_told_at"}, "peer_sessions": {"version"}}
+# And the one-minute warning of a breakout phase, once the fuzz has shortened its time.
+TICKING = {
+    "boards": {"count_told", "count_told_at"},
+    "peer_sessions": {"version"},
+    "breakout_rounds": {"warned_for"},
+}
 
 
 @fuzz_settings(1000)

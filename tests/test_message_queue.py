@@ -61,8 +61,28 @@ def test_the_queue_records_what_reaches_this_process_s_rooms():
     queue._handle_emit({**event, "room": "session:4", "data": [{"version": 8}]})
     queue._handle_emit({**event, "room": "sid-1", "data": [{"version": 30}]})  # one connection
     queue._handle_emit({**event, "room": "session:5", "data": [{"count": 2}]})  # unversioned
+    assert queue.delivered._sent_to == {"sid-1": 30}
     assert queue.delivered.due({"session:4": 9}, now=0) == {}
     assert queue.delivered._sent == {"session:4": 9}
+
+
+def test_a_payload_per_connection_counts_once_every_connection_here_has_it():
+    """`breakout:updated` goes to each sid with its own payload (core.change.emit_each):
+    the room is not behind once each of its connections here got its version, and is
+    told when one of them missed it."""
+    delivered = Delivered(grace_seconds=2)
+    members = {"session:1": ["sid-a", "sid-b"]}
+    delivered.sent("session:1", 5)
+    delivered.sent_to("sid-a", 6)
+    delivered.sent_to("sid-b", 6)
+    assert delivered.due({"session:1": 6}, now=0, members=members) == {}
+    assert delivered.due({"session:1": 6}, now=10, members=members) == {}
+    delivered.sent_to("sid-a", 7)  # sid-b's 7 was lost on the way
+    assert delivered.due({"session:1": 7}, now=11, members=members) == {}
+    assert delivered.due({"session:1": 7}, now=13, members=members) == {"session:1": 7}
+    # A connection gone from this process is forgotten; a room event counts for all.
+    assert delivered.due({"session:1": 7}, now=14, members={"session:1": ["sid-a"]}) == {}
+    assert delivered._sent_to == {"sid-a": 7}
 
 
 def test_publishing_to_a_stopped_redis_gives_up_at_once_and_pauses():

@@ -6,10 +6,20 @@ and when a worker dies, the others report its people as gone.
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
 
+from tests.breakout_support import (
+    Network,
+    isolation_faults,
+    move_on_and_write,
+    round_in,
+    seats_of,
+    status_is,
+    version_faults,
+)
 from tests.live_client import LiveClient, create_session, facilitator, join, sign_in
 from tests.support import REDIS_URL, ServerProcess, redis_reachable, require
 
@@ -117,3 +127,38 @@ def test_signing_out_closes_that_logins_sockets_on_every_worker(workers):
     finally:
         for client in (*tabs, on_phone, bo):
             client.disconnect()
+
+
+def test_each_connection_on_either_worker_gets_its_own_breakout_view(workers):
+    """`breakout:updated` is built for each connection: a payload to one sid reaches it
+    through Redis on whichever worker holds it, and a group's step moved on one worker
+    reaches its members on the other; nobody gets another group's inside, no gap."""
+    one, two = workers
+    network = Network([one.url, two.url])
+    try:
+        network.gather()  # every other connection on the second worker
+        anne = network.people["Anne"]
+        first, second, _ = network.add_phases()
+        assert anne.call("breakout:plan", {"phase_id": first}) == {"ok": True}
+        assert anne.call("session:start") == {"ok": True}
+        network.wait_all(status_is(first, "running"))
+        seats = seats_of(round_in(anne.state, first))
+        for name in network.participants:
+            client = network.people[name]
+            mine = round_in(client.state, first)["my_group"]
+            assert mine["number"] == seats[network.id_of(name)]
+        syntheses: dict[tuple[int, int], str] = {}
+        told = move_on_and_write(network, first, syntheses)
+        across = [(a, b) for a, b in told if a.base_url != b.base_url]
+        assert across  # a group's step, moved on one worker, seen on the other
+        time.sleep(3)  # the sweeps (0.5 s) and the catch-up's grace (2 s) after the last event
+        network.next_phase()  # the second breakout phase: new groups
+        network.wait_all(status_is(second, "running"))
+        seated = {first: seats, second: seats_of(round_in(anne.state, second))}
+        for client in network.opened:
+            assert isolation_faults(client, syntheses, seated) == []
+            assert version_faults(client) == [], client.state["you"]
+            # Every event came through, so no process had to tell anyone to catch up.
+            assert client.announced == [], client.state["you"]
+    finally:
+        network.close()

@@ -124,3 +124,105 @@ def test_ready_on_one_tab_replays_on_the_other(pair):
     anne.call("session:start")
     assert bo.call("ready:set", {"ready": True}) == {"ok": True, "ready": True}
     assert differences_now(watching) == []  # my_agenda.ready: False != True
+
+
+def test_every_connection_replays_its_own_view_of_a_breakout_phase(server):
+    """`breakout:updated` is each connection's own view: a host's tab, the room
+    display and participants in different groups each apply theirs and equal their own
+    fresh snapshot, through the plan, moves, steps, a synthesis, a broadcast, a
+    latecomer, a drop, a removal, the sweeper's one-minute warning and the end."""
+    host = create_session(server.url)
+    tokens = {"Anne": host["facilitator_token"]}
+    for index, name in enumerate(["Bo", "Cai", "Dag", "Eva", "Frej", "Gry"]):
+        organisation = ["Aarhus Kommune", "Novo"][index % 2]
+        tokens[name] = join(server.url, host["join_code"], name, organisation=organisation)["token"]
+    unknown: list[str] = []
+    started = time.monotonic()
+    people = {name: LiveClient(server.url, token).connect() for name, token in tokens.items()}
+    watching = {  # they only apply events
+        "Anne's tab": watch(server.url, tokens["Anne"], unknown),
+        "display": watch(server.url, host["display_key"], unknown),
+        "Bo's tab": watch(server.url, tokens["Bo"], unknown),
+        "Cai's tab": watch(server.url, tokens["Cai"], unknown),
+    }
+    anne = people["Anne"]
+    ids = {name: client.state["you"]["participant_id"] for name, client in people.items()}
+
+    def replay() -> None:
+        version = quiet(anne, list(watching.values()))
+        for name, observer in watching.items():
+            fresh = observer.call("session:sync")["snapshot"]
+            assert fresh["version"] == version, name
+            assert state_differences(observer.state, fresh, time.monotonic() - started) == [], name
+
+    def do(who: str, command: str, payload: dict) -> None:
+        reply = people[who].call(command, payload)
+        assert reply == {"ok": True}, (who, command, reply)
+
+    def my_group(name: str) -> dict:
+        """The group `name` sits in, as a host sees it now."""
+        breakout = anne.call("session:sync")["snapshot"]["breakouts"]["rounds"][0]
+        return next(group for group in breakout["groups"] if ids[name] in group["members"])
+
+    def segment() -> int:
+        return int(anne.call("session:sync")["snapshot"]["agenda"]["segment"])
+
+    try:
+        for kind, title in [("breakout", "Trioer"), ("discussion", "Plenum")]:
+            do("Anne", "agenda:add_phase", {"kind": kind, "title": title, "minutes": 30})
+        phase_id = anne.call("session:sync")["snapshot"]["agenda"]["phases"][-2]["id"]
+        do("Anne", "breakout:plan", {"phase_id": phase_id, "size": 3})
+        moved = 2 if my_group("Bo")["number"] == 1 else 1
+        do(
+            "Anne",
+            "breakout:move",
+            {"phase_id": phase_id, "participant_id": ids["Bo"], "group": moved},
+        )
+        replay()
+        do("Anne", "session:start", {})
+        while anne.call("session:sync")["snapshot"]["agenda"]["current"]["phase_id"] != phase_id:
+            do(
+                "Anne",
+                "agenda:next",
+                {"segment": anne.call("session:sync")["snapshot"]["agenda"]["segment"]},
+            )
+        replay()
+        group = my_group("Bo")
+        step = {"phase_id": phase_id, "group": group["number"], "segment": group["segment"]}
+        do("Bo", "breakout:next", step)
+        do("Cai", "breakout:synthesis", {"phase_id": phase_id, "text": "Vi spørger først"})
+        do("Anne", "breakout:broadcast", {"phase_id": phase_id, "text": "Ti minutter tilbage"})
+        replay()
+        tokens["Hugo"] = join(server.url, host["join_code"], "Hugo", organisation="Novo")["token"]
+        people["Hugo"] = LiveClient(server.url, tokens["Hugo"]).connect()  # a latecomer
+        people["Eva"].disconnect()  # keeps her seat
+        people["Eva"] = LiveClient(server.url, tokens["Eva"]).connect()
+        do("Anne", "participant:remove", {"participant_id": ids["Frej"]})  # loses it
+        replay()
+        agenda = anne.call("session:sync")["snapshot"]["agenda"]
+        left = int(agenda["timer"]["remaining_seconds"])
+        do("Anne", "timer:extend", {"segment": agenda["segment"], "seconds": 45 - left})
+        anne.wait_for(lambda: anne.state["breakouts"]["rounds"][0]["warning"])  # the sweeper's
+        replay()
+        do(
+            "Anne",
+            "agenda:next",
+            {"segment": anne.call("session:sync")["snapshot"]["agenda"]["segment"]},
+        )
+        for observer in watching.values():
+            observer.wait_for(
+                lambda o=observer: o.state["breakouts"]["rounds"][0]["status"] == "ended"
+            )
+        replay()
+        assert watching["display"].state["breakouts"]["rounds"][0]["syntheses"] == [
+            {"number": my_group("Cai")["number"], "text": "Vi spørger først"}
+        ]
+        for name, observer in watching.items():
+            # Every change came as an event and was applied: one snapshot, no gap.
+            assert (len(observer.snapshots), observer.gaps) == (1, 0), name
+            told = [p for n, p in observer.received if n == "breakout:updated"]
+            assert len(told) >= 9, name
+        assert unknown == []
+    finally:
+        for client in [*people.values(), *watching.values()]:
+            client.disconnect()

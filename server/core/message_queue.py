@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import suppress
 from typing import Any
 
@@ -53,11 +53,16 @@ _SESSIONS = table("peer_sessions", column("id"), column("version"))
 
 
 class Delivered:
-    """Per room of this process: the newest version it sent, and which rooms fell behind."""
+    """Per room of this process: the newest version it sent, and which rooms fell behind.
+
+    An event with a payload per connection (core.change.emit_each) is sent to each sid
+    instead of the room: the room has that version once every connection of it here has.
+    """
 
     def __init__(self, grace_seconds: float = CATCH_UP_GRACE_SECONDS) -> None:
         self.grace_seconds = grace_seconds
         self._sent: dict[str, int] = {}
+        self._sent_to: dict[str, int] = {}  # by sid: the newest payload of its own
         # A room that looked behind: the version it lacked and when that was first seen.
         self._behind: dict[str, tuple[int, float]] = {}
         self._lock = threading.Lock()
@@ -66,19 +71,36 @@ class Delivered:
         with self._lock:
             self._sent[room_name] = max(version, self._sent.get(room_name, -1))
 
-    def due(self, versions: Mapping[str, int], now: float) -> dict[str, int]:
+    def sent_to(self, sid: str, version: int) -> None:
+        with self._lock:
+            self._sent_to[sid] = max(version, self._sent_to.get(sid, -1))
+
+    def due(
+        self,
+        versions: Mapping[str, int],
+        now: float,
+        members: Mapping[str, Collection[str]] | None = None,
+    ) -> dict[str, int]:
         """The rooms to tell their version: still behind `versions` after the grace.
 
         `versions` holds the committed version of every room with a connection here;
-        rooms not in it are forgotten. A room told is taken as caught up at that version.
+        rooms not in it are forgotten. `members`: the sids of each room here (for what
+        was sent to each). A room told is taken as caught up at that version.
         """
+        members = members or {}
         due: dict[str, int] = {}
         with self._lock:
             for known in (self._sent, self._behind):
                 for gone in known.keys() - versions.keys():
                     del known[gone]
+            here = {sid for sids in members.values() for sid in sids}
+            for gone in self._sent_to.keys() - here:
+                del self._sent_to[gone]
             for room_name, version in versions.items():
                 sent = self._sent.get(room_name, -1)
+                sids = members.get(room_name)
+                if sids:
+                    sent = max(sent, min(self._sent_to.get(sid, -1) for sid in sids))
                 seen = self._behind.get(room_name)
                 if sent >= version:
                     self._behind.pop(room_name, None)
@@ -92,11 +114,12 @@ class Delivered:
 
 
 def _version_sent(message: Mapping[str, Any]) -> tuple[str, int] | None:
-    """The room and version of a versioned session event (`room` names the session's room)."""
+    """The room and version of a versioned event: `room` names the session's room, or
+    one connection's sid for a payload of its own."""
     target, data = message.get("room"), message.get("data")
     if message.get("namespace") != NAMESPACE or not isinstance(target, str):
         return None
-    if not target.startswith("session:") or not isinstance(data, list) or len(data) != 1:
+    if not isinstance(data, list) or len(data) != 1:
         return None
     version = data[0].get("version") if isinstance(data[0], dict) else None
     return (target, version) if isinstance(version, int) else None
@@ -122,8 +145,10 @@ class RedisQueue(PubSubManager):
         # Every emit reaches this process's clients here: its own and those from Redis.
         super()._handle_emit(message)
         sent = _version_sent(message)
-        if sent is not None:
+        if sent is not None and sent[0].startswith("session:"):
             self.delivered.sent(*sent)
+        elif sent is not None:
+            self.delivered.sent_to(*sent)
 
     def _client(self, **options: Any) -> redis.Redis:
         # No retries inside redis-py: the publisher and the listener each retry their way.
@@ -222,7 +247,11 @@ def catch_up(runtime: Runtime) -> None:
         return  # one process: every event reached every client already
     with unit_of_work(runtime) as unit:
         versions = local_versions(unit.db, runtime.worker_id)
-    for room_name, version in queue.delivered.due(versions, time.monotonic()).items():
+    members = {
+        room_name: [sid for sid, _ in queue.get_participants(NAMESPACE, room_name)]
+        for room_name in versions
+    }
+    for room_name, version in queue.delivered.due(versions, time.monotonic(), members).items():
         # Only to this process's own clients: each process tells its own, Redis or not.
         runtime.socketio.emit(
             "session:version",
