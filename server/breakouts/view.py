@@ -76,14 +76,15 @@ def _round(
         .where(BreakoutGroup.phase_id == phase.id)
         .order_by(BreakoutGroup.number)
     ).all()
-    seats = db.scalars(
-        select(BreakoutSeat)
+    # Plain rows, not entities: read on every change of every group.
+    seats = db.execute(
+        select(BreakoutSeat.group_id, BreakoutSeat.participant_id)
         .where(BreakoutSeat.phase_id == phase.id)
         .order_by(BreakoutSeat.position, BreakoutSeat.participant_id)
     ).all()
     members: dict[int, list[int]] = {group.id: [] for group in groups}
-    for seat in seats:
-        members[seat.group_id].append(seat.participant_id)
+    for group_id, participant_id in seats:
+        members[group_id].append(participant_id)
     running = breakout.running
     status = "running" if running else ("ended" if phase.started_at else "planned")
     warning = bool(
