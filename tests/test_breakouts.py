@@ -318,3 +318,24 @@ def test_the_summary_has_each_groups_synthesis_by_number_only(db, clock):
     assert phase["syntheses"] == [{"number": number, "name": f"Gruppe {number}", "text": text}]
     assert "P0" not in str(section.data) and "P0" not in "".join(section.markdown)
     assert "\\[link\\]\\(http://x\\)" in "\n".join(section.markdown)
+
+
+def test_one_groups_members_share_one_payload_and_other_groups_get_their_own(db, clock):
+    net = Network(db, clock)
+    net.start()
+    number = net.group_of("P0")
+    mine = net.breakout(net.people["P0"])["my_group"]
+    mark = change_of(db).mark()
+    service.next_step(db, net.people["P0"], net.phase_ids[0], number, mine["segment"], clock.now())
+    (event,) = [e for e in change_of(db).since(mark) if e.name == "breakout:updated"]
+    assert event.each is not None
+    payloads = {}
+    for name in net.people:
+        payloads.setdefault(net.group_of(name), set()).add(id(event.each[f"sid-{name}"]))
+    assert all(len(ids) == 1 for ids in payloads.values())  # built, and sent, once a group
+    assert len(set.union(*payloads.values())) == 3
+    assert id(event.each["sid-host"]) not in set.union(*payloads.values())
+    # Shared, and still what each of them reads on their own.
+    for name, actor in net.people.items():
+        (view,) = event.each[f"sid-{name}"]["breakouts"]["rounds"]
+        assert view == net.breakout(actor)

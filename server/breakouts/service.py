@@ -22,7 +22,7 @@ from server.agenda import timer
 from server.agenda.models import AgendaClock, Phase, PhaseKind, TimerStatus
 from server.breakouts import planning
 from server.breakouts.models import BreakoutGroup, BreakoutRound, BreakoutSeat
-from server.breakouts.view import load, view_for
+from server.breakouts.view import Readers, load
 from server.core.bus import PersonAdmitted, PersonArrived, PersonRemoved, PhaseEnded, PhaseStarted
 from server.core.change import change_of
 from server.core.connections import audience, present_participant_ids
@@ -485,13 +485,15 @@ def _warn(db: Session, phase: Phase, now: datetime) -> bool:
 
 
 def updated(db: Session, session_id: int, now: datetime) -> Event:
-    """Each connection of the session gets its own view of the breakouts, under one version."""
-    rounds = load(db, session_id, now)
-    views: dict[tuple[Role, int | None], dict[str, Any]] = {}
+    """Each connection of the session gets its own view of the breakouts, under one version.
+    Connections that see the same (one group's members, the hosts) share one payload, so
+    it is built, and sent, once for them all (core.unit.publish)."""
+    readers = Readers(load(db, session_id, now), now)
+    views: dict[tuple[Any, ...], dict[str, Any]] = {}
     payloads = {}
     for sid, actor in audience(db, session_id):
-        key = (actor.role, actor.participant_id)
+        key = readers.key(actor)
         if key not in views:
-            views[key] = {"breakouts": view_for(rounds, actor, now)}
+            views[key] = {"breakouts": readers.view(actor)}
         payloads[sid] = views[key]
     return change_of(db).emit_each("breakout:updated", session_id, payloads)

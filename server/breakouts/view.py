@@ -76,14 +76,15 @@ def _round(
         .where(BreakoutGroup.phase_id == phase.id)
         .order_by(BreakoutGroup.number)
     ).all()
-    seats = db.scalars(
-        select(BreakoutSeat)
+    # Plain rows, not entities: read on every change of every group.
+    seats = db.execute(
+        select(BreakoutSeat.group_id, BreakoutSeat.participant_id)
         .where(BreakoutSeat.phase_id == phase.id)
         .order_by(BreakoutSeat.position, BreakoutSeat.participant_id)
     ).all()
     members: dict[int, list[int]] = {group.id: [] for group in groups}
-    for seat in seats:
-        members[seat.group_id].append(seat.participant_id)
+    for group_id, participant_id in seats:
+        members[group_id].append(participant_id)
     running = breakout.running
     status = "running" if running else ("ended" if phase.started_at else "planned")
     warning = bool(
@@ -115,15 +116,67 @@ def _round(
 
 
 def view_for(rounds: list[RoundData], actor: Actor, now: datetime) -> dict[str, Any]:
-    return {"rounds": [_round_view(data, actor, now) for data in rounds]}
+    return Readers(rounds, now).view(actor)
 
 
-def _round_view(data: RoundData, actor: Actor, now: datetime) -> dict[str, Any]:
-    host = actor.role in HOSTS
-    mine = next(
-        (g for g in data.groups if actor.participant_id in g.members),
-        None,
-    )
+class Readers:
+    """Every reader's view of one moment. The parts several readers share (the plan,
+    a group's inside, the hosts' overview) are built once, and readers who see the same
+    (the members of one group, the hosts) get the very same view: a change in a session
+    of 60 builds about one view per group, not one per person."""
+
+    def __init__(self, rounds: list[RoundData], now: datetime) -> None:
+        self.rounds = rounds
+        self.common = [_common(data) for data in rounds]
+        self.own = [
+            {g.row.number: _group(g, now, own=True) for g in data.groups} for data in rounds
+        ]
+        self.overview = [[_group(g, now, own=False) for g in data.groups] for data in rounds]
+        self.conflicts = [
+            [
+                {
+                    "group": c.group,
+                    "organisation": c.organisation,
+                    "participant_ids": list(c.people),
+                }
+                for c in data.conflicts
+            ]
+            for data in rounds
+        ]
+        self.seats = [
+            {pid: g.row.number for g in data.groups for pid in g.members} for data in rounds
+        ]
+        self._views: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def key(self, actor: Actor) -> tuple[Any, ...]:
+        """What a view depends on: two readers with one key see the same."""
+        if actor.role in HOSTS:
+            return ("host",)
+        if actor.role is Role.PARTICIPANT and actor.participant_id is not None:
+            return ("participant", *(seats.get(actor.participant_id) for seats in self.seats))
+        return ("nobody's group",)
+
+    def view(self, actor: Actor) -> dict[str, Any]:
+        key = self.key(actor)
+        if key not in self._views:
+            self._views[key] = {
+                "rounds": [self._round(index, key) for index in range(len(self.rounds))]
+            }
+        return self._views[key]
+
+    def _round(self, index: int, key: tuple[Any, ...]) -> dict[str, Any]:
+        host = key[0] == "host"
+        number = key[1 + index] if key[0] == "participant" else None
+        return {
+            **self.common[index],
+            "my_group": None if number is None else self.own[index][number],
+            "groups": self.overview[index] if host else [],
+            "conflicts": self.conflicts[index] if host else [],
+        }
+
+
+def _common(data: RoundData) -> dict[str, Any]:
+    """What every reader of a round sees."""
     breakout = data.breakout
     ended = data.status == "ended"
     return {
@@ -144,16 +197,6 @@ def _round_view(data: RoundData, actor: Actor, now: datetime) -> dict[str, Any]:
         "broadcast": None
         if breakout.broadcast is None
         else {"text": breakout.broadcast, "at": iso(breakout.broadcast_at)},
-        "my_group": _group(mine, now, own=True)
-        if mine is not None and actor.role is Role.PARTICIPANT
-        else None,
-        "groups": [_group(g, now, own=False) for g in data.groups] if host else [],
-        "conflicts": [
-            {"group": c.group, "organisation": c.organisation, "participant_ids": list(c.people)}
-            for c in data.conflicts
-        ]
-        if host
-        else [],
         "syntheses": [
             {"number": g.row.number, "text": g.row.synthesis}
             for g in data.groups

@@ -65,9 +65,15 @@ class Change:
     def emit_each(self, name: str, session_id: int, payloads: dict[str, dict[str, Any]]) -> Event:
         """An event whose payload differs by connection (`payloads`, by sid: every
         connection inside the session must have one), under one version: each reader
-        gets theirs, and nobody sees a gap in the versions."""
+        gets theirs, and nobody sees a gap in the versions. Connections given one payload
+        object keep sharing one, which core.unit.publish sends once for them all."""
         version = self._next_version(session_id)
-        each = {sid: {"version": version, **payload} for sid, payload in payloads.items()}
+        stamped: dict[int, dict[str, Any]] = {}
+        each = {}
+        for sid, payload in payloads.items():
+            if id(payload) not in stamped:
+                stamped[id(payload)] = {"version": version, **payload}
+            each[sid] = stamped[id(payload)]
         event = Event(name, session_id, {"version": version}, each=each)
         self.events.append(event)
         return event

@@ -113,16 +113,17 @@ class Delivered:
         return due
 
 
-def _version_sent(message: Mapping[str, Any]) -> tuple[str, int] | None:
-    """The room and version of a versioned event: `room` names the session's room, or
-    one connection's sid for a payload of its own."""
+def _versions_sent(message: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """The targets and version of a versioned event: `room` names the session's room, or
+    the sids of the connections that share one payload of their own (a list)."""
     target, data = message.get("room"), message.get("data")
-    if message.get("namespace") != NAMESPACE or not isinstance(target, str):
-        return None
-    if not isinstance(data, list) or len(data) != 1:
-        return None
+    if message.get("namespace") != NAMESPACE or not isinstance(data, list) or len(data) != 1:
+        return []
     version = data[0].get("version") if isinstance(data[0], dict) else None
-    return (target, version) if isinstance(version, int) else None
+    if not isinstance(version, int):
+        return []
+    targets = target if isinstance(target, list) else [target]
+    return [(name, version) for name in targets if isinstance(name, str)]
 
 
 class RedisQueue(PubSubManager):
@@ -144,11 +145,11 @@ class RedisQueue(PubSubManager):
     def _handle_emit(self, message: dict[str, Any]) -> None:
         # Every emit reaches this process's clients here: its own and those from Redis.
         super()._handle_emit(message)
-        sent = _version_sent(message)
-        if sent is not None and sent[0].startswith("session:"):
-            self.delivered.sent(*sent)
-        elif sent is not None:
-            self.delivered.sent_to(*sent)
+        for target, version in _versions_sent(message):
+            if target.startswith("session:"):
+                self.delivered.sent(target, version)
+            else:
+                self.delivered.sent_to(target, version)
 
     def _client(self, **options: Any) -> redis.Redis:
         # No retries inside redis-py: the publisher and the listener each retry their way.

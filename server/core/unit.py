@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -49,12 +50,21 @@ def unit_of_work(runtime: Runtime | None = None) -> Iterator[Unit]:
     publish(runtime, unit.change)
 
 
+def _by_payload(each: dict[str, dict[str, Any]]) -> list[tuple[dict[str, Any], list[str]]]:
+    """The connections sharing one payload object, together: one emit encodes and checks
+    a payload once for all its recipients, where an emit per connection did it for each."""
+    groups: dict[int, tuple[dict[str, Any], list[str]]] = {}
+    for sid, payload in each.items():
+        groups.setdefault(id(payload), (payload, []))[1].append(sid)
+    return list(groups.values())
+
+
 def publish(runtime: Runtime, change: Change) -> None:
     try:
         for event in change.events:
             if event.each is not None:
-                for sid, payload in event.each.items():
-                    runtime.socketio.emit(event.name, payload, to=sid, namespace=NAMESPACE)
+                for payload, sids in _by_payload(event.each):
+                    runtime.socketio.emit(event.name, payload, to=sids, namespace=NAMESPACE)
                 continue
             to = room(event.session_id)
             runtime.socketio.emit(event.name, event.payload, to=to, namespace=NAMESPACE)
