@@ -89,7 +89,7 @@ def test_a_board_phase_opens_the_board_on_every_screen(browser, server):
     expect(draft).to_be_focused()
     bo.keyboard.type(" til for meget")
     expect(draft).to_have_value("Jeg sagde ja til for meget")
-    bo.get_by_role("button", name="Slå op", exact=True).click()
+    bo.get_by_role("button", name="Sæt på tavlen", exact=True).click()
     # The count, not the post; it is told on the board's clock (rules.COUNT_SECONDS).
     counted = (rules.COUNT_SECONDS + 5) * 1000
     expect(host.locator("#board-count")).to_contain_text("1", timeout=counted)

@@ -53,7 +53,7 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
         expect(page.locator("#board-warning")).to_have_count(0)  # three present now
     expect(screen.locator("#board textarea, #board button")).to_have_count(0)  # read only
 
-    write(asa, ASA, "Slå op")
+    write(asa, ASA, "Sæt på tavlen")
     write(bo, BO, "Post")
     expect(asa.locator(".post.own")).to_have_count(1)
     expect(asa.locator(".post-text")).to_have_text([ASA])
@@ -92,13 +92,13 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
 
     # After the reveal a post waits for a batch of three people; Åse is told that the
     # end of the board would drop it, and, when it ends before a batch, that it did.
-    write(asa, "Skrevet for sent", "Slå op")
+    write(asa, "Skrevet for sent", "Sæt på tavlen")
     waiting = asa.locator(".post.waiting")
     expect(waiting).to_contain_text("Slutter tavlen før, bliver det aldrig vist.")
     host.get_by_role("button", name="End the board").click()
     expect(asa.locator("#board-dropped")).to_have_text(
-        "1 af dine opslag blev aldrig vist: tavlen sluttede, før nok personer havde noget nyt "
-        "til en runde."
+        "1 af dine opslag blev aldrig vist: Tavlen sluttede, før nok deltagere havde skrevet noget "
+        "nyt til en pulje."
     )
     expect(waiting).to_contain_text("Aldrig vist")
     expect(waiting).to_contain_text("Skrevet for sent")
@@ -110,7 +110,7 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
     # A board that ends before its reveal: the next board deletes its posts, and says so.
     host.get_by_role("button", name="Open board").click()
     expect(asa.locator("#board")).to_have_attribute("data-status", "open")
-    write(asa, "Aldrig afsløret", "Slå op")
+    write(asa, "Aldrig afsløret", "Sæt på tavlen")
     expect(asa.locator(".post.waiting")).to_have_count(1)
     host.get_by_role("button", name="End the board").click()
     expect(host.locator("#board")).to_have_attribute("data-status", "closed")
