@@ -41,7 +41,7 @@ def test_countdown_runs_and_the_speaker_highlight_moves_on(browser, server):
     first = clock.inner_text()
     guest.wait_for_timeout(1500)
     assert clock.inner_text() != first  # it counts down, with no page reload
-    expect(guest.locator("#current-speaker")).to_have_text("Ordet har: Anne")
+    expect(guest.locator("#current-speaker")).to_have_text("Har ordet: Anne")
     expect(guest.locator("#countdown-label")).to_have_text("Mindre end et minut tilbage")
 
     host.get_by_role("button", name="Next").click()

@@ -44,7 +44,7 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
     expect(asa.locator("#board-warning")).to_contain_text("anonymiteten kan ikke garanteres")
     expect(asa.locator("#board-threshold")).to_contain_text("Anonymitetsgrænse: 3.")
     expect(asa.locator(".board-column textarea")).to_have_count(0)
-    asa.get_by_role("button", name="Jeg forstår, lad mig skrive").first.click()
+    asa.get_by_role("button", name="Jeg forstår – lad mig skrive").first.click()
     expect(asa.locator(".board-column textarea")).to_have_count(3)
     bo = join_as(browser, server, code, "Bo", "en-GB")
     screen = new_page(browser, "en-GB", width=1600)
