@@ -153,7 +153,7 @@ msgctxt "bank.test.item"
 msgid "Psychological safety in the group, as noted on the board"
 msgstr "Psykologisk Sikkerhed i gruppen, som sedlerne viser"
 
-msgid "The presenter tells"
+msgid "The presenter explains"
 msgstr "Dilemmaejeren fortæller"
 
 msgid "%(n)s post waits for the next batch."
