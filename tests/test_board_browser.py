@@ -41,7 +41,7 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
 
     asa = join_as(browser, server, code, "Åse", "da-DK", width=390)  # a phone
     # Two present, fewer than three: a warning, and a step before anyone can write.
-    expect(asa.locator("#board-warning")).to_contain_text("anonymiteten kan ikke garanteres")
+    expect(asa.locator("#board-warning")).to_contain_text("Anonymiteten kan ikke garanteres")
     expect(asa.locator("#board-threshold")).to_contain_text("Anonymitetsgrænse: 3.")
     expect(asa.locator(".board-column textarea")).to_have_count(0)
     asa.get_by_role("button", name="Jeg forstår – lad mig skrive").first.click()
@@ -116,7 +116,7 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
     expect(host.locator("#board")).to_have_attribute("data-status", "closed")
     host.get_by_role("button", name="Open board").click()
     expect(asa.locator("#board-dropped-earlier")).to_have_text(
-        "1 af dine opslag på den forrige tavle blev aldrig vist: tavlen sluttede, før "
+        "1 af dine opslag på den forrige tavle blev aldrig vist: Tavlen sluttede, før "
         "opslagene blev vist for alle, og nu er de slettet."
     )
     expect(bo.locator("#board")).to_have_attribute("data-status", "open")
