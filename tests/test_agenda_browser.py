@@ -41,7 +41,7 @@ def test_countdown_runs_and_the_speaker_highlight_moves_on(browser, server):
     first = clock.inner_text()
     guest.wait_for_timeout(1500)
     assert clock.inner_text() != first  # it counts down, with no page reload
-    expect(guest.locator("#current-speaker")).to_have_text("Ordet har: Anne")
+    expect(guest.locator("#current-speaker")).to_have_text("Har ordet: Anne")
     expect(guest.locator("#countdown-label")).to_have_text("Mindre end et minut tilbage")
 
     host.get_by_role("button", name="Next").click()
@@ -89,7 +89,7 @@ def test_a_board_phase_opens_the_board_on_every_screen(browser, server):
     expect(draft).to_be_focused()
     bo.keyboard.type(" til for meget")
     expect(draft).to_have_value("Jeg sagde ja til for meget")
-    bo.get_by_role("button", name="Slå op", exact=True).click()
+    bo.get_by_role("button", name="Sæt på tavlen", exact=True).click()
     # The count, not the post; it is told on the board's clock (rules.COUNT_SECONDS).
     counted = (rules.COUNT_SECONDS + 5) * 1000
     expect(host.locator("#board-count")).to_contain_text("1", timeout=counted)

@@ -41,10 +41,10 @@ def test_a_guest_joins_a_network_session_only_after_agreeing(browser, server):
     assert guest.locator("#agree").evaluate("box => !box.checkValidity()")
     guest.locator("#agree").evaluate("box => { box.required = false; }")
     join.click()  # and past the browser, the server refuses too
-    expect(guest.locator("#join-page-error")).to_contain_text("Denne netværkssession")
+    expect(guest.locator("#join-page-error")).to_contain_text("I denne netværkssession")
     expect(host.locator("#agreements")).to_contain_text("1 has agreed")
 
-    guest.get_by_label("Jeg er enig").check()
+    guest.get_by_label("Jeg accepterer").check()
     join.click()
     expect(guest.locator("#session-title")).to_have_text("Lederne på tværs")
     expect(host.locator("#agreements")).to_have_text(

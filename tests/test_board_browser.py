@@ -41,10 +41,10 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
 
     asa = join_as(browser, server, code, "Åse", "da-DK", width=390)  # a phone
     # Two present, fewer than three: a warning, and a step before anyone can write.
-    expect(asa.locator("#board-warning")).to_contain_text("anonymiteten kan ikke garanteres")
+    expect(asa.locator("#board-warning")).to_contain_text("Anonymiteten kan ikke garanteres")
     expect(asa.locator("#board-threshold")).to_contain_text("Anonymitetsgrænse: 3.")
     expect(asa.locator(".board-column textarea")).to_have_count(0)
-    asa.get_by_role("button", name="Jeg forstår, lad mig skrive").first.click()
+    asa.get_by_role("button", name="Jeg forstår – lad mig skrive").first.click()
     expect(asa.locator(".board-column textarea")).to_have_count(3)
     bo = join_as(browser, server, code, "Bo", "en-GB")
     screen = new_page(browser, "en-GB", width=1600)
@@ -53,7 +53,7 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
         expect(page.locator("#board-warning")).to_have_count(0)  # three present now
     expect(screen.locator("#board textarea, #board button")).to_have_count(0)  # read only
 
-    write(asa, ASA, "Slå op")
+    write(asa, ASA, "Sæt på tavlen")
     write(bo, BO, "Post")
     expect(asa.locator(".post.own")).to_have_count(1)
     expect(asa.locator(".post-text")).to_have_text([ASA])
@@ -92,13 +92,13 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
 
     # After the reveal a post waits for a batch of three people; Åse is told that the
     # end of the board would drop it, and, when it ends before a batch, that it did.
-    write(asa, "Skrevet for sent", "Slå op")
+    write(asa, "Skrevet for sent", "Sæt på tavlen")
     waiting = asa.locator(".post.waiting")
     expect(waiting).to_contain_text("Slutter tavlen før, bliver det aldrig vist.")
     host.get_by_role("button", name="End the board").click()
     expect(asa.locator("#board-dropped")).to_have_text(
-        "1 af dine opslag blev aldrig vist: tavlen sluttede, før nok personer havde noget nyt "
-        "til en runde."
+        "1 af dine opslag blev aldrig vist: Tavlen sluttede, før nok deltagere havde skrevet noget "
+        "nyt til en pulje."
     )
     expect(waiting).to_contain_text("Aldrig vist")
     expect(waiting).to_contain_text("Skrevet for sent")
@@ -110,13 +110,13 @@ def test_nobody_sees_anothers_post_before_the_reveal_and_everyone_after(browser,
     # A board that ends before its reveal: the next board deletes its posts, and says so.
     host.get_by_role("button", name="Open board").click()
     expect(asa.locator("#board")).to_have_attribute("data-status", "open")
-    write(asa, "Aldrig afsløret", "Slå op")
+    write(asa, "Aldrig afsløret", "Sæt på tavlen")
     expect(asa.locator(".post.waiting")).to_have_count(1)
     host.get_by_role("button", name="End the board").click()
     expect(host.locator("#board")).to_have_attribute("data-status", "closed")
     host.get_by_role("button", name="Open board").click()
     expect(asa.locator("#board-dropped-earlier")).to_have_text(
-        "1 af dine opslag på den forrige tavle blev aldrig vist: tavlen sluttede, før "
+        "1 af dine opslag på den forrige tavle blev aldrig vist: Tavlen sluttede, før "
         "opslagene blev vist for alle, og nu er de slettet."
     )
     expect(bo.locator("#board")).to_have_attribute("data-status", "open")

@@ -77,15 +77,18 @@ def test_errors_are_localized_and_store_nothing(room, database_url):
     anne, (bo, cecilie), _ = room
     assert bo.call("board:post", {"prompt": 0, "text": "x", "secret": "s" * 32})["error"][
         "message"
-    ] == ("Der er ingen åben tavle til det.")
+    ] == ("Der er ingen åben tavle. Vent, til facilitatoren åbner en.")
     anne.call("board:open", {"prompts": ["Usikkerhed"]})
     too_long = bo.call("board:post", {"prompt": 0, "text": "æ" * 281, "secret": "s" * 32})
     assert too_long["error"]["code"] == "post_too_long"
-    assert too_long["error"]["message"] == "Et opslag må højst være på 280 tegn."
+    assert (
+        too_long["error"]["message"]
+        == "Et opslag må højst være på 280 tegn. Gør det kortere, og prøv igen."
+    )
     bad = cecilie.call("board:post", {"prompt": 0, "text": "hi", "secret": "short"})
     assert bad["error"] == {
         "code": "invalid_payload",
-        "message": "Some fields are missing or invalid: secret.",
+        "message": "The page sent something the server cannot use. Reload the page and try again.",
         "params": {"fields": ["secret"]},
     }
     forbidden = cecilie.call("board:reveal")

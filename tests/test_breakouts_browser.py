@@ -94,7 +94,7 @@ def test_groups_are_planned_run_on_phones_and_their_synthesis_reaches_the_plenar
     assert size >= 32  # large type, readable across the room
     for page in (screen, cecilie):
         expect(page.locator("#breakout-warning")).to_have_text(
-            "One minute left: round off, the plenary starts soon."
+            "One minute left: wrap up, the plenary starts soon."
         )
     expect(bo.locator("#breakout-warning")).to_contain_text("Et minut tilbage")
 

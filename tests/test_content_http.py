@@ -35,7 +35,7 @@ def test_one_format_or_a_localized_unknown_format(app):
     error = reply.get_json()["error"]
     assert error["code"] == "unknown_format"
     assert error["params"] == {"format_key": "tarot"}
-    assert error["message"] == "Der findes intet sessionsformat med den nøgle."
+    assert error["message"] == "Det sessionsformat findes ikke. Vælg et fra listen."
 
 
 def create(app, **fields):

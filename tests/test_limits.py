@@ -204,7 +204,9 @@ def test_big_bodies_are_refused_before_they_are_read(app):
         error = reply.get_json()["error"]
         assert error["code"] == "payload_too_large"
         assert error["params"] == {"max": 64 * 1024}
-        assert error["message"] == "Forespørgslen er for stor: den må højst fylde 65536 byte."
+        assert error["message"] == (
+            "Det, du sendte, fylder for meget (højst 65536 byte). Gør det kortere, og prøv igen."
+        )
     # Whatever the body claims to be.
     assert http.post("/api/join", data=big, content_type="text/plain").status_code == 413
     page = http.post("/", data=big)

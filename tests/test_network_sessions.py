@@ -140,7 +140,7 @@ def test_a_network_session_over_http_from_creation_to_joining(app):
         assert error["code"] == "agreement_needed"
         assert error["message"].startswith("This network session asks everyone")
     danish = guest.post("/api/join", json={**body, "language": "da"})  # the body's language
-    assert danish.get_json()["error"]["message"].startswith("Denne netværkssession")
+    assert danish.get_json()["error"]["message"].startswith("I denne netværkssession")
     with app.extensions["holdsport"].db.transaction() as db:
         session = db.scalar(select(PeerSession).where(PeerSession.join_code == code))
         assert (people(db, session.id), session.agreements) == (1, 1)

@@ -124,14 +124,18 @@ def test_malformed_payloads_get_the_documented_error_and_change_nothing(
     assert bad["ok"] is False
     assert bad["error"]["code"] == "invalid_payload"
     assert bad["error"]["params"] == {"fields": ["session_id"]}
-    assert bad["error"]["message"] == "Some fields are missing or invalid: session_id."
+    assert bad["error"]["message"] == (
+        "The page sent something the server cannot use. Reload the page and try again."
+    )
     assert anne.call("session:start", "not an object")["error"]["code"] == "invalid_payload"
     assert anne.call("client:set_language", {"language": "sv"})["error"]["code"] == (
         "invalid_payload"
     )
     forbidden = bo.call("session:start")
     assert forbidden["error"]["code"] == "forbidden"
-    assert forbidden["error"]["message"] == "Din rolle i sessionen giver ikke adgang til det."
+    assert forbidden["error"]["message"] == (
+        "Det kan du ikke gøre med din rolle i sessionen. Spørg facilitatoren, hvis det skal gøres."
+    )
     assert dump_database(database_url) == before
 
 

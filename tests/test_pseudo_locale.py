@@ -172,7 +172,9 @@ def test_every_page_and_content_item_comes_from_the_catalog(browser, server):
         expect(total).to_have_text(f"⟦{fmt.total_minutes} míñútés⟧")
         check(reader, seen)
     reader.goto(f"{server.url}/library/no_such_format")
-    expect(reader.get_by_role("alert")).to_have_text(pseudo("No session format has that key."))
+    expect(reader.get_by_role("alert")).to_have_text(
+        pseudo("That session format does not exist. Choose one from the list.")
+    )
     check(reader, seen)
 
     shown = set(seen)

@@ -144,7 +144,7 @@ def test_the_page_says_it_is_catching_up_and_ends_current(
         page.goto(f"{two.url}/j/{code}")
         page.fill("input[name=display_name]", "Bo")
         page.get_by_role("button", name="Deltag", exact=True).click()
-        expect(page.locator("#session-status")).to_have_text("Venter på at starte")
+        expect(page.locator("#session-status")).to_have_text("Ikke startet endnu")
         expect(page.locator("#connection")).to_have_text("Forbundet")
         anne.wait_for(lambda: len(anne.state["participants"]) == 2)
         # Every text the badge shows, however briefly.

@@ -71,7 +71,7 @@ def check_danish_reader_gets_everything_in_danish(db, ended):
     assert agenda["data"]["phases"][1]["kind_name"] == "Dilemmarunde"
     assert any("Sprunget over" in line for line in agenda["markdown"])
     board = sections_of(summary)["board"]["data"]["boards"][0]
-    assert board["hidden_text"] == "1 indlæg blev skjult af facilitatoren."
+    assert board["hidden_text"] == "Facilitatoren har skjult 1 opslag."
     markdown = service.export_summary(db, ended.people["Cecilie"], "markdown")["content"]
     assert "## Dagsordenen, som den gik" in markdown and "Startet:" in markdown
     assert "(Europe/Copenhagen)" in markdown  # local clocks, not UTC

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.core.i18n import N_, translate
+from babel.lists import format_list
+
+from server.core.i18n import N_, format_locale, translate
 
 # Every error code the server can answer with; docs/protocol.md lists the same table.
 MESSAGES: dict[str, str] = {
-    "invalid_payload": N_("Some fields are missing or invalid: %(fields)s."),
+    # Said when none of the fields is one a person fills in (see FIELD_LABELS).
+    "invalid_payload": N_(
+        "The page sent something the server cannot use. Reload the page and try again."
+    ),
     "unknown_join_code": N_("No session has that join code. Check the code and try again."),
     "session_ended": N_("This session has ended."),
-    "not_authenticated": N_("Your link or credentials are not valid for this session."),
-    "forbidden": N_("Your role in this session does not allow that."),
+    "not_authenticated": N_(
+        "Your link or sign-in is not valid for this session. Join again with the join code."
+    ),
+    "forbidden": N_(
+        "Your role in this session does not allow that. Ask the facilitator if it needs doing."
+    ),
     "waiting_at_the_door": N_(
         "You are waiting to be let in. The facilitator will let you in in a moment."
     ),
@@ -47,15 +56,22 @@ MESSAGES: dict[str, str] = {
     "unknown_invitation": N_(
         "This invitation is not valid any more. Ask a facilitator of the group for a new one."
     ),
-    "unknown_account": N_("That account is not a facilitator of this group."),
-    "agenda_from_other_group": N_(
-        "The agenda can only be copied from an earlier session of the same group."
+    "unknown_account": N_(
+        "That account is not a facilitator of this group. Choose one of the group's facilitators."
     ),
-    "unknown_format": N_("No session format has that key."),
-    "not_found": N_("There is nothing at this address."),
-    "bad_request": N_("The server could not understand this request."),
-    "internal_error": N_("Something went wrong on the server. Nothing was changed."),
-    "pulse_not_open": N_("The pulse is not open: answers are taken only during its phase."),
+    "agenda_from_other_group": N_(
+        "The agenda can only be copied from an earlier session of the same group. "
+        "Choose one of the group's own sessions."
+    ),
+    "unknown_format": N_("That session format does not exist. Choose one from the list."),
+    "not_found": N_("There is nothing at this address. Check the link, or go to the front page."),
+    "bad_request": N_(
+        "The page sent something the server could not read. Reload the page and try again."
+    ),
+    "internal_error": N_(
+        "Something went wrong on the server. Nothing was changed. Try again in a moment."
+    ),
+    "pulse_not_open": N_("The pulse is not open. You can answer only while its phase runs."),
     "pulse_already_answered": N_(
         "You have already answered this pulse. Answers cannot be changed: nobody keeps yours."
     ),
@@ -69,13 +85,15 @@ MESSAGES: dict[str, str] = {
     "not_your_turn": N_("Only the presenter can do that, during their own turn."),
     "session_not_ended": N_("The summary is ready once the session has ended."),
     "no_one_waiting": N_("Nobody else is waiting to speak."),
-    "invalid_order": N_("The new order must list every waiting turn exactly once."),
+    "invalid_order": N_(
+        "The new order must list every waiting turn exactly once. Reload the page and try again."
+    ),
     "unknown_phase": N_("That phase is not on this session's agenda."),
     "phase_not_pending": N_("Only phases that have not started yet can be moved or removed."),
     "hand_already_raised": N_("Your hand is already raised."),
     "unknown_hand": N_("That hand is no longer raised."),
     "unknown_participant": N_("That person is not in this session."),
-    "board_not_open": N_("No board is open for that."),
+    "board_not_open": N_("No board is open. Wait for the facilitator to open one."),
     "board_already_open": N_("A board is already open. Close it before opening a new one."),
     "board_locked": N_("The board is locked: no new posts for now."),
     "already_revealed": N_("The board has already been revealed."),
@@ -85,7 +103,7 @@ MESSAGES: dict[str, str] = {
     ),
     "post_not_found": N_("That post is not on the board (any more)."),
     "not_your_post": N_("Only the browser that wrote this post can change or delete it."),
-    "post_too_long": N_("A post can be at most %(max)s characters long."),
+    "post_too_long": N_("A post can be at most %(max)s characters long. Shorten it and try again."),
     "post_limit_reached": N_("You have written as many posts as this board allows (%(max)s)."),
     "vote_limit_reached": N_(
         "You have used all your votes (%(max)s). Take one back to vote for something else."
@@ -120,12 +138,46 @@ MESSAGES: dict[str, str] = {
         "Your group has been through all its presenters. Write your synthesis for the "
         "plenary while you wait for the others."
     ),
-    "payload_too_large": N_("The request is too large: at most %(max)s bytes."),
+    "payload_too_large": N_(
+        "What you sent is too large (at most %(max)s bytes). Make it shorter and try again."
+    ),
     "too_many_connections": N_(
         "There are too many connections from your network address (at most %(max)s). "
         "Close a tab or a screen you no longer use, and try again."
     ),
 }
+
+
+# `invalid_payload` names the protocol's fields in `params`; a person reads what the form
+# calls them. Fields nobody types (ids, secrets, tokens) are left out of the message: when
+# they are wrong, the page itself is out of date.
+FIELD_LABELS: dict[str, str] = {
+    "text": N_("the text"),
+    "title": N_("the title"),
+    "name": N_("the name"),
+    "display_name": N_("your name"),
+    "facilitator_name": N_("your name"),
+    "group_name": N_("the group's name"),
+    "organisation": N_("the organisation"),
+    "email": N_("the e-mail address"),
+    "password": N_("the password"),
+    "current": N_("your current password"),
+    "new": N_("the new password"),
+    "join_code": N_("the join code"),
+    "minutes": N_("the number of minutes"),
+    "seconds": N_("the number of minutes"),
+    "prompt": N_("the column"),
+    "prompts": N_("the questions"),
+    "prompt_keys": N_("the questions"),
+    "due": N_("the due date"),
+    "owner": N_("the person responsible"),
+    "planned_for": N_("the date and time"),
+    "threshold": N_("the anonymity threshold"),
+    "board_threshold": N_("the anonymity threshold"),
+    "answers": N_("your answers"),
+    "size": N_("the group size"),
+}
+INVALID_FIELDS = N_("Something is missing or not valid. Check %(fields)s and try again.")
 
 
 class DomainError(Exception):
@@ -143,10 +195,22 @@ class DomainError(Exception):
 
 
 def error_body(code: str, language: str, **params: Any) -> dict[str, Any]:
-    message = translate(MESSAGES[code], language)
+    template = MESSAGES[code]
+    shown = {key: _as_text(value) for key, value in params.items()}
+    if code == "invalid_payload":
+        labels = field_labels(params.get("fields", ()), language)
+        template = INVALID_FIELDS if labels else template
+        shown["fields"] = format_list(labels, locale=format_locale(language)) if labels else ""
+    message = translate(template, language)
     if params:
-        message = message % {key: _as_text(value) for key, value in params.items()}
+        message = message % shown
     return {"ok": False, "error": {"code": code, "message": message, "params": params}}
+
+
+def field_labels(fields: Any, language: str) -> list[str]:
+    """What a person calls the named fields, in their language, each once, in order."""
+    labels = [translate(FIELD_LABELS[name], language) for name in fields if name in FIELD_LABELS]
+    return list(dict.fromkeys(labels))
 
 
 def _as_text(value: Any) -> str:

@@ -13,7 +13,7 @@ const KIND_NAMES = {
 };
 
 const STEP_NAMES = {
-  present: () => t("The presenter tells"),
+  present: () => t("The presenter explains"),
   clarify: () => t("Clarifying questions"),
   reflect: () => t("The group reflects, the presenter listens"),
   respond: () => t("The presenter responds"),

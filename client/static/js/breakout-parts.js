@@ -51,7 +51,7 @@ function say(region, text) {
 
 export function warningBanner(round) {
   const banner = liveRegion(`warning-${round.phase_id}`, { class: "breakout-warning", id: "breakout-warning", role: "alert" });
-  return say(banner, round.warning ? t("One minute left: round off, the plenary starts soon.") : "");
+  return say(banner, round.warning ? t("One minute left: wrap up, the plenary starts soon.") : "");
 }
 
 export function broadcastNote(round) {

@@ -35,7 +35,7 @@ registerSection(12, (live, context) => {
 });
 
 function planningPart(context, phase, round) {
-  if (phase.status !== "pending") return h("p", { class: "muted" }, t("Nobody was seated in this breakout."));
+  if (phase.status !== "pending") return h("p", { class: "muted" }, t("Nobody was seated in this breakout phase."));
   const size = sizes.get(phase.id) || (round && round.size) || DEFAULT_SIZE;
   const plan = () => context.run("breakout:plan", { phase_id: phase.id, size });
   return h("div", {},

@@ -136,7 +136,7 @@ function synthesisForm(round, group, context) {
   return h("form", { class: "breakout-synthesis", id: "breakout-synthesis-form", onsubmit: save },
     h("label", { class: "field" },
       h("span", {}, t("Your group's synthesis for the plenary")),
-      h("small", { class: "muted" }, t("One text for the whole group: anyone in it can write it, and everyone sees it after the breakout.")),
+      h("small", { class: "muted" }, t("One text for the whole group: anyone in it can write it, and everyone sees it back in the plenary.")),
       field),
     h("div", { class: "write-foot" },
       status,

@@ -94,9 +94,9 @@ export function floorPanel(live, context) {
       h("ol", { class: "hands", id: "hands" }, agenda.hands.map((hand) =>
         h("li", { class: hand.status, dataset: { handId: hand.id } },
           h("span", { class: "name" }, personName(state, hand.participant_id)),
-          hand.status === "speaking" ? h("span", { class: "tag" }, t("has the word")) : null,
+          hand.status === "speaking" ? h("span", { class: "tag" }, t("has the floor")) : null,
           context.isHost ? h("span", { class: "row-tools" },
-            hand.status === "raised" ? h("button", { class: "small", onclick: () => context.run("hand:give_word", { hand_id: hand.id }) }, t("Give the word")) : null,
+            hand.status === "raised" ? h("button", { class: "small", onclick: () => context.run("hand:give_word", { hand_id: hand.id }) }, t("Give the floor")) : null,
             h("button", { class: "quiet small", onclick: () => context.run("hand:dismiss", { hand_id: hand.id }) }, t("Lower")),
           ) : null,
         ))),
