@@ -126,9 +126,7 @@ def test_a_network_session_through_two_breakout_phases_back_to_the_plenary(netwo
             for s in breakout["syntheses"]
         }
         assert shown == syntheses  # every group's, of both phases
-        assert all(
-            g["timer"]["status"] != "running" for g in round_in(anne.state, second)["groups"]
-        )
+    assert all(g["timer"]["status"] != "running" for g in round_in(anne.state, second)["groups"])
 
     seats = {first: first_seats, second: second_seats}
     faults = [
