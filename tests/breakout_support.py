@@ -95,7 +95,9 @@ class Network:
 
     def next_phase(self) -> None:
         anne = self.people["Anne"]
-        reply = anne.call("agenda:next", {"segment": anne.state["agenda"]["segment"]})
+        # The segment now: the agenda's own event may still be on its way to Anne's state.
+        segment = anne.call("session:sync")["snapshot"]["agenda"]["segment"]
+        reply = anne.call("agenda:next", {"segment": segment})
         assert reply == {"ok": True}, reply
 
     def close(self) -> None:
