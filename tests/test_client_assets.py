@@ -11,8 +11,11 @@ import shutil
 
 import brotli
 import pytest
+from flask import jsonify
 
 from server.config import load_settings
+from server.core.compression import compress
+from server.core.http import revalidated
 from server.web import assets, bundle
 
 ONE_YEAR_IMMUTABLE = "public, max-age=31536000, immutable"
@@ -73,11 +76,17 @@ def test_answers_are_compressed_when_the_client_asks(app, encoding, decode):
     assert refused.headers["Content-Encoding"] == "gzip"
 
 
-def test_compression_leaves_security_headers_and_small_answers_alone(app):
-    http = app.test_client()
-    small = http.get("/api/health", headers={"Accept-Encoding": "br"})
-    assert "Content-Encoding" not in small.headers
-    catalog = http.get("/i18n/en.json", headers={"Accept-Encoding": "br"})
+def test_only_answers_the_same_for_everyone_are_compressed(app):
+    """BREACH: a secret (a token) compressed beside text another site can influence
+    leaks through the length. Only answers revalidated by their content's ETag are."""
+    secret_and_echo = {"token": "s" * 43, "display_name": "x" * 2000}
+    with app.test_request_context(headers={"Accept-Encoding": "br, gzip"}):
+        personal = compress(jsonify(secret_and_echo))
+        assert "Content-Encoding" not in personal.headers
+        public = compress(revalidated(jsonify(secret_and_echo)))
+        assert public.headers["Content-Encoding"] == "br"
+    catalog = app.test_client().get("/i18n/en.json", headers={"Accept-Encoding": "br"})
+    assert catalog.headers["Content-Encoding"] == "br"
     assert catalog.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert catalog.headers["ETag"].startswith('W/"')  # the compressed copy of that content
 

@@ -1,10 +1,13 @@
 """Compressed answers: brotli or gzip, as the client's Accept-Encoding asks.
 
-Pages, catalogs and JSON are compressed after the view has answered. A response with a
-strong ETag (catalogs, the library, the shell) keeps it as a weak one once compressed, so
-a repeat load's If-None-Match still finds it unchanged (Werkzeug compares weakly), and
-its compressed body is kept for the next client that asks. Files that are stored
-compressed already (the built client, server/web/assets.py) pass untouched.
+What is compressed here is what is the same for everyone and revalidated by a strong ETag
+from its content (`server.core.http.revalidated`: the shell, the catalogs, the library).
+Answers that carry a secret (tokens, CSRF tokens) stay as they are: a secret compressed
+beside text another site can influence leaks through the length (BREACH), and they are
+small. A compressed answer keeps its ETag as a weak one, so a repeat load's
+If-None-Match still finds it unchanged (Werkzeug compares weakly), and its compressed body
+is kept for the next client. The built client is stored compressed already
+(server/web/assets.py) and passes untouched.
 """
 
 from __future__ import annotations
@@ -48,9 +51,7 @@ def encode(body: bytes, encoding: str, best: bool = False) -> bytes:
 _kept: dict[tuple[str, str], bytes] = {}  # (strong ETag, coding) -> compressed body
 
 
-def _compressed(body: bytes, encoding: str, etag: str | None) -> bytes:
-    if etag is None:
-        return encode(body, encoding)
+def _compressed(body: bytes, encoding: str, etag: str) -> bytes:
     key = (etag, encoding)
     if key not in _kept:
         if len(_kept) >= KEPT_BODIES:
@@ -63,8 +64,11 @@ def compress(response: Response) -> Response:
     if response.mimetype not in COMPRESSIBLE:
         return response
     response.vary.add("Accept-Encoding")
+    etag, weak = response.get_etag()
     if (
-        response.status_code != 200
+        etag is None
+        or weak
+        or response.status_code != 200
         or response.direct_passthrough
         or response.is_streamed
         or "Content-Encoding" in response.headers
@@ -74,11 +78,9 @@ def compress(response: Response) -> Response:
     body = response.get_data()
     if encoding is None or len(body) < MIN_BYTES:
         return response
-    etag, weak = response.get_etag()
-    response.set_data(_compressed(body, encoding, None if weak else etag))
+    response.set_data(_compressed(body, encoding, etag))
     response.headers["Content-Encoding"] = encoding
-    if etag and not weak:
-        response.set_etag(etag, weak=True)
+    response.set_etag(etag, weak=True)
     return response
 
 
