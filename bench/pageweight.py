@@ -121,6 +121,8 @@ def main() -> int:
     parser.add_argument("--budget-kb", type=float, default=150, help="first load, compressed")
     parser.add_argument("--budget-requests", type=int, default=15, help="first load")
     parser.add_argument("--repeat-kb", type=float, default=10, help="a repeat load")
+    parser.add_argument("--only", default="", help="the pages whose name contains this")
+    parser.add_argument("--verbose", action="store_true", help="print every address asked")
     args = parser.parse_args()
     path = chromium_path()
     if path is None:
@@ -141,7 +143,7 @@ def main() -> int:
                 header += f"{'KB transferred':>14} {'KB decoded':>10}  hosts"
                 print(header)
                 print("-" * len(header))
-                for case in PAGES:
+                for case in [case for case in PAGES if args.only in case.name]:
                     context = browser.new_context(locale="en-GB")
                     if case.prepare:
                         case.prepare(context, world)
@@ -152,6 +154,8 @@ def main() -> int:
                     for which in ("first", "repeat"):
                         load = log.measure(url, case.ready)
                         hosts = ", ".join(sorted(load.hosts))
+                        if args.verbose:
+                            print("\n".join(f"    {url}" for url in load.urls.values()))
                         print(
                             f"{case.name:<22} {which:<7} {load.requests:>8} "
                             f"{load.not_modified:>4} {len(load.cached):>6} "
