@@ -10,7 +10,7 @@ from flask_socketio import SocketIO
 from server import features
 from server.config import Settings, load_settings
 from server.content import library
-from server.core import connections, limits, realtime, security
+from server.core import compression, connections, limits, realtime, security
 from server.core.clock import Clock, SystemClock
 from server.core.db import Database
 from server.core.http import install_error_handlers
@@ -19,6 +19,7 @@ from server.core.message_queue import queue_manager
 from server.core.runtime import Runtime
 from server.core.throttle import Throttle
 from server.core.unit import unit_of_work
+from server.web import assets
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     configure_extra(settings.extra_translations_dir, settings.extra_languages)
     library()  # a broken content file stops the start, not someone's session
     _register_features(app, socketio)
+    assets.install(app, settings)
+    compression.install(app)
     install_error_handlers(app)
     limits.install(app, settings)
     security.install(app, settings)

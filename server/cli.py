@@ -1,4 +1,4 @@
-"""The commands behind `python -m server`: serve, migrate, reactions, i18n."""
+"""The commands behind `python -m server`: serve, migrate, reactions, i18n, build-client."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def main(argv: list[str]) -> int:
     account.add_argument("--email", required=True)
     account.add_argument("--name", required=True, help="the name others see")
     account.add_argument("--language", default="da", choices=["da", "en"])
+    commands.add_parser(
+        "build-client", help="bundle the browser client into client/dist (if it changed)"
+    )
     i18n = commands.add_parser("i18n", help="extract messages; update the da and en catalogs")
     i18n.add_argument("action", choices=["extract", "update"])
     args = parser.parse_args(argv)
@@ -49,6 +52,19 @@ def main(argv: list[str]) -> int:
             write_reactions_table(Path(args.write))
         else:
             print(reactions_table())
+        return 0
+    if args.command == "build-client":
+        from server.web.bundle import BuildError, fresh_manifest
+
+        try:
+            manifest = fresh_manifest()
+        except BuildError as err:
+            print(err)
+            return 1
+        if manifest is None:
+            print("esbuild is not installed: run npm ci --prefix client")
+            return 1
+        print("\n".join(f"{path} -> {name}" for path, name in manifest["files"].items()))
         return 0
     if args.command == "create-account":
         from server.accounts.cli import create_account

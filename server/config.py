@@ -110,6 +110,11 @@ class EnvArgs(Schema):
     HOLDSPORT_FLOOD_FACTOR = fields.Integer(
         load_default=5, validate=validate.Range(min=2, max=1000)
     )
+    # The browser client: "bundle" (built and fingerprinted, server/web/assets.py) or its
+    # "sources" module by module; by default sources in development only.
+    HOLDSPORT_CLIENT = fields.String(
+        load_default=None, validate=validate.OneOf(["bundle", "sources"])
+    )
     # Extra catalogs (a pseudo locale) for tests: a translations dir and its languages.
     HOLDSPORT_EXTRA_TRANSLATIONS_DIR = fields.String(load_default=None)
     HOLDSPORT_EXTRA_LANGUAGES = fields.String(
@@ -175,6 +180,8 @@ class Settings:
     secure_cookies: bool = False
     # The pulse's k: no result unless at least this many answered (server/pulse).
     pulse_min_answers: int = 4
+    # Serve the built client (else its sources, module by module): server/web/assets.py.
+    client_bundle: bool = True
 
 
 class ConfigError(RuntimeError):
@@ -222,6 +229,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "login_days": data["HOLDSPORT_LOGIN_DAYS"],
         "argon2_memory_kib": data["HOLDSPORT_ARGON2_MEMORY_KIB"],
         "argon2_time_cost": data["HOLDSPORT_ARGON2_TIME_COST"],
+        "client_bundle": (
+            data["HOLDSPORT_CLIENT"] == "bundle"
+            if data["HOLDSPORT_CLIENT"] is not None
+            else data["HOLDSPORT_ENV"] != "development"
+        ),
         "secure_cookies": (
             data["HOLDSPORT_SECURE_COOKIES"]
             if data["HOLDSPORT_SECURE_COOKIES"] is not None

@@ -4,8 +4,9 @@ live state equals the snapshot that `session:sync` returns on the page's own soc
 
 The page's state is read without any change to the client: the board module keeps the
 live connection of the latest render (`latest.live` in board-ui.js), and a module
-imported again from the page is the same instance. The test adds listeners to that
-socket to count what arrives and what the page sends."""
+imported again from the page is the same instance (so this server serves the client's
+sources, not the bundle). The test adds listeners to that socket to count what arrives
+and what the page sends."""
 
 from __future__ import annotations
 
@@ -45,7 +46,10 @@ FRESH = """async () => {
 
 @pytest.fixture
 def server(database_url):
-    with running_server(database_url, HOLDSPORT_SWEEP_SECONDS=SWEEP_SECONDS) as process:
+    # The sources, module by module: only then is board-ui.js the page's own instance.
+    with running_server(
+        database_url, HOLDSPORT_SWEEP_SECONDS=SWEEP_SECONDS, HOLDSPORT_CLIENT="sources"
+    ) as process:
         yield process
 
 

@@ -10,15 +10,16 @@ from flask import Blueprint, Response, jsonify
 
 from server.content import get_format, library
 from server.content.library import format_fields, library_fields
+from server.core.http import revalidated
 
 bp = Blueprint("content", __name__, url_prefix="/api/library")
 
 
 @bp.get("")
 def whole_library() -> Response:
-    return jsonify({"ok": True, "library": library_fields(library())})
+    return revalidated(jsonify({"ok": True, "library": library_fields(library())}))
 
 
 @bp.get("/formats/<format_key>")
 def one_format(format_key: str) -> Response:
-    return jsonify({"ok": True, "format": format_fields(get_format(format_key))})
+    return revalidated(jsonify({"ok": True, "format": format_fields(get_format(format_key))}))

@@ -58,6 +58,16 @@ def json_body() -> Any:
         return None
 
 
+def revalidated(response: Response) -> Response:
+    """response, asked for again on every load and answered 304 while unchanged: a strong
+    ETag from its content, and `no-cache` (store, but check first). Only for answers the
+    same for everyone: these are compressed (server/core/compression.py)."""
+    response.cache_control.no_cache = True
+    response.add_etag()
+    response.make_conditional(request)  # changes response itself (a 304 loses its body)
+    return response
+
+
 def install_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(err: DomainError) -> tuple[Response, int]:
