@@ -66,11 +66,11 @@ def test_groups_are_planned_run_on_phones_and_their_synthesis_reaches_the_plenar
     host.get_by_role("button", name="Start session").click()
     expect(bo.locator("#breakout-group")).to_have_text("Du er i gruppe 1")
     expect(bo.locator("#breakout-seat")).to_have_text("Sæt dig ved bord 1 med Cecilie.")
-    expect(bo.locator("#breakout-presenter")).to_have_text("Du fremlægger: Dilemmaejeren fortæller")
+    expect(bo.locator("#breakout-presenter")).to_have_text("Du fremlægger: Fremlæggeren fortæller")
     expect(cecilie.locator("#breakout-group")).to_have_text("You are in group 1")
-    expect(cecilie.locator("#breakout-presenter")).to_have_text("Bo presents: The presenter tells")
+    expect(cecilie.locator("#breakout-presenter")).to_have_text("Bo presents: The presenter explains")
     expect(dan.locator("#breakout-group")).to_have_text("You are in group 2")
-    expect(dan.locator("#breakout-presenter")).to_have_text("You present: The presenter tells")
+    expect(dan.locator("#breakout-presenter")).to_have_text("You present: The presenter explains")
     # The group's own three minutes for the step, counting down.
     expect(cecilie.locator("#breakout-countdown")).to_have_text(re.compile(r"^2:5\d$"))
     # Nobody sees another group: Dan's phone holds no name from group 1.
@@ -80,7 +80,7 @@ def test_groups_are_planned_run_on_phones_and_their_synthesis_reaches_the_plenar
     presenter = "#breakout-presenter"
     expect(cecilie.locator(presenter)).to_have_text("Bo presents: Clarifying questions")
     expect(bo.locator(presenter)).to_have_text("Du fremlægger: Opklarende spørgsmål")
-    expect(dan.locator("#breakout-presenter")).to_have_text("You present: The presenter tells")
+    expect(dan.locator("#breakout-presenter")).to_have_text("You present: The presenter explains")
 
     cecilie.fill("#breakout-synthesis", SYNTHESIS)
     expect(cecilie.locator("#breakout-synthesis-status")).to_have_text("Not saved yet")
