@@ -68,7 +68,9 @@ def test_groups_are_planned_run_on_phones_and_their_synthesis_reaches_the_plenar
     expect(bo.locator("#breakout-seat")).to_have_text("Sæt dig ved bord 1 med Cecilie.")
     expect(bo.locator("#breakout-presenter")).to_have_text("Du fremlægger: Fremlæggeren fortæller")
     expect(cecilie.locator("#breakout-group")).to_have_text("You are in group 1")
-    expect(cecilie.locator("#breakout-presenter")).to_have_text("Bo presents: The presenter explains")
+    expect(cecilie.locator("#breakout-presenter")).to_have_text(
+        "Bo presents: The presenter explains"
+    )
     expect(dan.locator("#breakout-group")).to_have_text("You are in group 2")
     expect(dan.locator("#breakout-presenter")).to_have_text("You present: The presenter explains")
     # The group's own three minutes for the step, counting down.
