@@ -93,14 +93,20 @@ def earlier_meetings(db: Session, phase: Phase) -> list[tuple[int, int]]:
 
 
 def plan_of(db: Session, phase_id: int) -> planning.Plan:
-    """The stored seating as the planner's value (for placing a latecomer)."""
+    """The stored seating as the planner's value (for placing a latecomer), in one read."""
     breakout = db.get_one(BreakoutRound, phase_id)
-    groups = []
-    for group in groups_of(db, phase_id):
-        people = [db.get_one(Participant, seat.participant_id) for seat in seats_of(db, group)]
-        members = tuple(planning.Person(p.id, p.organisation) for p in people)
-        groups.append(planning.Group(group.number, members))
-    return planning.Plan(breakout.size, tuple(groups))
+    members: dict[int, list[planning.Person]] = {g.number: [] for g in groups_of(db, phase_id)}
+    rows = db.execute(
+        select(BreakoutGroup.number, Participant.id, Participant.organisation)
+        .join(BreakoutSeat, BreakoutSeat.group_id == BreakoutGroup.id)
+        .join(Participant, Participant.id == BreakoutSeat.participant_id)
+        .where(BreakoutGroup.phase_id == phase_id)
+        .order_by(BreakoutGroup.number, BreakoutSeat.position)
+    )
+    for number, person_id, organisation in rows:
+        members[number].append(planning.Person(person_id, organisation))
+    groups = tuple(planning.Group(number, tuple(people)) for number, people in members.items())
+    return planning.Plan(breakout.size, groups)
 
 
 # --- the facilitator's plan ------------------------------------------------------------
