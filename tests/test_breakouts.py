@@ -18,6 +18,7 @@ from server.core.change import change_of
 from server.core.errors import DomainError
 from server.core.summary import Reader, sections
 from server.sessions import door
+from server.sessions.models import Participant
 from tests.agenda_support import BREAKOUT, DISCUSS, Group
 
 STEP_SECONDS = [180, 120, 360, 180]  # the trio steps (agenda.navigation.TRIO_STEPS)
@@ -339,3 +340,17 @@ def test_one_groups_members_share_one_payload_and_other_groups_get_their_own(db,
     for name, actor in net.people.items():
         (view,) = event.each[f"sid-{name}"]["breakouts"]["rounds"]
         assert view == net.breakout(actor)
+
+
+def test_nobody_at_the_door_or_removed_is_sent_a_breakout_view(db, clock):
+    net = Network(db, clock)
+    net.start()
+    waiting = db.get_one(Participant, net.people["P1"].participant_id)
+    waiting.admitted_at = None  # as someone still at the door
+    removed = db.get_one(Participant, net.people["P2"].participant_id)
+    removed.removed_at = clock.now()
+    db.flush()
+    event = service.updated(db, net.session_id, clock.now())
+    assert event.each is not None
+    assert "sid-P1" not in event.each and "sid-P2" not in event.each
+    assert "sid-P0" in event.each and "sid-host" in event.each
