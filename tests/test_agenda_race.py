@@ -23,7 +23,7 @@ from server.core.errors import DomainError
 from server.sessions import service as sessions
 from tests.factories import actor_of, create_session, join, set_agenda
 
-TRIALS = 200
+TRIALS = 80
 SPEAKERS = 4
 ROUND = PhasePlan(kind=PhaseKind.ROUND, planned_seconds=SPEAKERS * 30, advance=Advance.AUTO)
 

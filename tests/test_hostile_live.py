@@ -172,7 +172,7 @@ TICKING = {
 }
 
 
-@fuzz_settings(1000)
+@fuzz_settings(400)
 @given(data=st.data())
 def test_fuzz_every_command(room, database_url, data):
     server, anne, sensible = room
