@@ -20,7 +20,7 @@ def _current_phase_id(clock) -> int:  # type: ignore[no-untyped-def]
 
 
 def raise_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:
-    """Queue for the word; the server's time decides the order on every screen."""
+    """Queue for the floor; the server's time decides the order on every screen."""
     work = change(db, actor, now)
     clock = work.clock
     phase_id = _current_phase_id(clock)
@@ -54,7 +54,7 @@ def _hand(db: Session, clock, hand_id: int) -> Hand:  # type: ignore[no-untyped-
 
 
 def give_word(db: Session, actor: Actor, hand_id: int, now: datetime) -> list[Event]:
-    """The facilitator gives the word: that hand speaks; whoever spoke before is done."""
+    """The facilitator gives the floor: that hand speaks; whoever spoke before is done."""
     work = change(db, actor, now)
     clock = work.clock
     hand = _hand(db, clock, hand_id)

@@ -32,6 +32,7 @@ def plan_of(phase: Phase) -> PhasePlan:
             for step in phase.steps
         ],
         presenters=phase.presenters,
+        words=phase.words,
         board_prompts=[{"key": key} for key in phase.board_prompt_keys],
     )
 
@@ -58,6 +59,7 @@ def planned(phase: AgendaPhase) -> PhasePlan:
         prompts=copy.deepcopy(phase.prompts),
         steps=copy.deepcopy(phase.steps),
         presenters=phase.presenters,
+        words=copy.deepcopy(phase.words),
         board_prompts=copy.deepcopy(phase.board_prompts),
         board_settings=copy.deepcopy(phase.board_settings),
         order_mode=phase.order_mode,

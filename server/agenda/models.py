@@ -67,6 +67,9 @@ class Phase(Base):
     # Dilemma rounds: [{"key", "title_key", "seconds"}] for each presenter in turn.
     steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     presenters: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Phases with presenters: the format's own words for them, as content keys
+    # ({"kind_name_key", "listening_key"}); None means a dilemma round's words.
+    words: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     board_prompts: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     # Board phases: {"mode": "reveal"|"live", "named": bool, "threshold": int}, fixed
     # before the phase starts (a board that opened anonymous never becomes named).

@@ -54,6 +54,7 @@ class PhasePlan:
     prompts: list[dict[str, str]] = field(default_factory=list)
     steps: list[dict[str, Any]] = field(default_factory=list)
     presenters: int | None = None
+    words: dict[str, str] | None = None
     board_prompts: list[dict[str, str]] = field(default_factory=list)
     board_settings: dict[str, Any] = field(default_factory=dict)
     order_mode: OrderMode = OrderMode.JOIN
@@ -86,6 +87,7 @@ def new_phase(session_id: int, position: int, plan: PhasePlan) -> Phase:
         advance=plan.advance,
         steps=steps,
         presenters=plan.presenters,
+        words=plan.words,
         board_prompts=plan.board_prompts,
         board_settings=plan.board_settings,
         order_mode=plan.order_mode,

@@ -41,6 +41,12 @@ def phase_title(phase: Phase, language: str) -> str:
         return phase.title
     if phase.title_key:
         return content_text(phase.title_key, language)
+    return kind_name(phase, language)
+
+
+def kind_name(phase: Phase, language: str) -> str:
+    if phase.words:
+        return content_text(phase.words["kind_name_key"], language)
     return translate(KIND_NAMES[phase.kind], language)
 
 
@@ -72,7 +78,7 @@ def agenda_part(db: Session, reader: Reader) -> Section | None:
     rows: list[list[str]] = []
     for number, phase in enumerate(phases, start=1):
         title = phase_title(phase, language)
-        kind = translate(KIND_NAMES[phase.kind], language)
+        kind = kind_name(phase, language)
         actual = _actual_minutes(phase)
         shown.append(
             {

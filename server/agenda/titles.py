@@ -22,7 +22,8 @@ from server.sessions.state import lock
 def set_title(db: Session, actor: Actor, title: str, share: bool) -> dict[str, Any]:
     """The presenter titles the dilemma they present now; an empty title clears it.
 
-    Only during their own turn of a dilemma round (`not_your_turn` otherwise). Nothing
+    Only during their own turn of a dilemma round, not of a phase with presenters that
+    has its own words (`not_your_turn` otherwise). Nothing
     anyone else sees changes, so no event goes out: the ack carries the result.
     """
     session = lock(db, actor.session_id)
@@ -35,6 +36,7 @@ def set_title(db: Session, actor: Actor, title: str, share: bool) -> dict[str, A
         turn is None
         or phase is None
         or phase.kind is not PhaseKind.DILEMMA_ROUND
+        or phase.words  # presenters of another kind (peer feedback) bring no dilemma
         or turn.participant_id != actor.participant_id
     ):
         raise DomainError("not_your_turn")

@@ -64,6 +64,7 @@ def _phase(phase: Phase, status: str) -> dict[str, Any]:
         "advance": phase.advance.value,
         "steps": phase.steps,
         "presenters": phase.presenters,
+        "words": phase.words,
         "board_prompts": phase.board_prompts,
         "board_settings": phase.board_settings,
         "order_mode": phase.order_mode.value,

@@ -8,6 +8,8 @@ without losing a translation's place. Keys double as the catalog's msgctxt.
     model.<model>.title | .credit                   a model the content comes from
     format.<format>.title | .summary | .audience    a session format
     format.<format>.phase.<phase>.title | .intro    one phase of it
+    format.<format>.phase.<phase>.kind_name | .listening
+                                                    the words of a phase with presenters
     format.<format>.phase.<phase>.step.<step>.title one step of a dilemma round
     bank.<bank>.title | .intro                      a question bank
     bank.<bank>.group.<group>                       a heading inside a bank (e.g. an IGLO level)
@@ -74,6 +76,9 @@ def format_texts(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
         yield phase_key(fmt, phase["key"], "title"), phase["title"]
         if phase["intro"]:
             yield phase_key(fmt, phase["key"], "intro"), phase["intro"]
+        if phase["kind_name"]:
+            yield phase_key(fmt, phase["key"], "kind_name"), phase["kind_name"]
+            yield phase_key(fmt, phase["key"], "listening"), phase["listening"]
         for step in phase["steps"]:
             yield step_key(fmt, phase["key"], step["key"]), step["title"]
 

@@ -34,6 +34,9 @@ class Phase:
     board_prompt_keys: list[str] = field(default_factory=list)
     presenters: int | None = None
     steps: list[Step] = field(default_factory=list)
+    # A phase with presenters that is no dilemma round names itself and tells the
+    # presenter what to do while the others speak (content keys); None: a dilemma's words.
+    words: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ def format_fields(fmt: Format) -> dict[str, Any]:
                 "prompt_keys": p.prompt_keys,
                 "board_prompt_keys": p.board_prompt_keys,
                 "presenters": p.presenters,
+                "words": p.words,
                 "steps": [
                     {"key": s.key, "title_key": s.title_key, "minutes": s.minutes} for s in p.steps
                 ],

@@ -195,7 +195,17 @@ def _phase(fmt: str, data: dict[str, Any]) -> Phase:
         board_prompt_keys=[keys.item_key(ref) for ref in data["board_prompts"]],
         presenters=data["presenters"],
         steps=steps,
+        words=_words(fmt, phase, data),
     )
+
+
+def _words(fmt: str, phase: str, data: dict[str, Any]) -> dict[str, str] | None:
+    if not data["kind_name"]:
+        return None
+    return {
+        "kind_name_key": keys.phase_key(fmt, phase, "kind_name"),
+        "listening_key": keys.phase_key(fmt, phase, "listening"),
+    }
 
 
 def _bank(data: dict[str, Any]) -> Bank:

@@ -150,6 +150,10 @@ class PhaseFile(Strict):
         strict=True, load_default=None, validate=validate.Range(min=1, max=20)
     )
     steps = fields.List(fields.Nested(StepFile), load_default=list)
+    # A phase with presenters that is no dilemma (peer feedback, say) gives its own words:
+    # what it is called, and what the presenter does while the others speak.
+    kind_name = _text(required=False)
+    listening = _text(required=False)
 
     @validates_schema
     def _fits_its_kind(self, data: dict[str, Any], **_: Any) -> None:
@@ -179,6 +183,10 @@ class PhaseFile(Strict):
             for name in ("presenters", "steps"):
                 if data[name]:
                     raise ValidationError("Only a dilemma round has this.", name)
+        if bool(data["kind_name"]) != bool(data["listening"]):
+            raise ValidationError("Give both kind_name and listening, or neither.", "kind_name")
+        if data["kind_name"] and not data["steps"]:
+            raise ValidationError("Only a phase with presenters has its own words.", "kind_name")
         board = data["kind"] == "board"
         if board and not data["board_prompts"]:
             raise ValidationError("A board phase needs board prompts.", "board_prompts")

@@ -23,10 +23,15 @@ export function kindName(kind) {
   return (KIND_NAMES[kind] || (() => kind))();
 }
 
+// A phase with presenters that brings no dilemma (peer feedback) has its format's words.
+export function phaseKindName(phase) {
+  return phase.words ? contentText(phase.words.kind_name_key) : kindName(phase.kind);
+}
+
 export function phaseTitle(phase) {
   if (phase.title) return phase.title;
   if (phase.title_key) return contentText(phase.title_key);
-  return kindName(phase.kind);
+  return phaseKindName(phase);
 }
 
 export function stepName(step) {

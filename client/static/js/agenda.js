@@ -1,13 +1,13 @@
 // The live agenda on the session page: where we are, the countdown, who speaks.
-import { phaseTitle, personName, stepName, kindName } from "./agenda-text.js";
+import { phaseTitle, personName, stepName, phaseKindName } from "./agenda-text.js";
 import { contentNode } from "./content.js";
+import { contentText, t } from "./i18n.js";
 import { hostControls, agendaEditor } from "./agenda-host.js";
 import { formatClock, keepTicking, remainingSeconds, scheduleText, setSound, soundOn } from "./countdown.js";
 import { h } from "./dom.js";
 import { registerEventAppliers } from "./live.js";
 import { registerSection } from "./sections.js";
 import { floorPanel, turnList } from "./turns.js";
-import { t } from "./i18n.js";
 
 registerEventAppliers({
   "agenda:updated": (state, { agenda }) => {
@@ -45,13 +45,13 @@ function nowPanel(live, context) {
   const left = remainingSeconds(live);
   return h("div", { class: "now" },
     h("div", { class: "now-text" },
-      phaseTitle(phase) === kindName(phase.kind) ? null : h("p", { class: "kind" }, kindName(phase.kind)),
+      phaseTitle(phase) === phaseKindName(phase) ? null : h("p", { class: "kind" }, phaseKindName(phase)),
       phase.title || !phase.title_key
         ? h("h2", { id: "phase-title" }, phaseTitle(phase))
         : contentNode("h2", phase.title_key, { id: "phase-title" }),
       phase.intro_key ? contentNode("p", phase.intro_key, { class: "intro muted" }) : null,
       speaker ? h("p", { class: "speaker", id: "current-speaker" },
-        step ? t("%(name)s's dilemma: %(step)s", { name: speaker, step: stepName(step) })
+        step ? presenterLine(phase, speaker, step)
              : t("Speaking: %(name)s", { name: speaker })) : null,
       phase.prompts.length ? h("ul", { class: "prompts", id: "prompts" }, phase.prompts.map(promptItem)) : null,
       agenda.timer.speaker_away ? h("p", { class: "notice", role: "status" },
@@ -67,12 +67,18 @@ function nowPanel(live, context) {
   );
 }
 
+function presenterLine(phase, name, step) {
+  return phase.words
+    ? t("%(name)s's turn: %(step)s", { name, step: stepName(step) })
+    : t("%(name)s's dilemma: %(step)s", { name, step: stepName(step) });
+}
+
 // The presenter's own title for their dilemma, and whether the summary may show it
 // (no, unless they tick it). Kept across renders, so an event does not undo typing.
 const titleForms = new Map();
 
 function titleForm(live, phase, turn, context) {
-  if (phase.kind !== "dilemma_round" || !turn || turn.participant_id !== context.you.participant_id || context.ended) {
+  if (phase.kind !== "dilemma_round" || phase.words || !turn || turn.participant_id !== context.you.participant_id || context.ended) {
     return null;
   }
   if (titleForms.has(turn.id)) return titleForms.get(turn.id);
@@ -104,7 +110,8 @@ function listeningView(live, phase, turn, step, context) {
     return null;
   }
   return h("div", { class: "listening", id: "listening-view" },
-    h("p", {}, t("Listen now: the group reflects on your dilemma. You do not answer yet.")),
+    h("p", {}, phase.words ? contentText(phase.words.listening_key)
+      : t("Listen now: the group reflects on your dilemma. You do not answer yet.")),
   );
 }
 
@@ -114,7 +121,7 @@ function phaseList(live, context) {
     h("li", { class: `agenda-phase ${phase.status}`, dataset: { phaseId: phase.id } },
       h("span", { class: "phase-name" }, phaseTitle(phase)),
       h("span", { class: "muted" }, " · ",
-        phaseTitle(phase) === kindName(phase.kind) ? "" : `${kindName(phase.kind)} · `,
+        phaseTitle(phase) === phaseKindName(phase) ? "" : `${phaseKindName(phase)} · `,
         t("%(n)s min", { n: Math.round(phase.planned_seconds / 60) })),
       context.isHost && !context.ended ? agendaEditor.rowTools(live, phase, context) : null,
     )));
