@@ -1,0 +1,388 @@
+"""Load benchmark: Holdsport beside the bare stack it stands on, under the same load.
+
+Real Socket.IO clients (websocket, permessage-deflate offered as browsers offer it) follow
+docs/protocol.md: S sessions of P people each (one facilitator and P - 1 participants)
+join, then every session sends R commands a second that every screen of the session must
+see. The same load runs against:
+
+- `bare`: bench/bare_server.py, Flask-SocketIO on eventlet with no database (a room
+  broadcast per change);
+- `board`: Holdsport, the facilitator adds a board cluster (`board:add_cluster`);
+- `hand`: Holdsport, a participant raises or lowers a hand (`hand:raise`/`hand:lower`).
+
+The server runs on CPU 0 and the load on CPU 1 (where the machine has two). Per target it
+prints: the time until all are joined, join p50/p99 (connect, credential, snapshot),
+change -> every screen p50/p99 and the share delivered within 5 s at each rate, the
+server's CPU while sending, and its memory per participant.
+
+    .venv/bin/python bench/load.py                                  # 200 x 10, 1 command/s
+    .venv/bin/python bench/load.py --rates 1 2 4 --seconds 20       # 2,000 to 8,000 deliveries/s
+    .venv/bin/python bench/load.py --sessions 20 --targets bare hand --no-deflate
+    .venv/bin/python bench/load.py --people 60 --sessions 1         # one session of 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.live_client import create_session, facilitator  # noqa: E402
+from tests.support import ONE_ADDRESS_FOR_ALL, ServerProcess, free_port  # noqa: E402
+
+NAMESPACE = "/session"
+DELIVERY_DEADLINE = 5.0
+JOINS_AT_ONCE = 50
+# The event each target's command must bring to every screen of its session.
+WATCHED = {"bare": "changed", "board": "board:cluster_added", "hand": "agenda:updated"}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Screen:
+    """One client: notes when each watched event arrives, by the event's own number."""
+
+    def __init__(self, http: aiohttp.ClientSession, watched: str, deflate: bool) -> None:
+        options = {"compress": 15} if deflate else {}
+        self.sio = socketio.AsyncClient(
+            reconnection=False, http_session=http, websocket_extra_options=options
+        )
+        self.arrivals: dict[Any, float] = {}
+        self.snapshot = asyncio.Event()
+        self.on_arrival: Callable[[Any], None] | None = None
+        self.sio.on(watched, self._arrived, namespace=NAMESPACE)
+        self.sio.on("session:snapshot", self._snapshot, namespace=NAMESPACE)
+
+    async def _arrived(self, payload: dict[str, Any]) -> None:
+        key = payload.get("version", payload.get("seq"))
+        self.arrivals[key] = time.perf_counter()
+        if self.on_arrival:
+            self.on_arrival(key)
+
+    async def _snapshot(self, _payload: dict[str, Any]) -> None:
+        self.snapshot.set()
+
+    async def connect(self, url: str, auth: dict[str, Any] | None = None) -> None:
+        await self.sio.connect(
+            url, namespaces=[NAMESPACE], auth=auth, transports=["websocket"], wait_timeout=60
+        )
+
+    async def call(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return dict(await self.sio.call(event, payload, namespace=NAMESPACE, timeout=60))
+
+
+@dataclass
+class Room:
+    """One session as the load sees it: its screens, and the commands its sender sent."""
+
+    key: Any
+    screens: list[Screen] = field(default_factory=list)
+    sent: dict[Any, float] = field(default_factory=dict)  # event number -> time sent
+    pending: deque[float] = field(default_factory=deque)  # sent, event not yet seen
+    steps: int = 0  # commands sent so far (a hand goes up, then down)
+
+    def claim(self, key: Any) -> None:
+        """The sender saw its command's event: that number belongs to the oldest send."""
+        if self.pending and key not in self.sent:
+            self.sent[key] = self.pending.popleft()
+
+
+class Load:
+    """Joins every room, then sends at a rate, for one target."""
+
+    def __init__(self, target: str, url: str, args: argparse.Namespace) -> None:
+        self.target, self.url, self.args = target, url, args
+        self.rooms: list[Room] = []
+        self.join_seconds: list[float] = []
+        self.commands = 0
+        self.http: aiohttp.ClientSession | None = None
+
+    async def join_all(self) -> float:
+        """Everyone joins, JOINS_AT_ONCE at a time; the seconds until all are in."""
+        # One HTTP session for every client, with no cap on its connections.
+        self.http = http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        setups = await asyncio.to_thread(self._make_sessions)
+        self.rooms = [Room(key) for key, _ in setups]
+        gate = asyncio.Semaphore(JOINS_AT_ONCE)
+
+        async def one(room: Room, credential: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+            async with gate:
+                began = time.perf_counter()
+                screen = Screen(http, WATCHED[self.target], not self.args.no_deflate)
+                given = await credential()
+                await self._join(screen, room, given)
+                self.join_seconds.append(time.perf_counter() - began)
+                # The facilitator first: screens[0].
+                room.screens.insert(0, screen) if given["host"] else room.screens.append(screen)
+
+        tasks = []
+        for room, (_key, host) in zip(self.rooms, setups, strict=True):
+            tasks.append(one(room, self._host_credential(host)))
+            for index in range(self.args.people - 1):
+                tasks.append(one(room, self._guest_credential(http, host, index)))
+        started = time.perf_counter()
+        await asyncio.gather(*tasks)
+        joined_in = time.perf_counter() - started
+        for room in self.rooms:
+            await self._prepare(room)
+        return joined_in
+
+    def _make_sessions(self) -> list[tuple[Any, dict[str, Any]]]:
+        if self.target == "bare":
+            return [(number, {}) for number in range(self.args.sessions)]
+        account = facilitator(self.url, language="en")
+        made = []
+        for number in range(self.args.sessions):
+            host = create_session(self.url, account, title=f"Bench {number}", language="en")
+            made.append((host["join_code"], host))
+        return made
+
+    def _host_credential(self, host: dict[str, Any]) -> Callable[[], Awaitable[dict[str, Any]]]:
+        async def credential() -> dict[str, Any]:
+            return {"token": host.get("facilitator_token"), "host": True}
+
+        return credential
+
+    def _guest_credential(
+        self, http: aiohttp.ClientSession, host: dict[str, Any], index: int
+    ) -> Callable[[], Awaitable[dict[str, Any]]]:
+        async def credential() -> dict[str, Any]:
+            if self.target == "bare":
+                return {"token": None, "host": False}
+            body = {"join_code": host["join_code"], "display_name": f"P{index}", "language": "en"}
+            async with http.post(f"{self.url}/api/join", json=body) as reply:
+                joined = await reply.json()
+            return {"token": joined["token"], "host": False}
+
+        return credential
+
+    async def _join(self, screen: Screen, room: Room, credential: dict[str, Any]) -> None:
+        if self.target == "bare":
+            await screen.connect(self.url)
+            reply = await screen.call("join", {"room": room.key})
+            assert reply["ok"], reply
+            return
+        await screen.connect(self.url, {"token": credential["token"], "language": "en"})
+        await asyncio.wait_for(screen.snapshot.wait(), 60)
+
+    async def _prepare(self, room: Room) -> None:
+        """Whatever the command needs: a running agenda for hands, an open board."""
+        if self.target == "bare":
+            return
+        host = room.screens[0]
+        assert (await host.call("session:start", {}))["ok"]
+        if self.target == "board":
+            assert (await host.call("board:open", {"prompts": ["Bench"]}))["ok"]
+
+    def _sender(self, room: Room) -> Screen:
+        # The facilitator adds clusters; a participant raises hands; anyone in the bare room.
+        return room.screens[0] if self.target == "board" else room.screens[-1]
+
+    async def send(self, rate: float, seconds: float) -> None:
+        for room in self.rooms:
+            room.sent.clear()
+            room.pending.clear()
+            for screen in room.screens:
+                screen.arrivals.clear()
+            sender = self._sender(room)
+            sender.on_arrival = room.claim
+        period = 1.0 / rate
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+
+        async def run(room: Room) -> None:
+            sender = self._sender(room)
+            await asyncio.sleep(random.uniform(0, period))
+            next_at = loop.time()
+            while next_at < end:
+                payload, name = self._command(room, room.steps)
+                sent = time.perf_counter()
+                if self.target == "bare":
+                    room.sent[room.steps] = sent
+                else:
+                    room.pending.append(sent)
+                reply = await sender.call(name, payload)
+                if not reply.get("ok"):
+                    raise RuntimeError(f"{name}: {reply}")
+                self.commands += 1
+                room.steps += 1
+                next_at += period
+                await asyncio.sleep(max(0.0, next_at - loop.time()))
+
+        await asyncio.gather(*(run(room) for room in self.rooms))
+        await asyncio.sleep(DELIVERY_DEADLINE)
+
+    def _command(self, room: Room, step: int) -> tuple[dict[str, Any], str]:
+        if self.target == "bare":
+            return {"room": room.key, "seq": step}, "change"
+        if self.target == "board":
+            return {"name": f"Cluster {step}"}, "board:add_cluster"
+        return {}, "hand:raise" if step % 2 == 0 else "hand:lower"
+
+    def deliveries(self) -> tuple[list[float], int, int]:
+        """Latencies of deliveries made within the deadline; those made; those due."""
+        latencies: list[float] = []
+        due = 0
+        for room in self.rooms:
+            due += len(room.sent) * len(room.screens)
+            for screen in room.screens:
+                for key, sent in room.sent.items():
+                    arrived = screen.arrivals.get(key)
+                    if arrived is not None and arrived - sent <= DELIVERY_DEADLINE:
+                        latencies.append(arrived - sent)
+        return latencies, len(latencies), due
+
+    async def leave(self) -> None:
+        for room in self.rooms:
+            for screen in room.screens:
+                await screen.sio.disconnect()
+        if self.http:
+            await self.http.close()
+
+
+def start_server(target: str, args: argparse.Namespace, scratch: str) -> tuple[str, Any]:
+    if target == "bare":
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "bare_server.py"), "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/api/health", timeout=1).ok:
+                    return url, process
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("the bare server did not come up")
+    database = args.database_url or f"sqlite:///{scratch}/bench.db"
+    server = ServerProcess(database, **ONE_ADDRESS_FOR_ALL)
+    server.release()
+    server.start()
+    return server.url, server
+
+
+def pin(pid: int) -> None:
+    """Server on CPU 0, load on CPU 1: each side has its own core, as in the issue."""
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) >= 2:
+        os.sched_setaffinity(pid, {0})
+        os.sched_setaffinity(0, {1})
+
+
+async def measure(target: str, url: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
+    load = Load(target, url, args)
+    before = rss_kib(pid)
+    joined_in = await load.join_all()
+    people = args.sessions * args.people
+    result: dict[str, Any] = {
+        "joined": f"{joined_in:.1f} s",
+        "join": f"{1000 * percentile(load.join_seconds, 0.5):.0f} / "
+        f"{1000 * percentile(load.join_seconds, 0.99):.0f}",
+        "memory": f"{(rss_kib(pid) - before) / people:.0f}",
+    }
+    for rate in args.rates:
+        cpu_before, wall_before = cpu_seconds(pid), time.perf_counter()
+        await load.send(rate, args.seconds)
+        busy = (cpu_seconds(pid) - cpu_before) / (
+            time.perf_counter() - wall_before - DELIVERY_DEADLINE
+        )
+        latencies, made, due = load.deliveries()
+        result[f"latency@{rate}"] = (
+            f"{1000 * percentile(latencies, 0.5):.1f} / {1000 * percentile(latencies, 0.99):.0f}"
+        )
+        result[f"made@{rate}"] = f"{100 * made / max(1, due):.1f} %"
+        result[f"cpu@{rate}"] = f"{100 * busy:.0f} %"
+    await load.leave()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=200)
+    parser.add_argument("--people", type=int, default=10)
+    parser.add_argument("--rates", type=float, nargs="+", default=[1.0])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--targets", nargs="+", default=["bare", "board", "hand"])
+    parser.add_argument("--no-deflate", action="store_true")
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+
+    columns: dict[str, dict[str, Any]] = {}
+    for target in args.targets:
+        with tempfile.TemporaryDirectory() as scratch:
+            url, server = start_server(target, args, scratch)
+            pid = server.pid if target == "bare" else server.process.pid
+            pin(pid)
+            try:
+                columns[target] = asyncio.run(measure(target, url, pid, args))
+            finally:
+                server.terminate() if target == "bare" else server.stop()
+            print(f"{target}: done", file=sys.stderr, flush=True)
+
+    deliveries = args.sessions * args.people
+    rows = [
+        ("joined", f"all {deliveries} connected and joined"),
+        ("join", "join p50 / p99 ms"),
+    ]
+    for rate in args.rates:
+        per_second = int(rate * deliveries)
+        rows += [
+            (f"latency@{rate}", f"change -> every screen p50 / p99 ms, {per_second}/s"),
+            (f"made@{rate}", f"delivered within {DELIVERY_DEADLINE:.0f} s, {per_second}/s"),
+            (f"cpu@{rate}", f"server CPU while sending, {per_second}/s"),
+        ]
+    rows.append(("memory", "memory per participant, KiB"))
+    names = {
+        "bare": "bare Flask-SocketIO",
+        "board": "Holdsport: cluster",
+        "hand": "Holdsport: hand",
+    }
+    header = ["", *(names[t] for t in columns)]
+    width = max(len(label) for _, label in rows)
+    print(
+        f"\n{args.sessions} sessions of {args.people}, websocket"
+        f"{'' if args.no_deflate else ' + permessage-deflate'}, {args.seconds:.0f} s per rate"
+    )
+    print("| " + " | ".join([header[0].ljust(width), *(h.rjust(20) for h in header[1:])]) + " |")
+    print("|" + "|".join(["-" * (width + 2), *("-" * 22 for _ in columns)]) + "|")
+    for key, label in rows:
+        cells = [str(columns[t].get(key, "")).rjust(20) for t in columns]
+        print("| " + " | ".join([label.ljust(width), *cells]) + " |")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()
