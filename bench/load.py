@@ -19,6 +19,7 @@ server's CPU while sending, and its memory per participant.
     .venv/bin/python bench/load.py --rates 1 2 4 --seconds 20       # 2,000 to 8,000 deliveries/s
     .venv/bin/python bench/load.py --sessions 20 --targets bare hand --no-deflate
     .venv/bin/python bench/load.py --people 60 --sessions 1         # one session of 60
+    .venv/bin/python bench/load.py --targets hand --profile /tmp/p  # where the server's time goes
 """
 
 from __future__ import annotations
@@ -295,6 +296,17 @@ def start_server(target: str, args: argparse.Namespace, scratch: str) -> tuple[s
     return server.url, server
 
 
+def profile(pid: int, path: str, seconds: float) -> subprocess.Popen[bytes]:
+    """py-spy samples the server while it sends: collapsed stacks, one line per stack."""
+    spy = Path(sys.executable).with_name("py-spy")
+    command = [str(spy), "record", "--pid", str(pid), "--format", "raw", "--nonblocking"]
+    return subprocess.Popen(
+        [*command, "--duration", str(int(seconds)), "--output", f"{path}.txt"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def pin(pid: int) -> None:
     """Server on CPU 0, load on CPU 1: each side has its own core, as in the issue."""
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) >= 2:
@@ -315,7 +327,12 @@ async def measure(target: str, url: str, pid: int, args: argparse.Namespace) -> 
     }
     for rate in args.rates:
         cpu_before, wall_before = cpu_seconds(pid), time.perf_counter()
+        profiler = None
+        if args.profile:
+            profiler = profile(pid, f"{args.profile}-{target}-{rate}", args.seconds)
         await load.send(rate, args.seconds)
+        if profiler:
+            profiler.wait()
         busy = (cpu_seconds(pid) - cpu_before) / (
             time.perf_counter() - wall_before - DELIVERY_DEADLINE
         )
@@ -338,6 +355,9 @@ def main() -> None:
     parser.add_argument("--targets", nargs="+", default=["bare", "board", "hand"])
     parser.add_argument("--no-deflate", action="store_true")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--profile", metavar="PREFIX", help="py-spy the server while sending (PREFIX-*.txt)"
+    )
     args = parser.parse_args()
 
     columns: dict[str, dict[str, Any]] = {}

@@ -9,8 +9,9 @@ any other process, and the people on them have left.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, column, delete, func, select, table
+from sqlalchemy import ForeignKey, Integer, Select, String, column, delete, func, select, table
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from server.core.bus import PersonArrived, PersonLeft, PersonWaiting, tell
@@ -87,49 +88,53 @@ def present_participant_ids(db: Session, session_id: int) -> set[int]:
     return {pid for pid in rows if pid is not None}
 
 
-def actor_for_sid(db: Session, sid: str) -> Actor | None:
-    connection = db.get(Connection, sid)
-    if connection is None:
+def _standing(
+    role: str, participant_id: int | None, standing: Any, admitted_at: Any, removed_at: Any
+) -> Role | None:
+    """Who a connection is now: its person's role (waiting until let in), None if removed."""
+    if participant_id is None:
+        return Role(role)  # a display
+    if removed_at is not None:
         return None
-    role = connection.role
-    if connection.participant_id is not None:
-        people = _PARTICIPANTS.c
-        standing = db.execute(
-            select(people.role, people.admitted_at, people.removed_at).where(
-                people.id == connection.participant_id
-            )
-        ).one()
-        if standing.removed_at is not None:
-            return None
-        role = Role(str(standing.role)) if standing.admitted_at is not None else Role.WAITING
-    return Actor(connection.session_id, role, connection.participant_id, connection.language)
+    return Role(str(standing)) if admitted_at is not None else Role.WAITING
+
+
+def _with_standing() -> Select[Any]:
+    people = _PARTICIPANTS.c
+    return select(
+        Connection.sid,
+        Connection.session_id,
+        Connection.role,
+        Connection.participant_id,
+        Connection.language,
+        people.role,
+        people.admitted_at,
+        people.removed_at,
+    ).outerjoin(_PARTICIPANTS, people.id == Connection.participant_id)
+
+
+def actor_for_sid(db: Session, sid: str) -> Actor | None:
+    """Who sends on this connection: one query, as it runs before every command."""
+    row = db.execute(_with_standing().where(Connection.sid == sid)).one_or_none()
+    if row is None:
+        return None
+    _sid, session_id, role, participant_id, language, *standing = row
+    now = _standing(role, participant_id, *standing)
+    return None if now is None else Actor(session_id, now, participant_id, language)
 
 
 def audience(db: Session, session_id: int) -> list[tuple[str, Actor]]:
     """Every connection inside the session (not at the door, not removed) with who it
     is now: for events whose payload differs by reader (core.change.emit_each)."""
-    people = _PARTICIPANTS.c
     rows = db.execute(
-        select(
-            Connection.sid,
-            Connection.role,
-            Connection.participant_id,
-            Connection.language,
-            people.role,
-            people.admitted_at,
-            people.removed_at,
-        )
-        .outerjoin(_PARTICIPANTS, people.id == Connection.participant_id)
-        .where(Connection.session_id == session_id)
-        .order_by(Connection.sid)
+        _with_standing().where(Connection.session_id == session_id).order_by(Connection.sid)
     )
     found = []
-    for sid, role, participant_id, language, standing, admitted_at, removed_at in rows:
-        if participant_id is not None:
-            if removed_at is not None or admitted_at is None:
-                continue  # at the door or gone: nothing said inside reaches them
-            role = Role(str(standing))
-        found.append((sid, Actor(session_id, Role(role), participant_id, language)))
+    for sid, _session_id, role, participant_id, language, *standing in rows:
+        now = _standing(role, participant_id, *standing)
+        if now is None or now is Role.WAITING:
+            continue  # at the door or gone: nothing said inside reaches them
+        found.append((sid, Actor(session_id, now, participant_id, language)))
     return found
 
 
