@@ -1,0 +1,106 @@
+"""One person on several devices: move codes, without sockets (domain and HTTP), with a
+frozen clock. The live and browser tests are in test_devices_live.py and
+test_devices_browser.py."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from server.core import tokens
+from server.core.errors import DomainError
+from server.core.validation import load_args
+from server.sessions import devices, door, retention, service
+from server.sessions.models import DeviceMove
+from server.sessions.schemas import MoveArgs
+from tests.factories import actor_of, create_session, join
+
+
+def refused(action) -> str:
+    with pytest.raises(DomainError) as err:
+        action()
+    return err.value.code
+
+
+class Room:
+    def __init__(self, db, clock):
+        self.db, self.clock = db, clock
+        self.created = create_session(db, clock, admission="code")
+        self.host = actor_of(service.authenticate(db, self.created.facilitator_token))
+        self.bo = join(db, clock, self.created.session.join_code, display_name="Bo")
+        self.bo_actor = actor_of(service.authenticate(db, self.bo.token))
+
+    def link(self) -> str:
+        return devices.device_link(self.db, self.bo_actor, self.bo.token, self.clock.now()).code
+
+    def take(self, code: str) -> devices.Moved:
+        return devices.take_move_code(self.db, code, self.clock.now())
+
+
+def test_a_move_code_gives_the_same_person_once(db, clock):
+    room = Room(db, clock)
+    code = room.link()
+    moved = room.take(code)
+    assert moved.token == room.bo.token  # the same token: the same personal key, too
+    assert moved.credential.participant.id == room.bo.participant.id
+    assert refused(lambda: room.take(code)) == "move_code_used"
+    # The old device's token still works.
+    assert service.authenticate(db, room.bo.token).participant.id == room.bo.participant.id
+
+
+def test_the_database_holds_neither_the_code_nor_the_token(db, clock):
+    room = Room(db, clock)
+    code = room.link()
+    row = db.scalars(select(DeviceMove)).one()
+    assert row.code_hash == tokens.token_hash(code)
+    assert row.sealed_token is not None
+    assert room.bo.token.encode() not in row.sealed_token
+    assert code.encode() not in row.sealed_token
+
+
+def test_a_move_code_expires_after_a_few_minutes(db, clock):
+    room = Room(db, clock)
+    code = room.link()
+    clock.advance(devices.MOVE_LIFETIME.total_seconds() - 1)
+    later = room.link()
+    clock.advance(1)
+    assert refused(lambda: room.take(code)) == "move_code_expired"
+    assert room.take(later).token == room.bo.token
+    clock.advance(devices.MOVE_LIFETIME.total_seconds())
+    devices.forget_expired_moves(db, clock.now())
+    assert db.scalar(select(func.count()).select_from(DeviceMove)) == 0
+
+
+def test_a_wrong_code_is_refused(db, clock):
+    room = Room(db, clock)
+    room.link()
+    assert refused(lambda: room.take(tokens.new_token())) == "move_code_unknown"
+
+
+@pytest.mark.parametrize("code", ["short", "has spaces in it here", "x" * 65, 42, None])
+def test_a_malformed_code_is_refused_before_any_lookup(code):
+    assert refused(lambda: load_args(MoveArgs(), {"code": code})) == "invalid_payload"
+
+
+def test_a_removed_person_cannot_move_nor_ask_for_a_code(db, clock):
+    room = Room(db, clock)
+    code = room.link()
+    door.remove(db, room.host, room.bo.participant.id, clock.now())
+    assert refused(lambda: room.take(code)) == "removed_from_session"
+    assert refused(room.link) == "removed_from_session"
+
+
+def test_only_ones_own_token_makes_a_code_and_a_facilitators_pass_makes_none(db, clock):
+    room = Room(db, clock)
+    other = join(db, clock, room.created.session.join_code, display_name="Cecilie")
+    now = clock.now()
+    assert refused(lambda: devices.device_link(db, room.bo_actor, other.token, now)) == "forbidden"
+    token = room.created.facilitator_token
+    assert refused(lambda: devices.device_link(db, room.host, token, now)) == "move_signed_in"
+
+
+def test_deleting_the_session_deletes_its_move_codes(db, clock):
+    room = Room(db, clock)
+    room.link()
+    retention.delete_session(db, room.created.session.id, clock.now())
+    assert db.scalar(select(func.count()).select_from(DeviceMove)) == 0
