@@ -7,7 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from server.core import tokens
+from server.board import reactions
+from server.board import service as service_board
+from server.board.mine import own_on_board
+from server.board.writing import Writer
+from server.core import personal, tokens
 from server.core.errors import DomainError
 from server.core.validation import load_args
 from server.sessions import devices, door, retention, service
@@ -104,3 +108,29 @@ def test_deleting_the_session_deletes_its_move_codes(db, clock):
     room.link()
     retention.delete_session(db, room.created.session.id, clock.now())
     assert db.scalar(select(func.count()).select_from(DeviceMove)) == 0
+
+
+def test_the_other_device_finds_its_persons_own_posts_reactions_and_votes(room, db, clock):
+    room.open(threshold=2)
+    bo, cecilie = room.people[:2]
+    mine, _ = room.post(bo, "min")
+    theirs, _ = room.post(cecilie, "deres")
+    service_board.reveal_board(db, room.host, room.now)
+    reactions.react(db, bo, post_id=theirs["id"], kind="me_too", now=room.now)
+    reactions.vote(db, bo, target_id=theirs["id"], vote=True, now=room.now)
+    reactions.react(db, cecilie, post_id=mine["id"], kind="thanks", now=room.now)
+    # Bo's second device: the token from a move code, a connection of its own.
+    code = devices.device_link(db, bo.actor, room.tokens[1], room.now).code
+    token = devices.take_move_code(db, code, room.now).token
+    phone = Writer(bo.actor, personal.derive(token), "sid-phone")
+    found = own_on_board(db, phone)
+    assert [p["id"] for p in found["posts"]] == [mine["id"]]
+    assert found["posts"][0]["text"] == "min"
+    assert found["reactions"] == {theirs["id"]: "me_too"}
+    assert found["votes"] == [theirs["id"]]
+    theirs_found = own_on_board(db, cecilie)
+    assert [p["id"] for p in theirs_found["posts"]] == [theirs["id"]]
+    assert theirs_found["reactions"] == {mine["id"]: "thanks"} and theirs_found["votes"] == []
+    # Once the board has closed, no tag can be recomputed: nothing is found.
+    service_board.close_board(db, room.host.session_id, room.now)
+    assert own_on_board(db, phone)["posts"] == []
