@@ -17,6 +17,7 @@ from server.core.validation import load_args
 from server.sessions import devices, door, retention, service
 from server.sessions.models import DeviceMove
 from server.sessions.schemas import MoveArgs
+from tests.accounts_support import signed_in_client
 from tests.factories import actor_of, create_session, join
 
 
@@ -134,3 +135,63 @@ def test_the_other_device_finds_its_persons_own_posts_reactions_and_votes(room, 
     # Once the board has closed, no tag can be recomputed: nothing is found.
     service_board.close_board(db, room.host.session_id, room.now)
     assert own_on_board(db, phone)["posts"] == []
+
+
+class OverHttp:
+    """A session made and joined over HTTP; move codes made in the app's database."""
+
+    def __init__(self, app, clock):
+        self.app, self.clock = app, clock
+        created = (
+            signed_in_client(app)
+            .post("/api/sessions", json={"title": "T", "language": "da", "admission": "code"})
+            .get_json()
+        )
+        body = {"join_code": created["join_code"], "display_name": "Bo", "language": "da"}
+        self.bo = app.test_client().post("/api/join", json=body).get_json()
+        self.host_token = created["facilitator_token"]
+
+    def code(self) -> str:
+        with self.app.extensions["holdsport"].db.transaction() as db:
+            bo = actor_of(service.authenticate(db, self.bo["token"]))
+            return devices.device_link(db, bo, self.bo["token"], self.clock.now()).code
+
+    def move(self, code, **headers):
+        return self.app.test_client().post(
+            "/api/move", json={"code": code}, headers={"Accept-Language": "da", **headers}
+        )
+
+
+def test_over_http_a_code_moves_once_and_each_refusal_is_said_in_words(app, clock):
+    room = OverHttp(app, clock)
+    code = room.code()
+    moved = room.move(code)
+    assert moved.status_code == 200
+    assert moved.get_json() == {
+        "ok": True,
+        "token": room.bo["token"],
+        "participant_id": room.bo["participant_id"],
+        "join_code": room.bo["join_code"],
+    }
+    used = room.move(code)
+    assert (used.status_code, used.get_json()["error"]["code"]) == (409, "move_code_used")
+    assert used.get_json()["error"]["message"].startswith("Linket til at skifte enhed er allerede")
+    wrong = room.move(tokens.new_token())
+    assert (wrong.status_code, wrong.get_json()["error"]["code"]) == (404, "move_code_unknown")
+    late = room.code()
+    clock.advance(devices.MOVE_LIFETIME.total_seconds())
+    expired = room.move(late)
+    assert (expired.status_code, expired.get_json()["error"]["code"]) == (410, "move_code_expired")
+    malformed = room.move("not a code")
+    assert (malformed.status_code, malformed.get_json()["error"]["code"]) == (
+        400,
+        "invalid_payload",
+    )
+
+
+def test_guessing_move_codes_runs_into_the_join_limit(app, clock):
+    room = OverHttp(app, clock)
+    code = room.code()
+    answers = [room.move(tokens.new_token()).status_code for _ in range(11)]
+    assert answers == [404] * 10 + [429]
+    assert room.move(code).status_code == 429  # a real code is no way round it
