@@ -64,7 +64,6 @@ def device_link(db: Session, actor: Actor, token: str, now: datetime) -> MoveCod
         raise DomainError("forbidden")
     if credential.login_id is not None:
         raise DomainError("move_signed_in")
-    forget_expired_moves(db, now)
     code = secrets.token_urlsafe(16)
     nonce = os.urandom(_NONCE_BYTES)
     sealed = nonce + AESGCM(_key(code)).encrypt(nonce, token.encode(), _bound(person.id))
@@ -105,4 +104,5 @@ def take_move_code(
 
 
 def forget_expired_moves(db: Session, now: datetime) -> None:
+    """On the sweeper's beat (sessions.subscriptions): a code nobody used goes."""
     db.execute(delete(DeviceMove).where(DeviceMove.expires_at <= now))
