@@ -4,12 +4,15 @@ person; and what someone types survives a closed tab."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser import create_session_in, join_in, new_page
 
 pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 def let_me_write(page):
@@ -30,8 +33,11 @@ def test_a_participant_moves_to_another_device_and_stays_the_same_person(browser
     dialog = laptop.locator("#device-dialog")
     expect(dialog.locator("#device-qr svg path")).to_have_count(1)  # the server's QR code
     link = dialog.locator("#device-link").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    laptop.screenshot(path=str(ARTIFACTS / "device-move-dialog.png"))
     assert link.startswith(f"{server.url}/s/{code}#move=")
     dialog.get_by_role("button", name="Close").click()
+    expect(laptop.locator("#use-elsewhere")).to_be_focused()
 
     phone = new_page(browser, "en-GB", width=390)
     phone.goto(link)

@@ -30,6 +30,11 @@ export function sessionView(code, navigate) {
     if (document.activeElement && document.activeElement !== document.body) return;
     (document.getElementById("end-session") || document.getElementById("session-title"))?.focus();
   });
+  // The page was rebuilt while the dialog was open: the focus goes back to its button.
+  moving.addEventListener("close", () => {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    document.getElementById("use-elsewhere")?.focus();
+  });
   let links = null; // the join and room display links, asked for while this person is a host
   let asking = false;
 
