@@ -27,6 +27,7 @@ from server.core.validation import load_args
 from server.notebook import service as notebook
 from server.pulse import service as pulse
 from server.pulse.service import Responder
+from server.sessions import devices
 from server.sessions import service as sessions
 from server.summary import service as summary
 from tests.agenda_support import BREAKOUT, DISCUSS, ROUND, WORKER
@@ -58,6 +59,7 @@ OWNED_BY_SESSION = {
     "participants": "session_id = :s",
     "connections": "session_id = :s",
     "host_passes": "participant_id IN (SELECT id FROM participants WHERE session_id = :s)",
+    "device_moves": "participant_id IN (SELECT id FROM participants WHERE session_id = :s)",
     "connection_addresses": "sid IN (SELECT sid FROM connections WHERE session_id = :s)",
     "phases": "session_id = :s",
     "agenda_clocks": "session_id = :s",
@@ -154,6 +156,8 @@ def lively_session(db, clock, name: str, group_id: int | None = None, host=None)
         sid = f"{name}-{index}"
         actor = _connect(db, clock, joined.token, sid)
         people.append(Writer(actor, personal.derive(joined.token), sid))
+        if index == 0:  # about to move to another device (sessions.devices)
+            devices.device_link(db, actor, joined.token, clock.now())
     now = clock.now()
     sessions.start_session(db, host, now)
     _follow_up(db, host, now)

@@ -12,6 +12,7 @@ from flask import request
 
 from server.board import curation, reactions, service, writing
 from server.board.export import export_board
+from server.board.mine import own_on_board
 from server.board.schemas import (
     AddClusterArgs,
     ClusterArgs,
@@ -143,6 +144,13 @@ def move_post(ctx: CommandContext, args: Any) -> None:
     curation.move_post(
         ctx.db, ctx.actor, post_id=args.post_id, cluster_id=args.cluster_id, now=ctx.now
     )
+
+
+@command("board:mine", roles=PEOPLE)
+def mine(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    """This person's own posts, reactions and votes on the current board, for a browser
+    of theirs that does not keep them (another device)."""
+    return own_on_board(ctx.db, _writer(ctx))
 
 
 @command("board:export", roles=PEOPLE)

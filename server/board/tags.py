@@ -37,10 +37,13 @@ def tag(personal_key: bytes, purpose: str, salt: str, item: str) -> str:
     return hmac.new(personal_key, message, hashlib.sha256).hexdigest()
 
 
+def made_by(personal_key: bytes, purpose: str, salt: str, item: str, stored: str | None) -> bool:
+    """Whether this key made the stored tag: recomputed, since no row says whose it is."""
+    if not stored:
+        return False
+    return hmac.compare_digest(tag(personal_key, purpose, salt, item), stored)
+
+
 def count_own(personal_key: bytes, purpose: str, salt: str, rows: Iterable[tuple[str, str]]) -> int:
-    """How many (item, tag) rows this key made: recomputed, since no row says whose it is."""
-    return sum(
-        1
-        for item, stored in rows
-        if stored and hmac.compare_digest(tag(personal_key, purpose, salt, item), stored)
-    )
+    """How many (item, tag) rows this key made."""
+    return sum(1 for item, stored in rows if made_by(personal_key, purpose, salt, item, stored))

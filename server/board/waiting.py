@@ -63,7 +63,7 @@ def mark_own(db: Session, board: Board, key: bytes, salt: str, touched: str | No
     move, it goes to the post this command touched, else to one chosen at random, so it
     says nothing about which post was written first."""
     posts = db.scalars(select(Post).where(Post.board_id == board.id)).all()
-    mine = [p for p in posts if p.owner_tag and tags.tag(key, "post", salt, p.id) == p.owner_tag]
+    mine = [p for p in posts if tags.made_by(key, "post", salt, p.id, p.owner_tag)]
     choice = _choose([p for p in mine if waits(p)], touched) or _choose(
         [p for p in mine if has_change(p)], touched
     )

@@ -1,9 +1,10 @@
 """Writing on a board: post, edit, delete. Nothing stored says who wrote a post.
 
 The author's browser makes a random secret per post and keeps it; the server keeps its
-hash, and only that secret edits or deletes the post. The per-person post limit, and
-the one mark that counts a person toward a batch (waiting.py), come from posts whose
-`owner_tag` the writer's own key recomputes (tags.py).
+hash, and only that secret edits or deletes the post (the same person on another device
+sees their posts, board.mine, but edits them where they wrote them).
+The per-person post limit, and the one mark that counts a person toward a batch
+(waiting.py), come from posts whose `owner_tag` the writer's own key recomputes (tags.py).
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def write_post(
             db.add(PostAuthor(post_id=post.id, participant_id=writer.actor.participant_id))
 
     _counting_waiters(db, board, writer.key, add, post.id)
-    return Written(_own(post), left - 1, [])  # others learn of it with the next count
+    return Written(own_fields(post), left - 1, [])  # others learn of it with the next count
 
 
 def edit_post(
@@ -94,7 +95,7 @@ def edit_post(
 
     _counting_waiters(db, board, writer.key, change, post.id)
     left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
-    return Written(_own(post), left, [])
+    return Written(own_fields(post), left, [])
 
 
 def delete_post(
@@ -156,7 +157,7 @@ def _salt(board: Board) -> str:
     return board.salt
 
 
-def _own(post: Post) -> dict[str, Any]:
+def own_fields(post: Post) -> dict[str, Any]:
     return {
         "id": post.id,
         "prompt": post.prompt,

@@ -56,6 +56,21 @@ MESSAGES: dict[str, str] = {
     "unknown_invitation": N_(
         "This invitation is not valid any more. Ask a facilitator of the group for a new one."
     ),
+    "move_code_unknown": N_(
+        "This link to move to another device is not valid. "
+        'On your other device, choose "Use on another device" again for a new one.'
+    ),
+    "move_code_used": N_(
+        "This link to move to another device has already been used. "
+        'On your other device, choose "Use on another device" again for a new one.'
+    ),
+    "move_code_expired": N_(
+        "This link to move to another device has expired: it works for a few minutes. "
+        'On your other device, choose "Use on another device" again for a new one.'
+    ),
+    "move_signed_in": N_(
+        "As a facilitator, sign in on the other device to continue there; no link is needed."
+    ),
     "unknown_account": N_(
         "That account is not a facilitator of this group. Choose one of the group's facilitators."
     ),

@@ -36,6 +36,9 @@ STATUS_FOR_CODE = {
     "csrf_failed": 403,
     "unknown_invitation": 404,
     "unknown_account": 404,
+    "move_code_unknown": 404,
+    "move_code_used": 409,
+    "move_code_expired": 410,
 }
 
 

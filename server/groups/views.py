@@ -5,16 +5,15 @@ else a group is as unknown as one that does not exist."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import segno
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import select
 
 from server.accounts.signed_in import require_signed_in, settings
 from server.actions.state import open_actions_of_group
 from server.agenda.history import presenter_history
+from server.core import qr
 from server.core.errors import DomainError
 from server.core.http import json_body
 from server.core.unit import unit_of_work
@@ -133,9 +132,8 @@ def join_qr_code(join_code: str) -> Response:
         if not hosts.facilitates(unit.db, who.account.id, session.group_id):
             raise DomainError("unknown_join_code")
         code = session.join_code
-    svg = io.BytesIO()  # a whole SVG document (with its namespace), as an image needs
-    segno.make(f"{request.host_url}j/{code}", error="m").save(svg, kind="svg", scale=8, border=2)
-    return Response(svg.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    image = qr.svg(f"{request.host_url}j/{code}")
+    return Response(image, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/sessions/<join_code>/kept-summary")

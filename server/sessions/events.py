@@ -7,11 +7,20 @@ from typing import Any
 from flask import request
 from flask_socketio import SocketIO, join_room
 
+from server.core import qr
 from server.core.domain import AT_THE_DOOR, EVERYONE, HOSTS, PEOPLE, Role
 from server.core.realtime import NAMESPACE, CommandContext, command, room
 from server.core.runtime import current_runtime
-from server.sessions import door, links, service
-from server.sessions.schemas import AdmissionArgs, LocationArgs, ParticipantArgs, RoleArgs
+from server.sessions import devices, door, links, service
+from server.sessions.models import PeerSession
+from server.sessions.schemas import (
+    AdmissionArgs,
+    DeviceLinkArgs,
+    LocationArgs,
+    ParticipantArgs,
+    RoleArgs,
+)
+from server.sessions.state import iso
 
 
 @command("session:sync", roles=EVERYONE | AT_THE_DOOR, expensive=True)
@@ -38,6 +47,16 @@ def share_links(ctx: CommandContext, args: Any) -> dict[str, Any]:
     """The join link and the room display's link, for any host to share."""
     secret = current_runtime().settings.secret_key
     return links.share_links(ctx.db, ctx.actor, secret, request.host_url)
+
+
+@command("participant:device_link", roles=PEOPLE, args=DeviceLinkArgs())
+def device_link(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    """A link (and its QR code) that makes another device this same person, once, for
+    a few minutes; the code travels only in the link's fragment."""
+    move = devices.device_link(ctx.db, ctx.actor, args.token, ctx.now)
+    session = ctx.db.get_one(PeerSession, ctx.actor.session_id)
+    link = f"{request.host_url}s/{session.join_code}#move={move.code}"
+    return {"link": link, "qr_svg": qr.svg(link).decode(), "expires_at": iso(move.expires_at)}
 
 
 @command("participant:set_location", roles=PEOPLE, args=LocationArgs())

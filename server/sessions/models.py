@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.core.db import Base, UTCDateTime, str_enum
@@ -157,3 +157,22 @@ class HostPass(Base):
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
+
+
+class DeviceMove(Base):
+    """A move code: lets one other device become the same participant, once, for minutes.
+
+    The code itself is only in the old device's link (its URL fragment); the row keeps its
+    hash and the participant's token sealed under a key derived from the code, so the
+    database alone opens nothing (sessions.devices). A used code's row stays, emptied,
+    until it expires, so that its second use is told apart from a code never made.
+    """
+
+    __tablename__ = "device_moves"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    sealed_token: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

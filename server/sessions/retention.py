@@ -18,7 +18,7 @@ from server.core import connections
 from server.core.bus import SessionContentExpired, SessionDeleted, tell
 from server.core.domain import declare_events
 from server.core.errors import DomainError
-from server.sessions.models import Group, Member, Participant, PeerSession
+from server.sessions.models import DeviceMove, Group, Member, Participant, PeerSession
 from server.sessions.state import lock
 
 # To each connection of a deleted session, without a version; then it is closed.
@@ -78,4 +78,6 @@ def delete_group(db: Session, group_id: int, now: datetime) -> list[str]:
 
 def _delete_participants(db: Session, session_id: int) -> None:
     """Last of the rows that name people: the features deleted theirs that point here."""
+    people = select(Participant.id).where(Participant.session_id == session_id)
+    db.execute(delete(DeviceMove).where(DeviceMove.participant_id.in_(people)))
     db.execute(delete(Participant).where(Participant.session_id == session_id))

@@ -84,6 +84,18 @@ class LocationArgs(Args):
     )
 
 
+class DeviceLinkArgs(Args):
+    """The asking browser's own token: the server keeps none it could hand over."""
+
+    token = fields.String(required=True, validate=TOKEN)
+
+
+class MoveArgs(Args):
+    """A move code, from the fragment of the link the other device showed."""
+
+    code = fields.String(required=True, validate=TOKEN)
+
+
 class ParticipantArgs(Args):
     participant_id = Int(required=True, validate=validate.Range(min=1))
 

@@ -12,11 +12,17 @@ from server.core.http import json_body
 from server.core.limits import limited
 from server.core.unit import unit_of_work
 from server.core.validation import load_args
-from server.sessions import hosts, retention, service
+from server.sessions import devices, hosts, retention, service
 from server.sessions.agreement import agreement_texts
 from server.sessions.events import show_out
 from server.sessions.models import PeerSession, Status
-from server.sessions.schemas import CreateSessionArgs, HandOverArgs, JoinArgs, PlanSessionArgs
+from server.sessions.schemas import (
+    CreateSessionArgs,
+    HandOverArgs,
+    JoinArgs,
+    MoveArgs,
+    PlanSessionArgs,
+)
 from server.sessions.state import session_fields
 
 bp = Blueprint("sessions", __name__, url_prefix="/api")
@@ -24,6 +30,7 @@ create_session_args = CreateSessionArgs()
 join_args = JoinArgs()
 hand_over_args = HandOverArgs()
 plan_session_args = PlanSessionArgs()
+move_args = MoveArgs()
 
 
 @bp.post("/sessions")
@@ -181,6 +188,25 @@ def preview_session(join_code: str) -> Response:
         body: dict[str, Any] = {"ok": True, "session": session_fields(session)}
         if session.network:
             body["agreement"] = agreement_texts(session.language)
+    return jsonify(body)
+
+
+@bp.post("/move")
+@limited("join")
+def move_device() -> Response:
+    """Another device trades a move code (participant:device_link) for its person's token:
+    once, within minutes, and never for someone removed since."""
+    args = load_args(move_args, json_body())
+    with unit_of_work() as unit:
+        moved = devices.take_move_code(unit.db, args.code, unit.now, settings().retention_days)
+        person = moved.credential.participant
+        assert person is not None  # a move code is only ever made for a participant
+        body = {
+            "ok": True,
+            "token": moved.token,
+            "participant_id": person.id,
+            "join_code": moved.credential.session.join_code,
+        }
     return jsonify(body)
 
 

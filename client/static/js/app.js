@@ -2,7 +2,7 @@
 // (or the side-by-side option) without a reload and without losing what was typed.
 import { accountView } from "./account.js";
 import { account, loadAccount, onAccountChange } from "./api.js";
-import { fetchHostPass, takeFragmentCredentials, tokenFor } from "./credentials.js";
+import { fetchHostPass, moveHere, takeFragmentCredentials, tokenFor } from "./credentials.js";
 import { groupView } from "./group.js";
 import { inviteView } from "./invite.js";
 import { h, mount } from "./dom.js";
@@ -14,7 +14,7 @@ import {
 } from "./i18n.js";
 import { joinView } from "./join.js";
 import { libraryView } from "./library.js";
-import { sessionView } from "./session.js";
+import { refusedPanel, sessionView } from "./session.js";
 import "./agenda.js";
 import "./board.js";
 import "./notebook.js";
@@ -48,7 +48,10 @@ async function route() {
   if (first === "g" && code) return mount(groupView(Number(code), navigate));
   const joinCode = (code || "").toUpperCase();
   let kind = first;
-  if (kind === "s" && joinCode) takeFragmentCredentials(joinCode);
+  const moveCode = kind === "s" && joinCode ? takeFragmentCredentials(joinCode) : null;
+  const moveRefused = moveCode ? await moveHere(moveCode) : null;
+  if (mine !== routing) return;
+  if (moveRefused && !tokenFor(joinCode)) return mount(refusedPanel(moveRefused, joinCode, navigate));
   // A facilitator of the session's group hosts it from any device where they signed in.
   if ((kind === "s" || kind === "j") && joinCode && account()) await fetchHostPass(joinCode);
   if (mine !== routing) return;

@@ -62,6 +62,19 @@ export function ownStore(code, boardId) {
       save();
     },
     votesUsed: () => Object.keys(data.votes).length,
+    // What the server found by this person's key (board:mine): posts written elsewhere
+    // come without a secret; reactions and votes are the server's, from any device.
+    learn(found) {
+      for (const post of found.posts) {
+        const known = data.posts[post.id];
+        if (!known || (!known.secret && !known.deleted)) {
+          data.posts[post.id] = { ...known, secret: known?.secret || null, prompt: post.prompt, text: post.text };
+        }
+      }
+      data.reactions = { ...found.reactions };
+      data.votes = Object.fromEntries(found.votes.map((id) => [id, true]));
+      save();
+    },
   };
 }
 

@@ -16,6 +16,7 @@ registerSection(50, renderBoard);
 
 const editing = new Set(); // ids of own posts being edited
 const understood = new Set(); // boards whose below-threshold warning this person accepted
+const askedMine = new Set(); // boards whose own posts this page asked the server for
 let seenBoard = null;
 
 function renderBoard(live, context) {
@@ -31,6 +32,10 @@ function renderBoard(live, context) {
   if (seenBoard !== board.id) {
     seenBoard = board.id;
     forgetOtherBoards(session.join_code, board.id);
+  }
+  if (you.role !== "display" && board.status !== "closed" && !askedMine.has(board.id)) {
+    askedMine.add(board.id);
+    learnMine(live, session.join_code, board.id, context);
   }
   const view = {
     board, store, isHost,
@@ -172,7 +177,8 @@ function postCard(view, post) {
     post.hidden ? h("span", { class: "tag" }, t("Hidden")) : null),
   post.waiting ? null : h("div", { class: "post-actions" },
     reactions(view, post, own), voteButton(view, post)),
-  own && !gone && open && !view.display && !editing.has(post.id) ? h("div", { class: "post-actions" },
+  own && !gone && open && !own.secret ? h("span", { class: "muted" }, t("Written on your other device: edit or delete it there.")) : null,
+  own && own.secret && !gone && open && !view.display && !editing.has(post.id) ? h("div", { class: "post-actions" },
     h("button", { class: "small quiet", onclick: () => { editing.add(post.id); rerender(); } }, t("Edit")),
     h("button", { class: "small quiet", onclick: () => remove(post.id, own) }, t("Delete"))) : null,
   view.curating && !post.waiting ? h("div", { class: "post-actions" }, hostPostActions(post, board)) : null,
@@ -209,6 +215,15 @@ function voteButton(view, target) {
   }, mine ? t("Voted") : t("Vote"), ` · ${label}`);
 }
 
+// What this person wrote, reacted and voted on this board from another device of theirs
+// (or before this browser's storage was cleared): the server finds it by their key.
+async function learnMine(live, code, boardId, context) {
+  const reply = await live.command("board:mine");
+  if (!reply.ok || reply.board_id !== boardId) return;
+  ownStore(code, boardId).learn(reply);
+  context.refresh();
+}
+
 function writeForm(view, index) {
   const { board } = view;
   const warned = view.present < board.threshold && !board.named && !understood.has(board.id);
@@ -219,7 +234,7 @@ function writeForm(view, index) {
   }
   return keep(`write:${board.id}:${index}`, () => {
     const input = h("textarea", {
-      name: `post-${index}`, rows: 3, maxlength: board.limits.max_length, required: true,
+      name: `post-${index}`, dataset: { draft: `board:${board.id}:${index}` }, rows: 3, maxlength: board.limits.max_length, required: true,
       placeholder: t("Write a short post…"), "aria-label": promptText(board.prompts[index]),
       oninput: () => { counter.textContent = `${input.value.length} / ${board.limits.max_length}`; },
     });

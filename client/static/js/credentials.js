@@ -37,12 +37,30 @@ export function saveDisplayKey(code, key) {
   sessionStorage.setItem(displayKey(code), key);
 }
 
+// A participant's own token (not a host's pass, not a room display's key): what another
+// device of theirs can be given (participant:device_link).
+export function hasOwnToken(code) {
+  return !sessionStorage.getItem(displayKey(code)) && !hostPasses.has(code)
+    && Boolean(localStorage.getItem(tokenKey(code)));
+}
+
 // Credentials arrive in the URL fragment (never sent to the server); keep and remove them.
+// A move code (`#move=`) is returned: it is traded for the token with moveHere.
 export function takeFragmentCredentials(code) {
   const params = new URLSearchParams(location.hash.slice(1));
   if (params.get("host")) saveToken(code, params.get("host"));
   if (params.get("display")) saveDisplayKey(code, params.get("display"));
   if (location.hash) history.replaceState(null, "", location.pathname);
+  return params.get("move");
+}
+
+// This device becomes the person whose other device showed the move link: the code is
+// traded once for their token. Returns the server's error, or null.
+export async function moveHere(moveCode) {
+  const reply = await postJSON("/api/move", { code: moveCode });
+  if (!reply.ok) return reply.error;
+  saveToken(reply.join_code, reply.token);
+  return null;
 }
 
 // The key that makes this browser the same member of a group in its next sessions

@@ -2,6 +2,7 @@
 // sealed with their key, and shown on their own screens only. What is typed is kept in
 // memory until the server has it, so a reconnect sends it again instead of losing it.
 import { h, saveFile } from "./dom.js";
+import { forgetDraft } from "./drafts.js";
 import { errorText, t } from "./i18n.js";
 import { registerSection } from "./sections.js";
 
@@ -22,6 +23,7 @@ function bookOf(live, refresh) {
   book = {
     open: false, entries: new Map(), drafts: new Map(), kinds: new Map(), timers: new Map(),
     nowIds: new Map(), takeawayId: null, status: "", refresh,
+    fields: new Map(), // entry id -> its field's id, under which drafts.js keeps its draft
   };
   books.set(live, book);
   const load = () => live.command("notebook:get").then((reply) => {
@@ -75,7 +77,10 @@ async function save(live, book, id) {
   const reply = await live.command("notebook:write", { entry_id: id, kind, text });
   if (!reply.ok) return showStatus(book, { message: errorText(reply.error) });
   book.entries.set(id, reply.entry);
-  if (book.drafts.get(id) === text) book.drafts.delete(id); // else newer text is on its way
+  if (book.drafts.get(id) === text) { // else newer text is on its way
+    book.drafts.delete(id);
+    if (book.fields.has(id)) forgetDraft(live.state.session.join_code, book.fields.get(id));
+  }
   showStatus(book, book.drafts.size ? "saving" : "saved");
 }
 
@@ -109,6 +114,7 @@ function textOf(book, id) {
 }
 
 function noteField(live, book, id, kind, label, extra = {}) {
+  book.fields.set(id, extra.fieldId || `note-${id}`);
   return h("label", { class: "field" },
     h("span", {}, label),
     h("textarea", {

@@ -1,5 +1,6 @@
 // The live session page: who is here, the status, and the facilitator's controls.
-import { tokenFor } from "./credentials.js";
+import { hasOwnToken, tokenFor } from "./credentials.js";
+import { forgetAllDrafts, keepDrafts, restoreDrafts } from "./drafts.js";
 import { h } from "./dom.js";
 import { connectLive } from "./live.js";
 import { currentLanguage, errorText, onLanguageChange, t, tn } from "./i18n.js";
@@ -19,13 +20,20 @@ export function sessionView(code, navigate) {
   const page = h("div", {});
   // Outside the part rebuilt at every event: an open dialog would close when moved.
   const ending = h("dialog", { id: "end-dialog", "aria-labelledby": "end-dialog-title", "aria-describedby": "end-dialog-text" });
-  const root = h("div", { class: "session", id: "session" }, page, ending);
+  const moving = h("dialog", { id: "device-dialog", "aria-labelledby": "device-dialog-title" });
+  const root = h("div", { class: "session", id: "session" }, page, ending, moving);
+  keepDrafts(root, code);
   const problem = errorBox();
   let refused = null;
   // Cancelled, or the session ended under it: the focus goes where the person was.
   ending.addEventListener("close", () => {
     if (document.activeElement && document.activeElement !== document.body) return;
     (document.getElementById("end-session") || document.getElementById("session-title"))?.focus();
+  });
+  // The page was rebuilt while the dialog was open: the focus goes back to its button.
+  moving.addEventListener("close", () => {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    document.getElementById("use-elsewhere")?.focus();
   });
   let links = null; // the join and room display links, asked for while this person is a host
   let asking = false;
@@ -42,6 +50,7 @@ export function sessionView(code, navigate) {
   }
 
   async function leave() {
+    forgetAllDrafts(code);
     await live.command("participant:leave");
     live.close();
     navigate("/");
@@ -60,6 +69,14 @@ export function sessionView(code, navigate) {
       });
     }
     return links;
+  }
+
+  // A link and QR code that make another device this same person (docs/protocol.md §1).
+  async function useElsewhere() {
+    const reply = await run("participant:device_link", { token: tokenFor(code) });
+    if (!reply.ok) return;
+    moving.replaceChildren(...deviceDialog(moving, reply));
+    moving.showModal();
   }
 
   function askToEnd() {
@@ -119,10 +136,13 @@ export function sessionView(code, navigate) {
         h("ul", { class: "people", id: "participants" }, inside.map((p) => personRow(p, you, ended, run))),
       ),
       mayEnd ? endCard(askToEnd) : null,
-      you.role === "display" ? null : h("p", {},
+      you.role === "display" ? null : h("p", { class: "controls" },
+        hasOwnToken(code) && !ended ? h("button", { class: "quiet", id: "use-elsewhere", "aria-haspopup": "dialog",
+          onclick: useElsewhere }, t("Use on another device")) : null,
         h("button", { class: "quiet", id: "leave", onclick: leave }, t("Leave session"))),
     ].filter(Boolean));
     focus();
+    restoreDrafts(page, code);
   }
 
   // Server-rendered text (error messages) follows the language this browser shows.
@@ -277,6 +297,23 @@ function endDialog(dialog, confirmEnd) {
   ];
 }
 
+// The move link as text and as a QR code; the code made on the server (an SVG document,
+// parsed, not run: no script or style in it) and shown as an image of the link.
+function deviceDialog(dialog, reply) {
+  const qr = new DOMParser().parseFromString(reply.qr_svg, "image/svg+xml").documentElement;
+  qr.setAttribute("role", "img");
+  qr.setAttribute("aria-label", t("QR code of the link"));
+  return [
+    h("h2", { id: "device-dialog-title" }, t("Use on another device")),
+    h("p", {}, t("Scan the code with your other device's camera, or open the link there. You continue there as yourself, with your own posts; this screen keeps working too.")),
+    h("div", { class: "qr", id: "device-qr" }, document.importNode(qr, true)),
+    h("p", {}, h("code", { id: "device-link" }, reply.link)),
+    h("p", { class: "muted" }, t("The link works once, within 5 minutes. Keep it to yourself: whoever opens it takes part as you.")),
+    h("div", { class: "controls" },
+      h("button", { class: "quiet", id: "device-close", autofocus: true, onclick: () => dialog.close() }, t("Close"))),
+  ];
+}
+
 function joinBanner(session) {
   return h("section", { class: "card join-banner" },
     h("p", {}, t("Join at %(address)s with the code", { address: `${location.host}` })),
@@ -284,7 +321,7 @@ function joinBanner(session) {
   );
 }
 
-function refusedPanel(error, code, navigate) {
+export function refusedPanel(error, code, navigate) {
   return h("section", { class: "card narrow" },
     h("h1", {}, t("Cannot open this session")),
     h("p", { class: "error", role: "alert" }, errorText(error) || t("Your link or credentials are not valid for this session.")),

@@ -1,0 +1,86 @@
+"""One person, several devices, in headless Chromium: a participant moves to a second
+browser mid-session with the link their own screen shows, and continues there as the same
+person; and what someone types survives a closed tab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import create_session_in, join_in, new_page
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def let_me_write(page):
+    page.locator(".write-gate button").first.click()
+    return page.locator(".board-column textarea").first
+
+
+def test_a_participant_moves_to_another_device_and_stays_the_same_person(browser, server):
+    host = new_page(browser, "en-GB")
+    code = create_session_in(host, server.url, "Ledergruppen")
+    host.get_by_role("button", name="Open board").click()
+    laptop = join_in(browser, server.url, code, "Åse", "en-GB")
+    let_me_write(laptop).fill("Written on the laptop")
+    laptop.locator(".board-column").first.get_by_role("button", name="Post").click()
+    expect(laptop.locator(".post.own")).to_have_count(1)
+
+    laptop.get_by_role("button", name="Use on another device").click()
+    dialog = laptop.locator("#device-dialog")
+    expect(dialog.locator("#device-qr svg path")).to_have_count(1)  # the server's QR code
+    link = dialog.locator("#device-link").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    laptop.screenshot(path=str(ARTIFACTS / "device-move-dialog.png"))
+    assert link.startswith(f"{server.url}/s/{code}#move=")
+    dialog.get_by_role("button", name="Close").click()
+    expect(laptop.locator("#use-elsewhere")).to_be_focused()
+
+    phone = new_page(browser, "en-GB", width=390)
+    phone.goto(link)
+    expect(phone.locator("#session-title")).to_have_text("Ledergruppen")
+    assert "#" not in phone.url  # the code does not stay in the address bar
+    # One person, present once, on every screen; the new device is "You".
+    for page in (host, phone, laptop):
+        expect(page.locator("#participants li")).to_have_count(2)
+        expect(page.locator("#present-count")).to_have_text("2 present")
+    expect(phone.locator("#participants li", has_text="Åse")).to_contain_text("You")
+    # Her own post is hers on the phone too, and she writes from it.
+    expect(phone.locator(".post.own .post-text")).to_have_text(["Written on the laptop"])
+    let_me_write(phone).fill("Written on the phone")
+    phone.locator(".board-column").first.get_by_role("button", name="Post").click()
+    expect(phone.locator(".post.own")).to_have_count(2)
+    expect(laptop.locator("#connection")).to_have_attribute("data-state", "online")
+
+    # The link worked once: a third browser is told so, in words.
+    again = new_page(browser, "en-GB")
+    again.goto(link)
+    expect(again.locator(".error[role=alert]")).to_contain_text("already been used")
+    expect(host.locator("#participants li")).to_have_count(2)
+
+
+def test_a_draft_survives_a_closed_tab_and_goes_once_sent(browser, server):
+    host = new_page(browser, "en-GB")
+    code = create_session_in(host, server.url, "Ledergruppen")
+    host.get_by_role("button", name="Open board").click()
+    page = join_in(browser, server.url, code, "Bo", "en-GB")
+    let_me_write(page).fill("Half a thought")
+    context = page.context
+    page.close()
+
+    reopened = context.new_page()
+    reopened.goto(f"{server.url}/s/{code}")
+    field = let_me_write(reopened)
+    expect(field).to_have_value("Half a thought")
+    reopened.locator(".board-column").first.get_by_role("button", name="Post").click()
+    expect(reopened.locator(".post.own")).to_have_count(1)
+    expect(field).to_have_value("")
+    reopened.close()
+
+    last = context.new_page()
+    last.goto(f"{server.url}/s/{code}")
+    expect(let_me_write(last)).to_have_value("")
+    expect(last.locator(".post.own")).to_have_count(1)
