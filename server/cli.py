@@ -9,7 +9,6 @@ reads what to fix, not a traceback.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from sqlalchemy.exc import OperationalError
@@ -56,7 +55,7 @@ def main(argv: list[str]) -> int:
     i18n.add_argument("action", choices=["extract", "update"])
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format=logs.TEXT_FORMAT)
+    logs.configure("text")  # serve reads HOLDSPORT_LOG_FORMAT once the settings are checked
     try:
         return _run(args)
     except ConfigError as err:

@@ -36,6 +36,8 @@ def configure(log_format: str) -> None:
     formatter = JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
     handler.setFormatter(formatter)
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    # Alembic announces each of its plugins as it loads: nothing an operator acts on.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 class JsonFormatter(logging.Formatter):
