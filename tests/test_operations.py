@@ -12,14 +12,20 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import request
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from server.config import ConfigError, load_settings
+from server.core import connections, personal, realtime
 from server.core.db import Database
+from server.core.domain import Role
 from server.core.logs import JsonFormatter
+from server.core.realtime import Command
+from server.core.validation import NoArgs
+from server.sessions import service as sessions
 from server.sessions.models import PeerSession, Status
-from tests.factories import create_session
+from tests.factories import actor_of, create_session
 from tests.support import ROOT, free_port
 
 TOKEN = "a-metrics-token-for-tests"
@@ -134,6 +140,32 @@ def test_a_request_id_ties_the_request_line_to_its_error(app, caplog):
     )
     forged = http.get("/api/health", headers={"X-Request-Id": "Bo Hansen wrote this"})
     assert forged.headers["X-Request-Id"] != "Bo Hansen wrote this"
+
+
+def test_a_command_that_breaks_logs_its_traceback_with_the_id_of_its_line(app, clock, caplog):
+    runtime = app.extensions["holdsport"]
+    with runtime.db.transaction() as db:
+        hosted = create_session(db, clock)
+        actor = actor_of(sessions.authenticate(db, hosted.facilitator_token))
+        worker = runtime.worker_id
+        connections.connect(db, sid="sid-a", worker_id=worker, actor=actor, now=clock.now())
+
+    def broken(ctx: object, args: object) -> None:
+        raise RuntimeError("something broke")
+
+    # A real command's name (labels come from the registry), with a handler that breaks.
+    command = Command("session:links", frozenset(Role), NoArgs(), broken)
+    with app.test_request_context(), caplog.at_level(logging.INFO):
+        personal.remember(request.environ, hosted.facilitator_token)
+        reply = realtime.run_command(command, "sid-a", ())
+    assert reply["error"]["code"] == "internal_error"
+    line = next(r for r in caplog.records if r.levelname == "INFO" and r.name == realtime.log.name)
+    rid = line.fields["request_id"]
+    assert line.getMessage().startswith("command session:links internal_error ")
+    error = next(r for r in caplog.records if r.exc_info)
+    assert error.getMessage() == f"command session:links failed rid={rid}"
+    counted = runtime.metrics.commands.labels("session:links", "internal_error")._value.get()
+    assert counted == 1
 
 
 def test_a_json_log_line_holds_its_fields_and_its_traceback():

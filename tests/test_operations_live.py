@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from server.core.errors import MESSAGES
 from tests.live_board_support import write
 from tests.live_client import LiveClient, create_session, join
-from tests.log_audit import full_log, spellings
+from tests.log_audit import full_log, per_request_messages, spellings
 from tests.support import free_port, running_server
 
 pytestmark = pytest.mark.server
@@ -106,6 +106,8 @@ def test_metrics_move_with_real_traffic_and_no_label_or_log_line_holds_what_peop
         # Whole, or any longer word of it: a log that cut a text short still holds those.
         for spelling in spellings(written) | {w for w in written.split() if len(w) >= 6}:
             assert spelling not in text and spelling not in log, spelling
+    # Sign-up, create, join and four commands; /metrics is polled: not logged at INFO.
+    assert len(per_request_messages(log)) == 7
     lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     posted = [line for line in lines if line.get("command") == "board:post"]
     assert [(p["outcome"], len(p["request_id"])) for p in posted] == [("ok", 16)]

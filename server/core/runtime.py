@@ -3,7 +3,7 @@ the command budget (core.throttle) and the process's metrics (core.metrics)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_socketio import SocketIO
@@ -23,7 +23,7 @@ class Runtime:
     socketio: SocketIO
     worker_id: str
     throttle: Throttle
-    metrics: Metrics = field(default_factory=Metrics)
+    metrics: Metrics
 
 
 def current_runtime() -> Runtime:
