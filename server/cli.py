@@ -144,7 +144,8 @@ def _retention() -> int:
     from server.core.unit import unit_of_work
     from server.sessions.retention import expire_due_content
 
-    settings = load_settings(client_bundle=False)  # no pages are served: no build
+    # No pages are served (no build) and no server runs (no eventlet).
+    settings = load_settings(client_bundle=False, async_mode="threading")
     app = create_app(settings)
     with app.app_context(), unit_of_work(app.extensions["holdsport"]) as unit:
         expired = expire_due_content(unit.db, unit.now, settings.retention_days)

@@ -3,7 +3,9 @@
 Every command is first counted against its sender's budget (core.throttle), before any
 database work; one over budget is answered `rate_limited` and costs nothing more. A
 command within budget gets a checked actor and checked arguments inside a unit of
-work (core.unit); the events its change collects go out only after the commit.
+work (core.unit); the events its change collects go out only after the commit. Every
+answer, refusals included, is counted (core.metrics) and logged as one line with its
+outcome, duration and request id (core.logs).
 """
 
 from __future__ import annotations
