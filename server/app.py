@@ -10,15 +10,16 @@ from flask_socketio import SocketIO
 from server import features
 from server.config import Settings, load_settings
 from server.content import library
-from server.core import compression, connections, limits, realtime, security
+from server.core import compression, connections, limits, logs, realtime, security
 from server.core.clock import Clock, SystemClock
 from server.core.db import Database
 from server.core.http import install_error_handlers
 from server.core.i18n import configure_extra
 from server.core.message_queue import queue_manager
+from server.core.metrics import Metrics
 from server.core.runtime import Runtime
 from server.core.throttle import Throttle
-from server.core.unit import unit_of_work
+from server.core.unit import NAMESPACE, unit_of_work
 from server.web import assets
 
 
@@ -44,8 +45,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         socketio,
         worker_id=str(uuid.uuid4()),
         throttle=Throttle(settings),
+        metrics=Metrics(),
     )
     app.extensions["holdsport"] = runtime
+    runtime.metrics.watch(runtime.db.engine)
+    runtime.metrics.count_connections(
+        lambda: sum(1 for _ in socketio.server.manager.get_participants(NAMESPACE, None))
+    )
 
     # Pseudo-locale catalogs of a test run, or none: set for this process.
     configure_extra(settings.extra_translations_dir, settings.extra_languages)
@@ -54,6 +60,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     assets.install(app, settings)
     compression.install(app)
     install_error_handlers(app)
+    logs.install(app)
     limits.install(app, settings)
     security.install(app, settings)
     with app.app_context():
@@ -72,6 +79,7 @@ def _register_features(app: Flask, socketio: SocketIO) -> None:
     from server.content.views import bp as content_bp
     from server.groups.views import bp as groups_bp
     from server.notebook import events as _notebook_events  # noqa: F401
+    from server.operations.views import bp as operations_bp
     from server.presence import events as presence_events
     from server.pulse import events as _pulse_events  # noqa: F401
     from server.sessions import events as _session_events  # noqa: F401
@@ -86,6 +94,7 @@ def _register_features(app: Flask, socketio: SocketIO) -> None:
     app.register_blueprint(accounts_bp)
     install_csrf_check(app)
     app.register_blueprint(content_bp)
+    app.register_blueprint(operations_bp)
     presence_events.install(socketio)
     realtime.install(socketio)
 

@@ -1,11 +1,20 @@
-"""The commands behind `python -m server`: serve, migrate, reactions, i18n, build-client."""
+"""The commands behind `python -m server`: serve, migrate, check-config, retention,
+create-account, reactions, i18n, build-client.
+
+A bad environment stops any of them with one line per bad variable, naming it, and exit
+status 2; a database that cannot be reached, with one line and status 1: an operator
+reads what to fix, not a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
-import logging
+import sys
 
-from server.config import load_settings
+from sqlalchemy.exc import OperationalError
+
+from server.config import ConfigError, load_settings
+from server.core import logs
 
 # eventlet's WSGI server stops accepting at 1,024 connections by default.
 MAX_CONNECTIONS = 10_000
@@ -23,6 +32,12 @@ def main(argv: list[str]) -> int:
         help="skip the schema upgrade (the Procfile's release step does it)",
     )
     commands.add_parser("migrate", help="upgrade the database schema")
+    commands.add_parser(
+        "check-config", help="check the environment; print the settings it gives (no secrets)"
+    )
+    commands.add_parser(
+        "retention", help="forget what people wrote in sessions past their retention time, now"
+    )
     reactions = commands.add_parser(
         "reactions", help="print every reaction between features (Markdown)"
     )
@@ -40,7 +55,21 @@ def main(argv: list[str]) -> int:
     i18n.add_argument("action", choices=["extract", "update"])
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure("text")  # serve reads HOLDSPORT_LOG_FORMAT once the settings are checked
+    try:
+        return _run(args)
+    except ConfigError as err:
+        print(err, file=sys.stderr)
+        return 2
+    except OperationalError as err:
+        # The driver's first line says why (refused, unknown host, wrong password), never
+        # the password itself.
+        reason = str(err.orig).strip().splitlines()[0] if err.orig else type(err).__name__
+        print(f"DATABASE_URL: cannot use the database: {reason}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         return _serve(args.host, args.port, migrate=not args.no_migrate)
     if args.command == "reactions":
@@ -75,17 +104,25 @@ def main(argv: list[str]) -> int:
 
         upgrade(load_settings().database_url)
         return 0
+    if args.command == "check-config":
+        from server.operations.cli import check_config
+
+        return check_config()
+    if args.command == "retention":
+        return _retention()
     from server import translate
 
     return translate.run(args.action)
 
 
 def _serve(host: str, port: int, migrate: bool) -> int:
+    # The settings first: a bad environment says so before any import logs a word.
+    settings = load_settings()
+    logs.configure(settings.log_format)
     from server.app import create_app, socketio_of
     from server.core import sweeper
     from server.migrate import upgrade
 
-    settings = load_settings()
     if migrate:
         upgrade(settings.database_url)
     app = create_app(settings)
@@ -98,4 +135,19 @@ def _serve(host: str, port: int, migrate: bool) -> int:
     shown = "127.0.0.1" if host == "0.0.0.0" else host
     print(f"Holdsport is running at http://{shown}:{port}/  (Ctrl+C stops it)", flush=True)
     socketio_of(app).run(app, **options)
+    return 0
+
+
+def _retention() -> int:
+    """What the sweeper does on every beat, once, for an operator who will not wait."""
+    from server.app import create_app
+    from server.core.unit import unit_of_work
+    from server.sessions.retention import expire_due_content
+
+    # No pages are served (no build) and no server runs (no eventlet).
+    settings = load_settings(client_bundle=False, async_mode="threading")
+    app = create_app(settings)
+    with app.app_context(), unit_of_work(app.extensions["holdsport"]) as unit:
+        expired = expire_due_content(unit.db, unit.now, settings.retention_days)
+    print(f"retention: the content of {len(expired)} ended sessions was deleted")
     return 0

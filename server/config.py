@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limits import parse_many
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ASYNC_MODES = ("eventlet", "threading", "gevent")
@@ -31,6 +33,15 @@ def _rate_limit(text: str) -> None:
         raise ValidationError('not a rate limit (e.g. "10 per minute; 100 per day")') from err
 
 
+def _database_url(text: str) -> None:
+    try:
+        backend = make_url(text).get_backend_name()
+    except ArgumentError as err:
+        raise ValidationError("not a database URL (e.g. postgresql://host/holdsport)") from err
+    if backend not in ("sqlite", "postgresql"):
+        raise ValidationError("not a SQLite or PostgreSQL URL")
+
+
 def _limit(default: str) -> fields.String:
     return fields.String(load_default=default, validate=_rate_limit)
 
@@ -42,7 +53,7 @@ class EnvArgs(Schema):
     HOLDSPORT_ENV = fields.String(
         load_default="production", validate=validate.OneOf(["production", "development", "test"])
     )
-    DATABASE_URL = fields.String(load_default=None, validate=validate.Length(min=1))
+    DATABASE_URL = fields.String(load_default=None, validate=_database_url)
     REDIS_URL = fields.String(load_default=None, validate=validate.Regexp(r"^rediss?://"))
     SECRET_KEY = fields.String(load_default=None, validate=validate.Length(min=16))
     HOLDSPORT_ASYNC_MODE = fields.String(
@@ -115,6 +126,13 @@ class EnvArgs(Schema):
     HOLDSPORT_CLIENT = fields.String(
         load_default=None, validate=validate.OneOf(["bundle", "sources"])
     )
+    # Operations (docs/operations.md): log lines as text or JSON; /metrics only with a token.
+    HOLDSPORT_LOG_FORMAT = fields.String(
+        load_default="text", validate=validate.OneOf(["text", "json"])
+    )
+    HOLDSPORT_METRICS_TOKEN = fields.String(
+        load_default=None, validate=validate.Regexp(r"^[A-Za-z0-9._~+/=-]{16,256}$")
+    )
     # Extra catalogs (a pseudo locale) for tests: a translations dir and its languages.
     HOLDSPORT_EXTRA_TRANSLATIONS_DIR = fields.String(load_default=None)
     HOLDSPORT_EXTRA_LANGUAGES = fields.String(
@@ -136,7 +154,7 @@ class EnvArgs(Schema):
     @validates_schema
     def _secret_outside_development(self, data: dict[str, Any], **_: Any) -> None:
         if data["HOLDSPORT_ENV"] == "production" and not data["SECRET_KEY"]:
-            raise ValidationError("SECRET_KEY is required outside development", "SECRET_KEY")
+            raise ValidationError("required outside development", "SECRET_KEY")
 
 
 @dataclass(frozen=True)
@@ -182,10 +200,30 @@ class Settings:
     pulse_min_answers: int = 4
     # Serve the built client (else its sources, module by module): server/web/assets.py.
     client_bundle: bool = True
+    # "text" or "json" (server/core/logs.py); the bearer token of /metrics, or None: off.
+    log_format: str = "text"
+    metrics_token: str | None = None
 
 
 class ConfigError(RuntimeError):
-    pass
+    """A bad environment: one line per variable, naming it, without its value (it may be
+    a secret)."""
+
+    def __init__(self, problems: Mapping[str, str]) -> None:
+        self.problems = dict(sorted(problems.items()))
+        super().__init__(
+            "\n".join(f"invalid environment: {k}: {v}" for k, v in self.problems.items())
+        )
+
+
+def _problems(messages: Any) -> dict[str, str]:
+    """marshmallow's messages, a list per field (or a dict), as one sentence per field."""
+    if not isinstance(messages, dict):
+        return {"environment": str(messages)}
+    return {
+        str(name): " ".join(map(str, found)) if isinstance(found, list) else str(found)
+        for name, found in messages.items()
+    }
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -193,7 +231,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     try:
         data = EnvArgs().load(raw)
     except ValidationError as err:
-        raise ConfigError(f"invalid environment: {err.messages}") from err
+        raise ConfigError(_problems(err.messages)) from err
     default_db = f"sqlite:///{PROJECT_ROOT / 'instance' / 'holdsport.db'}"
     settings = {
         "env": data["HOLDSPORT_ENV"],
@@ -234,6 +272,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
             if data["HOLDSPORT_CLIENT"] is not None
             else data["HOLDSPORT_ENV"] != "development"
         ),
+        "log_format": data["HOLDSPORT_LOG_FORMAT"],
+        "metrics_token": data["HOLDSPORT_METRICS_TOKEN"],
         "secure_cookies": (
             data["HOLDSPORT_SECURE_COOKIES"]
             if data["HOLDSPORT_SECURE_COOKIES"] is not None

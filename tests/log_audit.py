@@ -17,7 +17,8 @@ def full_log(server: ServerProcess) -> str:
     log = server.log()
     # INFO lines reach this file (the server's own and its libraries'): were a payload
     # logged, it would be here, so an empty or silent log would prove nothing.
-    assert "Holdsport is running" in log and " INFO " in log, log[-2000:]
+    assert "Holdsport is running" in log, log[-2000:]
+    assert " INFO " in log or '"level": "INFO"' in log, log[-2000:]  # as text or as JSON
     return log
 
 
@@ -41,3 +42,34 @@ def numbers_pattern(values: list[int]) -> re.Pattern[str]:
     spaced = r"\W{1,4}".join(map(str, values))
     joined = "".join(map(str, values))
     return re.compile(rf"(?<!\d)(?:{spaced}|{joined})(?!\d)")
+
+
+# The lines the server writes per command and per HTTP request (server/core/logs.py):
+# names from fixed tables, an outcome, a duration and an id, and room for nothing else.
+COMMAND_LINE = re.compile(r"command [a-z_]+:[a-z_]+ [a-z_]+ \d+\.\d ms rid=[0-9a-f]{16}")
+REQUEST_LINE = re.compile(
+    r"(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|OTHER) (/[\w/<>:.-]*|-) \d{3} \d+\.\d ms "
+    r"rid=[\w.-]{8,64}"
+)
+
+
+def per_request_messages(log: str) -> list[str]:
+    """The message of every per-command and per-request line of a JSON log, each checked
+    to be the fixed shape and nothing more."""
+    found = []
+    for line in log.splitlines():
+        if not line.startswith("{"):
+            continue
+        record = json.loads(line)
+        shape = {"server.core.realtime": COMMAND_LINE, "server.requests": REQUEST_LINE}.get(
+            record["logger"]
+        )
+        if shape is None or record["level"] != "INFO":
+            continue
+        if record["logger"] == "server.core.realtime" and not record["message"].startswith(
+            "command "
+        ):
+            continue  # another of the module's lines (dropping a flooding connection)
+        assert shape.fullmatch(record["message"]), record["message"]
+        found.append(record["message"])
+    return found

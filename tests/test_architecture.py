@@ -28,6 +28,7 @@ FEATURES = {
     "summary",
     "pulse",
     "breakouts",
+    "operations",
 }
 ENTRY_MODULES = {"events", "views", "service"}
 

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from server.core.errors import DomainError, error_body
 from server.core.i18n import is_language, negotiate
+from server.core.logs import fields, request_id
 
 log = logging.getLogger(__name__)
 
@@ -85,5 +86,8 @@ def install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> tuple[Response, int]:
-        log.exception("request %s %s failed", request.method, request.path)
+        # The route's pattern, not the path: a path may hold a join code.
+        route = request.url_rule.rule if request.url_rule else "-"
+        rid = request_id()
+        log.exception("request %s failed rid=%s", route, rid, extra=fields(request_id=rid))
         return jsonify(error_body("internal_error", request_language())), 500

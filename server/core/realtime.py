@@ -3,13 +3,16 @@
 Every command is first counted against its sender's budget (core.throttle), before any
 database work; one over budget is answered `rate_limited` and costs nothing more. A
 command within budget gets a checked actor and checked arguments inside a unit of
-work (core.unit); the events its change collects go out only after the commit.
+work (core.unit); the events its change collects go out only after the commit. Every
+answer, refusals included, is counted (core.metrics) and logged as one line with its
+outcome, duration and request id (core.logs).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +23,7 @@ from flask_socketio import SocketIO
 from marshmallow import Schema
 from sqlalchemy.orm import Session
 
-from server.core import personal
+from server.core import logs, personal
 from server.core.change import Change
 from server.core.connections import actor_for_sid
 from server.core.domain import Actor, Role
@@ -93,19 +96,44 @@ def _dispatcher(cmd: Command) -> Callable[..., dict[str, Any]]:
 
 
 def run_command(cmd: Command, sid: str, payload: tuple[Any, ...]) -> dict[str, Any]:
+    started = time.perf_counter()
+    rid = logs.new_request_id()
     environ = request.environ
     refusal = _over_budget(cmd, sid, environ)
     if refusal is not None:
-        return refusal.to_wire(environ.get(_LANGUAGE_KEY, DEFAULT_LANGUAGE))
-    # A connection's commands run one at a time: a burst from one tab takes turns with
-    # everyone else's commands instead of holding the server for its whole length.
-    turn = environ.get(_TURN_KEY) or environ.setdefault(_TURN_KEY, threading.Lock())
-    with turn:
-        return _run(cmd, sid, payload, environ)
+        reply = refusal.to_wire(environ.get(_LANGUAGE_KEY, DEFAULT_LANGUAGE))
+    else:
+        # A connection's commands run one at a time: a burst from one tab takes turns with
+        # everyone else's commands instead of holding the server for its whole length.
+        turn = environ.get(_TURN_KEY) or environ.setdefault(_TURN_KEY, threading.Lock())
+        with turn:
+            reply = _run(cmd, sid, payload, environ, rid)
+    _answered(cmd, reply, time.perf_counter() - started, rid)
+    return reply
+
+
+def _answered(cmd: Command, reply: dict[str, Any], seconds: float, rid: str) -> None:
+    """Count and log an answer: the command's name and its outcome (`ok` or the error
+    code), both from fixed tables; never its payload or who sent it."""
+    outcome = "ok" if reply.get("ok") else str(reply["error"]["code"])
+    metrics = current_runtime().metrics
+    metrics.commands.labels(cmd.name, outcome).inc()
+    metrics.command_seconds.labels(cmd.name).observe(seconds)
+    ms = seconds * 1000
+    log.info(
+        "command %s %s %.1f ms rid=%s",
+        cmd.name,
+        outcome,
+        ms,
+        rid,
+        extra=logs.fields(
+            request_id=rid, command=cmd.name, outcome=outcome, duration_ms=round(ms, 1)
+        ),
+    )
 
 
 def _run(
-    cmd: Command, sid: str, payload: tuple[Any, ...], environ: dict[str, Any]
+    cmd: Command, sid: str, payload: tuple[Any, ...], environ: dict[str, Any], rid: str
 ) -> dict[str, Any]:
     language = environ.get(_LANGUAGE_KEY, DEFAULT_LANGUAGE)
     try:
@@ -126,7 +154,12 @@ def _run(
         return err.to_wire(language)
     except Exception:
         # The payload is not logged: it may carry what someone wrote anonymously.
-        log.exception("command %s failed", cmd.name)
+        log.exception(
+            "command %s failed rid=%s",
+            cmd.name,
+            rid,
+            extra=logs.fields(request_id=rid, command=cmd.name),
+        )
         return error_body("internal_error", language)
     return {"ok": True, **reply}
 

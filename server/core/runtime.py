@@ -1,5 +1,5 @@
 """What a running app holds: settings, database, clock, Socket.IO server, worker id,
-and the command budget (core.throttle)."""
+the command budget (core.throttle) and the process's metrics (core.metrics)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask_socketio import SocketIO
 from server.config import Settings
 from server.core.clock import Clock
 from server.core.db import Database
+from server.core.metrics import Metrics
 from server.core.throttle import Throttle
 
 
@@ -22,6 +23,7 @@ class Runtime:
     socketio: SocketIO
     worker_id: str
     throttle: Throttle
+    metrics: Metrics
 
 
 def current_runtime() -> Runtime:

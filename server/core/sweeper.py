@@ -7,6 +7,7 @@ missed events from the message queue."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from flask import Flask
@@ -70,7 +71,11 @@ def start(app: Flask) -> None:
 
     def loop() -> None:
         while True:
+            planned = time.monotonic() + runtime.settings.sweep_seconds
             runtime.socketio.sleep(runtime.settings.sweep_seconds)
+            # Late when the process is too busy to wake it (or was paused): countdowns and
+            # presence lag by as much.
+            runtime.metrics.sweep_lateness.observe(max(0.0, time.monotonic() - planned))
             with app.app_context():
                 try:
                     sweep_once(runtime, strays)

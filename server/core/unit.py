@@ -9,6 +9,7 @@ version order, after the socket work the body left for after the commit.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,9 +46,12 @@ def unit_of_work(runtime: Runtime | None = None) -> Iterator[Unit]:
             yield unit
         finally:
             forget(db)
+    committed = time.perf_counter()
     for action in unit.change.after_commit:
         action()
     publish(runtime, unit.change)
+    if unit.change.events:
+        runtime.metrics.publish_seconds.observe(time.perf_counter() - committed)
 
 
 def _by_payload(each: dict[str, dict[str, Any]]) -> list[tuple[dict[str, Any], list[str]]]:
