@@ -1,0 +1,45 @@
+// What a screen reader hears without looking: two live regions outside <main>, so no
+// re-render replaces them, and nothing else of the page's changes is announced. The
+// countdown's warnings go to an assertive region, turn changes to a polite one.
+import { personName } from "./agenda-text.js";
+import { h } from "./dom.js";
+import { t } from "./i18n.js";
+
+const regions = {};
+
+function region(kind) {
+  if (!regions[kind]) {
+    const urgent = kind === "timer";
+    regions[kind] = h("div", {
+      id: `announce-${kind}`, class: "visually-hidden", role: urgent ? "alert" : "status",
+      "aria-live": urgent ? "assertive" : "polite", "aria-atomic": "true",
+    });
+    document.body.append(regions[kind]);
+  }
+  return regions[kind];
+}
+
+// Made when the page loads: a region must exist before its text changes to be heard.
+if (typeof document !== "undefined") {
+  region("timer");
+  region("turn");
+}
+
+// A new node each time, so the same words twice (another segment's time-up) are heard.
+export function announce(kind, text) {
+  region(kind).replaceChildren(h("p", {}, text));
+}
+
+// "X is speaking now" when the speaking turn moves on, not at the first render.
+let seen = { live: null, turn: null };
+
+export function announceTurn(live, you) {
+  const turnId = live.state.agenda.current.turn_id;
+  const turn = live.state.agenda.turns.find((item) => item.id === turnId);
+  if (seen.live === live && seen.turn !== turnId && turn) {
+    announce("turn", turn.participant_id === you.participant_id
+      ? t("It is your turn to speak")
+      : t("%(name)s is speaking now", { name: personName(live.state, turn.participant_id) }));
+  }
+  seen = { live, turn: turnId };
+}
