@@ -24,6 +24,13 @@ def test_every_page_and_role_has_no_serious_accessibility_violation(browser, ser
     host.goto(server.url)
     host.wait_for_selector("body[data-ready=true]")
     assert_accessible(host, "home")
+    # The language switch rebuilds its buttons: the keyboard stays on the one pressed.
+    headings = {"da": "Ledelse er en holdsport", "en": "Leadership is a team sport"}
+    for language, heading in headings.items():
+        host.locator(f"#language-switch [data-language={language}]").focus()
+        host.keyboard.press("Enter")
+        expect(host.get_by_role("heading", name=heading)).to_be_visible()
+        expect(host.locator(f"#language-switch [data-language={language}]")).to_be_focused()
     host.goto(f"{server.url}/library")
     host.locator("#library").wait_for()
     assert_accessible(host, "library")
@@ -77,6 +84,10 @@ def test_every_page_and_role_has_no_serious_accessibility_violation(browser, ser
     host.locator("a[href^='/g/']").first.click()
     host.locator("h1").first.wait_for()
     assert_accessible(host, "group page")
+    # Asked to confirm a deletion and cancelled: the focus is back on the button.
+    host.get_by_role("button", name="Delete group").click()
+    host.locator(".confirm").get_by_role("button", name="Cancel").press("Enter")
+    expect(host.get_by_role("button", name="Delete group")).to_be_focused()
     assert not found, "\n".join(found)
 
 

@@ -1,6 +1,7 @@
 // The live session page: who is here, the status, and the facilitator's controls.
 import { tokenFor } from "./credentials.js";
 import { h } from "./dom.js";
+import { keepFocus } from "./focus.js";
 import { connectLive } from "./live.js";
 import { currentLanguage, errorText, onLanguageChange, t, tn } from "./i18n.js";
 import { errorBox, showError } from "./forms.js";
@@ -94,7 +95,7 @@ export function sessionView(code, navigate) {
     const inside = participants.filter((p) => p.admitted);
     const people = inside.filter((p) => p.present);
     const atTheDoor = participants.filter((p) => !p.admitted && p.present);
-    const focus = rememberFocus(page);
+    const focus = keepFocus(page, "session-title");
     page.replaceChildren(...[
       h("header", { class: "session-head" },
         h("div", {},
@@ -134,73 +135,6 @@ export function sessionView(code, navigate) {
     live.close();
   };
   return { view: root, dispose, rerender: render };
-}
-
-// Events re-render the page; whoever is typing keeps their field, caret and text: the
-// same element when a section keeps it across renders, else the new one with its id.
-// Whoever pressed a button that the render replaced keeps the focus near it (findPlace),
-// never on the page's body.
-function rememberFocus(page) {
-  const active = document.activeElement;
-  if (!active || active === document.body || !page.contains(active)) return () => {};
-  const { value } = active;
-  const typing = "value" in active && active.type !== "button" && active.type !== "submit";
-  const selection = [active.selectionStart, active.selectionEnd];
-  const place = focusPlace(active, page);
-  return () => {
-    if (document.activeElement !== document.body && document.activeElement !== null) return;
-    const again = active.isConnected ? active : findPlace(place);
-    if (!again) return;
-    if (typing && again.value !== value) again.value = value;
-    again.focus();
-    try {
-      if (typing) again.setSelectionRange(...selection);
-    } catch {
-      // number inputs and selects have no caret
-    }
-  };
-}
-
-const FOCUSABLE = "button, input, select, textarea, a[href], summary, [tabindex]";
-
-function focusables(box) {
-  return [...box.querySelectorAll(FOCUSABLE)].filter((el) => !el.disabled && el.tabIndex >= 0 && !el.closest("[hidden]"));
-}
-
-// Where a focused element sits: its id, the `data-focus` key it shares with its stand-in
-// (raise and lower hand), and its rank among the focusable elements of each ancestor that
-// names itself (an id, or a data-…-id such as a post's or a person's), nearest first.
-function focusPlace(element, page) {
-  const anchors = [];
-  for (let box = element.parentElement; box && box !== page; box = box.parentElement) {
-    const selector = anchorSelector(box);
-    if (selector) anchors.push({ selector, rank: focusables(box).indexOf(element) });
-  }
-  return { id: element.id, partner: element.dataset.focus, anchors };
-}
-
-function anchorSelector(box) {
-  if (box.id) return `#${CSS.escape(box.id)}`;
-  const key = Object.keys(box.dataset).find((name) => name.endsWith("Id"));
-  if (!key) return null;
-  const attribute = key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-  return `[data-${attribute}="${CSS.escape(box.dataset[key])}"]`;
-}
-
-// The same control, its stand-in, the control at its rank in the nearest named part that
-// is still there (clamped: a removed last row leaves the focus on the one before), else
-// the session's title.
-function findPlace({ id, partner, anchors }) {
-  const app = document.getElementById("app");
-  const same = (id && document.getElementById(id))
-    || (partner && app.querySelector(`[data-focus="${CSS.escape(partner)}"]`));
-  if (same) return same;
-  for (const { selector, rank } of anchors) {
-    const box = app.querySelector(selector);
-    const inside = box ? focusables(box) : [];
-    if (inside.length) return inside[Math.max(0, Math.min(rank, inside.length - 1))];
-  }
-  return document.getElementById("session-title");
 }
 
 // Connected, reconnecting, or catching up on what this screen missed (docs/protocol.md).
