@@ -9,10 +9,11 @@ const regions = {};
 
 function region(kind) {
   if (!regions[kind]) {
-    const urgent = kind === "timer";
+    // aria-live without a role: an alert or status role here would stand beside every
+    // page's own error and status messages, for assistive technology and tests alike.
     regions[kind] = h("div", {
-      id: `announce-${kind}`, class: "visually-hidden", role: urgent ? "alert" : "status",
-      "aria-live": urgent ? "assertive" : "polite", "aria-atomic": "true",
+      id: `announce-${kind}`, class: "visually-hidden",
+      "aria-live": kind === "timer" ? "assertive" : "polite", "aria-atomic": "true",
     });
     document.body.append(regions[kind]);
   }
