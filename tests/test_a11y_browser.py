@@ -129,20 +129,26 @@ def test_focus_stays_put_and_only_the_timer_and_turns_are_announced(browser, ser
     expect(bo.locator("#announce-timer")).to_have_text("Tiden er gået")
     expect(bo.locator("#announce-timer")).to_have_attribute("aria-live", "assertive")
 
-    # The turn moves on: said politely, to the next speaker in their own words.
-    expect(bo.locator("#announce-turn")).to_have_text("Anne har ordet nu")
-    host.locator("#agenda-next").click()
-    expect(bo.locator("#announce-turn")).to_have_text("Det er din tur til at tale")
-    expect(host.locator("#announce-turn")).to_have_text("Bo is speaking now")
-    expect(host.locator("#announce-turn")).to_have_attribute("aria-live", "polite")
-    assert focused(host).startswith("button#agenda-next")
-
     # Raising and lowering a hand by keyboard: the focus moves to the button that replaced it.
     bo.locator("#raise-hand").focus()
     bo.keyboard.press("Enter")
     expect(bo.locator("#lower-hand")).to_be_focused()
     bo.keyboard.press("Enter")
     expect(bo.locator("#raise-hand")).to_be_focused()
+
+    # Who speaks changes: said politely, to the speaker in their own words.
+    expect(bo.locator("#announce-turn")).to_have_attribute("aria-live", "polite")
+    bo.keyboard.press("Enter")
+    host.locator("#hands li", has_text="Bo").get_by_role("button", name="Give the floor").click()
+    expect(bo.locator("#announce-turn")).to_have_text("Det er din tur til at tale")
+    expect(host.locator("#announce-turn")).to_have_text("Bo is speaking now")
+    host.locator("#hands li", has_text="Bo").get_by_role("button", name="Lower", exact=True).click()
+    expect(host.locator("#announce-turn")).to_have_text("It is your turn to speak")
+    expect(bo.locator("#announce-turn")).to_have_text("Anne har ordet nu")
+    host.locator("#agenda-next").click()
+    expect(bo.locator("#announce-turn")).to_have_text("Det er din tur til at tale")
+    expect(host.locator("#announce-turn")).to_have_text("Bo is speaking now")
+    assert focused(host).startswith("button#agenda-next")
 
     # Posting keeps the focus in the form; reacting keeps it on the reaction.
     for page, text in ((host, "Asking late"), (bo, "Saying yes to everything")):

@@ -31,16 +31,20 @@ export function announce(kind, text) {
   region(kind).replaceChildren(h("p", {}, text));
 }
 
-// "X is speaking now" when the speaking turn moves on, not at the first render.
-let seen = { live: null, turn: null };
+// "X is speaking now" when the speaker changes: the next turn, or a raised hand given the
+// floor (and back); not at the first render.
+let seen = { live: null, speaker: null };
 
 export function announceTurn(live, you) {
-  const turnId = live.state.agenda.current.turn_id;
-  const turn = live.state.agenda.turns.find((item) => item.id === turnId);
-  if (seen.live === live && seen.turn !== turnId && turn) {
-    announce("turn", turn.participant_id === you.participant_id
+  const { agenda } = live.state;
+  const hand = agenda.hands.find((item) => item.status === "speaking");
+  const turn = agenda.turns.find((item) => item.id === agenda.current.turn_id);
+  const speaker = hand ? `hand:${hand.id}` : turn ? `turn:${turn.id}` : null;
+  const person = (hand || turn)?.participant_id;
+  if (seen.live === live && seen.speaker !== speaker && speaker) {
+    announce("turn", person === you.participant_id
       ? t("It is your turn to speak")
-      : t("%(name)s is speaking now", { name: personName(live.state, turn.participant_id) }));
+      : t("%(name)s is speaking now", { name: personName(live.state, person) }));
   }
-  seen = { live, turn: turnId };
+  seen = { live, speaker };
 }
