@@ -113,3 +113,15 @@ def join_in(browser, url: str, code: str, name: str, language: str = "da-DK"):  
     page.locator("#join-details button[type=submit]").click()
     page.locator("#session-title").wait_for()
     return page
+
+
+def add_phase_in(page, kind: str, title: str, minutes: int) -> None:  # type: ignore[no-untyped-def]
+    """The host adds a phase at the start of the agenda, in the agenda editor."""
+    from playwright.sync_api import expect  # as above: only when a browser test runs
+
+    page.select_option("#new-phase-kind", kind)
+    page.fill("#new-phase-title", title)
+    page.fill("#new-phase-minutes", str(minutes))
+    page.select_option("#new-phase-where", "first")
+    page.locator("#add-phase button[type=submit]").click()
+    expect(page.locator("#phases li").first).to_contain_text(title)

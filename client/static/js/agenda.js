@@ -1,5 +1,6 @@
 // The live agenda on the session page: where we are, the countdown, who speaks.
 import { phaseTitle, personName, stepName, phaseKindName } from "./agenda-text.js";
+import { announceTurn } from "./announce.js";
 import { contentNode } from "./content.js";
 import { contentText, t } from "./i18n.js";
 import { hostControls, agendaEditor } from "./agenda-host.js";
@@ -58,7 +59,8 @@ function nowPanel(live, context) {
         t("The speaker has dropped out. Their time is paused until the facilitator resumes or moves on.")) : null,
     ),
     h("div", { class: "clock" },
-      h("div", { id: "countdown", class: "countdown", "aria-live": "off" }, formatClock(left)),
+      h("div", { id: "countdown", class: "countdown", role: "timer",
+        "aria-label": t("Time left"), "aria-describedby": "countdown-label" }, formatClock(left)),
       h("div", { id: "countdown-label", class: "muted" }),
       h("div", { id: "schedule", class: "muted" }, scheduleText(live)),
     ),
@@ -138,6 +140,7 @@ let agendaOpen = null; // the reader's choice survives re-renders
 registerSection(10, (live, context) => {
   if (!live.state.agenda) return null;
   keepTicking(live);
+  announceTurn(live, context.you);
   const phase = currentPhase(live.state.agenda);
   return h("section", { class: "card agenda", id: "agenda" },
     nowPanel(live, context),

@@ -98,6 +98,7 @@ function restorePage({ fields, errors, scroll }) {
 
 function renderLanguageSwitch() {
   const nav = document.getElementById("language-switch");
+  const pressed = nav.contains(document.activeElement) ? document.activeElement.dataset.language : null;
   nav.replaceChildren(
     ...availableLanguages().map((language) =>
       h("button", {
@@ -110,6 +111,8 @@ function renderLanguageSwitch() {
       }, endonym(language)),
     ),
   );
+  // The button just pressed is rebuilt: the keyboard's focus stays on it.
+  if (pressed) nav.querySelector(`[data-language="${pressed}"]`)?.focus();
 }
 
 function renderAccountLink() {

@@ -1,5 +1,6 @@
 // The countdown on every screen: computed locally from the server's end time and the
 // clock offset measured at connect, so no tick ever crosses the network.
+import { announce } from "./announce.js";
 import { h } from "./dom.js";
 import { t, tn } from "./i18n.js";
 
@@ -80,8 +81,10 @@ export function scheduleText(live) {
 // Updates only the clock elements, four times a second, without re-rendering the page.
 // One interval at a time; it stops by itself once no countdown is on the page.
 let watched = null;
+let stage = null; // "segment:stage" seen at the last tick; a change to a warning is announced
 
 export function keepTicking(live) {
+  if (watched !== live) stage = null;
   watched = live;
   if (ticking) return;
   ticking = setInterval(tick, 250);
@@ -108,6 +111,8 @@ function tick() {
       : timer.status === "paused" ? t("Paused")
       : endingSoon ? t("Less than a minute left") : "";
   }
+  // A pause keeps the stage: resuming in the last minute does not warn again.
+  if (timer.status !== "paused") announceStage(live.state.agenda.segment, up ? "up" : endingSoon ? "soon" : "");
   for (const own of document.querySelectorAll(".own-clock")) showOwnClock(own, live.offsetMs);
   const schedule = document.getElementById("schedule");
   if (schedule) schedule.textContent = scheduleText(live);
@@ -115,4 +120,14 @@ function tick() {
     beepedFor = live.state.agenda.segment;
     beep();
   }
+}
+
+// The timer itself is silent (role="timer"); its one-minute warning and its time-up are
+// said once each, when they happen while the page is open (not when it opens on one).
+function announceStage(segment, now) {
+  const key = `${segment}:${now}`;
+  if (stage !== null && stage !== key && now) {
+    announce("timer", now === "up" ? t("Time is up") : t("Less than a minute left"));
+  }
+  stage = key;
 }

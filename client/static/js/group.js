@@ -5,6 +5,7 @@ import { levelName } from "./action-text.js";
 import { deleteJSON, getJSON, postJSON } from "./api.js";
 import { appLink, cachedLibrary, findFormat, loadLibrary } from "./content.js";
 import { h, saveFile } from "./dom.js";
+import { keepFocus } from "./focus.js";
 import { availableLanguages, contentText, currentLanguage, endonym, t } from "./i18n.js";
 import { errorBox, field, networkField, showError } from "./forms.js";
 import { formatDate, formatDateTime } from "./locale.js";
@@ -34,8 +35,9 @@ export function groupView(groupId, navigate) {
 
   function render() {
     const { group, sessions } = data;
+    const focus = keepFocus(root, "group-name");
     root.replaceChildren(
-      h("h1", { id: "group-name" }, group.name),
+      h("h1", { id: "group-name", tabindex: "-1" }, group.name),
       problem,
       planCard(data, groupId, load),
       h("section", { class: "card" },
@@ -49,6 +51,7 @@ export function groupView(groupId, navigate) {
       facilitatorsCard(data, groupId),
       deleteGroupCard(group, navigate, problem),
     );
+    focus();
   }
 
   load();
@@ -248,7 +251,11 @@ function confirmButton({ label, question, confirm, run }) {
     );
     cancel.focus();
   };
-  const reset = () => box.replaceChildren(h("button", { class: "quiet danger", onclick: ask }, label));
+  const reset = () => {
+    const cancelled = box.contains(document.activeElement); // the focus goes back to the button
+    box.replaceChildren(h("button", { class: "quiet danger", onclick: ask }, label));
+    if (cancelled) box.firstChild.focus();
+  };
   reset();
   return box;
 }

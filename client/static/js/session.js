@@ -2,6 +2,7 @@
 import { hasOwnToken, tokenFor } from "./credentials.js";
 import { forgetAllDrafts, keepDrafts, restoreDrafts } from "./drafts.js";
 import { h } from "./dom.js";
+import { keepFocus } from "./focus.js";
 import { connectLive } from "./live.js";
 import { currentLanguage, errorText, onLanguageChange, t, tn } from "./i18n.js";
 import { errorBox, showError } from "./forms.js";
@@ -111,7 +112,7 @@ export function sessionView(code, navigate) {
     const inside = participants.filter((p) => p.admitted);
     const people = inside.filter((p) => p.present);
     const atTheDoor = participants.filter((p) => !p.admitted && p.present);
-    const focus = rememberFocus();
+    const focus = keepFocus(page, "session-title");
     page.replaceChildren(...[
       h("header", { class: "session-head" },
         h("div", {},
@@ -154,26 +155,6 @@ export function sessionView(code, navigate) {
     live.close();
   };
   return { view: root, dispose, rerender: render };
-}
-
-// Events re-render the page; whoever is typing keeps their field, caret and text: the
-// same element when a section keeps it across renders, else the new one with its id.
-function rememberFocus() {
-  const active = document.activeElement;
-  if (!active || !("value" in active) || (!active.id && !active.closest("#app"))) return () => {};
-  const { id, value } = active;
-  const selection = [active.selectionStart, active.selectionEnd];
-  return () => {
-    const again = active.isConnected ? active : id && document.getElementById(id);
-    if (!again) return;
-    if (again.value !== value) again.value = value;
-    again.focus();
-    try {
-      again.setSelectionRange(...selection);
-    } catch {
-      // number inputs and selects have no caret
-    }
-  };
 }
 
 // Connected, reconnecting, or catching up on what this screen missed (docs/protocol.md).

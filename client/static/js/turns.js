@@ -82,8 +82,8 @@ export function floorPanel(live, context) {
   return h("div", { class: "floor" },
     h("div", { class: "controls" },
       person ? (mine
-        ? h("button", { class: "quiet", id: "lower-hand", onclick: () => context.run("hand:lower") }, t("Lower my hand"))
-        : h("button", { id: "raise-hand", onclick: () => context.run("hand:raise") }, t("Raise my hand"))) : null,
+        ? h("button", { class: "quiet", id: "lower-hand", dataset: { focus: "hand" }, onclick: () => context.run("hand:lower") }, t("Lower my hand"))
+        : h("button", { id: "raise-hand", dataset: { focus: "hand" }, onclick: () => context.run("hand:raise") }, t("Raise my hand"))) : null,
       person ? h("button", { class: ready ? "" : "quiet", id: "ready", "aria-pressed": String(Boolean(ready)),
         onclick: () => setReady(!ready) }, ready ? t("I am ready ✓") : t("I am ready")) : null,
       h("span", { class: "muted", id: "ready-count" }, tn("%(n)s ready", "%(n)s ready", agenda.ready_count)),

@@ -1,0 +1,69 @@
+// A page that rebuilds a part of itself (the session page at every event) keeps the
+// keyboard's focus: whoever is typing keeps their field, caret and text (the same element
+// when it is kept across renders, else the new one with its id), and whoever pressed a
+// button that the render replaced stays near it (findPlace), never on the page's body.
+
+// Call before rebuilding `container`; call what it returns after. `fallbackId`: where the
+// focus goes when nothing near the old place is left.
+export function keepFocus(container, fallbackId = null) {
+  const active = document.activeElement;
+  if (!active || active === document.body || !container.contains(active)) return () => {};
+  const { value } = active;
+  const typing = "value" in active && !["button", "submit", "reset"].includes(active.type);
+  const selection = [active.selectionStart, active.selectionEnd];
+  const place = focusPlace(active, container);
+  return () => {
+    // Something the render did itself (a form that focuses its field) wins.
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const again = active.isConnected ? active : findPlace(place, container, fallbackId);
+    if (!again) return;
+    if (typing && again.value !== value) again.value = value;
+    again.focus();
+    try {
+      if (typing) again.setSelectionRange(...selection);
+    } catch {
+      // number inputs and selects have no caret
+    }
+  };
+}
+
+const FOCUSABLE = "button, input, select, textarea, a[href], summary, [tabindex]";
+
+function focusables(box) {
+  return [...box.querySelectorAll(FOCUSABLE)].filter((el) => !el.disabled && el.tabIndex >= 0 && !el.closest("[hidden]"));
+}
+
+// Where a focused element sits: its id, the `data-focus` key it shares with its stand-in
+// (raise and lower hand), and its rank among the focusable elements of each ancestor that
+// names itself (an id, or a data-…-id such as a post's or a person's), nearest first.
+function focusPlace(element, container) {
+  const anchors = [];
+  for (let box = element.parentElement; box && box !== container; box = box.parentElement) {
+    const selector = anchorSelector(box);
+    if (selector) anchors.push({ selector, rank: focusables(box).indexOf(element) });
+  }
+  return { id: element.id, partner: element.dataset.focus, anchors };
+}
+
+function anchorSelector(box) {
+  if (box.id) return `#${CSS.escape(box.id)}`;
+  const key = Object.keys(box.dataset).find((name) => name.endsWith("Id"));
+  if (!key) return null;
+  const attribute = key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  return `[data-${attribute}="${CSS.escape(box.dataset[key])}"]`;
+}
+
+// The same control, its stand-in, the control at its rank in the nearest named part that
+// is still there (clamped: a removed last row leaves the focus on the one before), else
+// the fallback.
+function findPlace({ id, partner, anchors }, container, fallbackId) {
+  const same = (id && document.getElementById(id))
+    || (partner && container.querySelector(`[data-focus="${CSS.escape(partner)}"]`));
+  if (same) return same;
+  for (const { selector, rank } of anchors) {
+    const box = container.querySelector(selector);
+    const inside = box ? focusables(box) : [];
+    if (inside.length) return inside[Math.max(0, Math.min(rank, inside.length - 1))];
+  }
+  return fallbackId && document.getElementById(fallbackId);
+}
