@@ -86,9 +86,11 @@ def sign_in_in(page, url: str, email: str) -> None:  # type: ignore[no-untyped-d
     page.locator("#account-link").wait_for()
 
 
-def create_session_in(page, url: str, title: str, admission: str = "code") -> str:  # type: ignore[no-untyped-def]
+def create_session_in(  # type: ignore[no-untyped-def]
+    page, url: str, title: str, admission: str = "code", format_key: str = ""
+) -> str:
     """The front page's form, as Anne fills it in (signed up first, unless she is
-    signed in already); returns the join code it shows."""
+    signed in already), from a format if one is named; returns the join code it shows."""
     page.goto(url)
     page.wait_for_selector("body[data-ready=true]")
     if not page.locator("#account-link").count():
@@ -96,6 +98,8 @@ def create_session_in(page, url: str, title: str, admission: str = "code") -> st
         page.goto(url)
     page.fill("input[name=title]", title)
     page.select_option("select[name=admission]", admission)
+    if format_key:
+        page.select_option("#format-key", format_key)
     page.locator("#create-form button[type=submit]").click()
     return str(page.locator("#join-code").inner_text())
 
