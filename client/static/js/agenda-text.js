@@ -5,7 +5,8 @@ const KIND_NAMES = {
   round: () => t("Round"),
   dilemma_round: () => t("Dilemma round"),
   discussion: () => t("Discussion"),
-  board: () => t("Anonymous board"),
+  // A board is named or anonymous as its phase is set up: the title says which.
+  board: (phase) => (phase?.board_settings?.named ? t("Named board") : t("Anonymous board")),
   break: () => t("Break"),
   follow_up: () => t("Follow-up on actions"),
   pulse: () => t("Safety pulse"),
@@ -19,14 +20,19 @@ const STEP_NAMES = {
   respond: () => t("The presenter responds"),
 };
 
-export function kindName(kind) {
-  return (KIND_NAMES[kind] || (() => kind))();
+export function kindName(kind, phase = null) {
+  return (KIND_NAMES[kind] || (() => kind))(phase);
+}
+
+// A phase's kind as it is set up (a board's: named or anonymous).
+export function phaseKindName(phase) {
+  return kindName(phase.kind, phase);
 }
 
 export function phaseTitle(phase) {
   if (phase.title) return phase.title;
   if (phase.title_key) return contentText(phase.title_key);
-  return kindName(phase.kind);
+  return phaseKindName(phase);
 }
 
 export function stepName(step) {

@@ -1,13 +1,13 @@
 // The live agenda on the session page: where we are, the countdown, who speaks.
-import { phaseTitle, personName, stepName, kindName } from "./agenda-text.js";
-import { contentNode } from "./content.js";
+import { phaseTitle, personName, stepName, phaseKindName } from "./agenda-text.js";
 import { hostControls, agendaEditor } from "./agenda-host.js";
 import { formatClock, keepTicking, remainingSeconds, scheduleText, setSound, soundOn } from "./countdown.js";
 import { h } from "./dom.js";
 import { registerEventAppliers } from "./live.js";
 import { registerSection } from "./sections.js";
-import { floorPanel, turnList } from "./turns.js";
-import { t } from "./i18n.js";
+import { contentNode, minutesText } from "./content.js";
+import { floorPanel, locationPanel, turnList } from "./turns.js";
+import { t, tn } from "./i18n.js";
 
 registerEventAppliers({
   "agenda:updated": (state, { agenda }) => {
@@ -25,6 +25,17 @@ function promptItem(prompt) {
 
 function currentPhase(agenda) {
   return agenda.phases.find((p) => p.id === agenda.current.phase_id) || null;
+}
+
+// Each speaker's share in a round, from the agenda as it runs (not from a format's text,
+// which cannot know how many are here).
+function turnLength(phase) {
+  const seconds = phase.turn_seconds;
+  if (phase.kind !== "round" || !seconds) return null;
+  const length = seconds % 60 === 0 ? minutesText(seconds / 60)
+    : seconds < 120 ? tn("%(n)s second", "%(n)s seconds", seconds)
+      : t("about %(length)s", { length: minutesText(Math.round(seconds / 60)) });
+  return h("p", { class: "muted", id: "turn-length" }, t("Each speaker: %(length)s", { length }));
 }
 
 function currentTurn(agenda) {
@@ -45,11 +56,12 @@ function nowPanel(live, context) {
   const left = remainingSeconds(live);
   return h("div", { class: "now" },
     h("div", { class: "now-text" },
-      phaseTitle(phase) === kindName(phase.kind) ? null : h("p", { class: "kind" }, kindName(phase.kind)),
+      phaseTitle(phase) === phaseKindName(phase) ? null : h("p", { class: "kind" }, phaseKindName(phase)),
       phase.title || !phase.title_key
         ? h("h2", { id: "phase-title" }, phaseTitle(phase))
         : contentNode("h2", phase.title_key, { id: "phase-title" }),
       phase.intro_key ? contentNode("p", phase.intro_key, { class: "intro muted" }) : null,
+      turnLength(phase),
       speaker ? h("p", { class: "speaker", id: "current-speaker" },
         step ? t("%(name)s's dilemma: %(step)s", { name: speaker, step: stepName(step) })
              : t("Speaking: %(name)s", { name: speaker })) : null,
@@ -114,7 +126,7 @@ function phaseList(live, context) {
     h("li", { class: `agenda-phase ${phase.status}`, dataset: { phaseId: phase.id } },
       h("span", { class: "phase-name" }, phaseTitle(phase)),
       h("span", { class: "muted" }, " · ",
-        phaseTitle(phase) === kindName(phase.kind) ? "" : `${kindName(phase.kind)} · `,
+        phaseTitle(phase) === phaseKindName(phase) ? "" : `${phaseKindName(phase)} · `,
         t("%(n)s min", { n: Math.round(phase.planned_seconds / 60) })),
       context.isHost && !context.ended ? agendaEditor.rowTools(live, phase, context) : null,
     )));
@@ -136,7 +148,7 @@ registerSection(10, (live, context) => {
     nowPanel(live, context),
     context.isHost ? hostControls(live, context) : null,
     phase ? turnList(live, context) : null,
-    phase ? floorPanel(live, context) : null,
+    phase ? floorPanel(live, context) : locationPanel(live, context),
     h("details", { class: "agenda-list", id: "agenda-list", open: agendaOpen ?? context.isHost,
       ontoggle: (e) => { agendaOpen = e.target.open; } },
       h("summary", {}, t("Agenda")),

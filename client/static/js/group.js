@@ -5,8 +5,8 @@ import { levelName } from "./action-text.js";
 import { deleteJSON, getJSON, postJSON } from "./api.js";
 import { appLink, cachedLibrary, findFormat, loadLibrary } from "./content.js";
 import { h, saveFile } from "./dom.js";
-import { availableLanguages, contentText, currentLanguage, endonym, t } from "./i18n.js";
-import { errorBox, field, networkField, showError } from "./forms.js";
+import { contentText, currentLanguage, t } from "./i18n.js";
+import { errorBox, field, languageField, networkField, showError } from "./forms.js";
 import { formatDate, formatDateTime } from "./locale.js";
 import { markdownBlocks } from "./summary.js";
 
@@ -167,8 +167,7 @@ function planCard(data, groupId, reload) {
     h("form", { id: "plan-form", onsubmit: plan },
       field(t("Session title"), h("input", { name: "title", required: true, maxlength: 120 })),
       field(t("When (optional)"), h("input", { name: "planned_for", type: "datetime-local" })),
-      field(t("Session language"), h("select", { name: "language" },
-        availableLanguages().map((language) => h("option", { value: language, selected: language === currentLanguage(), lang: language, translate: "no" }, endonym(language))))),
+      languageField(),
       field(t("Start from"), from),
       networkField(),
       error,

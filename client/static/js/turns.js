@@ -130,6 +130,14 @@ export function floorPanel(live, context) {
   );
 }
 
+// Before the start there is no floor yet, but people can already say where they are:
+// the first round's order alternates by it.
+export function locationPanel(live, context) {
+  const me = live.state.participants.find((p) => p.id === context.you.participant_id);
+  if (!me || context.ended || live.state.agenda.finished) return null;
+  return h("div", { class: "floor controls" }, locationChoice(me, context));
+}
+
 function locationChoice(me, context) {
   const choose = (event) => context.run("participant:set_location", { location: event.target.value || null });
   return h("label", { class: "toggle" }, t("I am"),
