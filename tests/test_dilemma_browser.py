@@ -36,6 +36,14 @@ def test_skip_and_pass_of_a_presenter_move_to_the_next_presenter(browser, server
         expect(_row(page, "Dan")).to_contain_text("not presenting this round")
     expect(host.locator("#turns li").last).to_contain_text("Anne")
 
+    # The facilitator picks presenters: Dan too, then not (a random order is offered too).
+    presents = _row(host, "Dan").get_by_label("presents")
+    presents.check()
+    expect(_row(cecilie, "Dan")).to_contain_text("Presenter 3")
+    presents.uncheck()
+    expect(_row(cecilie, "Dan")).to_contain_text("not presenting this round")
+    expect(host.get_by_role("button", name="Random order for those waiting")).to_be_visible()
+
     # The facilitator skips Bo while he presents: Cecilie presents, from the first step.
     _row(host, "Bo").get_by_role("button", name="Skip").click()
     for page in (host, cecilie):
