@@ -79,6 +79,13 @@ def move_to_end(db: Session, actor: Actor, turn_id: int, now: datetime) -> list[
     return work.done(db, now)
 
 
+def _current_phase(db: Session, clock: AgendaClock) -> Phase:
+    phase = db.get(Phase, clock.phase_id) if clock.phase_id else None
+    if phase is None:
+        raise DomainError("agenda_not_running")
+    return phase
+
+
 def reorder(db: Session, actor: Actor, turn_ids: list[int], now: datetime) -> list[Event]:
     """Set the order of the turns still waiting (the facilitator's drag and drop)."""
     work = change(db, actor, now)
@@ -93,13 +100,6 @@ def reorder(db: Session, actor: Actor, turn_ids: list[int], now: datetime) -> li
     for offset, turn_id in enumerate(turn_ids):
         by_id[turn_id].position = start + offset
     return work.done(db, now)
-
-
-def _current_phase(db: Session, clock: AgendaClock) -> Phase:
-    phase = db.get(Phase, clock.phase_id) if clock.phase_id else None
-    if phase is None:
-        raise DomainError("agenda_not_running")
-    return phase
 
 
 def choose_presenters(db: Session, actor: Actor, turn_ids: list[int], now: datetime) -> list[Event]:
