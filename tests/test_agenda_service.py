@@ -381,3 +381,67 @@ def test_phase_facts_are_told_as_phases_start_and_end_and_every_event_has_its_ow
     versions = [e.payload["version"] for e in events]
     assert versions == list(range(versions[0], versions[0] + len(versions)))
     assert [e.name for e in events][:3] == ["session:started", "test:phase", "agenda:updated"]
+
+
+def _presenting(group):
+    """The round's steps as they run, with the presenter, until the next phase starts."""
+    seen = []
+    while group.view()["phases"][0]["status"] == "active":
+        view = group.view()
+        seen.append((group.speaker(), view["phases"][0]["steps"][view["current"]["step_index"]]))
+        group.next()
+    return [(name, step["key"]) for name, step in seen if step["key"] == "present"]
+
+
+@pytest.mark.parametrize("how", ["skip", "pass"])
+def test_a_presenter_left_out_hands_over_to_the_next_presenters_first_step(db, clock, how):
+    group = Group(db, clock, [DILEMMA, CLOSING], names=("Bo", "Cecilie", "Dan", "Eva"))
+    group.start()
+    assert group.order() == ["Bo", "Cecilie", "Dan", "Eva", "Anne"]  # the facilitator last
+    assert group.speaker() == "Bo"
+    if how == "skip":
+        turns.skip_turn(db, group.host, group.view()["current"]["turn_id"], clock.now())
+    else:
+        turns.pass_turn(db, group.people["Bo"], clock.now())
+    view = group.view()
+    assert (group.speaker(), view["current"]["step_index"]) == ("Cecilie", 0)
+    marked = {t["participant_id"]: t["presenting"] for t in view["turns"]}
+    names = dict(group.people_and_host())
+    assert [n for n, a in names.items() if marked[a.participant_id]] == ["Cecilie", "Dan"]
+    assert _presenting(group) == [("Cecilie", "present"), ("Dan", "present")]
+    assert group.view()["phases"][1]["status"] == "active"
+
+
+def test_the_facilitator_chooses_the_presenters_and_a_random_order(db, clock):
+    group = Group(db, clock, [DILEMMA, CLOSING], names=("Bo", "Cecilie", "Dan", "Eva"))
+    group.start()
+    turn_of = {n: t["id"] for n, t in zip(group.order(), group.view()["turns"], strict=True)}
+    for bad in ([], [turn_of["Eva"], turn_of["Eva"]], [999]):
+        with pytest.raises(DomainError) as err:
+            turns.choose_presenters(db, group.host, bad, clock.now())
+        assert err.value.code == "invalid_presenters"
+    # Bo was presenting and is not chosen: Eva starts at once, then Anne; three in all.
+    turns.choose_presenters(
+        db, group.host, [turn_of["Eva"], turn_of["Anne"], turn_of["Dan"]], clock.now()
+    )
+    assert (group.speaker(), group.view()["current"]["step_index"]) == ("Eva", 0)
+    assert group.order() == ["Eva", "Anne", "Dan", "Bo", "Cecilie"]
+    assert [t["presenting"] for t in group.view()["turns"]] == [True] * 3 + [False] * 2
+    turns.shuffle(db, group.host, clock.now())
+    assert group.order()[0] == "Eva" and sorted(group.order()[1:]) == [
+        "Anne",
+        "Bo",
+        "Cecilie",
+        "Dan",
+    ]
+    order = zip(group.order(), group.view()["turns"], strict=True)
+    presenters = [name for name, turn in order if turn["presenting"]]
+    assert _presenting(group) == [(name, "present") for name in presenters]
+
+
+def test_presenters_are_chosen_only_in_a_dilemma_round(db, clock):
+    group = Group(db, clock, [ROUND])
+    group.start()
+    with pytest.raises(DomainError) as err:
+        turns.choose_presenters(db, group.host, [group.view()["turns"][0]["id"]], clock.now())
+    assert err.value.code == "not_a_dilemma_round"

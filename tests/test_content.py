@@ -3,6 +3,7 @@ well-formed for the agenda (kinds, minutes, dilemma steps, board prompts)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -197,3 +198,27 @@ def test_unknown_models_and_bad_toml_are_named(content):
     problems = rejected(content)
     assert "formats/iglo.toml: model: unknown 'astrology'" in problems
     assert "banks/pitfalls.toml: not valid TOML" in problems
+
+
+# A stated length ("two minutes each", "ti minutter hver") that the agenda may not keep:
+# a round's share depends on who is there, and the facilitator may change the minutes.
+DURATION = re.compile(
+    r"\b(\d+|one|two|three|four|five|ten|thirty|et|én|to|tre|fire|fem|ti|tredive)\s+"
+    r"(minut|minute|minutes|minutter|second|seconds|sekunder)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("key", sorted(ISSUE_FORMATS | {"free"}))
+def test_no_phase_text_states_a_length_the_agenda_may_not_keep(key):
+    for phase in get_format(key).phases:
+        for text_key in filter(None, (phase.title_key, phase.intro_key)):
+            for language in ("en", "da"):
+                assert not DURATION.search(content_text(text_key, language)), text_key
+
+
+@pytest.mark.parametrize("key", sorted(ISSUE_FORMATS))
+def test_a_board_phase_title_leaves_named_or_anonymous_to_the_session(key):
+    for phase in get_format(key).phases:
+        for language in ("en", "da"):
+            assert "anonym" not in content_text(phase.title_key, language).lower()

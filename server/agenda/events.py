@@ -12,6 +12,7 @@ from server.agenda.schemas import (
     HandArgs,
     MovePhaseArgs,
     PhaseArgs,
+    PresentersArgs,
     ReadyArgs,
     ReorderArgs,
     SegmentArgs,
@@ -91,6 +92,16 @@ def move_to_end(ctx: CommandContext, args: Any) -> None:
 @command("turn:reorder", roles=HOSTS, args=ReorderArgs())
 def reorder(ctx: CommandContext, args: Any) -> None:
     turns.reorder(ctx.db, ctx.actor, args.turn_ids, ctx.now)
+
+
+@command("turn:choose_presenters", roles=HOSTS, args=PresentersArgs())
+def choose_presenters(ctx: CommandContext, args: Any) -> None:
+    turns.choose_presenters(ctx.db, ctx.actor, args.turn_ids, ctx.now)
+
+
+@command("turn:shuffle", roles=HOSTS)
+def shuffle(ctx: CommandContext, args: Any) -> None:
+    turns.shuffle(ctx.db, ctx.actor, ctx.now)
 
 
 @command("hand:raise", roles=PEOPLE)

@@ -40,6 +40,11 @@ class ReorderArgs(Args):
     turn_ids = fields.List(Int(), required=True, validate=validate.Length(max=200))
 
 
+class PresentersArgs(Args):
+    # The turns that present from now on, in order (at least one).
+    turn_ids = fields.List(Int(), required=True, validate=validate.Length(min=1, max=200))
+
+
 class AlternateArgs(Args):
     alternate = fields.Boolean(required=True)
 

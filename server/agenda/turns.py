@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
-from server.agenda.models import AgendaClock, Hand, Phase, TimerStatus, Turn
+from server.agenda.models import AgendaClock, Hand, Phase, PhaseKind, TimerStatus, Turn
+from server.agenda.navigation import Segment
 from server.agenda.service import change, clock_of, move_to, updated
 from server.core.bus import PersonAdmitted, PersonArrived, PersonLeft, PersonRemoved
 from server.core.connections import present_participant_ids
@@ -77,14 +79,18 @@ def move_to_end(db: Session, actor: Actor, turn_id: int, now: datetime) -> list[
     return work.done(db, now)
 
 
+def _current_phase(db: Session, clock: AgendaClock) -> Phase:
+    phase = db.get(Phase, clock.phase_id) if clock.phase_id else None
+    if phase is None:
+        raise DomainError("agenda_not_running")
+    return phase
+
+
 def reorder(db: Session, actor: Actor, turn_ids: list[int], now: datetime) -> list[Event]:
     """Set the order of the turns still waiting (the facilitator's drag and drop)."""
     work = change(db, actor, now)
     clock = work.clock
-    phase = db.get(Phase, clock.phase_id) if clock.phase_id else None
-    if phase is None:
-        raise DomainError("agenda_not_running")
-    order = navigation.turns(db, phase)
+    order = navigation.turns(db, _current_phase(db, clock))
     current = next((t for t in order if t.id == clock.turn_id), None)
     waiting = [t for t in order if t.ended_at is None and t is not current]
     if sorted(turn_ids) != sorted(t.id for t in waiting) or len(set(turn_ids)) != len(turn_ids):
@@ -93,6 +99,48 @@ def reorder(db: Session, actor: Actor, turn_ids: list[int], now: datetime) -> li
     by_id = {t.id: t for t in waiting}
     for offset, turn_id in enumerate(turn_ids):
         by_id[turn_id].position = start + offset
+    return work.done(db, now)
+
+
+def choose_presenters(db: Session, actor: Actor, turn_ids: list[int], now: datetime) -> list[Event]:
+    """The facilitator picks who presents from now on in a dilemma round, in that order.
+    The others wait after them and do not present this round; a presenter not picked
+    hands over at once to the first one picked, and may be picked again later in full."""
+    work = change(db, actor, now)
+    clock = work.clock
+    phase = _current_phase(db, clock)
+    if phase.kind is not PhaseKind.DILEMMA_ROUND:
+        raise DomainError("not_a_dilemma_round")
+    order = navigation.turns(db, phase)
+    still_open = [t for t in order if t.ended_at is None or t.id == clock.turn_id]
+    by_id = {t.id: t for t in still_open}
+    if not turn_ids or len(set(turn_ids)) != len(turn_ids) or not set(turn_ids) <= set(by_id):
+        raise DomainError("invalid_presenters")
+    chosen = [by_id[turn_id] for turn_id in turn_ids]
+    rest = [t for t in still_open if t.id not in set(turn_ids)]
+    start = min(t.position for t in still_open)
+    for offset, turn in enumerate(chosen + rest):
+        turn.position = start + offset
+    had = sum(1 for t in order if t.ended_at is not None and t.id != clock.turn_id)
+    phase.presenters = had + len(chosen)
+    current = by_id.get(clock.turn_id or 0)
+    if current is not None and chosen[0] is not current:
+        move_to(db, clock, Segment(phase, chosen[0], 0), now)
+        current.ended_at = current.started_at = None  # if picked later, they present in full
+    return work.done(db, now)
+
+
+def shuffle(db: Session, actor: Actor, now: datetime) -> list[Event]:
+    """A random order for the turns still waiting, drawn on the server so that no
+    browser decides it."""
+    work = change(db, actor, now)
+    clock = work.clock
+    order = navigation.turns(db, _current_phase(db, clock))
+    waiting = [t for t in order if t.ended_at is None and t.id != clock.turn_id]
+    positions = sorted(t.position for t in waiting)
+    random.SystemRandom().shuffle(waiting)
+    for position, turn in zip(positions, waiting, strict=True):
+        turn.position = position
     return work.done(db, now)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
-from server.agenda.models import AgendaClock, Hand, Phase, PhaseKind, ReadyMark
+from server.agenda.models import AgendaClock, Hand, Phase, PhaseKind, ReadyMark, Turn
 from server.sessions.state import iso
 
 
@@ -76,17 +76,29 @@ def _phase(phase: Phase, status: str) -> dict[str, Any]:
 
 
 def _turns(db: Session, phase: Phase) -> list[dict[str, Any]]:
+    order = navigation.turns(db, phase, include_left_out=True)
+    presenting = _presenters(phase, order)
     return [
         {
             "id": t.id,
             "participant_id": t.participant_id,
             "position": index,
             "left_out": t.left_out,
+            "presenting": t.id in presenting,
             "started_at": iso(t.started_at),
             "ended_at": iso(t.ended_at),
         }
-        for index, t in enumerate(navigation.turns(db, phase, include_left_out=True))
+        for index, t in enumerate(order)
     ]
+
+
+def _presenters(phase: Phase, order: list[Turn]) -> set[int]:
+    """A dilemma round's presenters: the first `presenters` turns of the order that are
+    not left out (those who presented come first, then the one presenting, then the next)."""
+    if phase.kind is not PhaseKind.DILEMMA_ROUND:
+        return set()
+    staying = [t for t in order if t.left_out is None]
+    return {t.id for t in staying[: phase.presenters or len(staying)]}
 
 
 def _hands(db: Session, phase: Phase) -> list[dict[str, Any]]:

@@ -103,6 +103,11 @@ MESSAGES: dict[str, str] = {
     "invalid_order": N_(
         "The new order must list every waiting turn exactly once. Reload the page and try again."
     ),
+    "not_a_dilemma_round": N_("Presenters are chosen in a dilemma round."),
+    "invalid_presenters": N_(
+        "Choose at least one presenter among those who have not presented yet. "
+        "Reload the page and try again."
+    ),
     "unknown_phase": N_("That phase is not on this session's agenda."),
     "phase_not_pending": N_("Only phases that have not started yet can be moved or removed."),
     "hand_already_raised": N_("Your hand is already raised."),

@@ -5,7 +5,8 @@ import { h } from "./dom.js";
 import { contentText, t } from "./i18n.js";
 
 // Typed but not yet sent: kept across re-renders, which happen at every event.
-const draft = { extendMinutes: "", kind: "discussion", title: "", minutes: "10", advance: "manual" };
+const draft = { extendMinutes: "", kind: "discussion", title: "", minutes: "10", advance: "manual", orderMode: "join" };
+const TURN_KINDS = ["round", "dilemma_round"];
 
 function remember(name) {
   return (event) => {
@@ -81,6 +82,17 @@ function boardSettings(phase, context) {
   );
 }
 
+// How a round's speaking order is built when it starts (OrderMode on the server); in a
+// dilemma round "join" means by rotation, the facilitator last.
+function orderOptions(kind, selected) {
+  return [
+    h("option", { value: "join", selected: selected === "join" },
+      kind === "dilemma_round" ? t("by rotation, facilitator last") : t("in order of arrival")),
+    h("option", { value: "random", selected: selected === "random" }, t("random order")),
+    h("option", { value: "manual", selected: selected === "manual" }, t("I arrange it")),
+  ];
+}
+
 function rowTools(live, phase, context) {
   if (phase.status === "done") return null;
   if (phase.status === "active") return h("span", { class: "row-tools" }, questionPicker(phase, context));
@@ -101,6 +113,9 @@ function rowTools(live, phase, context) {
     h("button", { class: "icon", title: t("Remove"), "aria-label": t("Remove"),
       onclick: () => context.run("agenda:remove_phase", { phase_id: phase.id }) }, "×"),
     questionPicker(phase, context),
+    TURN_KINDS.includes(phase.kind) ? h("select", { class: "order-mode", "aria-label": t("Speaking order"),
+      onchange: (e) => context.run("agenda:update_phase", { phase_id: phase.id, order_mode: e.target.value }) },
+    orderOptions(phase.kind, phase.order_mode)) : null,
     phase.kind === "board" ? boardSettings(phase, context) : null,
   );
 }
@@ -110,6 +125,7 @@ function addForm(live, context) {
     event.preventDefault();
     const reply = await context.run("agenda:add_phase", {
       kind: draft.kind, title: draft.title, minutes: Number(draft.minutes), advance: draft.advance,
+      ...(TURN_KINDS.includes(draft.kind) ? { order_mode: draft.orderMode } : {}),
       // "first": as early as the agenda allows (the server keeps what has run in place).
       ...(draft.where === "first" ? { position: 0 } : {}),
     });
@@ -120,7 +136,7 @@ function addForm(live, context) {
   }
   const kinds = ["round", "dilemma_round", "discussion", "board", "break", "pulse", "breakout"];
   return h("form", { class: "add-phase", id: "add-phase", onsubmit: add },
-    h("select", { id: "new-phase-kind", "aria-label": t("Kind"), onchange: remember("kind") },
+    h("select", { id: "new-phase-kind", "aria-label": t("Kind"), onchange: (e) => { draft.kind = e.target.value; context.refresh(); } },
       kinds.map((kind) => h("option", { value: kind, selected: kind === draft.kind }, kindName(kind)))),
     h("input", { id: "new-phase-title", placeholder: t("Title"), "aria-label": t("Title"), required: true, maxlength: 120,
       value: draft.title, oninput: remember("title") }),
@@ -129,6 +145,8 @@ function addForm(live, context) {
     h("select", { "aria-label": t("At time-up"), onchange: remember("advance") },
       h("option", { value: "manual", selected: draft.advance === "manual" }, t("wait for the facilitator")),
       h("option", { value: "auto", selected: draft.advance === "auto" }, t("move on by itself"))),
+    TURN_KINDS.includes(draft.kind) ? h("select", { id: "new-phase-order", "aria-label": t("Speaking order"),
+      onchange: remember("orderMode") }, orderOptions(draft.kind, draft.orderMode)) : null,
     h("select", { id: "new-phase-where", "aria-label": t("Where"), onchange: remember("where") },
       h("option", { value: "last", selected: draft.where !== "first" }, t("at the end")),
       h("option", { value: "first", selected: draft.where === "first" }, t("as early as possible"))),

@@ -5,7 +5,8 @@ const KIND_NAMES = {
   round: () => t("Round"),
   dilemma_round: () => t("Dilemma round"),
   discussion: () => t("Discussion"),
-  board: () => t("Anonymous board"),
+  // A board is named or anonymous as its phase is set up: the title says which.
+  board: (phase) => (phase?.board_settings?.named ? t("Named board") : t("Anonymous board")),
   break: () => t("Break"),
   follow_up: () => t("Follow-up on actions"),
   pulse: () => t("Safety pulse"),
@@ -19,13 +20,14 @@ const STEP_NAMES = {
   respond: () => t("The presenter responds"),
 };
 
-export function kindName(kind) {
-  return (KIND_NAMES[kind] || (() => kind))();
+export function kindName(kind, phase = null) {
+  return (KIND_NAMES[kind] || (() => kind))(phase);
 }
 
-// A phase with presenters that brings no dilemma (peer feedback) has its format's words.
+// A phase's kind as it is set up: a board's named or anonymous; a phase with presenters
+// that brings no dilemma (peer feedback) in its format's words.
 export function phaseKindName(phase) {
-  return phase.words ? contentText(phase.words.kind_name_key) : kindName(phase.kind);
+  return phase.words ? contentText(phase.words.kind_name_key) : kindName(phase.kind, phase);
 }
 
 export function phaseTitle(phase) {

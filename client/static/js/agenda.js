@@ -1,14 +1,14 @@
 // The live agenda on the session page: where we are, the countdown, who speaks.
 import { phaseTitle, personName, stepName, phaseKindName } from "./agenda-text.js";
 import { announceTurn } from "./announce.js";
-import { contentNode } from "./content.js";
-import { contentText, t } from "./i18n.js";
+import { contentNode, minutesText } from "./content.js";
+import { contentText, t, tn } from "./i18n.js";
 import { hostControls, agendaEditor } from "./agenda-host.js";
 import { formatClock, keepTicking, remainingSeconds, scheduleText, setSound, soundOn } from "./countdown.js";
 import { h } from "./dom.js";
 import { registerEventAppliers } from "./live.js";
 import { registerSection } from "./sections.js";
-import { floorPanel, turnList } from "./turns.js";
+import { floorPanel, locationPanel, turnList } from "./turns.js";
 
 registerEventAppliers({
   "agenda:updated": (state, { agenda }) => {
@@ -26,6 +26,17 @@ function promptItem(prompt) {
 
 function currentPhase(agenda) {
   return agenda.phases.find((p) => p.id === agenda.current.phase_id) || null;
+}
+
+// Each speaker's share in a round, from the agenda as it runs (not from a format's text,
+// which cannot know how many are here).
+function turnLength(phase) {
+  const seconds = phase.turn_seconds;
+  if (phase.kind !== "round" || !seconds) return null;
+  const length = seconds % 60 === 0 ? minutesText(seconds / 60)
+    : seconds < 120 ? tn("%(n)s second", "%(n)s seconds", seconds)
+      : t("about %(length)s", { length: minutesText(Math.round(seconds / 60)) });
+  return h("p", { class: "muted", id: "turn-length" }, t("Each speaker: %(length)s", { length }));
 }
 
 function currentTurn(agenda) {
@@ -51,6 +62,7 @@ function nowPanel(live, context) {
         ? h("h2", { id: "phase-title" }, phaseTitle(phase))
         : contentNode("h2", phase.title_key, { id: "phase-title" }),
       phase.intro_key ? contentNode("p", phase.intro_key, { class: "intro muted" }) : null,
+      turnLength(phase),
       speaker ? h("p", { class: "speaker", id: "current-speaker" },
         step ? presenterLine(phase, speaker, step)
              : t("Speaking: %(name)s", { name: speaker })) : null,
@@ -146,7 +158,7 @@ registerSection(10, (live, context) => {
     nowPanel(live, context),
     context.isHost ? hostControls(live, context) : null,
     phase ? turnList(live, context) : null,
-    phase ? floorPanel(live, context) : null,
+    phase ? floorPanel(live, context) : locationPanel(live, context),
     h("details", { class: "agenda-list", id: "agenda-list", open: agendaOpen ?? context.isHost,
       ontoggle: (e) => { agendaOpen = e.target.open; } },
       h("summary", {}, t("Agenda")),

@@ -43,4 +43,6 @@ function formatSection(live, { refresh }) {
   );
 }
 
-registerSection(40, formatSection);
+// After what people act on (the agenda, the board, the pulse, actions): on a phone the
+// overview would otherwise push them below the fold.
+registerSection(85, formatSection);

@@ -1,7 +1,7 @@
 // Form pieces shared by the pages. An error box remembers the error it shows, so it
 // can be said again in another language after a live switch (refreshErrors).
 import { h } from "./dom.js";
-import { errorText, t } from "./i18n.js";
+import { availableLanguages, currentLanguage, endonym, errorText, t } from "./i18n.js";
 
 const shown = new WeakMap(); // error box -> the error it shows
 
@@ -17,6 +17,18 @@ export function networkField() {
     h("label", { for: "network" }, t("A network across organisations"),
       h("br"), h("small", { class: "muted", id: "network-hint" },
         t("Everyone who joins must first accept that what is said here stays here."))));
+}
+
+// The session's language, and what it means: the create and plan forms both ask. Each
+// language by its own name (as in the language switch), which is not translated.
+export function languageField() {
+  return h("label", { class: "field" }, h("span", {}, t("Session language")),
+    h("select", { name: "language", "aria-describedby": "language-hint" },
+      availableLanguages().map((language) => h("option", {
+        value: language, selected: language === currentLanguage(), lang: language, translate: "no",
+      }, endonym(language)))),
+    h("small", { class: "muted", id: "language-hint" },
+      t("The language the group speaks: the room display and the agreement use it first. Everyone still reads their own screen in the language they choose.")));
 }
 
 export function errorBox(id) {

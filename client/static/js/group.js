@@ -6,8 +6,8 @@ import { deleteJSON, getJSON, postJSON } from "./api.js";
 import { appLink, cachedLibrary, findFormat, loadLibrary } from "./content.js";
 import { h, saveFile } from "./dom.js";
 import { keepFocus } from "./focus.js";
-import { availableLanguages, contentText, currentLanguage, endonym, t } from "./i18n.js";
-import { errorBox, field, networkField, showError } from "./forms.js";
+import { contentText, currentLanguage, t } from "./i18n.js";
+import { errorBox, field, languageField, networkField, showError } from "./forms.js";
 import { formatDate, formatDateTime } from "./locale.js";
 import { markdownBlocks } from "./summary.js";
 
@@ -170,8 +170,7 @@ function planCard(data, groupId, reload) {
     h("form", { id: "plan-form", onsubmit: plan },
       field(t("Session title"), h("input", { name: "title", required: true, maxlength: 120 })),
       field(t("When (optional)"), h("input", { name: "planned_for", type: "datetime-local" })),
-      field(t("Session language"), h("select", { name: "language" },
-        availableLanguages().map((language) => h("option", { value: language, selected: language === currentLanguage(), lang: language, translate: "no" }, endonym(language))))),
+      languageField(),
       field(t("Start from"), from),
       networkField(),
       error,

@@ -3,13 +3,18 @@
 import { account, getJSON, postJSON } from "./api.js";
 import { appLink, cachedLibrary, contentNode, findFormat, loadLibrary, minutesText } from "./content.js";
 import { h } from "./dom.js";
-import { availableLanguages, contentText, currentLanguage, endonym, t } from "./i18n.js";
-import { field, errorBox, networkField, showError } from "./forms.js";
+import { contentText, t } from "./i18n.js";
+import { field, errorBox, languageField, networkField, showError } from "./forms.js";
 
 export function homeView(navigate) {
+  // "Use this format" in the library comes here with ?format=<key>.
+  const chosen = new URLSearchParams(location.search).get("format");
+  if (chosen && account()) {
+    requestAnimationFrame(() => document.querySelector("#create-form input[name=title]")?.focus());
+  }
   const createError = errorBox("create-error");
   const joinError = errorBox("join-error");
-  const formatPicker = formatField(navigate);
+  const formatPicker = formatField(navigate, chosen);
 
   async function create(event) {
     event.preventDefault();
@@ -36,12 +41,6 @@ export function homeView(navigate) {
     navigate(`/j/${code}`);
   }
 
-  // Each language by its own name (as in the language switch), which is not translated.
-  const languageOptions = availableLanguages().map((language) =>
-    h("option", { value: language, selected: language === currentLanguage(), lang: language, translate: "no" },
-      endonym(language)),
-  );
-
   return h("div", { class: "home" },
     h("section", { class: "intro" },
       h("h1", {}, t("Leadership is a team sport")),
@@ -64,7 +63,7 @@ export function homeView(navigate) {
         field(t("Session title"), h("input", { name: "title", required: true, maxlength: 120 })),
         groupField(),
         field(t("Organisation (optional)"), h("input", { name: "organisation", maxlength: 80 })),
-        field(t("Session language"), h("select", { name: "language" }, languageOptions)),
+        languageField(),
         formatPicker,
         field(t("Who lets people in"), h("select", { name: "admission" },
           h("option", { value: "host", selected: true }, t("I let each person in (recommended)")),
@@ -119,13 +118,13 @@ function signInCard(navigate) {
 }
 
 // The format select, with the chosen format's summary, audience and length beside it.
-function formatField(navigate) {
+function formatField(navigate, chosen) {
   const select = h("select", { name: "format_key", id: "format-key", onchange: describe });
   const details = h("div", { class: "format-details muted", id: "format-details" });
 
   function fill(library) {
     select.replaceChildren(...library.formats.map((format) =>
-      h("option", { value: format.key, selected: format.key === "free" },
+      h("option", { value: format.key, selected: format.key === (findFormat(chosen) ? chosen : "free") },
         `${contentText(format.title_key)} (${minutesText(format.total_minutes)})`)));
     describe();
   }

@@ -1,7 +1,8 @@
 // The content library, readable without joining anything: /library lists the formats
 // and the question banks grouped by the model they come from; /library/<key> shows one
 // format in full. Everything in the viewer's language, or side by side.
-import { getJSON } from "./api.js";
+import { afterSignIn } from "./account.js";
+import { account, getJSON } from "./api.js";
 import {
   appLink, bilingualToggle, cachedLibrary, contentNode, findFormat, findModel, loadLibrary,
   minutesText,
@@ -72,6 +73,20 @@ function overview(library, navigate) {
   ];
 }
 
+// Start a session from this format: the front page's form with it chosen; someone not
+// signed in signs in (or up) first and comes back to that form.
+function useFormat(format, navigate) {
+  const path = `/?format=${encodeURIComponent(format.key)}`;
+  const signedIn = Boolean(account());
+  const go = () => {
+    if (signedIn) return navigate(path);
+    afterSignIn(path);
+    navigate("/account");
+  };
+  return h("p", {}, h("button", { type: "button", class: "small use-format", onclick: go },
+    signedIn ? t("Use this format") : t("Sign in to use this format")));
+}
+
 function formatCard(format, navigate) {
   const model = findModel(format.model);
   return h("li", { class: "card format-card", dataset: { format: format.key } },
@@ -81,6 +96,7 @@ function formatCard(format, navigate) {
       h("span", { class: "total-minutes" }, minutesText(format.total_minutes)), " · ",
       tn("%(n)s phase", "%(n)s phases", format.phases.length),
       model ? [" · ", contentNode("span", model.title_key)] : null),
+    useFormat(format, navigate),
   );
 }
 
@@ -129,6 +145,7 @@ function formatPage(format, navigate) {
         model ? h("dd", {}, contentNode("span", model.title_key), credit(model)) : null,
       ),
       bilingualToggle(),
+      useFormat(format, navigate),
     ),
     phaseList(format),
   ];
