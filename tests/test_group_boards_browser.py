@@ -1,0 +1,71 @@
+"""A breakout group's own board in headless Chromium: the facilitator gives the groups
+boards with a threshold of two; the pair writes and reveals its board on phones, the
+one sitting alone is told why there is none and sees nothing of the pair's, and the
+host's overview shows the pair's posts."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import create_session_in, new_page
+
+pytestmark = pytest.mark.browser
+POST = "I said yes <b>too fast</b> 🙈"
+
+
+def join_phone(browser, url, code, name, organisation, language):  # type: ignore[no-untyped-def]
+    page = new_page(browser, language, width=390)
+    page.goto(f"{url}/j/{code}")
+    page.fill("input[name=display_name]", name)
+    page.fill("input[name=organisation]", organisation)
+    page.locator("#join-details button[type=submit]").click()
+    page.locator("#session-title").wait_for()
+    return page
+
+
+def test_a_pair_writes_and_reveals_its_board_and_one_alone_is_told_why_none(browser, server):
+    host = new_page(browser, "en-GB")
+    code = create_session_in(host, server.url, "Leaders across")
+    host.select_option("#new-phase-kind", "breakout")
+    host.fill("#new-phase-title", "Troika")
+    host.select_option("#new-phase-where", "first")
+    host.get_by_role("button", name="Add phase").click()
+    host.get_by_label("Each group gets its own anonymous board").check()
+    threshold = host.locator("#phases li").first.get_by_label("Anonymity threshold")
+    threshold.fill("2")
+    threshold.press("Tab")
+    expect(threshold).to_have_value("2")
+    bo = join_phone(browser, server.url, code, "Bo Berg", "Aarhus Kommune", "da-DK")
+    cecilie = join_phone(browser, server.url, code, "Cecilie Ahl", "Region Midt", "en-GB")
+    dan = join_phone(browser, server.url, code, "Dan Due", "Vestas", "en-GB")
+    expect(host.locator("#participants li")).to_have_count(4)
+    planner = host.locator("#breakout-host")
+    planner.get_by_role("button", name="Make groups").click()
+    planner.get_by_label("Seat Dan in").select_option(label="A new group")
+    expect(planner.locator(".breakout-group")).to_have_count(2)
+    host.get_by_role("button", name="Start session").click()
+
+    expect(dan.locator("#group-board-none")).to_have_text(
+        "Your group has no anonymous board: it has fewer than 2 people, and with so few it is "
+        "too easy to tell who wrote what."
+    )
+    expect(bo.locator("#group-board-none")).to_have_count(0)
+    board = cecilie.locator("#group-board")
+    board.locator("textarea").first.fill(POST)
+    board.get_by_role("button", name="Post").first.click()
+    expect(board.locator(".post.own")).to_contain_text(POST)
+    bo.locator("#group-board textarea").first.fill("Jeg turde ikke spørge")
+    bo.locator("#group-board form.write button[type=submit]").first.click()
+    expect(bo.locator("#group-board .post.own")).to_have_count(1)
+    board.get_by_role("button", name="Reveal our board").click()
+    expect(bo.locator("#group-board .post")).to_have_count(2)
+    expect(bo.locator("#group-board")).to_contain_text(POST)  # as text, never as HTML
+    expect(board.locator(".post")).to_have_count(2)
+
+    boards = host.locator("#breakout-boards")
+    boards.locator("summary").click()
+    expect(boards.locator("li[data-group='1'] .post")).to_have_count(2)
+    expect(boards.locator("li[data-group='2']")).to_contain_text("No board: fewer than 2 people.")
+    expect(dan.locator("body")).not_to_contain_text("too fast")
+    expect(dan.locator("body")).not_to_contain_text("turde ikke")
