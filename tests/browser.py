@@ -109,3 +109,15 @@ def join_in(browser, url: str, code: str, name: str, language: str = "da-DK"):  
     page.locator("#join-details button[type=submit]").click()
     page.locator("#session-title").wait_for()
     return page
+
+
+def join_phone(browser, url: str, code: str, name: str, organisation: str, language: str):  # type: ignore[no-untyped-def]
+    """A guest's phone (narrow, in `language`) joins with the code, naming their
+    organisation; the page, once the session shows."""
+    page = new_page(browser, language, width=390)
+    page.goto(f"{url}/j/{code}")
+    page.fill("input[name=display_name]", name)
+    page.fill("input[name=organisation]", organisation)
+    page.locator("#join-details button[type=submit]").click()
+    page.locator("#session-title").wait_for()
+    return page

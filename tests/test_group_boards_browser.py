@@ -8,20 +8,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import create_session_in, new_page
+from tests.browser import create_session_in, join_phone, new_page
 
 pytestmark = pytest.mark.browser
 POST = "I said yes <b>too fast</b> 🙈"
-
-
-def join_phone(browser, url, code, name, organisation, language):  # type: ignore[no-untyped-def]
-    page = new_page(browser, language, width=390)
-    page.goto(f"{url}/j/{code}")
-    page.fill("input[name=display_name]", name)
-    page.fill("input[name=organisation]", organisation)
-    page.locator("#join-details button[type=submit]").click()
-    page.locator("#session-title").wait_for()
-    return page
 
 
 def test_a_pair_writes_and_reveals_its_board_and_one_alone_is_told_why_none(browser, server):
