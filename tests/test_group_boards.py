@@ -162,3 +162,15 @@ def test_the_phase_end_closes_every_group_board_and_the_summary_keeps_them_out(d
     assert "Kun for gruppen" not in text
     forget_boards(db, SessionDeleted(net.session_id), clock.now())
     assert db.scalar(select(func.count()).select_from(Post)) == 0
+
+
+def test_a_group_board_not_revealed_by_the_end_is_never_shown_and_its_posts_go(db, clock):
+    net = Trios(db, clock)
+    net.start()
+    trio, _pair = net.trio_and_pair()
+    written = [net.post(name, "Aldrig vist").post["id"] for name in trio[:2]]
+    mark = change_of(db).mark()
+    net.next()  # back to the plenary before anyone revealed
+    (closed,) = [e for e in change_of(db).since(mark) if e.name == "board:group_updated"]
+    assert sorted(closed.each[f"sid-{trio[0]}"]["dropped"]) == sorted(written)
+    assert db.scalar(select(func.count()).select_from(Post)) == 0

@@ -121,7 +121,12 @@ def _forget_unshown(db: Session, session_id: int) -> list[str]:
     earlier = select(Board.id).where(
         Board.session_id == session_id, Board.group_number.is_(None)
     )  # a group's board is the group's own: a new plenary board does not end it
-    unseen = select(Post.id).where(Post.board_id.in_(earlier), Post.position.is_(None))
+    return _delete_unseen(db, earlier)
+
+
+def _delete_unseen(db: Session, boards: Any) -> list[str]:
+    """Delete the posts of these boards (a query of ids) that were never shown."""
+    unseen = select(Post.id).where(Post.board_id.in_(boards), Post.position.is_(None))
     dropped = list(db.scalars(unseen))
     db.execute(delete(Post).where(Post.id.in_(dropped)))
     return dropped
@@ -186,6 +191,9 @@ def close(db: Session, board: Board, now: datetime) -> list[Event]:
     if board.status is BoardStatus.CLOSED:
         return []
     events, dropped = _settle_waiting(db, board, now) if board.revealed else ([], [])
+    if board.group_number is not None and not board.revealed:
+        # Nobody reveals a group's board once its phase is over: what waited is never shown.
+        dropped = _delete_unseen(db, select(Board.id).where(Board.id == board.id))
     board.waiting_writers = 0 if board.revealed else waiting.writers_waiting(db, board)
     board.status = BoardStatus.CLOSED
     board.closed_at = now

@@ -26,6 +26,9 @@ function renderBoard(live, context) {
   const ended = session.status === "ended"; // the board takes no command but export then
   const canOpen = isHost && !ended && (!board || board.status === "closed");
   if (!board) return canOpen ? h("section", { class: "card board", id: "board" }, openBoardForm()) : null;
+  // Seated in a breakout group with boards, a participant's board commands mean their
+  // group's board (docs/protocol.md §11): it is in the group's card, the plenary's waits.
+  if (you.role === "participant" && live.state.group_boards?.boards.length) return null;
   if (seenBoard !== board.id) {
     seenBoard = board.id;
     // A breakout group's own board is current too: its secrets stay.
