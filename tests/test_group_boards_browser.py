@@ -12,6 +12,7 @@ from tests.browser import create_session_in, join_phone, new_page
 
 pytestmark = pytest.mark.browser
 POST = "I said yes <b>too fast</b> 🙈"
+SYNTHESIS = "Say no sooner\nAsk <i>before</i> the deadline"
 
 
 def test_a_pair_writes_and_reveals_its_board_and_one_alone_is_told_why_none(browser, server):
@@ -41,6 +42,10 @@ def test_a_pair_writes_and_reveals_its_board_and_one_alone_is_told_why_none(brow
         "too easy to tell who wrote what."
     )
     expect(bo.locator("#group-board-none")).to_have_count(0)
+    for page in (cecilie, host):  # the plenary's floor makes no sense in a breakout
+        expect(page.locator("#agenda")).to_be_visible()
+        expect(page.locator("#raise-hand")).to_have_count(0)
+        expect(page.locator("#ready")).to_have_count(0)
     board = cecilie.locator("#group-board")
     board.locator("textarea").first.fill(POST)
     board.get_by_role("button", name="Post").first.click()
@@ -59,3 +64,13 @@ def test_a_pair_writes_and_reveals_its_board_and_one_alone_is_told_why_none(brow
     expect(boards.locator("li[data-group='2']")).to_contain_text("No board: fewer than 2 people.")
     expect(dan.locator("body")).not_to_contain_text("too fast")
     expect(dan.locator("body")).not_to_contain_text("turde ikke")
+
+    # The pair's synthesis keeps its lines in the plenary, as text.
+    cecilie.fill("#breakout-synthesis", SYNTHESIS)
+    cecilie.get_by_role("button", name="Save synthesis").click()
+    expect(cecilie.locator("#breakout-synthesis-status")).to_have_text("Saved")
+    host.locator("#agenda-next").click()
+    shown = dan.locator("#breakout-syntheses li[data-group='1'] .synthesis-text")
+    expect(shown).to_have_text(SYNTHESIS.replace("\n", " "))
+    assert shown.inner_text() == SYNTHESIS  # two lines on the screen
+    expect(dan.locator("#raise-hand")).to_have_count(1)  # the plenary's floor is back

@@ -330,6 +330,8 @@ def write_synthesis(
     group_id = _seat_of(db, phase, actor)
     if group_id is None:
         raise DomainError("not_in_group")
+    # One kind of line break, whichever the writer's system sends.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     db.get_one(BreakoutGroup, group_id).synthesis = text or None
     updated(db, phase.session_id, now)
     return change_of(db).since(mark)
