@@ -112,7 +112,7 @@ def board_to_run(db: Session, actor: Actor, group: int | None) -> Board:
             raise DomainError("board_not_open")
         return board
     if phase is None or seat_number(db, phase.id, actor.participant_id) is None:
-        raise DomainError("forbidden")
+        raise DomainError("not_in_group")  # only the plenary's hosts reveal its board
     return require_board_of(db, actor)
 
 
