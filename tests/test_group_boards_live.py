@@ -18,6 +18,7 @@ from tests.board_support import BOARD_COLUMNS
 from tests.breakout_support import Network, everything_received, plan_ids, version_faults
 from tests.live_client import LiveClient
 from tests.log_audit import full_log, identifiers, spellings
+from tests.replay_support import state_differences
 
 pytestmark = pytest.mark.server
 
@@ -48,6 +49,13 @@ def board_rows(url: str) -> dict[str, list[dict[str, Any]]]:
 def group_entry(client: LiveClient, number: int) -> dict[str, Any] | None:
     boards = (client.state or {}).get("group_boards") or {"boards": []}
     return next((b for b in boards["boards"] if b["group"] == number), None)
+
+
+def replayed_as_fresh(network: Network) -> None:
+    """Snapshot + events = a fresh snapshot, on each connection, for its own view."""
+    for client in network.people.values():
+        fresh = client.call("session:sync")["snapshot"]
+        assert state_differences(client.state, fresh, 120) == [], client.state["you"]
 
 
 def test_each_group_writes_and_reveals_its_own_board_and_nobody_else_sees_it(server, database_url):
@@ -131,11 +139,13 @@ def test_each_group_writes_and_reveals_its_own_board_and_nobody_else_sees_it(ser
     refused = outsider.call("board:react", {"post_id": foreign, "kind": "thanks"})
     assert refused["error"]["code"] == "post_not_found"
     while_open = board_rows(database_url)
+    replayed_as_fresh(network)
 
     network.next_phase()  # back to the plenary: every group board closes
     for client in network.people.values():
         client.wait_for(lambda c=client: c.state.get("group_boards") is None)
     after = board_rows(database_url)
+    replayed_as_fresh(network)
     participants = network.participants
     personal = {
         name: identifiers(name, network.tokens[name], network.people[name].sid)

@@ -145,7 +145,7 @@ def groups_view(db: Session, actor: Actor) -> dict[str, Any] | None:
     phase = running_phase(db, actor.session_id)
     if phase is None:
         return None
-    return _view(db, phase, actor, group_sizes(db, phase.id))
+    return _view(db, phase, actor, group_sizes(db, phase.id), seats(db, phase.id))
 
 
 def _own_group(actor: Actor, seated: dict[int, int]) -> int | None:
@@ -154,9 +154,11 @@ def _own_group(actor: Actor, seated: dict[int, int]) -> int | None:
     return seated.get(actor.participant_id)
 
 
-def _view(db: Session, phase: Phase, actor: Actor, sizes: dict[int, int]) -> dict[str, Any]:
+def _view(
+    db: Session, phase: Phase, actor: Actor, sizes: dict[int, int], seated: dict[int, int]
+) -> dict[str, Any]:
     host = actor.role in HOSTS
-    own = _own_group(actor, seats(db, phase.id))
+    own = _own_group(actor, seated)
     numbers = list(sizes) if host else [] if own is None else [own]
     boards = []
     for number in numbers:
@@ -177,7 +179,7 @@ def tell_groups(db: Session, session_id: int) -> Event:
     for sid, actor in audience(db, session_id):
         key = ("host",) if actor.role in HOSTS else ("group", _own_group(actor, seated))
         if key not in views:
-            shown = None if phase is None else _view(db, phase, actor, sizes)
+            shown = None if phase is None else _view(db, phase, actor, sizes, seated)
             views[key] = {"group_boards": shown}
         payloads[sid] = views[key]
     return change_of(db).emit_each("board:groups_updated", session_id, payloads)
