@@ -5,12 +5,15 @@ host's overview shows the pair's posts."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser import create_session_in, join_phone, new_page
 
 pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 POST = "I said yes <b>too fast</b> 🙈"
 SYNTHESIS = "Say no sooner\nAsk <i>before</i> the deadline"
 
@@ -57,6 +60,9 @@ def test_a_pair_writes_and_reveals_its_board_and_one_alone_is_told_why_none(brow
     expect(bo.locator("#group-board .post")).to_have_count(2)
     expect(bo.locator("#group-board")).to_contain_text(POST)  # as text, never as HTML
     expect(board.locator(".post")).to_have_count(2)
+    ARTIFACTS.mkdir(exist_ok=True)
+    bo.screenshot(path=str(ARTIFACTS / "group-board-phone.png"), full_page=True)
+    dan.screenshot(path=str(ARTIFACTS / "group-board-none.png"), full_page=True)
 
     boards = host.locator("#breakout-boards")
     boards.locator("summary").click()
