@@ -13,6 +13,7 @@ from server.board import groups, service, writing
 from server.board.models import Board, Post
 from server.board.retention import forget_boards
 from server.board.writing import Writer
+from server.breakouts import service as breakouts
 from server.core import personal
 from server.core.bus import SessionDeleted
 from server.core.change import change_of
@@ -174,3 +175,22 @@ def test_a_group_board_not_revealed_by_the_end_is_never_shown_and_its_posts_go(d
     (closed,) = [e for e in change_of(db).since(mark) if e.name == "board:group_updated"]
     assert sorted(closed.each[f"sid-{trio[0]}"]["dropped"]) == sorted(written)
     assert db.scalar(select(func.count()).select_from(Post)) == 0
+
+
+def test_a_move_gives_the_grown_group_a_board_and_the_mover_writes_there(db, clock):
+    net = Trios(db, clock)
+    net.start()
+    trio, pair = net.trio_and_pair()
+    phase = groups.running_phase(db, net.session_id)
+    numbers = {names[0]: number for number, names in net.members().items()}
+    mover = trio[0]
+    breakouts.move(
+        db, net.host, phase.id, net.people[mover].participant_id, numbers[pair[0]], clock.now()
+    )
+    written = net.post(mover, "I den nye gruppe")
+    grown = groups.group_board(db, phase.id, numbers[pair[0]])
+    assert grown is not None and db.get_one(Post, written.post["id"]).board_id == grown.id
+    kept = groups.group_board(db, phase.id, numbers[trio[0]])
+    assert kept is not None and kept.status.value == "open"  # the shrunk group keeps its own
+    (own,) = net.mine(pair[0])["boards"]
+    assert own["board"]["id"] == grown.id
