@@ -37,6 +37,7 @@ class Group:
         created = create_session(db, clock)
         self.session_id = created.session.id
         self.code = created.session.join_code
+        self.host_token = created.facilitator_token
         set_agenda(db, self.session_id, plans)
         self.host = self.connect(created.facilitator_token, "sid-host")
         self.people = {}

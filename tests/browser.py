@@ -125,3 +125,15 @@ def add_phase_in(page, kind: str, title: str, minutes: int) -> None:  # type: ig
     page.select_option("#new-phase-where", "first")
     page.locator("#add-phase button[type=submit]").click()
     expect(page.locator("#phases li").first).to_contain_text(title)
+
+
+def join_phone(browser, url: str, code: str, name: str, organisation: str, language: str):  # type: ignore[no-untyped-def]
+    """A guest's phone (narrow, in `language`) joins with the code, naming their
+    organisation; the page, once the session shows."""
+    page = new_page(browser, language, width=390)
+    page.goto(f"{url}/j/{code}")
+    page.fill("input[name=display_name]", name)
+    page.fill("input[name=organisation]", organisation)
+    page.locator("#join-details button[type=submit]").click()
+    page.locator("#session-title").wait_for()
+    return page

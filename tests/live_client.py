@@ -137,6 +137,23 @@ def _breakouts_updated(state: dict[str, Any], payload: dict[str, Any]) -> None:
     state["breakouts"] = payload["breakouts"]  # this connection's own view (§11)
 
 
+def _group_board(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    """One group's board anew; a payload with only a version was another group's."""
+    if "group" not in payload or not state.get("group_boards"):
+        return
+    boards = state["group_boards"]["boards"]
+    entry = {"group": payload["group"], "board": payload["board"]}
+    found = [i for i, b in enumerate(boards) if b["group"] == payload["group"]]
+    if found:
+        boards[found[0]] = entry
+    else:
+        boards.append(entry)
+
+
+def _group_boards(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    state["group_boards"] = payload["group_boards"]  # this connection's own view (§11)
+
+
 APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "participant:joined": _upsert_participant,
     "participant:returned": _upsert_participant,
@@ -166,6 +183,8 @@ APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "actions:updated": _set_actions,
     "pulse:updated": _pulse_updated,
     "breakout:updated": _breakouts_updated,
+    "board:group_updated": _group_board,
+    "board:groups_updated": _group_boards,
 }
 
 

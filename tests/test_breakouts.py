@@ -13,6 +13,7 @@ from server.agenda import service as agenda
 from server.breakouts import service, view
 from server.breakouts.models import BreakoutGroup, BreakoutSeat
 from server.breakouts.planning import same_organisation_key
+from server.breakouts.schemas import SynthesisArgs
 from server.core import connections
 from server.core.change import change_of
 from server.core.errors import DomainError
@@ -156,6 +157,15 @@ def test_each_reader_is_told_only_their_own_groups_inside(db, clock):
     (host_view,) = event.each["sid-host"]["breakouts"]["rounds"]
     assert [g["number"] for g in host_view["groups"]] == [1, 2, 3]
     assert host_view["my_group"] is None
+
+
+def test_a_synthesis_keeps_its_lines(db, clock):
+    net = Network(db, clock)
+    net.start()
+    phase_id = net.phase_ids[0]
+    args = SynthesisArgs().load({"phase_id": phase_id, "text": " Ask early\r\nAsk again\n"})
+    service.write_synthesis(db, net.people["P0"], phase_id, args.text, clock.now())
+    assert net.breakout(net.people["P0"])["my_group"]["synthesis"] == "Ask early\nAsk again"
 
 
 def test_a_latecomer_gets_a_seat_with_room_and_someone_who_drops_keeps_theirs(db, clock):

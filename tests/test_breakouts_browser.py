@@ -12,21 +12,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import create_session_in, new_page
+from tests.browser import create_session_in, join_phone, new_page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 SYNTHESIS = "Ask for help <b>before</b> the deadline, not after 🙂"
-
-
-def join_phone(browser, url, code, name, organisation, language):  # type: ignore[no-untyped-def]
-    page = new_page(browser, language, width=390)
-    page.goto(f"{url}/j/{code}")
-    page.fill("input[name=display_name]", name)
-    page.fill("input[name=organisation]", organisation)
-    page.locator("#join-details button[type=submit]").click()
-    page.locator("#session-title").wait_for()
-    return page
 
 
 def test_groups_are_planned_run_on_phones_and_their_synthesis_reaches_the_plenary(browser, server):

@@ -14,7 +14,7 @@ from server.content import library
 from server.core.domain import Actor, Event
 from server.core.errors import DomainError
 
-BOARD_FIELDS = ("board_mode", "board_named", "board_threshold")
+BOARD_FIELDS = ("board_mode", "board_named", "board_threshold", "board_groups")
 
 
 def _known_items(keys: list[str]) -> list[str]:

@@ -90,6 +90,7 @@ class PhaseChanges:
     board_mode: str | None = None
     board_named: bool | None = None
     board_threshold: int | None = None
+    board_groups: bool | None = None
 
 
 # A follow-up phase is added by the agenda itself when there are actions to follow up.
@@ -121,6 +122,8 @@ class UpdatePhaseArgs(Args):
     board_mode = fields.String(validate=validate.OneOf(["reveal", "live"]))
     board_named = fields.Boolean()
     board_threshold = Int(validate=validate.Range(min=2, max=20))
+    # A breakout phase's: each group gets its own anonymous board.
+    board_groups = fields.Boolean()
 
 
 class PhaseArgs(Args):

@@ -18,12 +18,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from server.board import rules
+from server.board import groups, rules
 from server.board.models import Board, BoardStatus
 from server.board.state import lock_session, post_count
 from server.core.domain import Event, declare_events
 from server.sessions.models import PeerSession, Status
-from server.sessions.state import emit
 
 declare_events("board:count_changed")
 
@@ -69,5 +68,5 @@ def tell_counts(db: Session, now: datetime) -> list[Event]:
         if post_count(db, board) == board.count_told:
             continue
         count = tell_count(db, board)
-        events.append(emit(db, "board:count_changed", board.session_id, {"count": count}))
+        events.append(groups.tell(db, board, "board:count_changed", {"count": count}))
     return events

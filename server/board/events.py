@@ -23,6 +23,7 @@ from server.board.schemas import (
     PostArgs,
     ReactArgs,
     RenameClusterArgs,
+    RevealArgs,
     VoteArgs,
     WritePostArgs,
 )
@@ -91,9 +92,9 @@ def vote(ctx: CommandContext, args: Any) -> dict[str, Any]:
     return {"votes_left": voted.votes_left}
 
 
-@command("board:reveal", roles=HOSTS)
+@command("board:reveal", roles=PEOPLE, args=RevealArgs())
 def reveal(ctx: CommandContext, args: Any) -> None:
-    service.reveal_board(ctx.db, ctx.actor, ctx.now)
+    service.reveal_board(ctx.db, ctx.actor, ctx.now, args.group)
 
 
 @command("board:lock", roles=HOSTS)

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.board.groups import require_board_of
 from server.board.models import Cluster, Post
-from server.board.state import authors_of, require_board
+from server.board.state import authors_of
 from server.content import content_text
 from server.core.domain import Actor
 from server.core.i18n import N_, translate
@@ -26,8 +27,8 @@ VOTES = N_("Votes: %(votes)s")
 
 
 def export_board(db: Session, actor: Actor) -> dict[str, Any]:
-    """The current board's shown posts as text, in the reader's language."""
-    board = require_board(db, actor.session_id)
+    """The reader's board's shown posts as text (their group's in a breakout), in their language."""
+    board = require_board_of(db, actor)
     session = db.get_one(PeerSession, actor.session_id)
     language = actor.language
     posts = db.scalars(

@@ -47,6 +47,9 @@ class Board(Base):
     phase_id: Mapped[int | None] = mapped_column(
         ForeignKey("phases.id", ondelete="SET NULL"), nullable=True
     )
+    # A breakout group's own board: the group's number in the breakout phase `phase_id`
+    # (None: the plenary's board). Only that group and the hosts ever see it (groups.py).
+    group_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Columns: {"key": content key} (each reader's language) or {"text": own words}.
     prompts: Mapped[list[Any]] = mapped_column(JSON)
     mode: Mapped[BoardMode] = mapped_column(str_enum(BoardMode, "board_mode"))

@@ -13,13 +13,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.board import rules, tags
+from server.board import groups, rules, tags
 from server.board.models import Board, Cluster, Post, Reaction, ReactionKind, Vote
 from server.board.state import require_not_closed
 from server.board.writing import Writer, begin
 from server.core.domain import Event, declare_events
 from server.core.errors import DomainError
-from server.sessions.state import emit
 
 declare_events("board:reacted", "board:voted")
 
@@ -57,7 +56,7 @@ def react(
         "post_id": post.id,
         "reactions": {"me_too": post.me_too, "thanks": post.thanks},
     }
-    return [emit(db, "board:reacted", board.session_id, payload)]
+    return [groups.tell(db, board, "board:reacted", payload)]
 
 
 def _count(post: Post, kind: ReactionKind, step: int) -> None:
@@ -91,11 +90,7 @@ def vote(db: Session, writer: Writer, *, target_id: str, vote: bool, now: dateti
         return Voted(rules.VOTES - used, [])
     return Voted(
         rules.VOTES - used,
-        [
-            emit(
-                db, "board:voted", board.session_id, {"target_id": target_id, "votes": target.votes}
-            )
-        ],
+        [groups.tell(db, board, "board:voted", {"target_id": target_id, "votes": target.votes})],
     )
 
 

@@ -75,6 +75,11 @@ class PostArgs(Args):
     post_id = _item_id()
 
 
+class RevealArgs(Args):
+    # A host names a breakout group's board; a member reveals their own group's.
+    group = Int(load_default=None, validate=validate.Range(min=1, max=100))
+
+
 class AddClusterArgs(Args):
     name = _label(CLUSTER_NAME_LENGTH)
 

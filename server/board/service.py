@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from server.board import counting, rules, tags, waiting
+from server.board import counting, groups, rules, tags, waiting
 from server.board.models import Board, BoardMode, BoardStatus, Post, Reaction, Vote
 from server.board.rate import forget_expired
 from server.board.state import (
@@ -74,13 +74,31 @@ def open_board_for(
     if previous is not None and previous.status is not BoardStatus.CLOSED:
         raise DomainError("board_already_open")
     dropped = _forget_unshown(db, session.id)
+    settings = {"mode": mode, "named": named, "threshold": threshold}
+    board = add_board(db, session.id, prompts, settings, phase_id=phase_id, now=now)
+    fields = board_fields(db, board, host=False)
+    return [emit(db, "board:opened", session.id, {"board": fields, "dropped": dropped})]
+
+
+def add_board(
+    db: Session,
+    session_id: int,
+    prompts: list[dict[str, str]],
+    settings: dict[str, Any],
+    *,
+    phase_id: int | None,
+    group_number: int | None = None,
+    now: datetime,
+) -> Board:
+    """A new open board row (the plenary's, or a breakout group's: `group_number`)."""
     board = Board(
-        session_id=session.id,
+        session_id=session_id,
         phase_id=phase_id,
+        group_number=group_number,
         prompts=[_trimmed(p) for p in prompts],
-        mode=BoardMode(mode),
-        named=named,
-        threshold=threshold or rules.DEFAULT_THRESHOLD,
+        mode=BoardMode(settings.get("mode") or BoardMode.REVEAL.value),
+        named=bool(settings.get("named")),
+        threshold=settings.get("threshold") or rules.DEFAULT_THRESHOLD,
         status=BoardStatus.OPEN,
         revealed=False,
         published=0,
@@ -90,8 +108,7 @@ def open_board_for(
     )
     db.add(board)
     db.flush()
-    fields = board_fields(db, board, host=False)
-    return [emit(db, "board:opened", session.id, {"board": fields, "dropped": dropped})]
+    return board
 
 
 def _trimmed(prompt: dict[str, str]) -> dict[str, str]:
@@ -101,18 +118,27 @@ def _trimmed(prompt: dict[str, str]) -> dict[str, str]:
 def _forget_unshown(db: Session, session_id: int) -> list[str]:
     """Posts of an earlier board that were never shown can no longer be: they go, and
     their ids are told, so that each author's screen can say so (ids say nothing of who)."""
-    earlier = select(Board.id).where(Board.session_id == session_id)
-    unseen = select(Post.id).where(Post.board_id.in_(earlier), Post.position.is_(None))
+    earlier = select(Board.id).where(
+        Board.session_id == session_id, Board.group_number.is_(None)
+    )  # a group's board is the group's own: a new plenary board does not end it
+    return _delete_unseen(db, earlier)
+
+
+def _delete_unseen(db: Session, boards: Any) -> list[str]:
+    """Delete the posts of these boards (a query of ids) that were never shown."""
+    unseen = select(Post.id).where(Post.board_id.in_(boards), Post.position.is_(None))
     dropped = list(db.scalars(unseen))
     db.execute(delete(Post).where(Post.id.in_(dropped)))
     return dropped
 
 
-def reveal_board(db: Session, actor: Actor, now: datetime) -> list[Event]:
+def reveal_board(db: Session, actor: Actor, now: datetime, group: int | None = None) -> list[Event]:
     """Show every post at once, shuffled; needs posts of at least `threshold` different
     people. The refusal says how many are needed, not how many wrote so far: an exact
-    number, asked for again and again, would tell the facilitator when each person wrote."""
-    board = host_board(db, actor)
+    number, asked for again and again, would tell the facilitator when each person wrote.
+    A breakout group's board is revealed by its members, or by a host naming `group`."""
+    lock_session(db, actor.session_id)
+    board = groups.board_to_run(db, actor, group)
     if board.revealed:
         raise DomainError("already_revealed")
     if waiting.writers_waiting(db, board) < board.threshold:
@@ -155,9 +181,19 @@ def close_board(db: Session, session_id: int, now: datetime) -> list[Event]:
     """
     session = lock(db, session_id)  # an ending session closes its board too
     board = current_board(db, session.id)
-    if board is None or board.status is BoardStatus.CLOSED:
+    if board is None:
+        return []
+    return close(db, board, now)
+
+
+def close(db: Session, board: Board, now: datetime) -> list[Event]:
+    """Close this board (the plenary's or a group's): see close_board."""
+    if board.status is BoardStatus.CLOSED:
         return []
     events, dropped = _settle_waiting(db, board, now) if board.revealed else ([], [])
+    if board.group_number is not None and not board.revealed:
+        # Nobody reveals a group's board once its phase is over: what waited is never shown.
+        dropped = _delete_unseen(db, select(Board.id).where(Board.id == board.id))
     board.waiting_writers = 0 if board.revealed else waiting.writers_waiting(db, board)
     board.status = BoardStatus.CLOSED
     board.closed_at = now
@@ -171,8 +207,8 @@ def close_board(db: Session, session_id: int, now: datetime) -> list[Event]:
         post.secret_hash = None
         post.owner_tag = None
         post.counted = False
-    closed = _status_event(db, board, "board:closed")
-    closed.payload["dropped"] = dropped  # posts nobody saw, now gone: their authors are told
+    # Posts nobody saw, now gone: their authors are told.
+    closed = _status_event(db, board, "board:closed", dropped=dropped)
     return [*events, closed]
 
 
@@ -193,13 +229,14 @@ def _settle_waiting(db: Session, board: Board, now: datetime) -> tuple[list[Even
     return [], dropped
 
 
-def _status_event(db: Session, board: Board, name: str) -> Event:
+def _status_event(db: Session, board: Board, name: str, **extra: Any) -> Event:
     # The count last told: a lock at the moment someone wrote must not tell it afresh.
     payload = {
         "status": board.status.value,
         "count": board.count_told,
+        **extra,
     }
-    return emit(db, name, board.session_id, payload)
+    return groups.tell(db, board, name, payload)
 
 
 def publish_waiting(
@@ -242,7 +279,7 @@ def publish_waiting(
         "posts": [post_fields(p, authors.get(p.id)) for p in shown],
         "removed": removed,
     }
-    return [emit(db, "board:published", board.session_id, payload)]
+    return [groups.tell(db, board, "board:published", payload)]
 
 
 def publish_due(db: Session, now: datetime) -> list[Event]:

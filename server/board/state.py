@@ -25,9 +25,13 @@ def lock_session(db: Session, session_id: int) -> PeerSession:
 
 
 def current_board(db: Session, session_id: int) -> Board | None:
-    """The newest board of the session: the open one, or the last one closed."""
+    """The plenary's newest board: the open one, or the last one closed (a breakout
+    group's own boards aside, groups.py)."""
     return db.scalars(
-        select(Board).where(Board.session_id == session_id).order_by(Board.id.desc()).limit(1)
+        select(Board)
+        .where(Board.session_id == session_id, Board.group_number.is_(None))
+        .order_by(Board.id.desc())
+        .limit(1)
     ).first()
 
 

@@ -26,7 +26,8 @@ NOTHING_SHOWN = N_("Nothing was shown on this board.")
 
 
 def board_part(db: Session, reader: Reader) -> Section | None:
-    query = select(Board).where(Board.session_id == reader.session_id)
+    # A breakout group's board stays in the group: the plenary's summary shows none.
+    query = select(Board).where(Board.session_id == reader.session_id, Board.group_number.is_(None))
     boards = db.scalars(query.order_by(Board.opened_at, Board.id)).all()
     if not boards:
         return None

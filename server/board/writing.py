@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.board import rate, rules, tags, waiting
+from server.board import groups, rate, rules, tags, waiting
 from server.board.models import Board, Post, PostAuthor
 from server.board.scatter import scatter_waiting
-from server.board.state import lock_session, require_board
+from server.board.state import lock_session
 from server.core.domain import Actor, Event
 from server.core.errors import DomainError
 
@@ -47,7 +47,7 @@ def begin(db: Session, writer: Writer, now: datetime, *, writable: bool) -> Boar
     """Lock the session, spend one of the connection's commands, find the board."""
     lock_session(db, writer.actor.session_id)
     rate.spend(db, writer.key, writer.connection, now)
-    return require_board(db, writer.actor.session_id, writable=writable)
+    return groups.require_board_of(db, writer.actor, writable=writable)
 
 
 def write_post(

@@ -30,8 +30,8 @@ class NextStepArgs(Args):
 
 class SynthesisArgs(Args):
     phase_id = Id
-    # Empty takes the synthesis back.
-    text = Text(max_length=1000, min_length=0, required=True)
+    # Empty takes the synthesis back; its lines stay lines.
+    text = Text(max_length=1000, min_length=0, multiline=True, required=True)
 
 
 class BroadcastArgs(Args):

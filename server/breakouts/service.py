@@ -23,7 +23,15 @@ from server.agenda.models import AgendaClock, Phase, PhaseKind, TimerStatus
 from server.breakouts import planning
 from server.breakouts.models import BreakoutGroup, BreakoutRound, BreakoutSeat
 from server.breakouts.view import Readers, load
-from server.core.bus import PersonAdmitted, PersonArrived, PersonRemoved, PhaseEnded, PhaseStarted
+from server.core.bus import (
+    BreakoutGroupsChanged,
+    PersonAdmitted,
+    PersonArrived,
+    PersonRemoved,
+    PhaseEnded,
+    PhaseStarted,
+    tell,
+)
 from server.core.change import change_of
 from server.core.connections import audience, present_participant_ids
 from server.core.domain import HOSTS, Actor, Event, Role, declare_events
@@ -213,6 +221,7 @@ def move(
     if left is not None and left.presenter_id == participant_id and not left.finished:
         _next_presenter(db, phase, left, now)  # their group goes on without them
     updated(db, phase.session_id, now)
+    _regrouped(db, phase, now)
     return change_of(db).since(mark)
 
 
@@ -321,6 +330,8 @@ def write_synthesis(
     group_id = _seat_of(db, phase, actor)
     if group_id is None:
         raise DomainError("not_in_group")
+    # One kind of line break, whichever the writer's system sends.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     db.get_one(BreakoutGroup, group_id).synthesis = text or None
     updated(db, phase.session_id, now)
     return change_of(db).since(mark)
@@ -360,6 +371,7 @@ def on_phase_started(db: Session, fact: PhaseStarted, now: datetime) -> None:
         elif group.step_index is not None:  # back in the phase: the step starts again
             _run_step(group, phase, group.step_index, now)
     updated(db, phase.session_id, now)
+    _regrouped(db, phase, now)
 
 
 def on_phase_ended(db: Session, fact: PhaseEnded, now: datetime) -> None:
@@ -387,6 +399,7 @@ def on_arrival(db: Session, fact: PersonArrived | PersonAdmitted, now: datetime)
         return
     if _place_latecomer(db, phase, person, now):
         updated(db, fact.session_id, now)
+        _regrouped(db, phase, now)
 
 
 def _place_latecomer(db: Session, phase: Phase, person: Participant, now: datetime) -> bool:
@@ -425,6 +438,15 @@ def on_removal(db: Session, fact: PersonRemoved, now: datetime) -> None:
                 group.presenter_id = None
     if seats:
         updated(db, fact.session_id, now)
+        running = current_phase(db, fact.session_id)
+        if running is not None:
+            _regrouped(db, running, now)
+
+
+def _regrouped(db: Session, phase: Phase, now: datetime) -> None:
+    """Others (the group boards) learn that the running phase's groups changed."""
+    if current_phase(db, phase.session_id) is phase:
+        tell(db, BreakoutGroupsChanged(phase.session_id, phase.id), now)
 
 
 # --- the sweeper's beat ------------------------------------------------------------------

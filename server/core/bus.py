@@ -104,6 +104,14 @@ class PhaseEnded(Fact):
 
 
 @dataclass(frozen=True)
+class BreakoutGroupsChanged(Fact):
+    """The groups of the running breakout phase changed: it started (seated), someone
+    was moved, placed as a latecomer or removed."""
+
+    phase_id: int
+
+
+@dataclass(frozen=True)
 class Tick:
     """The sweeper's beat: periodic work runs on it, each subscriber in its own transaction."""
 

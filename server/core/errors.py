@@ -154,6 +154,10 @@ MESSAGES: dict[str, str] = {
     "unknown_breakout_group": N_("There is no group with that number in this breakout phase."),
     "already_in_group": N_("That person is already in that group."),
     "not_in_group": N_("Only the people of that group (or a facilitator) can do that."),
+    "group_too_small": N_(
+        "Your group has no anonymous board: it has fewer than %(threshold)s people, and "
+        "with so few it is too easy to tell who wrote what."
+    ),
     "group_finished": N_(
         "Your group has been through all its presenters. Write your synthesis for the "
         "plenary while you wait for the others."

@@ -93,6 +93,22 @@ function orderOptions(kind, selected) {
   ];
 }
 
+// A breakout phase may give each group its own anonymous board, with a threshold that
+// applies per group (a smaller group gets none).
+function groupBoardSettings(phase, context) {
+  const settings = phase.board_settings || {};
+  const set = (change) => context.run("agenda:update_phase", { phase_id: phase.id, ...change });
+  return h("span", { class: "board-settings" },
+    h("label", { class: "toggle" },
+      h("input", { type: "checkbox", class: "group-boards", checked: Boolean(settings.groups),
+        onchange: (e) => set({ board_groups: e.target.checked }) }),
+      t("Each group gets its own anonymous board")),
+    settings.groups ? h("label", { class: "toggle" }, t("Anonymity threshold"),
+      h("input", { type: "number", min: "2", max: "20", class: "minutes-input", value: settings.threshold || 3,
+        onchange: (e) => set({ board_threshold: Number(e.target.value) }) })) : null,
+  );
+}
+
 function rowTools(live, phase, context) {
   if (phase.status === "done") return null;
   if (phase.status === "active") return h("span", { class: "row-tools" }, questionPicker(phase, context));
@@ -117,6 +133,7 @@ function rowTools(live, phase, context) {
       onchange: (e) => context.run("agenda:update_phase", { phase_id: phase.id, order_mode: e.target.value }) },
     orderOptions(phase.kind, phase.order_mode)) : null,
     phase.kind === "board" ? boardSettings(phase, context) : null,
+    phase.kind === "breakout" ? groupBoardSettings(phase, context) : null,
   );
 }
 

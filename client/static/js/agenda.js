@@ -158,7 +158,8 @@ registerSection(10, (live, context) => {
     nowPanel(live, context),
     context.isHost ? hostControls(live, context) : null,
     phase ? turnList(live, context) : null,
-    phase ? floorPanel(live, context) : locationPanel(live, context),
+    // In a breakout phase people talk in their groups: no hands, no "ready" for the plenary.
+    phase ? (phase.kind !== "breakout" ? floorPanel(live, context) : null) : locationPanel(live, context),
     h("details", { class: "agenda-list", id: "agenda-list", open: agendaOpen ?? context.isHost,
       ontoggle: (e) => { agendaOpen = e.target.open; } },
       h("summary", {}, t("Agenda")),

@@ -70,4 +70,19 @@ export const BOARD_APPLIERS = {
     const store = ownStore(state.session.join_code, board.id);
     for (const id of dropped) store.markDropped(id);
   }),
+  // A breakout group's board as a whole, to its members and the hosts; every other
+  // connection gets only the version (docs/protocol.md §11).
+  "board:group_updated": (state, payload) => {
+    if (!("group" in payload) || !state.group_boards) return;
+    const { group, board, dropped = [] } = payload;
+    const boards = state.group_boards.boards;
+    const index = boards.findIndex((entry) => entry.group === group);
+    if (index === -1) boards.push({ group, board });
+    else boards[index] = { group, board };
+    if (board && dropped.length) {
+      const store = ownStore(state.session.join_code, board.id);
+      for (const id of dropped) store.markDropped(id);
+    }
+  },
+  "board:groups_updated": (state, { group_boards: groupBoards }) => { state.group_boards = groupBoards; },
 };

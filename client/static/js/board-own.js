@@ -79,12 +79,12 @@ export function ownStore(code, boardId) {
 }
 
 // A board's secrets are useless once another board is current: forget them.
-export function forgetOtherBoards(code, boardId) {
-  const keep = storageKey(code, boardId);
+export function forgetOtherBoards(code, boardIds) {
+  const keep = new Set(boardIds.map((boardId) => storageKey(code, boardId)));
   const prefix = `${PREFIX}${code}:`;
   for (let index = localStorage.length - 1; index >= 0; index -= 1) {
     const key = localStorage.key(index);
-    if (key && key.startsWith(prefix) && key !== keep) localStorage.removeItem(key);
+    if (key && key.startsWith(prefix) && !keep.has(key)) localStorage.removeItem(key);
   }
 }
 

@@ -16,10 +16,11 @@ export function forget(key) {
   kept.delete(key);
 }
 
-// Board commands: their errors show next to the board, where the person is looking.
-export async function boardCommand(name, payload = {}) {
+// Board commands: their errors show next to the board, where the person is looking
+// (`errorId`: a breakout group's board has its own box).
+export async function boardCommand(name, payload = {}, errorId = "board-error") {
   const reply = await latest.live.command(name, payload);
-  const box = document.getElementById("board-error");
+  const box = document.getElementById(errorId);
   if (box) {
     box.textContent = reply.ok ? "" : reply.error.message;
     box.hidden = reply.ok;

@@ -22,45 +22,81 @@ let seenBoard = null;
 function renderBoard(live, context) {
   latest.live = live;
   latest.context = context;
-  const { board, session, you, participants } = live.state;
+  const { board, session, you } = live.state;
   const isHost = you.role === "facilitator" || you.role === "cofacilitator";
   const ended = session.status === "ended"; // the board takes no command but export then
   const canOpen = isHost && !ended && (!board || board.status === "closed");
   if (!board) return canOpen ? h("section", { class: "card board", id: "board" }, openBoardForm()) : null;
-
-  const store = ownStore(session.join_code, board.id);
+  // Seated in a breakout group with boards, a participant's board commands mean their
+  // group's board (docs/protocol.md §11): it is in the group's card, the plenary's waits.
+  if (you.role === "participant" && live.state.group_boards?.boards.length) return null;
   if (seenBoard !== board.id) {
     seenBoard = board.id;
-    forgetOtherBoards(session.join_code, board.id);
+    // A breakout group's own board is current too: its secrets stay.
+    const groupBoards = (live.state.group_boards?.boards || []).filter((entry) => entry.board);
+    forgetOtherBoards(session.join_code, [board.id, ...groupBoards.map((entry) => entry.board.id)]);
   }
   if (you.role !== "display" && board.status !== "closed" && !askedMine.has(board.id)) {
     askedMine.add(board.id);
     learnMine(live, session.join_code, board.id, context);
   }
-  const view = {
-    board, store, isHost,
-    curating: isHost && !ended,
+  const view = boardView(live, board, { isHost, errorId: "board-error" });
+  return h("section", {
+    class: `card board${view.display ? " board-display" : ""}`,
+    id: "board",
+    dataset: { status: board.status, revealed: String(board.revealed), mode: board.mode },
+  },
+  header(view),
+  errorBox(view),
+  isHost ? hostControls(board, ended) : null,
+  view.curating && board.revealed ? addClusterForm(board) : null,
+  board.clusters.length ? clusters(view) : null,
+  columns(view),
+  canOpen ? openBoardForm() : null,
+  );
+}
+
+// A breakout group's own board (docs/protocol.md §11), inside the group's card: the same
+// posts, reactions and votes as the plenary's; any member reveals it; nobody curates it.
+export function groupBoardCard(live, context, board) {
+  latest.live = live;
+  latest.context = context;
+  const view = boardView(live, board, { isHost: false, errorId: "group-board-error" });
+  view.present = Infinity; // a group gets its board only with at least `threshold` people
+  const canReveal = board.mode === "reveal" && !board.revealed && board.status !== "closed";
+  return h("div", {
+    class: "board group-board", id: "group-board",
+    dataset: { status: board.status, revealed: String(board.revealed), mode: board.mode },
+  },
+  header(view),
+  errorBox(view),
+  canReveal ? h("button", { id: "group-board-reveal",
+    onclick: () => boardCommand("board:reveal", {}, view.errorId) }, t("Reveal our board")) : null,
+  columns(view),
+  );
+}
+
+function boardView(live, board, { isHost, errorId }) {
+  const { session, you, participants } = live.state;
+  return {
+    board, isHost, errorId,
+    store: ownStore(session.join_code, board.id),
+    curating: isHost && session.status !== "ended",
     display: you.role === "display",
     writer: you.role !== "display" && board.status === "open" && session.status !== "ended",
     present: participants.filter((p) => p.present && p.admitted).length,
     openDoor: session.admission === "code",
     names: new Map(participants.map((p) => [p.id, p.display_name])),
   };
-  const section = h("section", {
-    class: `card board${view.display ? " board-display" : ""}`,
-    id: "board",
-    dataset: { status: board.status, revealed: String(board.revealed), mode: board.mode },
-  },
-  header(view),
-  keep("board-error", () => h("p", { class: "error", id: "board-error", role: "alert", hidden: true })),
-  isHost ? hostControls(board, ended) : null,
-  view.curating && board.revealed ? addClusterForm(board) : null,
-  board.clusters.length ? clusters(view) : null,
-  h("div", { class: "board-columns", style: { "--columns": String(board.prompts.length) } },
-    board.prompts.map((prompt, index) => column(view, prompt, index))),
-  canOpen ? openBoardForm() : null,
-  );
-  return section;
+}
+
+function errorBox(view) {
+  return keep(view.errorId, () => h("p", { class: "error", id: view.errorId, role: "alert", hidden: true }));
+}
+
+function columns(view) {
+  return h("div", { class: "board-columns", style: { "--columns": String(view.board.prompts.length) } },
+    view.board.prompts.map((prompt, index) => column(view, prompt, index)));
 }
 
 function header(view) {
@@ -161,7 +197,7 @@ function postCard(view, post) {
     class: ["post", own ? "own" : "", post.hidden ? "hidden-post" : "", post.waiting ? "waiting" : ""].join(" ").trim(),
     dataset: { postId: post.id },
   },
-  editing.has(post.id) && own ? editForm(post, own) : h("p", { class: "post-text" }, text),
+  editing.has(post.id) && own ? editForm(view, post, own) : h("p", { class: "post-text" }, text),
   h("p", { class: "post-meta" },
     board.named && post.author_id ? h("span", { class: "author" }, view.names.get(post.author_id) || "") : null,
     own ? h("span", { class: "tag" }, t("Yours")) : null,
@@ -180,7 +216,7 @@ function postCard(view, post) {
   own && !gone && open && !own.secret ? h("span", { class: "muted" }, t("Written on your other device: edit or delete it there.")) : null,
   own && own.secret && !gone && open && !view.display && !editing.has(post.id) ? h("div", { class: "post-actions" },
     h("button", { class: "small quiet", onclick: () => { editing.add(post.id); rerender(); } }, t("Edit")),
-    h("button", { class: "small quiet", onclick: () => remove(post.id, own) }, t("Delete"))) : null,
+    h("button", { class: "small quiet", onclick: () => remove(view, post.id, own) }, t("Delete"))) : null,
   view.curating && !post.waiting ? h("div", { class: "post-actions" }, hostPostActions(post, board)) : null,
   );
 }
@@ -194,7 +230,7 @@ function reactions(view, post, own) {
     if (!active) return count ? h("span", { class: "reaction" }, `${label} ${count}`) : null;
     return h("button", {
       class: "small reaction", "aria-pressed": String(mine === kind), dataset: { kind },
-      onclick: () => react(post.id, mine === kind ? null : kind),
+      onclick: () => react(view, post.id, mine === kind ? null : kind),
     }, `${label} ${count}`);
   });
 }
@@ -211,7 +247,7 @@ function voteButton(view, target) {
   return h("button", {
     class: "small vote", "aria-pressed": String(mine), disabled: !mine && left <= 0,
     title: t("Votes left: %(n)s", { n: left }),
-    onclick: () => vote(target.id, !mine),
+    onclick: () => vote(view, target.id, !mine),
   }, mine ? t("Voted") : t("Vote"), ` · ${label}`);
 }
 
@@ -242,9 +278,9 @@ function writeForm(view, index) {
     const form = h("form", { class: "write", onsubmit: async (event) => {
       event.preventDefault();
       const secret = newSecret();
-      const reply = await boardCommand("board:post", { prompt: index, text: input.value, secret });
+      const reply = await boardCommand("board:post", { prompt: index, text: input.value, secret }, view.errorId);
       if (!reply.ok) return;
-      currentStore().keepPost(reply.post, secret);
+      storeOf(board).keepPost(reply.post, secret);
       input.value = "";
       counter.textContent = `0 / ${board.limits.max_length}`;
       rerender();
@@ -253,18 +289,19 @@ function writeForm(view, index) {
   });
 }
 
-function editForm(post, own) {
+function editForm(view, post, own) {
   const key = `edit:${post.id}`;
   return keep(key, () => {
-    const input = h("textarea", { rows: 3, maxlength: latest.live.state.board.limits.max_length, "aria-label": t("Edit") });
+    const input = h("textarea", { rows: 3, maxlength: view.board.limits.max_length, "aria-label": t("Edit") });
     input.value = own.text;
     const done = () => { editing.delete(post.id); forget(key); rerender(); };
     return h("form", { class: "write", onsubmit: async (event) => {
       event.preventDefault();
-      const mine = currentStore().post(post.id);
-      const reply = await boardCommand("board:edit", { post_id: post.id, secret: mine.secret, text: input.value });
+      const mine = storeOf(view.board).post(post.id);
+      const edit = { post_id: post.id, secret: mine.secret, text: input.value };
+      const reply = await boardCommand("board:edit", edit, view.errorId);
       if (reply.ok) {
-        currentStore().keepPost(reply.post);
+        storeOf(view.board).keepPost(reply.post);
         done();
       }
     } }, input, h("div", { class: "write-foot" },
@@ -273,28 +310,29 @@ function editForm(post, own) {
   });
 }
 
-async function remove(postId, own) {
-  const reply = await boardCommand("board:delete", { post_id: postId, secret: own.secret });
-  if (reply.ok && reply.shown) currentStore().markDeleted(postId);
-  else if (reply.ok || reply.error.code === "post_not_found") currentStore().dropPost(postId);
+async function remove(view, postId, own) {
+  const reply = await boardCommand("board:delete", { post_id: postId, secret: own.secret }, view.errorId);
+  if (reply.ok && reply.shown) storeOf(view.board).markDeleted(postId);
+  else if (reply.ok || reply.error.code === "post_not_found") storeOf(view.board).dropPost(postId);
   rerender();
 }
 
-async function react(postId, kind) {
-  const reply = await boardCommand("board:react", { post_id: postId, kind });
-  if (reply.ok) currentStore().setReaction(postId, kind);
+async function react(view, postId, kind) {
+  const reply = await boardCommand("board:react", { post_id: postId, kind }, view.errorId);
+  if (reply.ok) storeOf(view.board).setReaction(postId, kind);
   rerender();
 }
 
-async function vote(targetId, on) {
-  const reply = await boardCommand("board:vote", { target_id: targetId, vote: on });
-  if (reply.ok) currentStore().setVote(targetId, on);
+async function vote(view, targetId, on) {
+  const reply = await boardCommand("board:vote", { target_id: targetId, vote: on }, view.errorId);
+  if (reply.ok) storeOf(view.board).setVote(targetId, on);
   rerender();
 }
 
-function currentStore() {
-  const { session, board } = latest.live.state;
-  return ownStore(session.join_code, board.id);
+// What this browser keeps of a board, read afresh: a handler may outlive the render
+// that made it (kept forms), and the store must not be a stale copy.
+function storeOf(board) {
+  return ownStore(latest.live.state.session.join_code, board.id);
 }
 
 function rerender() {

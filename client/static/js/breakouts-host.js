@@ -7,6 +7,7 @@ import {
   broadcastNote, firstName, nextStepButton, nextStepError, roundsOf, warningBanner,
 } from "./breakout-parts.js";
 import { timerClock } from "./countdown.js";
+import { boardCommand } from "./board-ui.js";
 import { h } from "./dom.js";
 import { t, tn } from "./i18n.js";
 import { registerSection } from "./sections.js";
@@ -87,6 +88,7 @@ function runningPart(live, context, phase, round) {
   return h("div", {},
     warningBanner(round),
     overview(live, phase, round),
+    groupBoards(live, round),
     broadcastForm(context, round),
     h("details", { class: "breakout-moves" },
       h("summary", {}, t("Move people")),
@@ -118,6 +120,31 @@ function overview(live, phase, round) {
       );
     })),
   ), nextStepError());
+}
+
+// Every group's own board, as anonymous as the plenary's: what it shows, and a reveal.
+function groupBoards(live, round) {
+  const boards = live.state.group_boards;
+  if (!boards || boards.phase_id !== round.phase_id) return null;
+  return h("details", { class: "breakout-boards", id: "breakout-boards" },
+    h("summary", {}, t("The groups' boards")),
+    h("p", { class: "error", id: "group-boards-error", role: "alert", hidden: true }),
+    h("ul", {}, boards.boards.map(({ group, board }) => h("li", { dataset: { group } },
+      h("h4", {}, t("Group %(n)s", { n: group })),
+      board ? groupBoardSummary(group, board) : h("p", { class: "muted" },
+        t("No board: fewer than %(threshold)s people.", { threshold: boards.threshold })),
+    ))));
+}
+
+function groupBoardSummary(group, board) {
+  const canReveal = board.mode === "reveal" && !board.revealed && board.status !== "closed";
+  return h("div", {},
+    h("p", { class: "muted" }, tn("%(n)s post written.", "%(n)s posts written.", board.count)),
+    canReveal ? h("button", { class: "small quiet",
+      onclick: () => boardCommand("board:reveal", { group }, "group-boards-error") }, t("Reveal")) : null,
+    board.posts.length ? h("ul", { class: "posts" }, board.posts.map((post) =>
+      h("li", { class: "post", dataset: { postId: post.id } }, h("p", { class: "post-text" }, post.text)))) : null,
+  );
 }
 
 function broadcastForm(context, round) {

@@ -7,6 +7,7 @@ import {
   broadcastNote, firstName, groupNames, nextStepButton, nextStepError, phaseOf, roundTitle, roundsOf,
   runningRound, warningBanner,
 } from "./breakout-parts.js";
+import { groupBoardCard } from "./board.js";
 import { timerClock } from "./countdown.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
@@ -75,7 +76,23 @@ function groupCard(live, context, round) {
     broadcastNote(round),
     group.finished ? finishedNote() : presenting(live, context, round, group),
     synthesisForm(round, group, context),
+    groupBoard(live, context, round, group),
   );
+}
+
+// The group's own anonymous board, if the phase gives groups one; a group smaller than
+// the threshold has none, and is told why (docs/protocol.md §11).
+function groupBoard(live, context, round, group) {
+  const boards = live.state.group_boards;
+  if (!boards || boards.phase_id !== round.phase_id) return null;
+  const entry = boards.boards.find((candidate) => candidate.group === group.number);
+  if (!entry) return null;
+  if (!entry.board) {
+    return h("p", { class: "notice", id: "group-board-none" },
+      t("Your group has no anonymous board: it has fewer than %(threshold)s people, and with so few it is too easy to tell who wrote what.",
+        { threshold: boards.threshold }));
+  }
+  return groupBoardCard(live, context, entry.board);
 }
 
 function finishedNote() {
