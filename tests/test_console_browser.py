@@ -53,7 +53,7 @@ def test_a_cofacilitator_gets_and_loses_the_controls_without_a_reload(browser, s
     # The room display's link opens the room display in another browser.
     screen = new_page(browser, "en-GB")
     screen.goto(display)
-    expect(screen.locator(".join-banner")).to_contain_text(code)
+    expect(screen.locator("#projector-join-code")).to_have_text(code)
 
 
 # What can no longer work once a session has ended, on anyone's page.

@@ -5,10 +5,8 @@ else a group is as unknown as one that does not exist."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import segno
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import select
 
@@ -22,7 +20,7 @@ from server.core.validation import load_args
 from server.sessions import hosts
 from server.sessions.credentials import find_by_join_code
 from server.sessions.groups import group_sessions
-from server.sessions.links import shareable
+from server.sessions.links import join_qr_svg, shareable
 from server.sessions.models import PeerSession, Status
 from server.sessions.schemas import InvitationArgs, SetLanguageArgs
 from server.sessions.state import iso
@@ -133,9 +131,8 @@ def join_qr_code(join_code: str) -> Response:
         if not hosts.facilitates(unit.db, who.account.id, session.group_id):
             raise DomainError("unknown_join_code")
         code = session.join_code
-    svg = io.BytesIO()  # a whole SVG document (with its namespace), as an image needs
-    segno.make(f"{request.host_url}j/{code}", error="m").save(svg, kind="svg", scale=8, border=2)
-    return Response(svg.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    svg = join_qr_svg(f"{request.host_url}j/{code}")
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/sessions/<join_code>/kept-summary")

@@ -21,7 +21,7 @@ from server.core.bus import PersonAdmitted, PersonRemoved, tell
 from server.core.domain import Actor, Role
 from server.core.errors import DomainError
 from server.sessions.models import Admission, Participant
-from server.sessions.state import emit, lock, participant_fields, session_fields
+from server.sessions.state import emit, emit_participant, lock, session_fields
 
 
 def same_name(name: str) -> str:
@@ -87,8 +87,7 @@ def remove(db: Session, actor: Actor, participant_id: int, now: datetime) -> lis
 def _let_in(db: Session, person: Participant, now: datetime) -> list[str]:
     person.admitted_at = now
     sids = connections.sids_of(db, person.id)  # their live connections: present if any
-    fields = participant_fields(person, bool(sids))
-    emit(db, "participant:admitted", person.session_id, {"participant": fields})
+    emit_participant(db, "participant:admitted", person, bool(sids))
     tell(db, PersonAdmitted(person.session_id, person.id), now)
     return sids
 

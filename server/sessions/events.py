@@ -40,6 +40,12 @@ def share_links(ctx: CommandContext, args: Any) -> dict[str, Any]:
     return links.share_links(ctx.db, ctx.actor, secret, request.host_url)
 
 
+@command("session:join_link", roles=HOSTS | {Role.DISPLAY}, expensive=True)
+def join_link(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    """The join link and its QR code, for the room's screen while people arrive."""
+    return links.join_link(ctx.db, ctx.actor, request.host_url)
+
+
 @command("participant:set_location", roles=PEOPLE, args=LocationArgs())
 def set_location(ctx: CommandContext, args: Any) -> None:
     service.set_location(ctx.db, ctx.actor, args.location, ctx.now)

@@ -26,7 +26,10 @@ registerSection(9, (live, context) => {
   return null;
 });
 
-registerSection(11, (live) => {
+registerSection(11, syntheses);
+
+// Back in the plenary, every group's synthesis (the room display shows it too).
+export function syntheses(live) {
   if (!live.state.agenda || runningRound(live.state)) return null;
   const ended = roundsOf(live.state).filter((round) => round.status === "ended");
   if (!ended.length) return null;
@@ -42,11 +45,11 @@ registerSection(11, (live) => {
             h("p", { class: "synthesis-text" }, synthesis.text))))
         : h("p", { class: "muted" }, t("No group wrote a synthesis.")))),
   );
-});
+}
 
 // The room's screen: where everyone sits, readable across the room. The common
 // countdown is the agenda's, just below.
-function displayPlan(live, round) {
+export function displayPlan(live, round) {
   return h("section", { class: "card breakout-display", id: "breakout-plan" },
     h("h2", {}, roundTitle(live.state, round)),
     warningBanner(round),

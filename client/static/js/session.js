@@ -4,6 +4,7 @@ import { h } from "./dom.js";
 import { connectLive } from "./live.js";
 import { currentLanguage, errorText, onLanguageChange, t, tn } from "./i18n.js";
 import { errorBox, showError } from "./forms.js";
+import { projectorView } from "./projector.js";
 import { renderSections } from "./sections.js";
 import { resetSummary } from "./summary.js";
 
@@ -88,6 +89,11 @@ export function sessionView(code, navigate) {
       page.replaceChildren(doorPanel(session, leave));
       return;
     }
+    if (you.role === "display") { // the room's screen: a page of its own, for a projector
+      document.body.dataset.view = "projector";
+      page.replaceChildren(projectorView(live, code, render));
+      return;
+    }
     const isHost = you.role === "facilitator" || you.role === "cofacilitator";
     const ended = session.status === "ended";
     const shared = linksFor(isHost);
@@ -107,10 +113,9 @@ export function sessionView(code, navigate) {
           connectionBadge(live),
         ),
       ),
-      you.role === "display" ? null : problem,
+      problem,
       isHost && !ended ? hostPanel(session, shared, run) : null,
       isHost && !ended && atTheDoor.length ? doorCard(atTheDoor, run) : null,
-      you.role === "display" ? joinBanner(session) : null,
       ...renderSections(live, { you, isHost, ended, run, refresh: render }),
       h("section", { class: "card" },
         h("h2", {}, t("Participants"),
@@ -119,7 +124,7 @@ export function sessionView(code, navigate) {
         h("ul", { class: "people", id: "participants" }, inside.map((p) => personRow(p, you, ended, run))),
       ),
       mayEnd ? endCard(askToEnd) : null,
-      you.role === "display" ? null : h("p", {},
+      h("p", {},
         h("button", { class: "quiet", id: "leave", onclick: leave }, t("Leave session"))),
     ].filter(Boolean));
     focus();
@@ -130,6 +135,7 @@ export function sessionView(code, navigate) {
     live.command("client:set_language", { language: currentLanguage() }));
   render();
   const dispose = () => {
+    delete document.body.dataset.view;
     unsubscribe();
     live.close();
   };
@@ -275,13 +281,6 @@ function endDialog(dialog, confirmEnd) {
       confirmButton,
       h("button", { class: "quiet", id: "end-cancel", autofocus: true, onclick: () => dialog.close() }, t("Cancel"))),
   ];
-}
-
-function joinBanner(session) {
-  return h("section", { class: "card join-banner" },
-    h("p", {}, t("Join at %(address)s with the code", { address: `${location.host}` })),
-    h("p", { class: "join-code" }, session.join_code),
-  );
 }
 
 function refusedPanel(error, code, navigate) {
