@@ -1,9 +1,9 @@
 """The room display as a projector shows it, in headless Chromium at 1280×720 and
 3840×2160: the join QR code (an SVG from the server) and the short link before the start;
 then the phase, the speaker's first name and the board, only as revealed. No organisation,
-nobody away; the session's language, not the projector browser's; side by side once
-someone present joined in another language. People act through the protocol (live
-clients), so only the display runs in a browser."""
+nobody away; the join code in full again when a host asks; the session's language, not
+the projector browser's; side by side once someone present joined in another language.
+People act through the protocol (live clients), so only the display runs in a browser."""
 
 from __future__ import annotations
 
@@ -115,6 +115,13 @@ def test_the_projector_shows_the_room_what_it_may_see_at_two_sizes(browser, serv
     assert "Ask before the deadline" in page_text and UNREVEALED not in page_text
     assert ORGANISATION not in screen.content() and "Dag" not in page_text
     at_each_size(screen, DURING, "running")
+
+    # A host puts the join code up in full again, for a second wave of people.
+    assert anne.call("session:show_join", {"show": True})["ok"]
+    expect(screen.locator("#projector-join.large")).to_be_visible()
+    expect(screen.locator("#projector-now")).to_have_count(0)
+    assert anne.call("session:show_join", {"show": False})["ok"]
+    expect(screen.locator("#projector-join.large")).to_have_count(0)
 
     # Someone present joined in Danish: the session's English first, Danish beside it.
     opened(clients, LiveClient(server.url, join(server.url, code, "Erik", "da")["token"]))

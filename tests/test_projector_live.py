@@ -1,6 +1,7 @@
 """What a room display is sent, through a real server: no organisation in its snapshot
-or in any event (the others still get theirs), no post before it is shown; and the join
-link with its QR code, for the display and the hosts only (docs/protocol.md §3, §5)."""
+or in any event (the others still get theirs), no post before it is shown; the join
+link with its QR code, for the display and the hosts only; and a host putting the join
+code up in full on the display (docs/protocol.md §3, §5)."""
 
 from __future__ import annotations
 
@@ -83,3 +84,24 @@ def test_the_join_link_and_its_qr_code_go_to_the_display_and_the_hosts(server, c
         )
         assert "<path" in reply["qr_svg"] and "<script" not in reply["qr_svg"]
     assert bo.call("session:join_link")["error"]["code"] == "forbidden"
+
+
+def test_a_host_puts_the_join_code_up_in_full_and_takes_it_down(server, clients):
+    host = create_session(server.url)
+    anne = opened(clients, LiveClient(server.url, host["facilitator_token"]))
+    screen = opened(clients, LiveClient(server.url, host["display_key"]))
+    bo = opened(clients, LiveClient(server.url, join(server.url, host["join_code"], "Bo")["token"]))
+    assert screen.state["session"]["show_join"] is False
+    assert anne.call("session:start")["ok"]
+    assert anne.call("session:show_join", {"show": True}) == {"ok": True}
+    screen.wait_for(lambda: screen.state["session"]["show_join"] is True)
+    version = anne.call("session:sync")["snapshot"]["version"]
+    assert anne.call("session:show_join", {"show": True}) == {"ok": True}  # no change
+    assert anne.call("session:sync")["snapshot"]["version"] == version
+    assert bo.call("session:show_join", {"show": False})["error"]["code"] == "forbidden"
+    assert anne.call("session:show_join", {"show": "no"})["error"]["code"] == "invalid_payload"
+    assert anne.call("session:show_join", {"show": False}) == {"ok": True}
+    screen.wait_for(lambda: screen.state["session"]["show_join"] is False)
+    assert anne.call("session:end")["ok"]
+    ended = anne.call("session:show_join", {"show": True})
+    assert ended["error"]["code"] == "session_ended"

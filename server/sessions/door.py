@@ -20,7 +20,7 @@ from server.core import connections
 from server.core.bus import PersonAdmitted, PersonRemoved, tell
 from server.core.domain import Actor, Role
 from server.core.errors import DomainError
-from server.sessions.models import Admission, Participant
+from server.sessions.models import Admission, Participant, Status
 from server.sessions.state import emit, emit_participant, lock, session_fields
 
 
@@ -64,6 +64,17 @@ def set_admission(db: Session, actor: Actor, admission: str, now: datetime) -> l
     if session.admission is Admission.HOST:
         return []
     return admit_all(db, actor, now)
+
+
+def show_join(db: Session, actor: Actor, show: bool, now: datetime) -> None:
+    """A host asks the room display to show the join QR code in full (latecomers, a
+    second group arriving), or to stop: the room sees it as a change of the session."""
+    session = lock(db, actor.session_id)
+    if session.status is Status.ENDED:
+        raise DomainError("session_ended")
+    if session.show_join != show:
+        session.show_join = show
+        emit(db, "session:updated", session.id, session_fields(session))
 
 
 def remove(db: Session, actor: Actor, participant_id: int, now: datetime) -> list[str]:

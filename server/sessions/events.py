@@ -11,7 +11,13 @@ from server.core.domain import AT_THE_DOOR, EVERYONE, HOSTS, PEOPLE, Role
 from server.core.realtime import NAMESPACE, CommandContext, command, room
 from server.core.runtime import current_runtime
 from server.sessions import door, links, service
-from server.sessions.schemas import AdmissionArgs, LocationArgs, ParticipantArgs, RoleArgs
+from server.sessions.schemas import (
+    AdmissionArgs,
+    LocationArgs,
+    ParticipantArgs,
+    RoleArgs,
+    ShowJoinArgs,
+)
 
 
 @command("session:sync", roles=EVERYONE | AT_THE_DOOR, expensive=True)
@@ -44,6 +50,11 @@ def share_links(ctx: CommandContext, args: Any) -> dict[str, Any]:
 def join_link(ctx: CommandContext, args: Any) -> dict[str, Any]:
     """The join link and its QR code, for the room's screen while people arrive."""
     return links.join_link(ctx.db, ctx.actor, request.host_url)
+
+
+@command("session:show_join", roles=HOSTS, args=ShowJoinArgs())
+def show_join(ctx: CommandContext, args: Any) -> None:
+    door.show_join(ctx.db, ctx.actor, args.show, ctx.now)
 
 
 @command("participant:set_location", roles=PEOPLE, args=LocationArgs())

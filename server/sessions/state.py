@@ -46,6 +46,7 @@ def session_fields(session: PeerSession) -> dict[str, Any]:
         "admission": session.admission.value,
         "network": session.network,
         "agreements": session.agreements,
+        "show_join": session.show_join,
         "created_at": iso(session.created_at),
         "started_at": iso(session.started_at),
         "ended_at": iso(session.ended_at),

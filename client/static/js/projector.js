@@ -38,7 +38,8 @@ export function projectorView(live, code, refresh) {
   if (!settleLanguages(languages, refresh)) return h("p", { class: "muted" }, t("Connecting…"));
   const say = sayIn(languages);
   const { session } = state;
-  const arriving = session.status === "waiting";
+  // People arrive before the start, and whenever a host puts the join code up in full.
+  const arriving = session.status === "waiting" || (session.status === "running" && session.show_join);
   return h("div", { class: `projector${arriving ? " arriving" : ""}`, id: "projector", dataset: { languages: languages.join(" ") } },
     h("header", { class: "projector-head" },
       h("h1", { id: "session-title" }, session.title),
@@ -97,8 +98,8 @@ function languageSwitch(code, choice, languages, refresh) {
       availableLanguages().map(endonym).join(" + ")));
 }
 
-// The QR code and the short link: large before the start, in a corner during the session
-// for whoever comes late.
+// The QR code and the short link: large while people arrive, else in a corner for
+// whoever comes late.
 function joinPanel(live, code, say, large, refresh) {
   const link = joinLinks.get(code);
   if (!link) {
