@@ -40,6 +40,10 @@ LAYOUT_PROBLEMS = """(selectors) => {
   }
   return problems;
 }"""
+# The font size of the smallest text on the display, in CSS pixels.
+SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll("#projector *")]
+  .filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+  .map((e) => parseFloat(getComputedStyle(e).fontSize)))"""
 BEFORE = ["#session-title", "#projector-languages", "#join-qr", ".join-text", "#projector-people"]
 DURING = [
     "#session-title",
@@ -60,6 +64,7 @@ def at_each_size(page, blocks: list[str], name: str) -> None:  # type: ignore[no
             "e => parseFloat(getComputedStyle(e).fontSize)"
         )
         assert size >= height / 20  # large type: a twentieth of the screen's height
+        assert page.evaluate(SMALLEST_TEXT) >= height / 55  # and no small print
         page.screenshot(path=str(ARTIFACTS / f"projector-{name}-{width}x{height}.png"))
 
 
@@ -127,6 +132,7 @@ def test_the_projector_shows_the_room_what_it_may_see_at_two_sizes(browser, serv
     opened(clients, LiveClient(server.url, join(server.url, code, "Erik", "da")["token"]))
     expect(screen.locator("#projector")).to_have_attribute("data-languages", "en da")
     expect(screen.locator("#phase-title [lang=da]")).to_have_text("Åben session")
+    at_each_size(screen, DURING, "bilingual")
     # Picked on the display, one language stays, the browser's own choice untouched.
     screen.locator("#projector-languages [data-language=da]").click()
     expect(screen.locator("#projector")).to_have_attribute("data-languages", "da")
