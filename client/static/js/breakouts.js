@@ -21,7 +21,6 @@ registerSection(9, (live, context) => {
   if (!live.state.agenda) return null;
   const round = runningRound(live.state);
   if (!round) return null;
-  if (context.you.role === "display") return displayPlan(live, round);
   if (context.you.role === "participant") return groupCard(live, context, round);
   return null;
 });
@@ -48,14 +47,14 @@ export function syntheses(live) {
 }
 
 // The room's screen: where everyone sits, readable across the room. The common
-// countdown is the agenda's, just below.
-export function displayPlan(live, round) {
+// countdown is the agenda's. `say` renders a text in each language the room reads.
+export function displayPlan(live, round, say = (render) => render()) {
   return h("section", { class: "card breakout-display", id: "breakout-plan" },
-    h("h2", {}, roundTitle(live.state, round)),
+    h("h2", {}, say(() => roundTitle(live.state, round))),
     warningBanner(round),
     h("ul", { class: "breakout-plan" }, round.plan.map((group) =>
-      h("li", { dataset: { group: group.number } },
-        t("Group %(n)s: %(names)s", { n: group.number, names: groupNames(round, group.number) })))),
+      h("li", { dataset: { group: group.number } }, say(() =>
+        t("Group %(n)s: %(names)s", { n: group.number, names: groupNames(round, group.number) }))))),
     broadcastNote(round),
   );
 }

@@ -153,7 +153,7 @@ function nowPanel(live, say) {
       speakerLine(state, phase, say),
       h("div", { id: "countdown", class: "countdown", role: "timer", "aria-live": "off" }, formatClock(remainingSeconds(live))),
       h("div", { id: "countdown-label", class: "muted" })),
-    round ? displayPlan(live, round) : syntheses(live),
+    round ? displayPlan(live, round, say) : syntheses(live),
     phase.kind === "board" || (state.board && state.board.status !== "closed") ? boardPanel(state, say) : null,
   );
 }
