@@ -1,6 +1,7 @@
 """The host console in headless Chromium: a co-facilitator's controls come and go live,
-both hosts see the links to share, and ending a session asks first and leaves no
-control behind that could no longer work."""
+both hosts see the links to share, a host puts the join code up in full on the room
+display, and ending a session asks first and leaves no control behind that could no
+longer work."""
 
 from __future__ import annotations
 
@@ -53,7 +54,11 @@ def test_a_cofacilitator_gets_and_loses_the_controls_without_a_reload(browser, s
     # The room display's link opens the room display in another browser.
     screen = new_page(browser, "en-GB")
     screen.goto(display)
-    expect(screen.locator(".join-banner")).to_contain_text(code)
+    expect(screen.locator("#projector-join-code")).to_have_text(code)
+    expect(screen.locator("#projector-join.large")).to_have_count(0)  # running: in a corner
+    host.locator("#show-join").check()  # a second wave of people: the code in full
+    expect(screen.locator("#projector-join.large")).to_be_visible()
+    expect(guest.locator("#show-join")).to_have_count(0)
 
 
 # What can no longer work once a session has ended, on anyone's page.

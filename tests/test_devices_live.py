@@ -32,7 +32,7 @@ def test_two_devices_are_one_person_and_only_ones_own_token_makes_a_link(server,
     assert own["error"]["code"] == "move_signed_in"
 
     reply = laptop.call("participant:device_link", {"token": bo["token"]})
-    assert reply["ok"] and reply["qr_svg"].lstrip().startswith("<?xml")
+    assert reply["ok"] and reply["qr_svg"].startswith("<svg")
     link = urlsplit(reply["link"])
     assert link.path == f"/s/{host['join_code']}" and link.fragment.startswith("move=")
     code = link.fragment.removeprefix("move=")

@@ -201,6 +201,23 @@ def test_a_display_is_not_a_person(db, clock):
     assert service.snapshot(db, actor, clock.now())["participants"] == []
 
 
+def test_a_display_is_sent_no_organisation_and_the_others_are(db, clock):
+    created = create_session(db, clock)
+    connect(db, clock, created.display_key, "screen")
+    connect(db, clock, created.facilitator_token, "anne")
+    joined = join(db, clock, created.session.join_code, organisation="Aarhus Kommune")
+    _, events = connect(db, clock, joined.token, "bo")
+    [arrived] = [event for event in events if event.name == "participant:joined"]
+    assert arrived.each is not None
+    assert "organisation" not in arrived.each["screen"]["participant"]
+    assert arrived.each["anne"]["participant"]["organisation"] == "Aarhus Kommune"
+    assert arrived.each["bo"] is arrived.each["anne"]  # one payload for all the others
+    display = actor_of(service.authenticate(db, created.display_key))
+    people = service.snapshot(db, display, clock.now())["participants"]
+    assert [person["display_name"] for person in people] == ["Anne", "Bo"]
+    assert all("organisation" not in person for person in people)
+
+
 def test_a_silent_worker_loses_its_connections_and_people_are_told(db, clock):
     created = create_session(db, clock)
     joined = join(db, clock, created.session.join_code)

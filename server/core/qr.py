@@ -7,8 +7,10 @@ import io
 import segno
 
 
-def svg(text: str) -> bytes:
-    """A whole SVG document (with its namespace), as an image or a parsed node needs."""
+def svg(text: str) -> str:
+    """A whole SVG document (its namespace and a viewBox, no size of its own, so it fills
+    whatever box shows it), dark on white to scan on any screen."""
     out = io.BytesIO()
-    segno.make(text, error="m").save(out, kind="svg", scale=8, border=2)
-    return out.getvalue()
+    code = segno.make(text, error="m")
+    code.save(out, kind="svg", xmldecl=False, omitsize=True, border=2, light="#fff", svgclass="qr")
+    return out.getvalue().decode()

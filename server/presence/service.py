@@ -15,7 +15,7 @@ from server.core.bus import PersonArrived, PersonLeft, PersonWaiting
 from server.core.change import change_of
 from server.core.domain import Actor, Event, declare_events
 from server.sessions.models import Participant
-from server.sessions.state import emit, load_participant, lock, participant_fields
+from server.sessions.state import emit_participant, load_participant, lock
 
 declare_events(
     "participant:joined", "participant:returned", "participant:left", "participant:waiting"
@@ -55,5 +55,4 @@ def leave(db: Session, actor: Actor, now: datetime) -> tuple[list[Event], list[s
 
 
 def _presence_event(db: Session, name: str, participant: Participant, present: bool) -> Event:
-    fields = participant_fields(participant, present)
-    return emit(db, name, participant.session_id, {"participant": fields})
+    return emit_participant(db, name, participant, present)

@@ -20,8 +20,8 @@ from server.core import connections
 from server.core.bus import PersonAdmitted, PersonRemoved, tell
 from server.core.domain import Actor, Role
 from server.core.errors import DomainError
-from server.sessions.models import Admission, Participant
-from server.sessions.state import emit, lock, participant_fields, session_fields
+from server.sessions.models import Admission, Participant, Status
+from server.sessions.state import emit, emit_participant, lock, session_fields
 
 
 def same_name(name: str) -> str:
@@ -66,6 +66,17 @@ def set_admission(db: Session, actor: Actor, admission: str, now: datetime) -> l
     return admit_all(db, actor, now)
 
 
+def show_join(db: Session, actor: Actor, show: bool, now: datetime) -> None:
+    """A host asks the room display to show the join QR code in full (latecomers, a
+    second group arriving), or to stop: the room sees it as a change of the session."""
+    session = lock(db, actor.session_id)
+    if session.status is Status.ENDED:
+        raise DomainError("session_ended")
+    if session.show_join != show:
+        session.show_join = show
+        emit(db, "session:updated", session.id, session_fields(session))
+
+
 def remove(db: Session, actor: Actor, participant_id: int, now: datetime) -> list[str]:
     """A host removes someone (or turns them away at the door). Returns the sids to close.
 
@@ -87,8 +98,7 @@ def remove(db: Session, actor: Actor, participant_id: int, now: datetime) -> lis
 def _let_in(db: Session, person: Participant, now: datetime) -> list[str]:
     person.admitted_at = now
     sids = connections.sids_of(db, person.id)  # their live connections: present if any
-    fields = participant_fields(person, bool(sids))
-    emit(db, "participant:admitted", person.session_id, {"participant": fields})
+    emit_participant(db, "participant:admitted", person, bool(sids))
     tell(db, PersonAdmitted(person.session_id, person.id), now)
     return sids
 

@@ -19,6 +19,7 @@ from server.sessions.schemas import (
     LocationArgs,
     ParticipantArgs,
     RoleArgs,
+    ShowJoinArgs,
 )
 from server.sessions.state import iso
 
@@ -56,7 +57,18 @@ def device_link(ctx: CommandContext, args: Any) -> dict[str, Any]:
     move = devices.device_link(ctx.db, ctx.actor, args.token, ctx.now)
     session = ctx.db.get_one(PeerSession, ctx.actor.session_id)
     link = f"{request.host_url}s/{session.join_code}#move={move.code}"
-    return {"link": link, "qr_svg": qr.svg(link).decode(), "expires_at": iso(move.expires_at)}
+    return {"link": link, "qr_svg": qr.svg(link), "expires_at": iso(move.expires_at)}
+
+
+@command("session:join_link", roles=HOSTS | {Role.DISPLAY}, expensive=True)
+def join_link(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    """The join link and its QR code, for the room's screen while people arrive."""
+    return links.join_link(ctx.db, ctx.actor, request.host_url)
+
+
+@command("session:show_join", roles=HOSTS, args=ShowJoinArgs())
+def show_join(ctx: CommandContext, args: Any) -> None:
+    door.show_join(ctx.db, ctx.actor, args.show, ctx.now)
 
 
 @command("participant:set_location", roles=PEOPLE, args=LocationArgs())

@@ -1,4 +1,5 @@
-"""What a host shares: the join link, and the room display's link.
+"""What a host shares: the join link, and the room display's link; what the room display
+shows: the join link and its QR code.
 
 The display key is derived from the app's secret, so any host can be given it again;
 the database keeps only its hash (for the lookup), as for every other credential.
@@ -6,10 +7,12 @@ the database keeps only its hash (for the lookup), as for every other credential
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
-from server.core import tokens
-from server.core.domain import HOSTS, Actor
+from server.core import qr, tokens
+from server.core.domain import HOSTS, Actor, Role
 from server.core.errors import DomainError
 from server.sessions.models import PeerSession
 from server.sessions.state import iso
@@ -38,3 +41,12 @@ def shareable(session: PeerSession, secret: str, base_url: str) -> dict[str, str
         session.display_key_hash = tokens.token_hash(key)
     code = session.join_code
     return {"join_url": f"{base_url}j/{code}", "display_url": f"{base_url}s/{code}#display={key}"}
+
+
+def join_link(db: Session, actor: Actor, base_url: str) -> dict[str, Any]:
+    """What the room shows while people arrive: the join link and its QR code. The join
+    code is no secret in the room; the display's own key never leaves the host."""
+    if actor.role not in HOSTS | {Role.DISPLAY}:
+        raise DomainError("forbidden")
+    url = f"{base_url}j/{db.get_one(PeerSession, actor.session_id).join_code}"
+    return {"join_url": url, "qr_svg": qr.svg(url)}

@@ -112,6 +112,8 @@ class PeerSession(Base):
     # (sessions.agreement). Only how many accepted it is kept, never who.
     network: Mapped[bool] = mapped_column(Boolean, default=False)
     agreements: Mapped[int] = mapped_column(Integer, default=0)
+    # A host asked the room display to show the join QR code in full, also while it runs.
+    show_join: Mapped[bool] = mapped_column(Boolean, default=False)
 
     group: Mapped[Group] = relationship()
 

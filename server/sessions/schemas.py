@@ -104,6 +104,10 @@ class AdmissionArgs(Args):
     admission = fields.String(required=True, validate=validate.OneOf(["host", "code"]))
 
 
+class ShowJoinArgs(Args):
+    show = Flag(required=True)
+
+
 class RoleArgs(Args):
     participant_id = Int(required=True, validate=validate.Range(min=1))
     role = fields.String(required=True, validate=validate.OneOf(["cofacilitator", "participant"]))

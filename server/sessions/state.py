@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from server.core import personal
 from server.core.change import change_of
-from server.core.connections import sids_of
-from server.core.domain import Actor, Event
+from server.core.connections import audience, sids_of
+from server.core.domain import Actor, Event, Role
 from server.core.errors import DomainError
 from server.sessions.models import Participant, PeerSession
 
@@ -46,23 +46,45 @@ def session_fields(session: PeerSession) -> dict[str, Any]:
         "admission": session.admission.value,
         "network": session.network,
         "agreements": session.agreements,
+        "show_join": session.show_join,
         "created_at": iso(session.created_at),
         "started_at": iso(session.started_at),
         "ended_at": iso(session.ended_at),
     }
 
 
-def participant_fields(participant: Participant, present: bool) -> dict[str, Any]:
-    return {
+def participant_fields(
+    participant: Participant, present: bool, reader: Role | None = None
+) -> dict[str, Any]:
+    """A Participant as `reader` may see them: a room display never gets an organisation,
+    since the room's screen must not show one (docs/protocol.md §3)."""
+    fields = {
         "id": participant.id,
         "display_name": participant.display_name,
         "organisation": participant.organisation,
+        "language": participant.language,
         "role": participant.role.value,
         "location": participant.location,
         "present": present,
         "admitted": participant.admitted_at is not None,
         "joined_at": iso(participant.joined_at),
     }
+    if reader is Role.DISPLAY:
+        del fields["organisation"]
+    return fields
+
+
+def emit_participant(db: Session, name: str, participant: Participant, present: bool) -> Event:
+    """Everyone is told how a person stands; a room display in its own payload, without
+    the organisation, under the same version (core.change.emit_each)."""
+    session_id = participant.session_id
+    readers = audience(db, session_id)
+    if not any(actor.role is Role.DISPLAY for _, actor in readers):
+        return emit(db, name, session_id, {"participant": participant_fields(participant, present)})
+    full = {"participant": participant_fields(participant, present)}
+    shown = {"participant": participant_fields(participant, present, Role.DISPLAY)}
+    payloads = {sid: shown if actor.role is Role.DISPLAY else full for sid, actor in readers}
+    return change_of(db).emit_each(name, session_id, payloads)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -71,8 +93,7 @@ def iso(moment: datetime | None) -> str | None:
 
 def participant_updated(db: Session, session_id: int, person: Participant) -> Event:
     """Everyone is told how a person now stands (role, location)."""
-    fields = participant_fields(person, bool(sids_of(db, person.id)))
-    return emit(db, "participant:updated", session_id, {"participant": fields})
+    return emit_participant(db, "participant:updated", person, bool(sids_of(db, person.id)))
 
 
 def person_key(db: Session, actor: Actor, connection_key: bytes | None, secret_key: str) -> bytes:

@@ -38,6 +38,6 @@ def snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any]:
     )
     return {
         **mine,
-        "participants": [participant_fields(p, p.id in connected) for p in people],
+        "participants": [participant_fields(p, p.id in connected, actor.role) for p in people],
         **parts.parts(db, actor, now),
     }

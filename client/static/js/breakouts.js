@@ -22,12 +22,14 @@ registerSection(9, (live, context) => {
   if (!live.state.agenda) return null;
   const round = runningRound(live.state);
   if (!round) return null;
-  if (context.you.role === "display") return displayPlan(live, round);
   if (context.you.role === "participant") return groupCard(live, context, round);
   return null;
 });
 
-registerSection(11, (live) => {
+registerSection(11, syntheses);
+
+// Back in the plenary, every group's synthesis (the room display shows it too).
+export function syntheses(live) {
   if (!live.state.agenda || runningRound(live.state)) return null;
   const ended = roundsOf(live.state).filter((round) => round.status === "ended");
   if (!ended.length) return null;
@@ -43,17 +45,17 @@ registerSection(11, (live) => {
             h("p", { class: "synthesis-text" }, synthesis.text))))
         : h("p", { class: "muted" }, t("No group wrote a synthesis.")))),
   );
-});
+}
 
 // The room's screen: where everyone sits, readable across the room. The common
-// countdown is the agenda's, just below.
-function displayPlan(live, round) {
+// countdown is the agenda's. `say` renders a text in each language the room reads.
+export function displayPlan(live, round, say = (render) => render()) {
   return h("section", { class: "card breakout-display", id: "breakout-plan" },
-    h("h2", {}, roundTitle(live.state, round)),
+    h("h2", {}, say(() => roundTitle(live.state, round))),
     warningBanner(round),
     h("ul", { class: "breakout-plan" }, round.plan.map((group) =>
-      h("li", { dataset: { group: group.number } },
-        t("Group %(n)s: %(names)s", { n: group.number, names: groupNames(round, group.number) })))),
+      h("li", { dataset: { group: group.number } }, say(() =>
+        t("Group %(n)s: %(names)s", { n: group.number, names: groupNames(round, group.number) }))))),
     broadcastNote(round),
   );
 }

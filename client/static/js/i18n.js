@@ -36,7 +36,9 @@ function candidates() {
     .filter((code, index, all) => code && /^[a-z]{2,3}$/.test(code) && all.indexOf(code) === index);
 }
 
-export async function loadLanguage(language) {
+// `remember: false` leaves this browser's saved choice alone (the room display follows
+// its session's language, not the one whoever set up the projector reads).
+export async function loadLanguage(language, { remember = true } = {}) {
   let loaded = null;
   for (const code of language ? [language] : candidates()) {
     loaded = await fetchCatalog(code);
@@ -45,10 +47,33 @@ export async function loadLanguage(language) {
   if (!loaded) return;
   catalog = loaded;
   setLocaleData(catalog.locale);
-  localStorage.setItem(STORAGE_KEY, catalog.language);
+  if (remember) localStorage.setItem(STORAGE_KEY, catalog.language);
   document.documentElement.lang = catalog.language;
   if (bilingual()) await loadOthers();
   for (const listener of listeners) listener(catalog.language);
+}
+
+// A catalog fetched (once) to render in beside the current one; false if the server lacks it.
+export async function loadCatalog(language) {
+  return Boolean(await fetchCatalog(language));
+}
+
+export function hasCatalog(language) {
+  return catalogs.has(language);
+}
+
+// `render()` with every t, tn and contentText in `language` (a catalog already loaded),
+// so any text helper can say the same thing in a second language side by side.
+export function inLanguage(language, render) {
+  const chosen = catalogs.get(language);
+  if (!chosen || chosen === catalog) return render();
+  const current = catalog;
+  catalog = chosen;
+  try {
+    return render();
+  } finally {
+    catalog = current;
+  }
 }
 
 // A language's own name for itself ("dansk", "English"), from Babel's CLDR data.

@@ -6,6 +6,7 @@ import { keepFocus } from "./focus.js";
 import { connectLive } from "./live.js";
 import { currentLanguage, errorText, onLanguageChange, t, tn } from "./i18n.js";
 import { errorBox, showError } from "./forms.js";
+import { projectorView } from "./projector.js";
 import { renderSections } from "./sections.js";
 import { resetSummary } from "./summary.js";
 
@@ -106,6 +107,11 @@ export function sessionView(code, navigate) {
       page.replaceChildren(doorPanel(session, leave));
       return;
     }
+    if (you.role === "display") { // the room's screen: a page of its own, for a projector
+      document.body.dataset.view = "projector";
+      page.replaceChildren(projectorView(live, code, render));
+      return;
+    }
     const isHost = you.role === "facilitator" || you.role === "cofacilitator";
     const ended = session.status === "ended";
     const shared = linksFor(isHost);
@@ -125,10 +131,9 @@ export function sessionView(code, navigate) {
           connectionBadge(live),
         ),
       ),
-      you.role === "display" ? null : problem,
+      problem,
       isHost && !ended ? hostPanel(session, shared, run) : null,
       isHost && !ended && atTheDoor.length ? doorCard(atTheDoor, run) : null,
-      you.role === "display" ? joinBanner(session) : null,
       ...renderSections(live, { you, isHost, ended, run, refresh: render }),
       h("section", { class: "card" },
         h("h2", {}, t("Participants"),
@@ -137,7 +142,7 @@ export function sessionView(code, navigate) {
         h("ul", { class: "people", id: "participants" }, inside.map((p) => personRow(p, you, ended, run))),
       ),
       mayEnd ? endCard(askToEnd) : null,
-      you.role === "display" ? null : h("p", { class: "controls" },
+      h("p", { class: "controls" },
         hasOwnToken(code) && !ended ? h("button", { class: "quiet", id: "use-elsewhere", "aria-haspopup": "dialog",
           onclick: useElsewhere }, t("Use on another device")) : null,
         h("button", { class: "quiet", id: "leave", onclick: leave }, t("Leave session"))),
@@ -151,6 +156,7 @@ export function sessionView(code, navigate) {
     live.command("client:set_language", { language: currentLanguage() }));
   render();
   const dispose = () => {
+    delete document.body.dataset.view;
     unsubscribe();
     live.close();
   };
@@ -246,6 +252,10 @@ function hostPanel(session, links, run) {
       ] : null,
     ),
     h("p", { class: "muted" }, t("Whoever has the room display link sees the session as the room does: give it only to the room's screen.")),
+    session.status === "running" ? h("label", { class: "toggle" },
+      h("input", { type: "checkbox", id: "show-join", checked: session.show_join,
+        onchange: (event) => run("session:show_join", { show: event.target.checked }) }),
+      t("Show the join code in full on the room display")) : null,
     session.network ? h("p", { id: "agreements", role: "status" },
       tn("%(count)s has agreed to keep what is said here confidential.",
         "%(count)s have agreed to keep what is said here confidential.",
@@ -293,13 +303,6 @@ function deviceDialog(dialog, reply) {
     h("div", { class: "controls" },
       h("button", { class: "quiet", id: "device-close", autofocus: true, onclick: () => dialog.close() }, t("Close"))),
   ];
-}
-
-function joinBanner(session) {
-  return h("section", { class: "card join-banner" },
-    h("p", {}, t("Join at %(address)s with the code", { address: `${location.host}` })),
-    h("p", { class: "join-code" }, session.join_code),
-  );
 }
 
 export function refusedPanel(error, code, navigate) {

@@ -1,0 +1,107 @@
+"""What a room display is sent, through a real server: no organisation in its snapshot
+or in any event (the others still get theirs), no post before it is shown; the join
+link with its QR code, for the display and the hosts only; and a host putting the join
+code up in full on the display (docs/protocol.md §3, §5)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+import pytest
+
+from tests.live_client import LiveClient, create_session, join
+
+pytestmark = pytest.mark.server
+ORGANISATION = "Aarhus Kommune"
+UNREVEALED = "Not shown before the reveal"
+LATE = "Written after the reveal, waiting for a batch"
+
+
+def opened(clients, client: LiveClient) -> LiveClient:  # type: ignore[no-untyped-def]
+    clients.append(client.connect())
+    return client
+
+
+def everything_sent(client: LiveClient) -> str:
+    return json.dumps([client.snapshots, client.received])
+
+
+def post(client: LiveClient, text: str) -> None:
+    body = {"prompt": 0, "text": text, "secret": secrets.token_urlsafe(32)}
+    assert client.call("board:post", body)["ok"]
+
+
+def test_a_display_gets_no_organisation_and_no_unshown_post(server, clients):
+    host = create_session(server.url, organisation=ORGANISATION)
+    code = host["join_code"]
+    anne = opened(clients, LiveClient(server.url, host["facilitator_token"]))
+    screen = opened(clients, LiveClient(server.url, host["display_key"]))
+    assert "organisation" not in screen.state["participants"][0]
+    tokens = [join(server.url, code, n, organisation=ORGANISATION)["token"] for n in ("Bo", "Cy")]
+    bo, cy = (opened(clients, LiveClient(server.url, token)) for token in tokens)
+    assert bo.call("participant:set_location", {"location": "room"})["ok"]  # updated
+    cy.disconnect()  # left, then returned
+    cy = opened(clients, LiveClient(server.url, tokens[1]))
+    assert anne.call("session:start")["ok"]
+    assert anne.call("board:open", {"prompts": ["Learned"], "threshold": 2})["ok"]
+    post(bo, UNREVEALED)
+    post(cy, "Another")
+    assert anne.call("board:reveal")["ok"]
+    post(bo, LATE)
+    assert anne.call("board:lock")["ok"]  # a later event: the late post still waits
+    screen.wait_for(lambda: screen.state["board"]["status"] == "locked")
+
+    seen = {name for name, _ in screen.received}
+    assert {"participant:joined", "participant:updated", "participant:left"} <= seen
+    assert {"participant:returned", "board:published"} <= seen
+    sent = everything_sent(screen)
+    assert UNREVEALED in sent and LATE not in sent
+    reveal = next(i for i, (name, _) in enumerate(screen.received) if name == "board:published")
+    assert UNREVEALED not in json.dumps([screen.snapshots, screen.received[:reveal]])
+    assert ORGANISATION not in sent and '"organisation"' not in sent
+    # Everyone else still reads each person's organisation, so the test can tell.
+    anne.wait_for(lambda: anne.state["board"]["status"] == "locked")
+    assert all(p["organisation"] == ORGANISATION for p in anne.state["participants"])
+    assert ORGANISATION in json.dumps(anne.received)
+    assert anne.state["participants"] == [
+        {**person, "organisation": ORGANISATION} for person in screen.state["participants"]
+    ]
+
+
+def test_the_join_link_and_its_qr_code_go_to_the_display_and_the_hosts(server, clients):
+    host = create_session(server.url)
+    code = host["join_code"]
+    screen = opened(clients, LiveClient(server.url, host["display_key"]))
+    anne = opened(clients, LiveClient(server.url, host["facilitator_token"]))
+    bo = opened(clients, LiveClient(server.url, join(server.url, host["join_code"], "Bo")["token"]))
+    for client in (screen, anne):
+        reply = client.call("session:join_link")
+        assert reply["ok"] and reply["join_url"] == f"{server.url}/j/{code}"
+        assert (
+            reply["qr_svg"].startswith("<svg")
+            and 'xmlns="http://www.w3.org/2000/svg"' in reply["qr_svg"]
+        )
+        assert "<path" in reply["qr_svg"] and "<script" not in reply["qr_svg"]
+    assert bo.call("session:join_link")["error"]["code"] == "forbidden"
+
+
+def test_a_host_puts_the_join_code_up_in_full_and_takes_it_down(server, clients):
+    host = create_session(server.url)
+    anne = opened(clients, LiveClient(server.url, host["facilitator_token"]))
+    screen = opened(clients, LiveClient(server.url, host["display_key"]))
+    bo = opened(clients, LiveClient(server.url, join(server.url, host["join_code"], "Bo")["token"]))
+    assert screen.state["session"]["show_join"] is False
+    assert anne.call("session:start")["ok"]
+    assert anne.call("session:show_join", {"show": True}) == {"ok": True}
+    screen.wait_for(lambda: screen.state["session"]["show_join"] is True)
+    version = anne.call("session:sync")["snapshot"]["version"]
+    assert anne.call("session:show_join", {"show": True}) == {"ok": True}  # no change
+    assert anne.call("session:sync")["snapshot"]["version"] == version
+    assert bo.call("session:show_join", {"show": False})["error"]["code"] == "forbidden"
+    assert anne.call("session:show_join", {"show": "no"})["error"]["code"] == "invalid_payload"
+    assert anne.call("session:show_join", {"show": False}) == {"ok": True}
+    screen.wait_for(lambda: screen.state["session"]["show_join"] is False)
+    assert anne.call("session:end")["ok"]
+    ended = anne.call("session:show_join", {"show": True})
+    assert ended["error"]["code"] == "session_ended"
