@@ -388,4 +388,6 @@ def comparable(state: dict[str, Any] | None) -> dict[str, Any]:
         state.pop(personal, None)
     if "agenda" in state:
         state["agenda"]["timer"].pop("remaining_seconds")  # computed at send time
+    for person in state.get("participants", []):
+        person.pop("organisation", None)  # never sent to a room display (§3)
     return state

@@ -31,7 +31,7 @@ def test_a_participant_moves_to_another_device_and_stays_the_same_person(browser
 
     laptop.get_by_role("button", name="Use on another device").click()
     dialog = laptop.locator("#device-dialog")
-    expect(dialog.locator("#device-qr svg path")).to_have_count(1)  # the server's QR code
+    expect(dialog.locator("#device-qr svg.qr")).to_have_count(1)  # the server's QR code
     link = dialog.locator("#device-link").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     laptop.screenshot(path=str(ARTIFACTS / "device-move-dialog.png"))

@@ -45,3 +45,10 @@ export function personName(state, participantId) {
   const person = state.participants.find((p) => p.id === participantId);
   return person ? person.display_name : "?";
 }
+
+// Who presents, at which step (a phase with its own words brings no dilemma).
+export function presenterLine(phase, name, step) {
+  return phase.words
+    ? t("%(name)s's turn: %(step)s", { name, step: stepName(step) })
+    : t("%(name)s's dilemma: %(step)s", { name, step: stepName(step) });
+}

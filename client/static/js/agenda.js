@@ -1,5 +1,5 @@
 // The live agenda on the session page: where we are, the countdown, who speaks.
-import { phaseTitle, personName, stepName, phaseKindName } from "./agenda-text.js";
+import { phaseTitle, personName, presenterLine, phaseKindName } from "./agenda-text.js";
 import { announceTurn } from "./announce.js";
 import { contentNode, minutesText } from "./content.js";
 import { contentText, t, tn } from "./i18n.js";
@@ -79,12 +79,6 @@ function nowPanel(live, context) {
     listeningView(live, phase, turn, step, context),
     titleForm(live, phase, turn, context),
   );
-}
-
-function presenterLine(phase, name, step) {
-  return phase.words
-    ? t("%(name)s's turn: %(step)s", { name, step: stepName(step) })
-    : t("%(name)s's dilemma: %(step)s", { name, step: stepName(step) });
 }
 
 // The presenter's own title for their dilemma, and whether the summary may show it

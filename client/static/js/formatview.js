@@ -44,6 +44,8 @@ function dilemmaSteps(phase) {
       phase.presenters, { minutes: minutesText(perPresenter) });
   return h("div", { class: "steps" },
     h("p", { class: "muted" }, who),
+    // What the presenter is told while the others speak, in a phase with its own words.
+    phase.words ? contentNode("p", phase.words.listening_key, { class: "muted listening-note" }) : null,
     h("ol", {}, phase.steps.map((step) =>
       h("li", { dataset: { step: step.key } },
         contentNode("span", step.title_key), " ",

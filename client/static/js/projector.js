@@ -8,7 +8,7 @@
 // another here (kept for this tab only). The rule for side by side: while the people
 // present (hosts included) joined in more than one language, the display shows the
 // session's language and theirs beside it; "Both" shows every language at any time.
-import { kindName, phaseTitle, stepName } from "./agenda-text.js";
+import { phaseKindName, phaseTitle, presenterLine } from "./agenda-text.js";
 import { runningRound } from "./breakout-parts.js";
 import { displayPlan, syntheses } from "./breakouts.js";
 import { formatClock, keepTicking, remainingSeconds } from "./countdown.js";
@@ -48,6 +48,8 @@ export function projectorView(live, code, refresh) {
       ? h("p", { class: "projector-ended", id: "projector-ended" }, say(() => t("The session has ended. Thank you.")))
       : [arriving ? null : nowPanel(live, say), joinPanel(live, code, say, arriving, refresh)],
     arriving ? presentPeople(state, say) : null,
+    // A board opened before the start shows while people arrive, as revealed so far.
+    arriving && state.board && state.board.status !== "closed" ? boardPanel(state, say) : null,
   );
 }
 
@@ -149,7 +151,7 @@ function nowPanel(live, say) {
   return h("section", { class: "projector-now", id: "projector-now" },
     h("div", { class: "projector-status" },
       h("h2", { class: "projector-phase", id: "phase-title" }, say(() => phaseTitle(phase))),
-      phaseTitle(phase) === kindName(phase.kind) ? null : h("p", { class: "kind" }, say(() => kindName(phase.kind))),
+      phaseTitle(phase) === phaseKindName(phase) ? null : h("p", { class: "kind" }, say(() => phaseKindName(phase))),
       speakerLine(state, phase, say),
       h("div", { id: "countdown", class: "countdown", role: "timer", "aria-live": "off" }, formatClock(remainingSeconds(live))),
       h("div", { id: "countdown-label", class: "muted" })),
@@ -169,7 +171,7 @@ function speakerLine(state, phase, say) {
   const name = firstName(person.display_name);
   const step = phase.kind === "dilemma_round" && turn ? phase.steps[agenda.current.step_index] : null;
   return h("p", { class: "speaker", id: "current-speaker" }, say(() => step
-    ? t("%(name)s's dilemma: %(step)s", { name, step: stepName(step) })
+    ? presenterLine(phase, name, step)
     : t("Speaking: %(name)s", { name })));
 }
 
