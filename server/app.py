@@ -10,7 +10,7 @@ from flask_socketio import SocketIO
 from server import features
 from server.config import Settings, load_settings
 from server.content import library
-from server.core import compression, connections, limits, realtime, security
+from server.core import compression, connections, limits, realtime, security, shutdown
 from server.core.clock import Clock, SystemClock
 from server.core.db import Database
 from server.core.http import install_error_handlers
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     install_error_handlers(app)
     limits.install(app, settings)
     security.install(app, settings)
+    app.wsgi_app = shutdown.RefuseNewConnections(app.wsgi_app, runtime)  # type: ignore[method-assign]
     with app.app_context():
         _announce_worker(runtime)
     return app

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+from typing import TYPE_CHECKING
 
 from server.config import load_settings
 
+if TYPE_CHECKING:
+    from server.core.runtime import Runtime
+
 # eventlet's WSGI server stops accepting at 1,024 connections by default.
 MAX_CONNECTIONS = 10_000
+# After a graceful shutdown's drain, the longest the web server may take to stop.
+FORCED_EXIT_SECONDS = 5.0
 
 
 def main(argv: list[str]) -> int:
@@ -95,7 +101,48 @@ def _serve(host: str, port: int, migrate: bool) -> int:
         options.update(max_size=MAX_CONNECTIONS, log_output=False)
     elif settings.async_mode == "threading":
         options.update(allow_unsafe_werkzeug=True)
+    _stop_gracefully_on_sigterm(app.extensions["holdsport"])
     shown = "127.0.0.1" if host == "0.0.0.0" else host
     print(f"Holdsport is running at http://{shown}:{port}/  (Ctrl+C stops it)", flush=True)
     socketio_of(app).run(app, **options)
+    logging.getLogger(__name__).info("stopped")
     return 0
+
+
+def _stop_gracefully_on_sigterm(runtime: Runtime) -> None:
+    """SIGTERM (a restart): hand the connections on (core.shutdown), then stop the web
+    server. Under eventlet and gevent; the threading server is for development only."""
+    import os
+    import signal
+
+    from server.core import shutdown
+
+    mode = runtime.settings.async_mode
+    if mode == "eventlet":
+        import eventlet
+        import greenlet
+
+        main = greenlet.getcurrent()  # where eventlet.wsgi.server will wait for connections
+
+        def stop() -> None:
+            shutdown.drain(runtime)
+            # Leaves its accept loop; a connection that still hangs on cannot keep us.
+            eventlet.spawn_after(FORCED_EXIT_SECONDS, os._exit, 0)
+            eventlet.hubs.get_hub().schedule_call_global(0, main.throw, SystemExit())
+
+    elif mode == "gevent":
+
+        def stop() -> None:
+            shutdown.drain(runtime)
+            runtime.socketio.wsgi_server.stop(timeout=FORCED_EXIT_SECONDS)
+
+    else:
+        return
+    begun: list[bool] = []
+
+    def on_signal(signum: int, frame: object) -> None:
+        if not begun:  # a second SIGTERM changes nothing; SIGKILL stops at once
+            begun.append(True)
+            runtime.socketio.start_background_task(stop)
+
+    signal.signal(signal.SIGTERM, on_signal)

@@ -1,9 +1,9 @@
 """What a running app holds: settings, database, clock, Socket.IO server, worker id,
-and the command budget (core.throttle)."""
+the command budget (core.throttle) and whether it is shutting down (core.shutdown)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_socketio import SocketIO
@@ -11,6 +11,7 @@ from flask_socketio import SocketIO
 from server.config import Settings
 from server.core.clock import Clock
 from server.core.db import Database
+from server.core.drain import Drain
 from server.core.throttle import Throttle
 
 
@@ -22,6 +23,7 @@ class Runtime:
     socketio: SocketIO
     worker_id: str
     throttle: Throttle
+    drain: Drain = field(default_factory=Drain)
 
 
 def current_runtime() -> Runtime:

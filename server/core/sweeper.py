@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from server.core import connections, message_queue
 from server.core.bus import Tick, bus
+from server.core.errors import DomainError
 from server.core.runtime import Runtime
 from server.core.unit import NAMESPACE, unit_of_work
 
@@ -69,11 +70,16 @@ def start(app: Flask) -> None:
     strays = Strays(runtime)
 
     def loop() -> None:
-        while True:
+        # Until the process shuts down (core.shutdown): a round under way is finished
+        # first, and no heartbeat after the shutdown set its last one.
+        while not runtime.drain.draining:
             runtime.socketio.sleep(runtime.settings.sweep_seconds)
             with app.app_context():
                 try:
-                    sweep_once(runtime, strays)
+                    with runtime.drain.work():
+                        sweep_once(runtime, strays)
+                except DomainError:
+                    return  # server_restarting
                 except Exception:  # keep sweeping: one bad round must not stop presence
                     log.exception("sweep failed")
 

@@ -1,0 +1,88 @@
+"""A process's way out on SIGTERM (a rolling restart): hand its people on, lose nothing.
+
+1. It stops taking new connections: a new Engine.IO handshake is answered 503, which
+   the proxy retries on another process (deploy/nginx.conf); commands that arrive now
+   are refused with `server_restarting` and change nothing.
+2. It finishes what runs: the commands in flight (their acks go out) and a sweep.
+3. Its connection rows stay, and its heartbeat is set so that the other processes'
+   sweep finds it dead `HOLDSPORT_SHUTDOWN_GRACE_SECONDS` from now: someone back on
+   another process by then never counted as gone; only who is not back is reported left.
+4. It closes its connections at the Engine.IO level, so clients reconnect by themselves
+   (to another process, or to this one's successor) and get a snapshot.
+
+The entry point (server/cli.py) hooks the signal and stops the web server afterwards;
+nothing here depends on the async mode.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+
+from server.core import connections
+from server.core.runtime import Runtime
+from server.core.unit import NAMESPACE, unit_of_work
+
+log = logging.getLogger(__name__)
+# How long the commands in flight may take to finish before the process goes anyway.
+FINISH_SECONDS = 10.0
+# For the last acks to reach long-polling clients, which fetch them with their next poll.
+ACK_SECONDS = 0.3
+# After closing: time for the close to reach the clients.
+FLUSH_SECONDS = 1.0
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def drain(runtime: Runtime) -> None:
+    """Steps 1-4 above; returns when the web server may stop."""
+    started = time.monotonic()
+    runtime.drain.draining = True
+    log.info("shutting down: finishing %s commands in flight", runtime.drain.running)
+    while runtime.drain.running and time.monotonic() - started < FINISH_SECONDS:
+        runtime.socketio.sleep(0.05)
+    settings = runtime.settings
+    with unit_of_work(runtime) as unit:
+        connections.depart(
+            unit.db,
+            runtime.worker_id,
+            unit.now,
+            grace_seconds=settings.shutdown_grace_seconds,
+            timeout_seconds=settings.worker_timeout_seconds,
+        )
+    server = runtime.socketio.server
+    local = [sid for sid, _ in server.manager.get_participants(NAMESPACE, None)]
+    if local:
+        runtime.socketio.sleep(ACK_SECONDS)
+    for sid in local:
+        transport = server.manager.eio_sid_from_sid(sid, NAMESPACE)
+        if transport is not None:
+            # Not a Socket.IO disconnect: after that, clients would not reconnect by
+            # themselves. Each in a task of its own: a close waits until a long-polling
+            # client has fetched it, which one that is gone never does.
+            runtime.socketio.start_background_task(server.eio.disconnect, transport)
+    if local:
+        runtime.socketio.sleep(FLUSH_SECONDS)
+    log.info("shut down: %s connections handed on", len(local))
+
+
+class RefuseNewConnections:
+    """WSGI middleware: while draining, a new Socket.IO connection (a handshake, which
+    has no `sid` yet) gets 503, for the proxy to try the next process."""
+
+    def __init__(self, app: WSGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        handshake = environ.get("PATH_INFO", "").startswith("/socket.io/") and not parse_qs(
+            environ.get("QUERY_STRING", "")
+        ).get("sid")
+        if handshake and self.runtime.drain.draining:
+            start_response("503 Service Unavailable", [("Retry-After", "1")])
+            return [b"restarting"]
+        return self.app(environ, start_response)
