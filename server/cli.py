@@ -1,9 +1,11 @@
-"""The commands behind `python -m server`: serve, migrate, reactions, i18n, build-client."""
+"""The commands behind `python -m server`: serve, migrate, backup, reactions, i18n,
+build-client."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 from typing import TYPE_CHECKING
 
 from server.config import load_settings
@@ -29,6 +31,10 @@ def main(argv: list[str]) -> int:
         help="skip the schema upgrade (the Procfile's release step does it)",
     )
     commands.add_parser("migrate", help="upgrade the database schema")
+    backup_command = commands.add_parser(
+        "backup", help="copy the SQLite database while the server runs (PostgreSQL: pg_dump)"
+    )
+    backup_command.add_argument("file", help="the new file to write")
     reactions = commands.add_parser(
         "reactions", help="print every reaction between features (Markdown)"
     )
@@ -76,6 +82,18 @@ def main(argv: list[str]) -> int:
         from server.accounts.cli import create_account
 
         return create_account(args.email, args.name, args.language)
+    if args.command == "backup":
+        from pathlib import Path
+
+        from server.backup import BackupError, backup
+
+        try:
+            backup(load_settings().database_url, Path(args.file))
+        except BackupError as err:
+            print(err)
+            return 1
+        print(f"copied the database to {args.file}")
+        return 0
     if args.command == "migrate":
         from server.migrate import upgrade
 
@@ -104,15 +122,22 @@ def _serve(host: str, port: int, migrate: bool) -> int:
     _stop_gracefully_on_sigterm(app.extensions["holdsport"])
     shown = "127.0.0.1" if host == "0.0.0.0" else host
     print(f"Holdsport is running at http://{shown}:{port}/  (Ctrl+C stops it)", flush=True)
+    runtime = app.extensions["holdsport"]
     socketio_of(app).run(app, **options)
     logging.getLogger(__name__).info("stopped")
+    if runtime.drain.draining:
+        # Stopped after SIGTERM's drain (core.shutdown): nothing is left to finish, and
+        # the background tasks that never end (the sweeper, the queue's listener) must
+        # not hold the exit.
+        runtime.db.dispose()
+        logging.shutdown()
+        os._exit(0)
     return 0
 
 
 def _stop_gracefully_on_sigterm(runtime: Runtime) -> None:
     """SIGTERM (a restart): hand the connections on (core.shutdown), then stop the web
     server. Under eventlet and gevent; the threading server is for development only."""
-    import os
     import signal
 
     from server.core import shutdown
@@ -123,6 +148,7 @@ def _stop_gracefully_on_sigterm(runtime: Runtime) -> None:
         import greenlet
 
         main = greenlet.getcurrent()  # where eventlet.wsgi.server will wait for connections
+        _wake_the_hub_on_signals()
 
         def stop() -> None:
             shutdown.drain(runtime)
@@ -146,3 +172,23 @@ def _stop_gracefully_on_sigterm(runtime: Runtime) -> None:
             runtime.socketio.start_background_task(stop)
 
     signal.signal(signal.SIGTERM, on_signal)
+
+
+def _wake_the_hub_on_signals() -> None:
+    """Python runs a signal's handler in the main thread, which eventlet's hub keeps
+    asleep until its next timer (up to a sweep) when the signal reached another thread;
+    the signal is also written to a pipe the hub watches, which wakes it at once."""
+    import signal
+
+    import eventlet.hubs
+
+    readable, writable = os.pipe()
+    os.set_blocking(writable, False)
+    signal.set_wakeup_fd(writable)
+
+    def empty_the_pipe() -> None:
+        while True:
+            eventlet.hubs.trampoline(readable, read=True)
+            os.read(readable, 512)
+
+    eventlet.spawn(empty_the_pipe)

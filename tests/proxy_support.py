@@ -16,10 +16,7 @@ from pathlib import Path
 from tests.support import ROOT, free_port
 
 SHIPPED = ROOT / "deploy" / "nginx.conf"
-EXAMPLE_UPSTREAMS = (
-    "    server 127.0.0.1:5001 max_fails=1 fail_timeout=5s;\n"
-    "    server 127.0.0.1:5002 max_fails=1 fail_timeout=5s;\n"
-)
+EXAMPLE_UPSTREAMS = ("server 127.0.0.1:5001 ", "server 127.0.0.1:5002 ")
 EXAMPLE_CERTIFICATES = "/etc/letsencrypt/live/holdsport.example.org/"
 
 
@@ -45,19 +42,21 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
 
 class Nginx:
     def __init__(self, directory: Path, upstream_ports: list[int]) -> None:
+        """`upstream_ports`: two processes', in place of the shipped file's examples."""
         self.directory = directory
         self.port = free_port()
         self.plain_port = free_port()
         self.url = f"https://127.0.0.1:{self.port}"
         self.plain_url = f"http://127.0.0.1:{self.plain_port}"
         self.certificate, key = self_signed_certificate(directory)
-        upstreams = "".join(
-            f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;\n" for port in upstream_ports
-        )
+        upstreams = {
+            example: f"server 127.0.0.1:{port} "
+            for example, port in zip(EXAMPLE_UPSTREAMS, upstream_ports, strict=True)
+        }
         site = _replace(
             SHIPPED.read_text(),
             {
-                EXAMPLE_UPSTREAMS: upstreams,
+                **upstreams,
                 "listen 80;": f"listen 127.0.0.1:{self.plain_port};",
                 "listen 443 ssl;": f"listen 127.0.0.1:{self.port} ssl;",
                 # The test machine may have no IPv6.

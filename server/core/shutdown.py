@@ -32,7 +32,7 @@ FINISH_SECONDS = 10.0
 # For the last acks to reach long-polling clients, which fetch them with their next poll.
 ACK_SECONDS = 0.3
 # After closing: time for the close to reach the clients.
-FLUSH_SECONDS = 1.0
+FLUSH_SECONDS = 0.5
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
