@@ -119,10 +119,10 @@ def _serve(host: str, port: int, migrate: bool) -> int:
         options.update(max_size=MAX_CONNECTIONS, log_output=False)
     elif settings.async_mode == "threading":
         options.update(allow_unsafe_werkzeug=True)
-    _stop_gracefully_on_sigterm(app.extensions["holdsport"])
+    runtime = app.extensions["holdsport"]
+    _stop_gracefully_on_sigterm(runtime)
     shown = "127.0.0.1" if host == "0.0.0.0" else host
     print(f"Holdsport is running at http://{shown}:{port}/  (Ctrl+C stops it)", flush=True)
-    runtime = app.extensions["holdsport"]
     socketio_of(app).run(app, **options)
     logging.getLogger(__name__).info("stopped")
     if runtime.drain.draining:
@@ -151,16 +151,20 @@ def _stop_gracefully_on_sigterm(runtime: Runtime) -> None:
         _wake_the_hub_on_signals()
 
         def stop() -> None:
-            shutdown.drain(runtime)
-            # Leaves its accept loop; a connection that still hangs on cannot keep us.
-            eventlet.spawn_after(FORCED_EXIT_SECONDS, os._exit, 0)
-            eventlet.hubs.get_hub().schedule_call_global(0, main.throw, SystemExit())
+            try:
+                shutdown.drain(runtime)
+            finally:
+                # Leaves its accept loop; a connection that still hangs on cannot keep us.
+                eventlet.spawn_after(FORCED_EXIT_SECONDS, os._exit, 0)
+                eventlet.hubs.get_hub().schedule_call_global(0, main.throw, SystemExit())
 
     elif mode == "gevent":
 
         def stop() -> None:
-            shutdown.drain(runtime)
-            runtime.socketio.wsgi_server.stop(timeout=FORCED_EXIT_SECONDS)
+            try:
+                shutdown.drain(runtime)
+            finally:
+                runtime.socketio.wsgi_server.stop(timeout=FORCED_EXIT_SECONDS)
 
     else:
         return

@@ -46,14 +46,17 @@ def drain(runtime: Runtime) -> None:
     while runtime.drain.running and time.monotonic() - started < FINISH_SECONDS:
         runtime.socketio.sleep(0.05)
     settings = runtime.settings
-    with unit_of_work(runtime) as unit:
-        connections.depart(
-            unit.db,
-            runtime.worker_id,
-            unit.now,
-            grace_seconds=settings.shutdown_grace_seconds,
-            timeout_seconds=settings.worker_timeout_seconds,
-        )
+    try:
+        with unit_of_work(runtime) as unit:
+            connections.depart(
+                unit.db,
+                runtime.worker_id,
+                unit.now,
+                grace_seconds=settings.shutdown_grace_seconds,
+                timeout_seconds=settings.worker_timeout_seconds,
+            )
+    except Exception:  # the rows stay all the same: swept after the worker timeout instead
+        log.exception("could not set the shutdown's grace")
     server = runtime.socketio.server
     local = [sid for sid, _ in server.manager.get_participants(NAMESPACE, None)]
     if local:
