@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     install_error_handlers(app)
     limits.install(app, settings)
     security.install(app, settings)
-    app.wsgi_app = shutdown.RefuseNewConnections(app.wsgi_app, runtime)  # type: ignore[method-assign]
+    app.wsgi_app = shutdown.SendElsewhere(app.wsgi_app, runtime)  # type: ignore[method-assign]
     with app.app_context():
         _announce_worker(runtime)
     return app

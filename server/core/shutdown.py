@@ -1,7 +1,8 @@
 """A process's way out on SIGTERM (a rolling restart): hand its people on, lose nothing.
 
 1. It stops taking new connections: a new Engine.IO handshake is answered 503, which
-   the proxy retries on another process (deploy/nginx.conf); commands that arrive now
+   the proxy retries on another process (deploy/nginx.conf, `SendElsewhere`); commands
+   that arrive now
    are refused with `server_restarting` and change nothing.
 2. It finishes what runs: the commands in flight (their acks go out) and a sweep.
 3. Its connection rows stay, and its heartbeat is set so that the other processes'
@@ -29,8 +30,8 @@ from server.core.unit import NAMESPACE, unit_of_work
 log = logging.getLogger(__name__)
 # How long the commands in flight may take to finish before the process goes anyway.
 FINISH_SECONDS = 10.0
-# For the last acks to reach long-polling clients, which fetch them with their next poll.
-ACK_SECONDS = 0.3
+# The longest wait for the last acks to reach long-polling clients (their next poll).
+ACK_SECONDS = 1.0
 # After closing: time for the close to reach the clients.
 FLUSH_SECONDS = 0.5
 
@@ -59,10 +60,9 @@ def drain(runtime: Runtime) -> None:
         log.exception("could not set the shutdown's grace")
     server = runtime.socketio.server
     local = [sid for sid, _ in server.manager.get_participants(NAMESPACE, None)]
-    if local:
-        runtime.socketio.sleep(ACK_SECONDS)
-    for sid in local:
-        transport = server.manager.eio_sid_from_sid(sid, NAMESPACE)
+    transports = [server.manager.eio_sid_from_sid(sid, NAMESPACE) for sid in local]
+    _wait_for_acks_to_go_out(runtime, [t for t in transports if t is not None])
+    for transport in transports:
         if transport is not None:
             # Not a Socket.IO disconnect: after that, clients would not reconnect by
             # themselves. Each in a task of its own: a close waits until a long-polling
@@ -73,19 +73,35 @@ def drain(runtime: Runtime) -> None:
     log.info("shut down: %s connections handed on", len(local))
 
 
-class RefuseNewConnections:
-    """WSGI middleware: while draining, a new Socket.IO connection (a handshake, which
-    has no `sid` yet) gets 503, for the proxy to try the next process."""
+def _wait_for_acks_to_go_out(runtime: Runtime, transports: list[str]) -> None:
+    """Until every connection's outgoing queue is empty (at most ACK_SECONDS): a
+    long-polling client fetches its last acks with its next poll, and once closed, a
+    connection answers no poll."""
+    sockets = runtime.socketio.server.eio.sockets
+    started = time.monotonic()
+    while time.monotonic() - started < ACK_SECONDS:
+        if all(sockets[t].queue.empty() for t in transports if t in sockets):
+            return
+        runtime.socketio.sleep(0.05)
+
+
+class SendElsewhere:
+    """WSGI middleware: Socket.IO requests this process should not take get 503, which
+    the proxy answers by trying the next process (deploy/nginx.conf), where nothing was
+    done yet: a new connection (a handshake, without a `sid`) while draining, and a
+    long-poll of a connection this process does not hold. The proxy's stickiness sends
+    a browser to one process, but after that process stopped, its connection lives on
+    another one, and polls must find it there once the first is back."""
 
     def __init__(self, app: WSGIApp, runtime: Runtime) -> None:
         self.app = app
         self.runtime = runtime
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        handshake = environ.get("PATH_INFO", "").startswith("/socket.io/") and not parse_qs(
-            environ.get("QUERY_STRING", "")
-        ).get("sid")
-        if handshake and self.runtime.drain.draining:
-            start_response("503 Service Unavailable", [("Retry-After", "1")])
-            return [b"restarting"]
+        if environ.get("PATH_INFO", "").startswith("/socket.io/"):
+            sid = parse_qs(environ.get("QUERY_STRING", "")).get("sid")
+            held = self.runtime.socketio.server.eio.sockets
+            if (sid is None and self.runtime.drain.draining) or (sid and sid[0] not in held):
+                start_response("503 Service Unavailable", [("Retry-After", "1")])
+                return [b"not here"]
         return self.app(environ, start_response)
