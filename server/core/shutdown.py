@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
-from server.core import connections
+from server.core import connection_bound, connections
 from server.core.runtime import Runtime
 from server.core.unit import NAMESPACE, unit_of_work
 
@@ -56,6 +56,7 @@ def drain(runtime: Runtime) -> None:
                 grace_seconds=settings.shutdown_grace_seconds,
                 timeout_seconds=settings.worker_timeout_seconds,
             )
+            connection_bound.free_worker(unit.db, runtime.worker_id)
     except Exception:  # the rows stay all the same: swept after the worker timeout instead
         log.exception("could not set the shutdown's grace")
     server = runtime.socketio.server
