@@ -10,7 +10,7 @@ from flask_socketio import SocketIO
 from server import features
 from server.config import Settings, load_settings
 from server.content import library
-from server.core import compression, connections, limits, logs, realtime, security
+from server.core import compression, connections, limits, logs, realtime, security, shutdown
 from server.core.clock import Clock, SystemClock
 from server.core.db import Database
 from server.core.http import install_error_handlers
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     logs.install(app)
     limits.install(app, settings)
     security.install(app, settings)
+    app.wsgi_app = shutdown.SendElsewhere(app.wsgi_app, runtime)  # type: ignore[method-assign]
     with app.app_context():
         _announce_worker(runtime)
     return app

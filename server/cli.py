@@ -1,5 +1,5 @@
 """The commands behind `python -m server`: serve, migrate, check-config, retention,
-create-account, reactions, i18n, build-client.
+backup, create-account, reactions, i18n, build-client.
 
 A bad environment stops any of them with one line per bad variable, naming it, and exit
 status 2; a database that cannot be reached, with one line and status 1: an operator
@@ -9,15 +9,23 @@ reads what to fix, not a traceback.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import OperationalError
 
 from server.config import ConfigError, load_settings
 from server.core import logs
 
+if TYPE_CHECKING:
+    from server.core.runtime import Runtime
+
 # eventlet's WSGI server stops accepting at 1,024 connections by default.
 MAX_CONNECTIONS = 10_000
+# After a graceful shutdown's drain, the longest the web server may take to stop.
+FORCED_EXIT_SECONDS = 5.0
 
 
 def main(argv: list[str]) -> int:
@@ -38,6 +46,10 @@ def main(argv: list[str]) -> int:
     commands.add_parser(
         "retention", help="forget what people wrote in sessions past their retention time, now"
     )
+    backup_command = commands.add_parser(
+        "backup", help="copy the SQLite database while the server runs (PostgreSQL: pg_dump)"
+    )
+    backup_command.add_argument("file", help="the new file to write")
     reactions = commands.add_parser(
         "reactions", help="print every reaction between features (Markdown)"
     )
@@ -99,6 +111,18 @@ def _run(args: argparse.Namespace) -> int:
         from server.accounts.cli import create_account
 
         return create_account(args.email, args.name, args.language)
+    if args.command == "backup":
+        from pathlib import Path
+
+        from server.backup import BackupError, backup
+
+        try:
+            backup(load_settings().database_url, Path(args.file))
+        except BackupError as err:
+            print(err)
+            return 1
+        print(f"copied the database to {args.file}")
+        return 0
     if args.command == "migrate":
         from server.migrate import upgrade
 
@@ -132,9 +156,19 @@ def _serve(host: str, port: int, migrate: bool) -> int:
         options.update(max_size=MAX_CONNECTIONS, log_output=False)
     elif settings.async_mode == "threading":
         options.update(allow_unsafe_werkzeug=True)
+    runtime = app.extensions["holdsport"]
+    _stop_gracefully_on_sigterm(runtime)
     shown = "127.0.0.1" if host == "0.0.0.0" else host
     print(f"Holdsport is running at http://{shown}:{port}/  (Ctrl+C stops it)", flush=True)
     socketio_of(app).run(app, **options)
+    logging.getLogger(__name__).info("stopped")
+    if runtime.drain.draining:
+        # Stopped after SIGTERM's drain (core.shutdown): nothing is left to finish, and
+        # the background tasks that never end (the sweeper, the queue's listener) must
+        # not hold the exit.
+        runtime.db.dispose()
+        logging.shutdown()
+        os._exit(0)
     return 0
 
 
@@ -151,3 +185,66 @@ def _retention() -> int:
         expired = expire_due_content(unit.db, unit.now, settings.retention_days)
     print(f"retention: the content of {len(expired)} ended sessions was deleted")
     return 0
+
+
+def _stop_gracefully_on_sigterm(runtime: Runtime) -> None:
+    """SIGTERM (a restart): hand the connections on (core.shutdown), then stop the web
+    server. Under eventlet and gevent; the threading server is for development only."""
+    import signal
+
+    from server.core import shutdown
+
+    mode = runtime.settings.async_mode
+    if mode == "eventlet":
+        import eventlet
+        import greenlet
+
+        main = greenlet.getcurrent()  # where eventlet.wsgi.server will wait for connections
+        _wake_the_hub_on_signals()
+
+        def stop() -> None:
+            try:
+                shutdown.drain(runtime)
+            finally:
+                # Leaves its accept loop; a connection that still hangs on cannot keep us.
+                eventlet.spawn_after(FORCED_EXIT_SECONDS, os._exit, 0)
+                eventlet.hubs.get_hub().schedule_call_global(0, main.throw, SystemExit())
+
+    elif mode == "gevent":
+
+        def stop() -> None:
+            try:
+                shutdown.drain(runtime)
+            finally:
+                runtime.socketio.wsgi_server.stop(timeout=FORCED_EXIT_SECONDS)
+
+    else:
+        return
+    begun: list[bool] = []
+
+    def on_signal(signum: int, frame: object) -> None:
+        if not begun:  # a second SIGTERM changes nothing; SIGKILL stops at once
+            begun.append(True)
+            runtime.socketio.start_background_task(stop)
+
+    signal.signal(signal.SIGTERM, on_signal)
+
+
+def _wake_the_hub_on_signals() -> None:
+    """Python runs a signal's handler in the main thread, which eventlet's hub keeps
+    asleep until its next timer (up to a sweep) when the signal reached another thread;
+    the signal is also written to a pipe the hub watches, which wakes it at once."""
+    import signal
+
+    import eventlet.hubs
+
+    readable, writable = os.pipe()
+    os.set_blocking(writable, False)
+    signal.set_wakeup_fd(writable)
+
+    def empty_the_pipe() -> None:
+        while True:
+            eventlet.hubs.trampoline(readable, read=True)
+            os.read(readable, 512)
+
+    eventlet.spawn(empty_the_pipe)

@@ -53,9 +53,11 @@ def browser():
         _running.pop("playwright").stop()
 
 
-def new_page(browser, language: str, width: int = 1100):  # type: ignore[no-untyped-def]
-    """A page in a fresh browser context: its own storage, like another person's browser."""
-    context = browser.new_context(locale=language, viewport={"width": width, "height": 900})
+def new_page(browser, language: str, width: int = 1100, **options):  # type: ignore[no-untyped-def]
+    """A page in a fresh browser context: its own storage, like another person's browser.
+    `options`: more of Playwright's context options (`ignore_https_errors=True`)."""
+    viewport = {"width": width, "height": 900}
+    context = browser.new_context(locale=language, viewport=viewport, **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page
@@ -104,10 +106,10 @@ def create_session_in(  # type: ignore[no-untyped-def]
     return str(page.locator("#join-code").inner_text())
 
 
-def join_in(browser, url: str, code: str, name: str, language: str = "da-DK"):  # type: ignore[no-untyped-def]
-    """A guest's new browser (in `language`) joins with the code as `name`; the page,
-    once the session shows."""
-    page = new_page(browser, language)
+def join_in(browser, url: str, code: str, name: str, language: str = "da-DK", **options):  # type: ignore[no-untyped-def]
+    """A guest's new browser (in `language`, with `new_page`'s `options`) joins with the
+    code as `name`; the page, once the session shows."""
+    page = new_page(browser, language, **options)
     page.goto(f"{url}/j/{code}")
     page.fill("input[name=display_name]", name)
     page.locator("#join-details button[type=submit]").click()

@@ -261,11 +261,21 @@ def apply_event(state: dict[str, Any], name: str, payload: dict[str, Any]) -> No
 
 
 class LiveClient:
-    def __init__(self, base_url: str, token: str, language: str | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        language: str | None = None,
+        transports: list[str] | None = None,
+        http: requests.Session | None = None,
+    ) -> None:
+        """`transports`: ["polling"] or ["websocket"] only (default: polling, then an
+        upgrade); `http`: the requests session to use (cookies, certificates)."""
         self.base_url = base_url
         self.token = token
         self.language = language
-        self.sio = socketio.Client(reconnection=False)
+        self.transports = transports
+        self.sio = socketio.Client(reconnection=False, http_session=http)
         self.state: dict[str, Any] | None = None
         self.received: list[tuple[str, dict[str, Any]]] = []  # versioned events
         self.snapshots: list[dict[str, Any]] = []
@@ -287,7 +297,13 @@ class LiveClient:
         auth = {"token": self.token}
         if self.language:
             auth["language"] = self.language
-        self.sio.connect(self.base_url, namespaces=[NAMESPACE], auth=auth, wait_timeout=10)
+        self.sio.connect(
+            self.base_url,
+            namespaces=[NAMESPACE],
+            auth=auth,
+            wait_timeout=10,
+            transports=self.transports,
+        )
         self.wait_for(lambda: self.state is not None)
         return self
 

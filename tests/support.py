@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -214,6 +215,18 @@ def _schema(url: str) -> tuple[Engine, dict[str, list[str]]]:
 
 # Scale-out tests' Redis (a database of its own; each test run its own channel).
 REDIS_URL = os.environ.get("HOLDSPORT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def scale_out_env() -> dict[str, str]:
+    """Settings of server processes sharing the test Redis: a channel of their own
+    (other test runs may share this Redis at the same time), quick sweeps, and a short
+    worker timeout."""
+    return {
+        "REDIS_URL": REDIS_URL,
+        "HOLDSPORT_REDIS_CHANNEL": f"holdsport-test-{uuid.uuid4().hex}",
+        "HOLDSPORT_SWEEP_SECONDS": "0.5",
+        "HOLDSPORT_WORKER_TIMEOUT_SECONDS": "3",
+    }
 
 
 def redis_reachable() -> bool:

@@ -7,7 +7,6 @@ and when a worker dies, the others report its people as gone.
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 
@@ -21,7 +20,7 @@ from tests.breakout_support import (
     version_faults,
 )
 from tests.live_client import LiveClient, create_session, facilitator, join, sign_in
-from tests.support import REDIS_URL, ServerProcess, redis_reachable, require
+from tests.support import REDIS_URL, ServerProcess, redis_reachable, require, scale_out_env
 
 pytestmark = pytest.mark.server
 
@@ -29,13 +28,7 @@ pytestmark = pytest.mark.server
 @pytest.fixture
 def workers(database_url):
     require(redis_reachable(), f"Redis is not reachable at {REDIS_URL}")
-    extra = {
-        "REDIS_URL": REDIS_URL,
-        # Its own channel: other test runs may share this Redis at the same time.
-        "HOLDSPORT_REDIS_CHANNEL": f"holdsport-test-{uuid.uuid4().hex}",
-        "HOLDSPORT_SWEEP_SECONDS": "0.5",
-        "HOLDSPORT_WORKER_TIMEOUT_SECONDS": "3",
-    }
+    extra = scale_out_env()
     first = ServerProcess(database_url, **extra)
     first.release()
     started = [first.start(), ServerProcess(database_url, **extra).start()]

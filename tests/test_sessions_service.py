@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from server.core import connections, tokens
+from server.core import connection_bound, connections, tokens
+from server.core.connection_bound import ConnectionAddress
 from server.core.connections import Connection
 from server.core.domain import Role
 from server.core.errors import DomainError
@@ -237,6 +238,46 @@ def test_a_silent_worker_loses_its_connections_and_people_are_told(db, clock):
     assert [c.sid for c in db.scalars(select(Connection))] == ["on-a"]
     # A second sweep (another worker, or the next round) finds nothing more to do.
     assert connections.sweep_dead_workers(db, clock.now(), timeout_seconds=30) == []
+
+
+def test_people_of_a_worker_that_stopped_on_purpose_are_gone_only_if_not_back(db, clock):
+    """SIGTERM (core.shutdown): the stopping worker's connections stay for the grace;
+    Bo reconnects to another worker meanwhile and is never told gone, Cy is, after it."""
+    created = create_session(db, clock)
+    bo, cy = (join(db, clock, created.session.join_code, display_name=n) for n in ("Bo", "Cy"))
+    connections.register_worker(db, "worker-b", clock.now())
+    for person, sid in ((bo, "bo-on-b"), (cy, "cy-on-b")):
+        actor = actor_of(service.authenticate(db, person.token))
+        connections.connect(db, sid=sid, worker_id="worker-b", actor=actor, now=clock.now())
+    connections.depart(db, "worker-b", clock.now(), grace_seconds=15, timeout_seconds=30)
+
+    clock.advance(2)
+    _, arrived = connect(db, clock, bo.token, "bo-on-a")
+    assert arrived == []  # never gone, so not "returned" either
+    clock.advance(12)
+    connections.heartbeat(db, WORKER, clock.now())
+    assert connections.sweep_dead_workers(db, clock.now(), timeout_seconds=30) == []
+    clock.advance(2)  # the grace is over
+    events = connections.sweep_dead_workers(db, clock.now(), timeout_seconds=30)
+    assert [(e.name, e.payload["participant"]["id"]) for e in events] == [
+        ("participant:left", cy.participant.id)
+    ]
+    assert [c.sid for c in db.scalars(select(Connection))] == ["bo-on-a"]
+
+
+def test_a_stopping_worker_frees_its_places_per_address_at_once(db, clock):
+    """Its rows stay for the grace, but they must not count against an office's address
+    while its people reconnect elsewhere (core.connection_bound)."""
+    created = create_session(db, clock)
+    connect(db, clock, created.facilitator_token, "on-a")
+    db.add(ConnectionAddress(sid="on-a", address="0" * 64))
+    connections.register_worker(db, "worker-b", clock.now())
+    bo = actor_of(service.authenticate(db, join(db, clock, created.session.join_code).token))
+    connections.connect(db, sid="on-b", worker_id="worker-b", actor=bo, now=clock.now())
+    db.add(ConnectionAddress(sid="on-b", address="0" * 64))
+    connection_bound.free_worker(db, "worker-b")
+    assert [a.sid for a in db.scalars(select(ConnectionAddress))] == ["on-a"]
+    assert sorted(c.sid for c in db.scalars(select(Connection))) == ["on-a", "on-b"]
 
 
 def test_every_host_is_given_the_same_room_display_link(db, clock):

@@ -15,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from sqlalchemy import ForeignKey, String, func, select, text
+from sqlalchemy import ForeignKey, String, delete, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from server.core.connections import Connection
 from server.core.db import Base
 from server.core.errors import DomainError
 from server.core.limits import client_address
@@ -55,3 +56,11 @@ def admit(db: Session, sid: str) -> None:
     ):
         raise DomainError("too_many_connections", max=settings.max_connections_per_address)
     db.add(ConnectionAddress(sid=sid, address=tag))
+
+
+def free_worker(db: Session, worker_id: str) -> None:
+    """A process shutting down (core.shutdown) frees its connections' places at once:
+    the rows stay for the grace, but their people are reconnecting elsewhere and must not
+    count twice against their address meanwhile."""
+    held = select(Connection.sid).where(Connection.worker_id == worker_id)
+    db.execute(delete(ConnectionAddress).where(ConnectionAddress.sid.in_(held)))

@@ -3,7 +3,8 @@
 Plumbing every feature reads ("who is here?") and the source of two facts: a person
 arrives with their first connection and leaves with their last (core.bus). A process
 whose heartbeat stops (a crash, a kill) loses its connections at the next sweep by
-any other process, and the people on them have left.
+any other process, and the people on them have left; one that stops on purpose
+(core.shutdown) leaves its connections for a short grace, to be taken up elsewhere.
 """
 
 from __future__ import annotations
@@ -65,6 +66,17 @@ def heartbeat(db: Session, worker_id: str, now: datetime) -> None:
         register_worker(db, worker_id, now)
     else:
         worker.heartbeat_at = now
+
+
+def depart(
+    db: Session, worker_id: str, now: datetime, *, grace_seconds: float, timeout_seconds: float
+) -> None:
+    """A process stops on purpose: its connections stay, so its people stay present,
+    until the sweep finds it dead `grace_seconds` from now; whoever reconnected to
+    another process by then never left (core.shutdown)."""
+    worker = db.get(Worker, worker_id)
+    if worker is not None:
+        worker.heartbeat_at = now + timedelta(seconds=grace_seconds - timeout_seconds)
 
 
 def connected_participant_ids(db: Session, session_id: int) -> set[int]:

@@ -165,6 +165,9 @@ MESSAGES: dict[str, str] = {
     "payload_too_large": N_(
         "What you sent is too large (at most %(max)s bytes). Make it shorter and try again."
     ),
+    "server_restarting": N_(
+        "The server is restarting. You will be reconnected in a moment; then try again."
+    ),
     "too_many_connections": N_(
         "There are too many connections from your network address (at most %(max)s). "
         "Close a tab or a screen you no longer use, and try again."

@@ -106,8 +106,12 @@ def run_command(cmd: Command, sid: str, payload: tuple[Any, ...]) -> dict[str, A
         # A connection's commands run one at a time: a burst from one tab takes turns with
         # everyone else's commands instead of holding the server for its whole length.
         turn = environ.get(_TURN_KEY) or environ.setdefault(_TURN_KEY, threading.Lock())
-        with turn:
-            reply = _run(cmd, sid, payload, environ, rid)
+        try:
+            # A process shutting down finishes what it took and refuses what comes after.
+            with current_runtime().drain.work(), turn:
+                reply = _run(cmd, sid, payload, environ, rid)
+        except DomainError as err:
+            reply = err.to_wire(environ.get(_LANGUAGE_KEY, DEFAULT_LANGUAGE))
     _answered(cmd, reply, time.perf_counter() - started, rid)
     return reply
 

@@ -1,9 +1,10 @@
 """What a running app holds: settings, database, clock, Socket.IO server, worker id,
-the command budget (core.throttle) and the process's metrics (core.metrics)."""
+the command budget (core.throttle), the process's metrics (core.metrics) and whether
+it is shutting down (core.shutdown)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_socketio import SocketIO
@@ -11,6 +12,7 @@ from flask_socketio import SocketIO
 from server.config import Settings
 from server.core.clock import Clock
 from server.core.db import Database
+from server.core.drain import Drain
 from server.core.metrics import Metrics
 from server.core.throttle import Throttle
 
@@ -24,6 +26,7 @@ class Runtime:
     worker_id: str
     throttle: Throttle
     metrics: Metrics
+    drain: Drain = field(default_factory=Drain)
 
 
 def current_runtime() -> Runtime:

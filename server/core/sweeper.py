@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from server.core import connections, message_queue
 from server.core.bus import Tick, bus
+from server.core.errors import DomainError
 from server.core.runtime import Runtime
 from server.core.unit import NAMESPACE, unit_of_work
 
@@ -70,7 +71,9 @@ def start(app: Flask) -> None:
     strays = Strays(runtime)
 
     def loop() -> None:
-        while True:
+        # Until the process shuts down (core.shutdown): a round under way is finished
+        # first, and no heartbeat after the shutdown set its last one.
+        while not runtime.drain.draining:
             planned = time.monotonic() + runtime.settings.sweep_seconds
             runtime.socketio.sleep(runtime.settings.sweep_seconds)
             # Late when the process is too busy to wake it (or was paused): countdowns and
@@ -78,7 +81,10 @@ def start(app: Flask) -> None:
             runtime.metrics.sweep_lateness.observe(max(0.0, time.monotonic() - planned))
             with app.app_context():
                 try:
-                    sweep_once(runtime, strays)
+                    with runtime.drain.work():
+                        sweep_once(runtime, strays)
+                except DomainError:
+                    return  # server_restarting
                 except Exception:  # keep sweeping: one bad round must not stop presence
                     log.exception("sweep failed")
 

@@ -83,6 +83,8 @@ def _welcome(sid: str, actor: Actor, welcome: dict[str, Any]) -> None:
 
 
 def on_disconnect(reason: Any = None) -> None:
+    if current_runtime().drain.draining:
+        return  # the row stays for the shutdown's grace: back elsewhere soon (core.shutdown)
     with unit_of_work() as unit:
         connections.disconnect(unit.db, request.sid, unit.now)  # type: ignore[attr-defined]
 

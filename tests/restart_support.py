@@ -1,0 +1,149 @@
+"""Clients that live through server restarts, and commands whose every outcome is kept.
+
+A `Rejoining` client connects again by itself when the server closes its connection,
+as the browser does (socket.io-client), and notes how long it was away. A `Writer`
+keeps adding agenda phases with titles of its own and records what each one got: an
+ack, a refusal, or no answer at all; afterwards `faults` compares that with the agenda.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import socketio
+
+from tests.live_client import NAMESPACE, LiveClient
+
+REPLY_SECONDS = 3.0  # a sync in a restart may be lost: the reconnect brings a snapshot
+ACK_SECONDS = 10.0  # a command's ack, on a connection that stays open
+
+
+class Rejoining(LiveClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.closing = False
+        self.away: list[float] = []  # seconds from each drop to the snapshot after it
+        self.sio.on("disconnect", self._on_drop, namespace=NAMESPACE)
+
+    def disconnect(self) -> None:
+        self.closing = True
+        super().disconnect()
+
+    def _resync(self) -> None:
+        """As LiveClient's, but a sync lost or refused in a restart is let go, as the
+        browser does: the reconnect that follows brings a snapshot."""
+        try:
+            reply = self.sio.call("session:sync", namespace=NAMESPACE, timeout=REPLY_SECONDS)
+        except socketio.exceptions.SocketIOError:
+            return
+        with self._changed:
+            if reply.get("ok") and reply["snapshot"]["version"] >= self.state["version"]:
+                self._on_snapshot(reply["snapshot"])
+
+    def _on_drop(self, reason: Any = None) -> None:
+        if not self.closing:
+            threading.Thread(target=self._rejoin, args=(time.monotonic(),), daemon=True).start()
+
+    def _rejoin(self, dropped: float) -> None:
+        snapshots = len(self.snapshots)
+        while not self.closing:
+            time.sleep(0.1)
+            try:
+                self.connect()
+            except (socketio.exceptions.ConnectionError, AssertionError):
+                self.sio.disconnect()  # a half-open attempt; try again
+                continue
+            self.wait_for(lambda: len(self.snapshots) > snapshots)
+            self.away.append(time.monotonic() - dropped)
+            return
+
+
+class Writer:
+    """Adds phases titled `<prefix> <n>` through `client` until stopped."""
+
+    def __init__(self, client: LiveClient, prefix: str) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.acked: list[str] = []
+        self.refused: dict[str, str] = {}  # title -> error code
+        self.unanswered: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> Writer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=ACK_SECONDS + 5)
+
+    def wait_for_acks(self, count: int, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.acked) < count:
+            assert time.monotonic() < deadline, f"{self.prefix}: {self.outcomes()}"
+            time.sleep(0.05)
+
+    def _run(self) -> None:
+        n = 0
+        while not self._stop.is_set():
+            if not self.client.sio.connected:
+                time.sleep(0.05)  # nothing is sent while away: the browser queues, too
+                continue
+            n += 1
+            title = f"{self.prefix} {n}"
+            phase = {"kind": "break", "title": title, "minutes": 5}
+            reply = self._send(phase)
+            if reply is None:
+                self.unanswered.append(title)
+            elif reply.get("ok"):
+                self.acked.append(title)
+            else:
+                self.refused[title] = reply["error"]["code"]
+                time.sleep(0.5)  # "try again in a moment", as the message says
+
+    def _send(self, phase: dict[str, Any]) -> dict[str, Any] | None:
+        """The ack; None if the connection closed first (its ack is lost with it)."""
+        answered = threading.Event()
+        replies: list[dict[str, Any]] = []
+        sid = self.client.sid
+
+        def on_ack(reply: dict[str, Any]) -> None:
+            replies.append(reply)
+            answered.set()
+
+        try:
+            self.client.sio.emit("agenda:add_phase", phase, NAMESPACE, callback=on_ack)
+        except socketio.exceptions.SocketIOError:
+            return None
+        deadline = time.monotonic() + ACK_SECONDS
+        while not answered.wait(0.05):
+            if self.client.sid != sid or time.monotonic() > deadline:
+                return None
+        return replies[0]
+
+    def outcomes(self, titles: list[str] | None = None) -> dict[str, int]:
+        """How many of each; with the agenda's `titles`, how many unanswered were done."""
+        counts = {
+            "acked": len(self.acked),
+            "refused": len(self.refused),
+            "unanswered": len(self.unanswered),
+        }
+        if titles is not None:
+            counts["unanswered but done"] = len(set(self.unanswered) & set(titles))
+        return counts
+
+    def faults(self, titles: list[str]) -> list[str]:
+        """What went wrong, judged by the agenda's phase titles at the end: an acked
+        phase missing, a refused one present, any one present twice."""
+        faults = [f"acked but missing: {t}" for t in self.acked if t not in titles]
+        faults += [f"refused but present: {t}" for t in self.refused if t in titles]
+        mine = [t for t in titles if t.startswith(f"{self.prefix} ")]
+        faults += [f"twice: {t}" for t in set(mine) if mine.count(t) > 1]
+        return faults
+
+
+def phase_titles(state: dict[str, Any]) -> list[str]:
+    return [phase["title"] or "" for phase in state["agenda"]["phases"]]
