@@ -53,6 +53,17 @@ def browser():
         _running.pop("playwright").stop()
 
 
+@pytest.fixture(autouse=True)
+def _close_pages_after_each_test():  # type: ignore[no-untyped-def]
+    """A test's pages go with it: left open, they keep their sockets and timers running
+    beside every later test in the one shared Chromium."""
+    yield
+    running = _running.get("browser")
+    if running is not None:
+        for context in list(running.contexts):
+            context.close()
+
+
 def new_page(browser, language: str, width: int = 1100, **options):  # type: ignore[no-untyped-def]
     """A page in a fresh browser context: its own storage, like another person's browser.
     `options`: more of Playwright's context options (`ignore_https_errors=True`)."""

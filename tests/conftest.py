@@ -16,7 +16,9 @@ from server.core.clock import FrozenClock
 from server.core.db import Database
 from server.migrate import upgrade
 from tests.board_support import make_room
-from tests.browser import browser  # noqa: F401  (one Chromium for every browser test module)
+
+# One Chromium for every browser test module; each test's pages closed after it.
+from tests.browser import _close_pages_after_each_test, browser  # noqa: F401
 from tests.support import drop_everything, postgres_url, reset_postgres, running_server
 
 WORKER = "worker-a"

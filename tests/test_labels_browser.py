@@ -64,7 +64,13 @@ def test_labels_and_layout_follow_the_session(browser, server):
 
     host.get_by_role("button", name="Open board").click()
     expect(phone.locator("#board")).to_be_visible()
-    board_top = phone.locator("#board").bounding_box()
-    format_top = phone.locator("#format").bounding_box()
-    assert board_top and format_top and board_top["y"] < format_top["y"]
+    # Measured in the page, as one read: the page re-renders at every event.
+    phone.wait_for_function(
+        """() => {
+          const board = document.getElementById("board");
+          const format = document.getElementById("format");  // once the library has loaded
+          return board && format
+            && board.getBoundingClientRect().top < format.getBoundingClientRect().top;
+        }"""
+    )
     phone.screenshot(path=str(server.log_path.parent / "phone-board.png"), full_page=True)

@@ -81,23 +81,35 @@ export function scheduleText(live) {
 // Updates only the clock elements, four times a second, without re-rendering the page.
 // One interval at a time; it stops by itself once no countdown is on the page.
 let watched = null;
+let watchedSession = null;
 let stage = null; // "segment:stage" seen at the last tick; a change to a warning is announced
 
 export function keepTicking(live) {
-  if (watched !== live) stage = null;
+  // Another session's page starts afresh (nothing to announce on opening it); the same
+  // session's page rendered from another live object keeps what it has seen.
+  const session = live.state?.session?.join_code ?? null;
+  if (watchedSession !== session) stage = null;
+  watchedSession = session;
   watched = live;
   if (ticking) return;
   ticking = setInterval(tick, 250);
 }
 
+let missed = 0; // ticks in a row that found no countdown on the page
+
 function tick() {
   const clock = document.getElementById("countdown");
   const live = watched;
-  if (!clock || !live || !live.state || !live.state.agenda) {
+  // A render may be under way (the countdown not on the page for a moment): only a
+  // countdown gone for two seconds, or no agenda, stops the ticking.
+  missed = clock ? 0 : missed + 1;
+  if (missed > 8 || !live || !live.state || !live.state.agenda) {
     clearInterval(ticking);
     ticking = null;
+    missed = 0;
     return;
   }
+  if (!clock) return;
   const left = remainingSeconds(live);
   const timer = live.state.agenda.timer;
   clock.textContent = formatClock(left);
