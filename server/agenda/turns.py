@@ -86,13 +86,17 @@ def _current_phase(db: Session, clock: AgendaClock) -> Phase:
     return phase
 
 
+def _waiting(db: Session, clock: AgendaClock) -> tuple[Turn | None, list[Turn]]:
+    """The turn speaking now (if any), and the turns still to speak, in order."""
+    order = navigation.turns(db, _current_phase(db, clock))
+    current = next((t for t in order if t.id == clock.turn_id), None)
+    return current, [t for t in order if t.ended_at is None and t is not current]
+
+
 def reorder(db: Session, actor: Actor, turn_ids: list[int], now: datetime) -> list[Event]:
     """Set the order of the turns still waiting (the facilitator's drag and drop)."""
     work = change(db, actor, now)
-    clock = work.clock
-    order = navigation.turns(db, _current_phase(db, clock))
-    current = next((t for t in order if t.id == clock.turn_id), None)
-    waiting = [t for t in order if t.ended_at is None and t is not current]
+    current, waiting = _waiting(db, work.clock)
     if sorted(turn_ids) != sorted(t.id for t in waiting) or len(set(turn_ids)) != len(turn_ids):
         raise DomainError("invalid_order")
     start = (current.position + 1) if current else min((t.position for t in waiting), default=0)
@@ -134,9 +138,7 @@ def shuffle(db: Session, actor: Actor, now: datetime) -> list[Event]:
     """A random order for the turns still waiting, drawn on the server so that no
     browser decides it."""
     work = change(db, actor, now)
-    clock = work.clock
-    order = navigation.turns(db, _current_phase(db, clock))
-    waiting = [t for t in order if t.ended_at is None and t.id != clock.turn_id]
+    _current, waiting = _waiting(db, work.clock)
     positions = sorted(t.position for t in waiting)
     random.SystemRandom().shuffle(waiting)
     for position, turn in zip(positions, waiting, strict=True):

@@ -79,9 +79,9 @@ def emit_participant(db: Session, name: str, participant: Participant, present: 
     the organisation, under the same version (core.change.emit_each)."""
     session_id = participant.session_id
     readers = audience(db, session_id)
-    if not any(actor.role is Role.DISPLAY for _, actor in readers):
-        return emit(db, name, session_id, {"participant": participant_fields(participant, present)})
     full = {"participant": participant_fields(participant, present)}
+    if not any(actor.role is Role.DISPLAY for _, actor in readers):
+        return emit(db, name, session_id, full)
     shown = {"participant": participant_fields(participant, present, Role.DISPLAY)}
     payloads = {sid: shown if actor.role is Role.DISPLAY else full for sid, actor in readers}
     return change_of(db).emit_each(name, session_id, payloads)
