@@ -331,6 +331,20 @@ def test_the_summary_has_each_groups_synthesis_by_number_only(db, clock):
     assert "\\[link\\]\\(http://x\\)" in "\n".join(section.markdown)
 
 
+def test_a_synthesis_keeps_its_lines_in_the_summary(db, clock):
+    net = Network(db, clock)
+    net.start()
+    service.write_synthesis(
+        db, net.people["P0"], net.phase_ids[0], "Ask early\n- Ask again", clock.now()
+    )
+    net.next()
+    reader = Reader(net.session_id, net.people["P0"].participant_id, "en")
+    (section,) = [s for s in sections(db, reader) if s.key == "breakouts"]
+    number = net.group_of("P0")
+    # A hard line break (a backslash) and an indented line: still the same list item.
+    assert f"- **Group {number}**: Ask early\\\n  \\- Ask again" in "\n".join(section.markdown)
+
+
 def test_one_groups_members_share_one_payload_and_other_groups_get_their_own(db, clock):
     net = Network(db, clock)
     net.start()

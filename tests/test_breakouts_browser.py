@@ -16,7 +16,7 @@ from tests.browser import create_session_in, join_phone, new_page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-SYNTHESIS = "Ask for help <b>before</b> the deadline, not after 🙂"
+SYNTHESIS = "Ask for help <b>before</b> the deadline,\nnot after 🙂"
 
 
 def test_groups_are_planned_run_on_phones_and_their_synthesis_reaches_the_plenary(browser, server):
@@ -115,3 +115,13 @@ def test_groups_are_planned_run_on_phones_and_their_synthesis_reaches_the_plenar
     heading = screen.locator("#breakout-syntheses li[data-group='1'] h4")
     expect(heading).to_contain_text("Bo, Cecilie")
     screen.screenshot(path=str(ARTIFACTS / "breakout-syntheses.png"), full_page=True)
+
+    # The summary keeps the synthesis's lines: one item, a line break, no HTML.
+    host.locator("#end-session").click()
+    host.locator("#end-confirm").click()
+    expect(bo.locator("#session-status")).to_have_attribute("data-status", "ended")
+    bo.get_by_role("button", name="Åbn opsummeringen").click()
+    item = bo.locator(".summary-section[data-key=breakouts] li")
+    expect(item).to_have_count(1)
+    expect(item).to_have_text("Gruppe 1: " + SYNTHESIS.replace("\n", ""))
+    expect(item.locator("br")).to_have_count(1)

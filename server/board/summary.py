@@ -19,7 +19,7 @@ from server.board.state import authors_of
 from server.content import content_text
 from server.core.i18n import N_, translate
 from server.core.i18n import translate_plural as tn  # the extractor's plural keyword
-from server.core.summary import Reader, Section, escape_markdown
+from server.core.summary import Reader, Section, escape_markdown, escape_markdown_lines
 
 BOARD = N_("The board")
 NOTHING_SHOWN = N_("Nothing was shown on this board.")
@@ -104,7 +104,7 @@ def _write(
             counts = translate(COUNTS, language) % post
             extra = [post.get("author"), post["cluster"]]
             suffix = "".join(f" \\[{escape_markdown(item)}\\]" for item in extra if item)
-            markdown.append(f"- {escape_markdown(post['text'])}{suffix} ({counts})")
+            markdown.append(f"- {escape_markdown_lines(post['text'])}{suffix} ({counts})")
             rows.append(
                 [board["kind_name"], column["prompt"], post["text"], counts]
                 + [item or "" for item in extra]

@@ -13,7 +13,7 @@ from server.agenda.models import Phase
 from server.agenda.summary import phase_title
 from server.breakouts.models import BreakoutGroup, BreakoutRound
 from server.core.i18n import N_, translate
-from server.core.summary import Reader, Section, escape_markdown
+from server.core.summary import Reader, Section, escape_markdown, escape_markdown_lines
 
 GROUP = N_("Group %(number)s")
 
@@ -46,7 +46,7 @@ def breakouts_section(db: Session, reader: Reader) -> Section | None:
         ]
         found.append({"phase_id": phase.id, "title": title, "syntheses": syntheses})
         markdown += [f"### {escape_markdown(title)}", ""]
-        markdown += [f"- **{s['name']}**: {escape_markdown(s['text'])}" for s in syntheses]
+        markdown += [f"- **{s['name']}**: {escape_markdown_lines(s['text'])}" for s in syntheses]
         markdown.append("")
         rows += [[title, str(s["name"]), str(s["text"])] for s in syntheses]
     if not found:

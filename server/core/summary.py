@@ -61,3 +61,10 @@ def escape_markdown(text: str) -> str:
     """What people wrote, as literal text in Markdown: no link, no HTML, no heading,
     on one line (a line break would end a list item)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def escape_markdown_lines(text: str) -> str:
+    """Like escape_markdown, but the writer's line breaks stay: each ends in a hard break
+    (a backslash) and the next line is indented, so a list item holds them all."""
+    lines = [escape_markdown(line) for line in text.splitlines() if line.strip()]
+    return "\\\n  ".join(lines)

@@ -99,10 +99,17 @@ function inline(text) {
 export function markdownBlocks(lines, top = 3) {
   const blocks = [];
   let list = null;
-  for (const line of lines || []) {
+  // A list item's text can go on over lines: each but the last ends in a hard break (an
+  // unescaped backslash), the next is indented.
+  const hardBreak = (text) => (/(^|[^\\])(\\\\)*\\$/.test(text) ? text.slice(0, -1) : text);
+  for (const line of (lines || []).flatMap((text) => text.split("\n"))) {
+    if (line.startsWith("  ") && list) {
+      list.lastChild.append(h("br"), ...inline(hardBreak(line.trim())));
+      continue;
+    }
     if (line.startsWith("- ")) {
       if (!list) blocks.push(list = h("ul", {}));
-      list.append(h("li", {}, inline(line.slice(2))));
+      list.append(h("li", {}, inline(hardBreak(line.slice(2)))));
       continue;
     }
     list = null;
