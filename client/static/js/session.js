@@ -257,8 +257,9 @@ function hostPanel(session, links, run) {
         onchange: (event) => run("session:show_join", { show: event.target.checked }) }),
       t("Show the join code in full on the room display")) : null,
     session.network ? h("p", { id: "agreements", role: "status" },
-      tn("%(count)s has agreed to keep what is said here confidential.",
-        "%(count)s have agreed to keep what is said here confidential.",
+      // Acceptances, not people: someone turned away or joining twice counts (protocol §1).
+      tn("The confidentiality agreement has been accepted %(count)s time.",
+        "The confidentiality agreement has been accepted %(count)s times.",
         session.agreements, { count: session.agreements })) : null,
   );
 }
