@@ -1,5 +1,5 @@
 """The commands behind `python -m server`: serve, migrate, check-config, retention,
-backup, create-account, reactions, i18n, build-client.
+backup, create-account, delete-account, reactions, i18n, build-client.
 
 A bad environment stops any of them with one line per bad variable, naming it, and exit
 status 2; a database that cannot be reached, with one line and status 1: an operator
@@ -60,6 +60,11 @@ def main(argv: list[str]) -> int:
     account.add_argument("--email", required=True)
     account.add_argument("--name", required=True, help="the name others see")
     account.add_argument("--language", default="da", choices=["da", "en"])
+    deletion = commands.add_parser(
+        "delete-account",
+        help="delete a facilitator account, and each group nobody else facilitates",
+    )
+    deletion.add_argument("email")
     commands.add_parser(
         "build-client", help="bundle the browser client into client/dist (if it changed)"
     )
@@ -111,6 +116,8 @@ def _run(args: argparse.Namespace) -> int:
         from server.accounts.cli import create_account
 
         return create_account(args.email, args.name, args.language)
+    if args.command == "delete-account":
+        return _delete_account(args.email)
     if args.command == "backup":
         from pathlib import Path
 
@@ -184,6 +191,33 @@ def _retention() -> int:
     with app.app_context(), unit_of_work(app.extensions["holdsport"]) as unit:
         expired = expire_due_content(unit.db, unit.now, settings.retention_days)
     print(f"retention: the content of {len(expired)} ended sessions was deleted")
+    return 0
+
+
+def _delete_account(email: str) -> int:
+    """As the account's own page does it (sessions.hosts.withdraw first). Its sockets,
+    and those of its deleted sessions, are closed by their processes' sweepers."""
+    from sqlalchemy import select
+
+    from server.accounts import removal
+    from server.accounts.models import Account
+    from server.accounts.service import normalize_email
+    from server.app import create_app
+    from server.core.unit import unit_of_work
+    from server.sessions import hosts
+
+    settings = load_settings(client_bundle=False, async_mode="threading")
+    app = create_app(settings)
+    with app.app_context(), unit_of_work(app.extensions["holdsport"]) as unit:
+        account = unit.db.scalar(select(Account).where(Account.email == normalize_email(email)))
+        if account is None:
+            print(f"delete-account: no account has the e-mail address {email}", file=sys.stderr)
+            return 1
+        groups = hosts.groups_of(unit.db, account.id)
+        alone = [g for g in groups if len(hosts.facilitators_of(unit.db, g.id)) == 1]
+        hosts.withdraw(unit.db, account.id, unit.now)
+        removal.delete_account(unit.db, account.id, unit.now)
+    print(f"delete-account: {email} is deleted; groups deleted with it: {len(alone)}")
     return 0
 
 

@@ -34,3 +34,7 @@ class SignOutArgs(Args):
 class ChangePasswordArgs(Args):
     current = fields.String(required=True, validate=validate.Length(min=1, max=1024))
     new = fields.String(required=True, validate=PASSWORD)
+
+
+class DeleteAccountArgs(Args):
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))

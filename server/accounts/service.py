@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account, Login
 from server.accounts.passwords import Passwords
+from server.accounts.removal import check_password, end_logins
 from server.core import connections, tokens
 from server.core.connections import Connection
 from server.core.errors import DomainError
@@ -128,7 +129,7 @@ def sign_out(db: Session, login: Login, now: datetime, everywhere: bool = False)
     ended = [login.id]
     if everywhere:
         ended = list(db.scalars(select(Login.id).where(Login.account_id == login.account_id)))
-    return _end_logins(db, ended, now)
+    return end_logins(db, ended, now)
 
 
 def change_password(
@@ -141,23 +142,14 @@ def change_password(
     now: datetime,
 ) -> list[str]:
     """A new password; every other login of the account ends. Returns the sockets to close."""
+    check_password(db, passwords, login.account_id, current)
     account = db.get_one(Account, login.account_id)
-    if not passwords.verify(account.password_hash, current):
-        raise DomainError("wrong_password")
     account.password_hash = passwords.hash(new)
     account.password_changed_at = now
     others = db.scalars(
         select(Login.id).where(Login.account_id == account.id, Login.id != login.id)
     )
-    return _end_logins(db, list(others), now)
-
-
-def _end_logins(db: Session, login_ids: list[int], now: datetime) -> list[str]:
-    sids = connections.sids_of_logins(db, login_ids)
-    for sid in sids:
-        connections.disconnect(db, sid, now)  # the person leaves, if it was their last
-    db.execute(delete(Login).where(Login.id.in_(login_ids)))
-    return sids
+    return end_logins(db, list(others), now)
 
 
 def forget_expired_logins(db: Session, now: datetime) -> list[str]:
@@ -165,7 +157,7 @@ def forget_expired_logins(db: Session, now: datetime) -> list[str]:
     connected with a pass while their login was ending (a race with the sign-out): the
     sweeper then closes those sockets, which have no row any more."""
     expired = list(db.scalars(select(Login.id).where(Login.expires_at <= now)))
-    sids = _end_logins(db, expired, now) if expired else []
+    sids = end_logins(db, expired, now) if expired else []
     live = select(Login.id)
     orphans = db.scalars(
         select(Connection.sid).where(

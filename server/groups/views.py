@@ -39,7 +39,12 @@ def my_groups() -> Response:
     with unit_of_work() as unit:
         who = require_signed_in(unit.db, unit.now)
         groups = [
-            {"id": group.id, "name": group.name}
+            {
+                "id": group.id,
+                "name": group.name,
+                # Deleting the account deletes such a group with it (sessions.hosts.withdraw).
+                "only_facilitator": len(hosts.facilitators_of(unit.db, group.id)) == 1,
+            }
             for group in hosts.groups_of(unit.db, who.account.id)
         ]
     return jsonify({"ok": True, "groups": groups})

@@ -18,7 +18,7 @@ from server.accounts.models import Account
 from server.core import tokens
 from server.core.domain import Event, Role
 from server.core.errors import DomainError
-from server.sessions import agreement
+from server.sessions import agreement, retention
 from server.sessions.door import same_name
 from server.sessions.models import (
     Group,
@@ -27,6 +27,7 @@ from server.sessions.models import (
     HostPass,
     Participant,
     PeerSession,
+    Status,
 )
 from server.sessions.state import lock, participant_updated
 
@@ -175,3 +176,28 @@ def accept_invitation(db: Session, *, account_id: int, token: str, now: datetime
     if not facilitates(db, account_id, invitation.group_id):
         db.add(GroupFacilitator(group_id=invitation.group_id, account_id=account_id, added_at=now))
     return db.get_one(Group, invitation.group_id)
+
+
+def withdraw(db: Session, account_id: int, now: datetime) -> list[str]:
+    """An account is about to be deleted: each group it facilitates alone goes, with every
+    session and everything in it; in a group with other facilitators, the longest-standing
+    of them takes over the sessions it led that have not ended. Returns the sids of the
+    deleted sessions' connections, to be told `session:deleted`."""
+    shown_out: list[str] = []
+    for group in groups_of(db, account_id):
+        others = [a.id for a in facilitators_of(db, group.id) if a.id != account_id]
+        if not others:
+            shown_out += retention.delete_group(db, group.id, now)
+            continue
+        led = db.scalars(
+            select(PeerSession.id).where(
+                PeerSession.group_id == group.id,
+                PeerSession.lead_account_id == account_id,
+                PeerSession.status != Status.ENDED,
+            )
+        )
+        for session_id in list(led):
+            hand_over(
+                db, account_id=account_id, session_id=session_id, to_account_id=others[0], now=now
+            )
+    return shown_out

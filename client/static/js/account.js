@@ -1,6 +1,6 @@
-// A facilitator's account: sign in or sign up; once in, change the password or sign
-// out (here, or on every device). Participants never need any of this.
-import { account, forgetAccount, loadAccount, postJSON, rememberAccount, signUpOpen } from "./api.js";
+// A facilitator's account: sign in or sign up; once in, change the password, sign out
+// (here, or on every device) or delete the account. Participants never need any of this.
+import { account, forgetAccount, getJSON, loadAccount, postJSON, rememberAccount, signUpOpen } from "./api.js";
 import { forgetHostPasses } from "./credentials.js";
 import { h } from "./dom.js";
 import { currentLanguage, t } from "./i18n.js";
@@ -93,6 +93,10 @@ function settingsView(navigate) {
 
   async function signOut(everywhere) {
     await postJSON("/api/account/sign-out", { everywhere });
+    await signedOut();
+  }
+
+  async function signedOut() {
     forgetAccount();
     forgetHostPasses();
     await loadAccount();
@@ -119,6 +123,39 @@ function settingsView(navigate) {
         passwordDone,
         h("button", { type: "submit" }, t("Change password")),
       ),
+    ),
+    deleteCard(signedOut),
+  );
+}
+
+// Deleting the account says first which groups go with it: those nobody else facilitates.
+function deleteCard(signedOut) {
+  const deleteError = errorBox("delete-account-error");
+  const losing = h("div", { id: "delete-account-groups" });
+  getJSON("/api/groups").then((reply) => {
+    const alone = reply.ok ? reply.groups.filter((group) => group.only_facilitator) : [];
+    losing.replaceChildren(...(alone.length ? [
+      h("p", {}, t("Nobody else facilitates these groups, so they are deleted too, with all their sessions:")),
+      h("ul", {}, alone.map((group) => h("li", {}, group.name))),
+    ] : []));
+  });
+
+  async function deleteAccount(event) {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const reply = await postJSON("/api/account/delete", { password: form.get("password") });
+    if (!reply.ok) return showError(deleteError, reply.error);
+    await signedOut();
+  }
+
+  return h("section", { class: "card narrow", id: "delete-account" },
+    h("h2", {}, t("Delete account")),
+    h("p", { class: "muted" }, t("Your account and its sign-ins go at once. In a group you facilitate with others, the one who has facilitated it longest takes over the sessions you lead.")),
+    losing,
+    h("form", { id: "delete-account-form", onsubmit: deleteAccount },
+      field(t("Your password, to confirm"), h("input", { name: "password", type: "password", required: true, autocomplete: "current-password" })),
+      deleteError,
+      h("button", { type: "submit", class: "danger" }, t("Delete my account")),
     ),
   );
 }
