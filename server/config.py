@@ -71,6 +71,9 @@ class EnvArgs(Schema):
     HOLDSPORT_SHUTDOWN_GRACE_SECONDS = fields.Float(
         load_default=15.0, validate=validate.Range(min=0, max=600)
     )
+    HOLDSPORT_RECONNECT_GRACE_SECONDS = fields.Float(
+        load_default=5.0, validate=validate.Range(min=0, max=600)
+    )
     HOLDSPORT_TIME_ZONE = fields.String(load_default="Europe/Copenhagen", validate=_time_zone)
     HOLDSPORT_RETENTION_DAYS = fields.Float(
         load_default=30.0, validate=validate.Range(min=0, max=3650)
@@ -174,6 +177,8 @@ class Settings:
     # After a process stops on purpose (SIGTERM), how long its people still count as
     # present, to reconnect to another process before anyone is told they left.
     shutdown_grace_seconds: float = 15.0
+    # A dropped connection's person counts as present this long (core.connections.drop).
+    reconnect_grace_seconds: float = 5.0
     # Where people's clocks are: dates and times are shown in this zone.
     time_zone: str = "Europe/Copenhagen"
     # How long after its end a session can still be opened with its credentials.
@@ -249,6 +254,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "sweep_seconds": data["HOLDSPORT_SWEEP_SECONDS"],
         "worker_timeout_seconds": data["HOLDSPORT_WORKER_TIMEOUT_SECONDS"],
         "shutdown_grace_seconds": data["HOLDSPORT_SHUTDOWN_GRACE_SECONDS"],
+        "reconnect_grace_seconds": data["HOLDSPORT_RECONNECT_GRACE_SECONDS"],
         "time_zone": data["HOLDSPORT_TIME_ZONE"],
         "retention_days": data["HOLDSPORT_RETENTION_DAYS"],
         "pulse_min_answers": data["HOLDSPORT_PULSE_MIN_ANSWERS"],

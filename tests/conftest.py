@@ -19,7 +19,13 @@ from tests.board_support import make_room
 
 # One Chromium for every browser test module; each test's pages closed after it.
 from tests.browser import _close_pages_after_each_test, browser  # noqa: F401
-from tests.support import drop_everything, postgres_url, reset_postgres, running_server
+from tests.support import (
+    LEFT_AT_ONCE,
+    drop_everything,
+    postgres_url,
+    reset_postgres,
+    running_server,
+)
 
 WORKER = "worker-a"
 
@@ -105,6 +111,7 @@ def settings(database_url):
             "HOLDSPORT_ARGON2_MEMORY_KIB": "1024",
             "HOLDSPORT_ARGON2_TIME_COST": "1",
             "HOLDSPORT_RATE_LIMIT_SIGN_IN": "100000 per minute",
+            **LEFT_AT_ONCE,
         },
         database_url=database_url,
         async_mode="threading",

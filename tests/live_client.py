@@ -275,7 +275,7 @@ class LiveClient:
         self.token = token
         self.language = language
         self.transports = transports
-        self.sio = socketio.Client(reconnection=False, http_session=http)
+        self.http = http
         self.state: dict[str, Any] | None = None
         self.received: list[tuple[str, dict[str, Any]]] = []  # versioned events
         self.snapshots: list[dict[str, Any]] = []
@@ -285,13 +285,18 @@ class LiveClient:
         self.refusal: Any = None
         self.notices: list[str] = []
         self._changed = threading.Condition()
-        self.sio.on("session:snapshot", self._on_snapshot, namespace=NAMESPACE)
-        self.sio.on("session:version", self._on_version, namespace=NAMESPACE)
+        self.sio = self._new_sio()
+
+    def _new_sio(self) -> socketio.Client:
+        sio = socketio.Client(reconnection=False, http_session=self.http)
+        sio.on("session:snapshot", self._on_snapshot, namespace=NAMESPACE)
+        sio.on("session:version", self._on_version, namespace=NAMESPACE)
         for name in APPLIERS:
-            self.sio.on(name, self._handler(name), namespace=NAMESPACE)
+            sio.on(name, self._handler(name), namespace=NAMESPACE)
         for name in NOTICES:
-            self.sio.on(name, self._notice(name), namespace=NAMESPACE)
-        self.sio.on("connect_error", self._on_refused, namespace=NAMESPACE)
+            sio.on(name, self._notice(name), namespace=NAMESPACE)
+        sio.on("connect_error", self._on_refused, namespace=NAMESPACE)
+        return sio
 
     def connect(self) -> LiveClient:
         auth = {"token": self.token}

@@ -22,10 +22,14 @@ ACK_SECONDS = 10.0  # a command's ack, on a connection that stays open
 
 class Rejoining(LiveClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
         self.closing = False
         self.away: list[float] = []  # seconds from each drop to the snapshot after it
-        self.sio.on("disconnect", self._on_drop, namespace=NAMESPACE)
+        super().__init__(*args, **kwargs)
+
+    def _new_sio(self) -> socketio.Client:
+        sio = super()._new_sio()
+        sio.on("disconnect", lambda reason=None: self._on_drop(sio), namespace=NAMESPACE)
+        return sio
 
     def disconnect(self) -> None:
         self.closing = True
@@ -42,14 +46,19 @@ class Rejoining(LiveClient):
             if reply.get("ok") and reply["snapshot"]["version"] >= self.state["version"]:
                 self._on_snapshot(reply["snapshot"])
 
-    def _on_drop(self, reason: Any = None) -> None:
-        if not self.closing:
+    def _on_drop(self, dropped: socketio.Client) -> None:
+        if not self.closing and dropped is self.sio:
             threading.Thread(target=self._rejoin, args=(time.monotonic(),), daemon=True).start()
 
     def _rejoin(self, dropped: float) -> None:
+        # On a client of its own, as a browser's page has: python-engineio's client winds
+        # a closed connection down in threads that may linger (up to its 30 s write
+        # timeout) and reset the client they belong to once they end; a connection made
+        # again on that client would be cut then, or never get its namespace.
         snapshots = len(self.snapshots)
         while not self.closing:
             time.sleep(0.1)
+            self.sio = self._new_sio()
             try:
                 self.connect()
             except (socketio.exceptions.ConnectionError, AssertionError):

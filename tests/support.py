@@ -78,6 +78,9 @@ UNLIMITED_BUDGET = {
     "HOLDSPORT_COMMAND_BURST": "100000",
     "HOLDSPORT_SYNC_LIMIT": "100000",
 }
+# Tests of other things see a person leave the moment their last connection closes;
+# tests of the reconnect grace (test_reconnect_grace.py) set one of their own.
+LEFT_AT_ONCE = {"HOLDSPORT_RECONNECT_GRACE_SECONDS": "0"}
 # A benchmark's clients all come from 127.0.0.1: the per-address limits are lifted.
 ONE_ADDRESS_FOR_ALL = {
     "HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS": "1000000",
@@ -119,6 +122,7 @@ class ServerProcess:
             "PYTHONUNBUFFERED": "1",
             **UNLIMITED_BUDGET,
             **ACCOUNTS_FOR_TESTS,
+            **LEFT_AT_ONCE,
             **extra_env,
         }
         self.process: subprocess.Popen[str] | None = None

@@ -19,3 +19,16 @@ def test_the_browser_client_catches_up_on_a_newer_version():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_a_command_without_an_ack_ends_with_a_localized_error(app, tmp_path):
+    node = shutil.which("node")
+    require(node is not None, "Node is not installed")
+    danish = tmp_path / "da.json"
+    danish.write_bytes(app.test_client().get("/i18n/da.json").data)
+    script = ROOT / "tests" / "js" / "live_command_timeout.mjs"
+    done = subprocess.run(
+        [str(node), str(script), str(danish)], capture_output=True, text=True, timeout=30, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

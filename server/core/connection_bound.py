@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 from sqlalchemy import ForeignKey, String, delete, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -62,5 +63,9 @@ def free_worker(db: Session, worker_id: str) -> None:
     """A process shutting down (core.shutdown) frees its connections' places at once:
     the rows stay for the grace, but their people are reconnecting elsewhere and must not
     count twice against their address meanwhile."""
-    held = select(Connection.sid).where(Connection.worker_id == worker_id)
-    db.execute(delete(ConnectionAddress).where(ConnectionAddress.sid.in_(held)))
+    free(db, select(Connection.sid).where(Connection.worker_id == worker_id))
+
+
+def free(db: Session, sids: Any) -> None:
+    """Free the places of connections whose rows stay for a grace (a list or a query)."""
+    db.execute(delete(ConnectionAddress).where(ConnectionAddress.sid.in_(sids)))

@@ -1,9 +1,11 @@
 """Live connections as rows: who is present is a query, so every process gives one answer.
 
 Plumbing every feature reads ("who is here?") and the source of two facts: a person
-arrives with their first connection and leaves with their last (core.bus). A process
-whose heartbeat stops (a crash, a kill) loses its connections at the next sweep by
-any other process, and the people on them have left; one that stops on purpose
+arrives with their first connection and leaves with their last (core.bus). A connection
+that drops by itself (a network blip) keeps its row, marked closed, for the reconnect
+grace: whoever is back by then never left, and the sweep removes it after that. A
+process whose heartbeat stops (a crash, a kill) loses its connections at the next sweep
+by any other process, and the people on them have left; one that stops on purpose
 (core.shutdown) leaves its connections for a short grace, to be taken up elsewhere.
 """
 
@@ -54,6 +56,9 @@ class Connection(Base):
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The facilitator's signed-in browser it was opened through: signing out closes it.
     login_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
+    # Set when the socket dropped by itself: the row keeps its person present for the
+    # reconnect grace (`drop`), then the sweep removes it (`sweep_closed`).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True, nullable=True)
 
 
 def register_worker(db: Session, worker_id: str, now: datetime) -> None:
@@ -139,7 +144,9 @@ def audience(db: Session, session_id: int) -> list[tuple[str, Actor]]:
     """Every connection inside the session (not at the door, not removed) with who it
     is now: for events whose payload differs by reader (core.change.emit_each)."""
     rows = db.execute(
-        _with_standing().where(Connection.session_id == session_id).order_by(Connection.sid)
+        _with_standing()
+        .where(Connection.session_id == session_id, Connection.closed_at.is_(None))
+        .order_by(Connection.sid)
     )
     found = []
     for sid, _session_id, role, participant_id, language, *standing in rows:
@@ -194,6 +201,18 @@ def disconnect(db: Session, sid: str, now: datetime) -> list[Event]:
     db.flush()
     _gone_if_last(db, connection.session_id, connection.participant_id, now)
     return change_of(db).since(mark)
+
+
+def drop(db: Session, sid: str, now: datetime, *, grace_seconds: float) -> list[Event]:
+    """A connection dropped by itself (a network blip, a closed laptop): its person stays
+    present for `grace_seconds`, so someone back by then never left; `sweep_closed` says
+    who did not come back. Without a grace, as `disconnect`."""
+    if grace_seconds <= 0:
+        return disconnect(db, sid, now)
+    connection = db.get(Connection, sid)
+    if connection is not None and connection.closed_at is None:
+        connection.closed_at = now
+    return []
 
 
 def disconnect_person(db: Session, actor: Actor, now: datetime) -> list[str]:
@@ -257,6 +276,23 @@ def sweep_dead_workers(db: Session, now: datetime, timeout_seconds: float) -> li
     db.execute(delete(Worker).where(Worker.id.in_(dead)))
     db.flush()
     for session_id, participant_id in sorted(set(orphaned), key=str):
+        _gone_if_last(db, session_id, participant_id, now)
+    return change_of(db).since(mark)
+
+
+def sweep_closed(db: Session, now: datetime, grace_seconds: float) -> list[Event]:
+    """Remove the connections dropped more than `grace_seconds` ago; a person without
+    another one has left. Safe in many processes: only the sweep whose DELETE removed
+    a row tells of it."""
+    mark = change_of(db).mark()
+    cutoff = now - timedelta(seconds=grace_seconds)
+    removed = db.execute(
+        delete(Connection)
+        .where(Connection.closed_at.is_not(None), Connection.closed_at <= cutoff)
+        .returning(Connection.session_id, Connection.participant_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    for session_id, participant_id in sorted(set(removed), key=str):
         _gone_if_last(db, session_id, participant_id, now)
     return change_of(db).since(mark)
 

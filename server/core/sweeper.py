@@ -1,8 +1,9 @@
 """The one background loop of a process: its heartbeat, the sweep of processes that
-went quiet, closing its own sockets that no row knows any more, then every feature's
-periodic work (subscribers of `Tick`), each in its own unit of work so one feature's
-failure stops neither presence nor the others, and last the catch-up of rooms that
-missed events from the message queue."""
+went quiet and of connections that dropped and were not taken up again in time,
+closing its own sockets that no row knows any more, then every feature's periodic work
+(subscribers of `Tick`), each in its own unit of work so one feature's failure stops
+neither presence nor the others, and last the catch-up of rooms that missed events
+from the message queue."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ def sweep_once(runtime: Runtime, strays: Strays | None = None) -> None:
         connections.heartbeat(unit.db, runtime.worker_id, unit.now)
         timeout = runtime.settings.worker_timeout_seconds
         connections.sweep_dead_workers(unit.db, unit.now, timeout)
+        grace = runtime.settings.reconnect_grace_seconds
+        connections.sweep_closed(unit.db, unit.now, grace)
         if strays is not None:  # closed after the commit: their disconnects write too
             unit.change.after_commit.append(strays.closer(unit.db))
     for work in bus.subscribers(Tick):

@@ -83,10 +83,16 @@ def _welcome(sid: str, actor: Actor, welcome: dict[str, Any]) -> None:
 
 
 def on_disconnect(reason: Any = None) -> None:
-    if current_runtime().drain.draining:
+    """A connection closed by itself: its person stays present for the reconnect grace
+    (core.connections.drop); its place for its address is free at once."""
+    runtime = current_runtime()
+    if runtime.drain.draining:
         return  # the row stays for the shutdown's grace: back elsewhere soon (core.shutdown)
+    sid: str = request.sid  # type: ignore[attr-defined]
     with unit_of_work() as unit:
-        connections.disconnect(unit.db, request.sid, unit.now)  # type: ignore[attr-defined]
+        grace = runtime.settings.reconnect_grace_seconds
+        connections.drop(unit.db, sid, unit.now, grace_seconds=grace)
+        connection_bound.free(unit.db, [sid])
 
 
 @command("participant:leave", roles=PEOPLE | AT_THE_DOOR)

@@ -2,10 +2,19 @@
 // A gap in versions, a `session:version` above ours (events were lost between server
 // processes), or a reconnect fetches a fresh snapshot (docs/protocol.md). While one is
 // on its way, `live.catchingUp` is true and the page says so.
-import { currentLanguage } from "./i18n.js";
+import { currentLanguage, t } from "./i18n.js";
 
 const NAMESPACE = "/session";
 const SYNC_TIMEOUT_MS = 10_000;
+const COMMAND_TIMEOUT_MS = 15_000;
+
+// The answer to a command whose ack never came in time (its connection closed under it,
+// or the server is stuck): an error like the server's, so the page stops waiting. The
+// command may or may not have been done; the snapshot after the reconnect says (§2a).
+function noAnswer() {
+  const render = () => t("The server did not answer. Check whether it was done, then try again.");
+  return { ok: false, error: { code: "no_answer", params: {}, message: render(), render } };
+}
 
 // Each feature says how its events change the state: name -> (state, payload) => void.
 // An applier sets fields from the payload (idempotent), it does not count.
@@ -141,7 +150,8 @@ export function connectLive(token, onChange, onFailure) {
   });
 
   live.command = (name, payload = {}) =>
-    new Promise((resolve) => socket.emit(name, payload, resolve));
+    new Promise((resolve) => socket.timeout(COMMAND_TIMEOUT_MS).emit(name, payload,
+      (error, reply) => resolve(error ? noAnswer() : reply)));
   live.close = () => {
     live.leaving = true;
     if (doorbell) doorbell = clearInterval(doorbell) || null;
