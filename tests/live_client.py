@@ -20,13 +20,22 @@ NAMESPACE = "/session"
 
 
 def _upsert_participant(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    if "participant" not in payload:  # a room display's copy: someone it may not show
+        _drop_participant(state, payload)
+        return
     person = payload["participant"]
     people = state["participants"]
     for index, known in enumerate(people):
         if known["id"] == person["id"]:
             people[index] = person
             return
-    people.append(person)
+    if state["you"]["role"] != "display":
+        people.append(person)
+        return
+    # A display's list is in the order people joined (docs/protocol.md §3).
+    place = (person["joined_at"], person["id"])
+    later = [i for i, p in enumerate(people) if (p["joined_at"], p["id"]) > place]
+    people.insert(later[0] if later else len(people), person)
 
 
 def _set_session(state: dict[str, Any], payload: dict[str, Any]) -> None:
@@ -247,8 +256,8 @@ def join(
 
 
 def _my_role_changes(state: dict[str, Any], payload: dict[str, Any]) -> bool:
-    person, you = payload["participant"], state["you"]
-    return bool(person["id"] == you["participant_id"] and person["role"] != you["role"])
+    person, you = payload.get("participant"), state["you"]
+    return bool(person and person["id"] == you["participant_id"] and person["role"] != you["role"])
 
 
 # Notices to one person's connections: no version, no state (docs/protocol.md §4).
