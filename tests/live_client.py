@@ -416,3 +416,33 @@ def comparable(state: dict[str, Any] | None) -> dict[str, Any]:
     for person in state.get("participants", []):
         person.pop("organisation", None)  # never sent to a room display (§3)
     return state
+
+
+class Ears:
+    """Everything a client hears that LiveClient does not apply: the private events to one
+    person's connections (the notebook's, `board:own_*`), and any other (the catch-all)."""
+
+    def __init__(self, client: LiveClient, names: tuple[str, ...] = ()) -> None:
+        self.heard: list[tuple[str, Any]] = []
+        self._changed = threading.Condition()
+        for name in names:
+            client.sio.on(name, self._hear(name), namespace=NAMESPACE)
+        client.sio.on("*", lambda name, data: self._hear(name)(data), namespace=NAMESPACE)
+
+    def _hear(self, name: str):  # type: ignore[no-untyped-def]
+        def hear(data: Any) -> None:
+            with self._changed:
+                self.heard.append((name, data))
+                self._changed.notify_all()
+
+        return hear
+
+    def wait_for(self, name: str, count: int = 1) -> list[Any]:
+        with self._changed:
+            self._changed.wait_for(lambda: len(self.of(name)) >= count, timeout=10)
+        found = self.of(name)
+        assert len(found) >= count, self.heard
+        return found
+
+    def of(self, name: str) -> list[Any]:
+        return [data for heard, data in self.heard if heard == name]
