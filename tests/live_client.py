@@ -262,6 +262,13 @@ def _my_role_changes(state: dict[str, Any], payload: dict[str, Any]) -> bool:
 
 # Notices to one person's connections: no version, no state (docs/protocol.md §4).
 NOTICES = ("session:admitted", "session:removed", "session:deleted")
+# To one person's other connections, of what only they may know: no version, no state (§4).
+PRIVATE_EVENTS = (
+    "notebook:entry_saved",
+    "notebook:entry_deleted",
+    "board:own_post_saved",
+    "board:own_post_deleted",
+)
 
 
 def apply_event(state: dict[str, Any], name: str, payload: dict[str, Any]) -> None:
