@@ -1,5 +1,6 @@
 """What a room display is sent, through a real server: no organisation in its snapshot
-or in any event (the others still get theirs), no post before it is shown; the join
+or in any event (the others still get theirs), nobody away or at the door, no post
+before it is shown; the join
 link with its QR code, for the display and the hosts only; and a host putting the join
 code up in full on the display (docs/protocol.md §3, §5)."""
 

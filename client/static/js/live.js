@@ -32,7 +32,8 @@ const upsertParticipant = (state, { participant, participant_id: id }) => {
 // A display's list is in the order people joined, so someone back from away goes where
 // the snapshot would have them (docs/protocol.md §3).
 function joinedPlace(people, person) {
-  const after = (p) => p.joined_at > person.joined_at || (p.joined_at === person.joined_at && p.id > person.id);
+  const at = (p) => Date.parse(p.joined_at); // a whole second is written without a fraction
+  const after = (p) => at(p) > at(person) || (at(p) === at(person) && p.id > person.id);
   const place = people.findIndex(after);
   return place === -1 ? people.length : place;
 }
