@@ -20,13 +20,22 @@ NAMESPACE = "/session"
 
 
 def _upsert_participant(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    if "participant" not in payload:  # a room display's copy: someone it may not show
+        _drop_participant(state, payload)
+        return
     person = payload["participant"]
     people = state["participants"]
     for index, known in enumerate(people):
         if known["id"] == person["id"]:
             people[index] = person
             return
-    people.append(person)
+    if state["you"]["role"] != "display":
+        people.append(person)
+        return
+    # A display's list is in the order people joined (docs/protocol.md §3).
+    place = (person["joined_at"], person["id"])
+    later = [i for i, p in enumerate(people) if (p["joined_at"], p["id"]) > place]
+    people.insert(later[0] if later else len(people), person)
 
 
 def _set_session(state: dict[str, Any], payload: dict[str, Any]) -> None:
@@ -247,12 +256,19 @@ def join(
 
 
 def _my_role_changes(state: dict[str, Any], payload: dict[str, Any]) -> bool:
-    person, you = payload["participant"], state["you"]
-    return bool(person["id"] == you["participant_id"] and person["role"] != you["role"])
+    person, you = payload.get("participant"), state["you"]
+    return bool(person and person["id"] == you["participant_id"] and person["role"] != you["role"])
 
 
 # Notices to one person's connections: no version, no state (docs/protocol.md §4).
 NOTICES = ("session:admitted", "session:removed", "session:deleted")
+# To one person's other connections, of what only they may know: no version, no state (§4).
+PRIVATE_EVENTS = (
+    "notebook:entry_saved",
+    "notebook:entry_deleted",
+    "board:own_post_saved",
+    "board:own_post_deleted",
+)
 
 
 def apply_event(state: dict[str, Any], name: str, payload: dict[str, Any]) -> None:
@@ -412,3 +428,33 @@ def comparable(state: dict[str, Any] | None) -> dict[str, Any]:
     for person in state.get("participants", []):
         person.pop("organisation", None)  # never sent to a room display (§3)
     return state
+
+
+class Ears:
+    """Everything a client hears that LiveClient does not apply: the private events to one
+    person's connections (the notebook's, `board:own_*`), and any other (the catch-all)."""
+
+    def __init__(self, client: LiveClient, names: tuple[str, ...] = ()) -> None:
+        self.heard: list[tuple[str, Any]] = []
+        self._changed = threading.Condition()
+        for name in names:
+            client.sio.on(name, self._hear(name), namespace=NAMESPACE)
+        client.sio.on("*", lambda name, data: self._hear(name)(data), namespace=NAMESPACE)
+
+    def _hear(self, name: str):  # type: ignore[no-untyped-def]
+        def hear(data: Any) -> None:
+            with self._changed:
+                self.heard.append((name, data))
+                self._changed.notify_all()
+
+        return hear
+
+    def wait_for(self, name: str, count: int = 1) -> list[Any]:
+        with self._changed:
+            self._changed.wait_for(lambda: len(self.of(name)) >= count, timeout=10)
+        found = self.of(name)
+        assert len(found) >= count, self.heard
+        return found
+
+    def of(self, name: str) -> list[Any]:
+        return [data for heard, data in self.heard if heard == name]

@@ -150,7 +150,7 @@ def test_an_anonymous_board_never_becomes_a_named_one(room, db):
     ]
 
 
-def test_only_the_secret_edits_or_deletes_and_others_see_nothing_before_the_reveal(room, db):
+def test_only_the_secret_or_the_authors_key_edits_or_deletes_and_others_see_nothing(room, db):
     room.open()
     bo, cecilie = room.people[:2]
     post, secret = room.post(bo, "først")
@@ -159,12 +159,21 @@ def test_only_the_secret_edits_or_deletes_and_others_see_nothing_before_the_reve
     assert edit.post["text"] == "rettet" and edit.events == []
     assert len(room.events) == before  # no version, no event: nobody else sees a thing
     wrong = new_secret()
-    for who in (bo, cecilie):
+    for secret_sent in (wrong, None):
         assert (
-            code_of(writing.delete_post, db, who, post_id=post["id"], secret=wrong, now=room.now)
+            code_of(
+                writing.delete_post,
+                db,
+                cecilie,
+                post_id=post["id"],
+                secret=secret_sent,
+                now=room.now,
+            )
             == "not_your_post"
         )
-    # The secret is what counts, not the person: it lives in the author's browser.
+    # The author's key (any device of theirs) needs no secret; another's key gets nowhere.
+    mine = writing.edit_post(db, bo, post_id=post["id"], secret=None, text="igen", now=room.now)
+    assert mine.post["text"] == "igen"
     deleted = writing.delete_post(db, bo, post_id=post["id"], secret=secret, now=room.now)
     assert deleted.events == []  # the count drops with the next round, not now
     assert db.get(Post, post["id"]) is None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from server.board import reactions
+from server.board import reactions, writing
 from server.board import service as service_board
 from server.board.mine import own_on_board
 from server.board.writing import Writer
@@ -195,3 +195,35 @@ def test_guessing_move_codes_runs_into_the_join_limit(app, clock):
     answers = [room.move(tokens.new_token()).status_code for _ in range(11)]
     assert answers == [404] * 10 + [429]
     assert room.move(code).status_code == 429  # a real code is no way round it
+
+
+def test_the_other_device_edits_and_deletes_its_persons_posts_without_their_secret(room, db, clock):
+    """The secret stays in the browser that wrote the post; the person's key, the same on
+    every device of theirs, edits and deletes it too. Nobody else's key does."""
+    room.open(threshold=2)
+    bo, cecilie = room.people[:2]
+    first, _ = room.post(bo, "først")
+    second, _ = room.post(bo, "anden")
+    code = devices.device_link(db, bo.actor, room.tokens[1], room.now).code
+    phone = Writer(bo.actor, personal.derive(devices.take_move_code(db, code, room.now).token), "p")
+    edited = writing.edit_post(db, phone, post_id=first["id"], secret=None, text="ny", now=room.now)
+    assert edited.post == {**first, "text": "ny"}
+    assert [p["text"] for p in own_on_board(db, bo)["posts"] if p["id"] == first["id"]] == ["ny"]
+    deleted = writing.delete_post(db, phone, post_id=second["id"], secret=None, now=room.now)
+    assert deleted.post == {"id": second["id"], "shown": False}
+    assert [p["id"] for p in own_on_board(db, bo)["posts"]] == [first["id"]]
+    # Someone else, with no secret or a wrong one, may not.
+    edit = writing.edit_post
+    assert (
+        refused(lambda: edit(db, cecilie, post_id=first["id"], secret=None, text="x", now=room.now))
+        == "not_your_post"
+    )
+    wrong = "w" * 43
+    assert (
+        refused(
+            lambda: writing.delete_post(
+                db, cecilie, post_id=first["id"], secret=wrong, now=room.now
+            )
+        )
+        == "not_your_post"
+    )

@@ -54,6 +54,31 @@ def test_a_participant_moves_to_another_device_and_stays_the_same_person(browser
     phone.locator(".board-column").first.get_by_role("button", name="Post").click()
     expect(phone.locator(".post.own")).to_have_count(2)
     expect(laptop.locator("#connection")).to_have_attribute("data-state", "online")
+    # The laptop shows the phone's post at once, without a reload ...
+    expect(laptop.locator(".post.own .post-text")).to_have_text(
+        ["Written on the laptop", "Written on the phone"]
+    )
+    # ... and the phone edits the laptop's post, which changes on the laptop too.
+    post_id = phone.locator(".post.own", has_text="Written on the laptop").get_attribute(
+        "data-post-id"
+    )
+    written_there = phone.locator(f'.post.own[data-post-id="{post_id}"]')
+    written_there.get_by_role("button", name="Edit").click()
+    written_there.locator("textarea").fill("Edited on the phone")
+    written_there.get_by_role("button", name="Save").click()
+    for page in (phone, laptop):
+        expect(page.locator(".post.own .post-text")).to_have_text(
+            ["Edited on the phone", "Written on the phone"]
+        )
+    # The laptop deletes the phone's post: gone from both.
+    laptop.locator(".post.own", has_text="Written on the phone").get_by_role(
+        "button", name="Delete"
+    ).click()
+    for page in (phone, laptop):
+        expect(page.locator(".post.own .post-text")).to_have_text(["Edited on the phone"])
+    phone.screenshot(path=str(ARTIFACTS / "device-move-phone-edited.png"))
+    # The host saw none of it: before the reveal, only the count.
+    expect(host.locator(".post")).to_have_count(0)
 
     # The link worked once: a third browser is told so, in words.
     again = new_page(browser, "en-GB")

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
-from typing import Any
 
 import pytest
 
-from server.core.unit import NAMESPACE
-from tests.live_client import LiveClient, create_session, facilitator, join, sign_in
+from tests.live_client import Ears, LiveClient, create_session, facilitator, join, sign_in
 from tests.log_audit import full_log, spellings
 from tests.support import dump_database
 
@@ -21,39 +18,9 @@ SECRET_WORDS = "Mine tvivl om min egen ledelse, mens Bo fremlægger"
 NOTEBOOK_EVENTS = ("notebook:entry_saved", "notebook:entry_deleted")
 
 
-class Ears:
-    """Everything a client hears that LiveClient does not apply: the notebook's events and
-    any other event (the catch-all)."""
-
-    def __init__(self, client: LiveClient) -> None:
-        self.heard: list[tuple[str, Any]] = []
-        self._changed = threading.Condition()
-        for name in NOTEBOOK_EVENTS:
-            client.sio.on(name, self._hear(name), namespace=NAMESPACE)
-        client.sio.on("*", lambda name, data: self._hear(name)(data), namespace=NAMESPACE)
-
-    def _hear(self, name: str):  # type: ignore[no-untyped-def]
-        def hear(data: Any) -> None:
-            with self._changed:
-                self.heard.append((name, data))
-                self._changed.notify_all()
-
-        return hear
-
-    def wait_for(self, name: str, count: int = 1) -> list[Any]:
-        with self._changed:
-            self._changed.wait_for(lambda: len(self.of(name)) >= count, timeout=10)
-        found = self.of(name)
-        assert len(found) >= count, self.heard
-        return found
-
-    def of(self, name: str) -> list[Any]:
-        return [data for heard, data in self.heard if heard == name]
-
-
 def connect(clients, server, token: str, language: str | None = None) -> tuple[LiveClient, Ears]:  # type: ignore[no-untyped-def]
     client = LiveClient(server.url, token, language)
-    ears = Ears(client)
+    ears = Ears(client, NOTEBOOK_EVENTS)
     clients.append(client.connect())
     return client, ears
 

@@ -1,5 +1,6 @@
 """What a room display is sent, through a real server: no organisation in its snapshot
-or in any event (the others still get theirs), no post before it is shown; the join
+or in any event (the others still get theirs), nobody away or at the door, no post
+before it is shown; the join
 link with its QR code, for the display and the hosts only; and a host putting the join
 code up in full on the display (docs/protocol.md §3, §5)."""
 
@@ -105,3 +106,44 @@ def test_a_host_puts_the_join_code_up_in_full_and_takes_it_down(server, clients)
     assert anne.call("session:end")["ok"]
     ended = anne.call("session:show_join", {"show": True})
     assert ended["error"]["code"] == "session_ended"
+
+
+def names_sent(client: LiveClient) -> str:
+    return json.dumps([client.snapshots, client.received])
+
+
+def test_a_display_is_sent_nobody_who_is_away_or_at_the_door(server, clients):
+    """The display's link is on a projector: nobody away and nobody knocking reaches it,
+    neither in its snapshot nor in any event, while the hosts still see them all."""
+    host = create_session(server.url, admission="host")
+    code = host["join_code"]
+    anne = opened(clients, LiveClient(server.url, host["facilitator_token"]))
+    gone = join(server.url, code, "Gudrun Gone")
+    anne.call("participant:admit", {"participant_id": gone["participant_id"]})
+    LiveClient(server.url, gone["token"]).connect().disconnect()  # was here, then away
+    anne.wait_for(lambda: ("Gudrun Gone", False) in anne.people())
+    screen = opened(clients, LiveClient(server.url, host["display_key"]))
+    assert [p["display_name"] for p in screen.state["participants"]] == ["Anne"]
+
+    bo = join(server.url, code, "Bo Here")
+    bo_client = opened(clients, LiveClient(server.url, bo["token"]))  # knocks: not shown
+    anne.wait_for(lambda: ("Bo Here", True) in anne.people())
+    assert anne.call("participant:admit", {"participant_id": bo["participant_id"]})["ok"]
+    screen.wait_for(lambda: "Bo Here" in json.dumps(screen.state["participants"]))
+    knocking = join(server.url, code, "Karl Knocking")
+    opened(clients, LiveClient(server.url, knocking["token"]))
+    anne.wait_for(lambda: ("Karl Knocking", True) in anne.people())
+    bo_client.disconnect()  # Bo leaves: the display drops him, and is told no name
+    anne.wait_for(lambda: ("Bo Here", False) in anne.people())
+    screen.wait_for(lambda: "Bo Here" not in json.dumps(screen.state["participants"]))
+
+    sent = names_sent(screen)
+    assert "Gudrun Gone" not in sent and "Karl Knocking" not in sent
+    left = [payload for name, payload in screen.received if name == "participant:left"]
+    assert left and all("participant" not in payload for payload in left)
+    assert "Bo Here" not in json.dumps(left)
+    assert screen.call("session:sync")["snapshot"]["participants"] == screen.state["participants"]
+    assert [p["display_name"] for p in screen.state["participants"]] == ["Anne"]
+    # The hosts still see everyone, away and at the door.
+    names = {name for name, _ in anne.people()}
+    assert {"Gudrun Gone", "Bo Here", "Karl Knocking"} <= names

@@ -19,7 +19,7 @@ from tests.breakout_support import (
     status_is,
     version_faults,
 )
-from tests.live_client import LiveClient, create_session, facilitator, join, sign_in
+from tests.live_client import Ears, LiveClient, create_session, facilitator, join, sign_in
 from tests.support import REDIS_URL, ServerProcess, redis_reachable, require, scale_out_env
 
 pytestmark = pytest.mark.server
@@ -49,6 +49,29 @@ def test_clients_on_two_workers_share_one_session(workers):
     finally:
         anne.disconnect()
         bo.disconnect()
+
+
+def test_ones_own_post_reaches_ones_device_on_the_other_worker(workers):
+    """The private event to a person's other connections crosses processes (Redis): the
+    room named by their key is joined on whichever worker holds each device."""
+    one, two = workers
+    host = create_session(one.url)
+    anne = LiveClient(one.url, host["facilitator_token"]).connect()
+    token = join(one.url, host["join_code"], "Bo")["token"]
+    laptop = LiveClient(one.url, token)
+    phone = LiveClient(two.url, token)
+    phone_ears = Ears(phone, ("board:own_post_saved",))
+    laptop.connect()
+    phone.connect()
+    try:
+        assert anne.call("board:open", {"prompts": ["Learned"], "threshold": 2})["ok"]
+        body = {"prompt": 0, "text": "Written on one", "secret": "s" * 43}
+        written = laptop.call("board:post", body)
+        [saved] = phone_ears.wait_for("board:own_post_saved")
+        assert saved["post"] == written["post"]
+    finally:
+        for client in (anne, laptop, phone):
+            client.disconnect()
 
 
 def test_people_on_a_killed_worker_are_reported_gone(workers):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.live_client import NAMESPACE, LiveClient, create_session, join
+from tests.live_client import NAMESPACE, PRIVATE_EVENTS, LiveClient, create_session, join
 from tests.replay_support import SWEEP_SECONDS, MixedSession, quiet, state_differences, write
 from tests.support import running_server
 
@@ -25,9 +25,16 @@ def server(database_url):
 
 
 def watch(base_url: str, token: str, unknown: list[str]) -> LiveClient:
-    """An observer that only applies events; an event it has no applier for is noted."""
+    """An observer that only applies events; an event it has no applier for is noted,
+    but for the private ones to a person's other connections (a tab of a writer's), which
+    change no state."""
     client = LiveClient(base_url, token)
-    client.sio.on("*", lambda name, *_: unknown.append(name), namespace=NAMESPACE)
+
+    def note(name: str, *_: object) -> None:
+        if name not in PRIVATE_EVENTS:
+            unknown.append(name)
+
+    client.sio.on("*", note, namespace=NAMESPACE)
     return client.connect()
 
 

@@ -1,7 +1,9 @@
 """Socket.IO commands on the board. Thin: check the args, call one service, reply.
 
-What only the author may know (their post's id and text) goes back in the ack, never
-in an event. Nothing here logs a payload (see server.core.realtime).
+What only the author may know (their post's id and text) goes back in the ack and, after
+the commit, to their own other connections only (`board:own_*`: their other tab or
+device, through a room named by their key, core.personal.own_room), never to the
+session. Nothing here logs a payload (see server.core.realtime).
 """
 
 from __future__ import annotations
@@ -28,9 +30,13 @@ from server.board.schemas import (
     WritePostArgs,
 )
 from server.core import personal
-from server.core.domain import HOSTS, PEOPLE
+from server.core.domain import HOSTS, PEOPLE, declare_events
 from server.core.errors import DomainError
-from server.core.realtime import CommandContext, command
+from server.core.realtime import NAMESPACE, CommandContext, command
+from server.core.runtime import current_runtime
+
+OWN_SAVED, OWN_DELETED = "board:own_post_saved", "board:own_post_deleted"
+declare_events(OWN_SAVED, OWN_DELETED)
 
 
 def _writer(ctx: CommandContext) -> writing.Writer:
@@ -38,6 +44,27 @@ def _writer(ctx: CommandContext) -> writing.Writer:
     if key is None:  # not connected through on_connect on this process: cannot be
         raise DomainError("not_authenticated")
     return writing.Writer(ctx.actor, key, ctx.sid)
+
+
+def _tell_my_other_devices(
+    ctx: CommandContext, writer: writing.Writer, name: str, **fields: Any
+) -> None:
+    """After the commit, the author's other connections (same key) learn what their ack
+    said; no version, as nobody else's state changes. Through the message queue: the
+    other device may be on another process."""
+    own = personal.own_room(writer.key)
+
+    def send() -> None:
+        socketio = current_runtime().socketio
+        socketio.emit(name, fields, to=own, skip_sid=ctx.sid, namespace=NAMESPACE)
+
+    ctx.change.after_commit.append(send)
+
+
+def _saved(ctx: CommandContext, writer: writing.Writer, written: writing.Written) -> dict[str, Any]:
+    reply = {"post": written.post, "posts_left": written.posts_left}
+    _tell_my_other_devices(ctx, writer, OWN_SAVED, board_id=written.board_id, **reply)
+    return reply
 
 
 @command("board:open", roles=HOSTS, args=OpenBoardArgs())
@@ -56,26 +83,32 @@ def open_board(ctx: CommandContext, args: Any) -> None:
 
 @command("board:post", roles=PEOPLE, args=WritePostArgs())
 def write_post(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    writer = _writer(ctx)
     written = writing.write_post(
-        ctx.db, _writer(ctx), prompt=args.prompt, text=args.text, secret=args.secret, now=ctx.now
+        ctx.db, writer, prompt=args.prompt, text=args.text, secret=args.secret, now=ctx.now
     )
-    return {"post": written.post, "posts_left": written.posts_left}
+    return _saved(ctx, writer, written)
 
 
 @command("board:edit", roles=PEOPLE, args=EditPostArgs())
 def edit_post(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    writer = _writer(ctx)
     written = writing.edit_post(
-        ctx.db, _writer(ctx), post_id=args.post_id, secret=args.secret, text=args.text, now=ctx.now
+        ctx.db, writer, post_id=args.post_id, secret=args.secret, text=args.text, now=ctx.now
     )
-    return {"post": written.post, "posts_left": written.posts_left}
+    return _saved(ctx, writer, written)
 
 
 @command("board:delete", roles=PEOPLE, args=DeletePostArgs())
 def delete_post(ctx: CommandContext, args: Any) -> dict[str, Any]:
+    writer = _writer(ctx)
     written = writing.delete_post(
-        ctx.db, _writer(ctx), post_id=args.post_id, secret=args.secret, now=ctx.now
+        ctx.db, writer, post_id=args.post_id, secret=args.secret, now=ctx.now
     )
-    return {"shown": written.post["shown"], "posts_left": written.posts_left}
+    reply = {"shown": written.post["shown"], "posts_left": written.posts_left}
+    gone = {"board_id": written.board_id, "post_id": args.post_id, **reply}
+    _tell_my_other_devices(ctx, writer, OWN_DELETED, **gone)
+    return reply
 
 
 @command("board:react", roles=PEOPLE, args=ReactArgs())

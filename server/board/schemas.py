@@ -48,15 +48,17 @@ class WritePostArgs(Args):
     secret = fields.String(required=True, validate=_SECRET)
 
 
+# Editing and deleting: the post's secret, or none from a device of the author's that does
+# not keep it (the author's key then says whose the post is, board.writing).
 class EditPostArgs(Args):
     post_id = _item_id()
-    secret = fields.String(required=True, validate=_SECRET)
+    secret = fields.String(load_default=None, allow_none=True, validate=_SECRET)
     text = Text(max_length=RAW_TEXT_LENGTH, multiline=True, required=True)
 
 
 class DeletePostArgs(Args):
     post_id = _item_id()
-    secret = fields.String(required=True, validate=_SECRET)
+    secret = fields.String(load_default=None, allow_none=True, validate=_SECRET)
 
 
 class ReactArgs(Args):

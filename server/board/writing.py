@@ -1,8 +1,9 @@
 """Writing on a board: post, edit, delete. Nothing stored says who wrote a post.
 
 The author's browser makes a random secret per post and keeps it; the server keeps its
-hash, and only that secret edits or deletes the post (the same person on another device
-sees their posts, board.mine, but edits them where they wrote them).
+hash. That secret edits or deletes the post, and so does the author's key (the same on
+every device of theirs, server.core.personal), recomputing the post's `owner_tag`: the
+same person on another device finds their posts (board.mine) and changes them there.
 The per-person post limit, and the one mark that counts a person toward a batch
 (waiting.py), come from posts whose `owner_tag` the writer's own key recomputes (tags.py).
 """
@@ -41,6 +42,7 @@ class Written:
     post: dict[str, Any]
     posts_left: int
     events: list[Event]
+    board_id: int = 0
 
 
 def begin(db: Session, writer: Writer, now: datetime, *, writable: bool) -> Board:
@@ -78,16 +80,17 @@ def write_post(
             db.add(PostAuthor(post_id=post.id, participant_id=writer.actor.participant_id))
 
     _counting_waiters(db, board, writer.key, add, post.id)
-    return Written(own_fields(post), left - 1, [])  # others learn of it with the next count
+    # Others learn of it with the next count (counting.py).
+    return Written(own_fields(post), left - 1, [], board.id)
 
 
 def edit_post(
-    db: Session, writer: Writer, *, post_id: str, secret: str, text: str, now: datetime
+    db: Session, writer: Writer, *, post_id: str, secret: str | None, text: str, now: datetime
 ) -> Written:
     """Change one's own post. Before it is shown, nobody else notices; once shown, the
     new text waits for the next batch, so its timing does not point at its author."""
     board = begin(db, writer, now, writable=False)
-    post = _own_post(db, board, post_id, secret)
+    post = _own_post(db, board, writer.key, post_id, secret)
     new_text = rules.clean_text(text)
 
     def change() -> None:
@@ -95,16 +98,16 @@ def edit_post(
 
     _counting_waiters(db, board, writer.key, change, post.id)
     left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
-    return Written(own_fields(post), left, [])
+    return Written(own_fields(post), left, [], board.id)
 
 
 def delete_post(
-    db: Session, writer: Writer, *, post_id: str, secret: str, now: datetime
+    db: Session, writer: Writer, *, post_id: str, secret: str | None, now: datetime
 ) -> Written:
     """Delete one's own post: its words are gone at once; a shown post leaves the board
     with the next batch (or when the board ends)."""
     board = begin(db, writer, now, writable=False)
-    post = _own_post(db, board, post_id, secret)
+    post = _own_post(db, board, writer.key, post_id, secret)
     shown = post.position is not None
 
     def delete() -> None:
@@ -117,7 +120,7 @@ def delete_post(
 
     _counting_waiters(db, board, writer.key, delete, post_id)
     left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
-    return Written({"id": post_id, "shown": shown}, left, [])
+    return Written({"id": post_id, "shown": shown}, left, [], board.id)
 
 
 def _counting_waiters(
@@ -134,12 +137,15 @@ def _counting_waiters(
     scatter_waiting(db, board)
 
 
-def _own_post(db: Session, board: Board, post_id: str, secret: str) -> Post:
-    _salt(board)  # authors may edit and delete while the board is locked, not once it ended
+def _own_post(db: Session, board: Board, key: bytes, post_id: str, secret: str | None) -> Post:
+    """The post, if the secret its browser keeps, or else the asker's key, says it is
+    theirs. Authors may edit and delete while the board is locked, not once it ended."""
+    salt = _salt(board)
     post = db.get(Post, post_id)
     if post is None or post.board_id != board.id or post.deleted:
         raise DomainError("post_not_found")
-    if not tags.secret_matches(secret, post.secret_hash):
+    by_secret = secret is not None and tags.secret_matches(secret, post.secret_hash)
+    if not (by_secret or tags.made_by(key, "post", salt, post.id, post.owner_tag)):
         raise DomainError("not_your_post")
     return post
 

@@ -34,6 +34,13 @@ def host_key(secret_key: str, account_id: int, participant_id: int) -> bytes:
     return hmac.new(secret_key.encode(), message, hashlib.sha256).digest()
 
 
+def own_room(key: bytes) -> str:
+    """The Socket.IO room of one person's connections (their tabs and devices), named by
+    their key: only a live connection of theirs knows it, and the name says nobody's id,
+    so what goes there (their own posts, board.events) is addressed to no one by name."""
+    return "own:" + hmac.new(key, _PURPOSE + b"|room", hashlib.sha256).hexdigest()
+
+
 def remember(environ: dict[str, Any], token: str) -> None:
     environ[_ENVIRON_KEY] = derive(token)
 

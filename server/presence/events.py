@@ -77,6 +77,9 @@ def _actor(credential: Any, language: str | None) -> Actor:
 def _welcome(sid: str, actor: Actor, welcome: dict[str, Any]) -> None:
     if actor.role is not Role.WAITING:  # at the door, nothing said inside reaches them
         join_room(room(actor.session_id))
+    key = personal.recall(request.environ)
+    if key is not None and actor.role is not Role.DISPLAY:  # a person: their own room too
+        join_room(personal.own_room(key))
     # This process holds the connection: nothing for the message queue to carry.
     socketio = current_runtime().socketio
     socketio.emit("session:snapshot", welcome, to=sid, namespace=NAMESPACE, ignore_queue=True)

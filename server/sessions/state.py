@@ -74,15 +74,30 @@ def participant_fields(
     return fields
 
 
+def on_display(participant: Participant, present: bool) -> bool:
+    """Whether the room display may be sent this person at all: only who is inside and
+    here now; the projector shows nobody away or still at the door (protocol §3)."""
+    return present and participant.admitted_at is not None
+
+
+def participant_payload(participant: Participant, present: bool, reader: Role) -> dict[str, Any]:
+    """A `participant:*` event's payload for one reader. A room display is told someone
+    it may not show only by id (drop them), never by name."""
+    if reader is Role.DISPLAY and not on_display(participant, present):
+        return {"participant_id": participant.id}
+    return {"participant": participant_fields(participant, present, reader)}
+
+
 def emit_participant(db: Session, name: str, participant: Participant, present: bool) -> Event:
-    """Everyone is told how a person stands; a room display in its own payload, without
-    the organisation, under the same version (core.change.emit_each)."""
+    """Everyone is told how a person stands; a room display in its own payload (without
+    the organisation, or only the id of someone away or at the door), under the same
+    version (core.change.emit_each)."""
     session_id = participant.session_id
     readers = audience(db, session_id)
     full = {"participant": participant_fields(participant, present)}
     if not any(actor.role is Role.DISPLAY for _, actor in readers):
         return emit(db, name, session_id, full)
-    shown = {"participant": participant_fields(participant, present, Role.DISPLAY)}
+    shown = participant_payload(participant, present, Role.DISPLAY)
     payloads = {sid: shown if actor.role is Role.DISPLAY else full for sid, actor in readers}
     return change_of(db).emit_each(name, session_id, payloads)
 

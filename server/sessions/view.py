@@ -12,7 +12,7 @@ from server.core import snapshot as parts
 from server.core.connections import connected_participant_ids
 from server.core.domain import Actor, Role
 from server.sessions.models import Participant, PeerSession
-from server.sessions.state import iso, participant_fields, session_fields
+from server.sessions.state import iso, on_display, participant_fields, session_fields
 
 
 def snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any]:
@@ -27,15 +27,23 @@ def snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any]:
     if actor.role is Role.WAITING:
         return mine  # at the door: nothing of what happens inside
     connected = connected_participant_ids(db, session.id)
-    people = db.scalars(
-        select(Participant)
-        .where(
-            Participant.session_id == session.id,
-            Participant.first_seen_at.is_not(None),
-            Participant.removed_at.is_(None),
+    people = list(
+        db.scalars(
+            select(Participant)
+            .where(
+                Participant.session_id == session.id,
+                Participant.first_seen_at.is_not(None),
+                Participant.removed_at.is_(None),
+            )
+            .order_by(Participant.first_seen_at, Participant.id)
         )
-        .order_by(Participant.first_seen_at, Participant.id)
     )
+    if actor.role is Role.DISPLAY:  # the projector: only who is inside and here now,
+        # in the order they joined, where its client puts someone who comes back (§3)
+        people = sorted(
+            (p for p in people if on_display(p, p.id in connected)),
+            key=lambda p: (p.joined_at, p.id),
+        )
     return {
         **mine,
         "participants": [participant_fields(p, p.id in connected, actor.role) for p in people],

@@ -1,5 +1,5 @@
 // What only this browser knows about a board: which posts are its own (with the secret
-// that alone may edit or delete them), and its own reactions and votes. The server
+// of those written here; the person's key edits the others), and its own reactions and votes. The server
 // stores none of it with a name (docs/anonymity.md), so it cannot tell us; we keep it.
 const PREFIX = "holdsport:board:";
 

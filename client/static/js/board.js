@@ -22,6 +22,7 @@ let seenBoard = null;
 function renderBoard(live, context) {
   latest.live = live;
   latest.context = context;
+  followOtherDevices(live);
   const { board, session, you } = live.state;
   const isHost = you.role === "facilitator" || you.role === "cofacilitator";
   const ended = session.status === "ended"; // the board takes no command but export then
@@ -61,6 +62,7 @@ function renderBoard(live, context) {
 export function groupBoardCard(live, context, board) {
   latest.live = live;
   latest.context = context;
+  followOtherDevices(live);
   const view = boardView(live, board, { isHost: false, errorId: "group-board-error" });
   view.present = Infinity; // a group gets its board only with at least `threshold` people
   const canReveal = board.mode === "reveal" && !board.revealed && board.status !== "closed";
@@ -213,8 +215,7 @@ function postCard(view, post) {
     post.hidden ? h("span", { class: "tag" }, t("Hidden")) : null),
   post.waiting ? null : h("div", { class: "post-actions" },
     reactions(view, post, own), voteButton(view, post)),
-  own && !gone && open && !own.secret ? h("span", { class: "muted" }, t("Written on your other device: edit or delete it there.")) : null,
-  own && own.secret && !gone && open && !view.display && !editing.has(post.id) ? h("div", { class: "post-actions" },
+  own && !gone && open && !view.display && !editing.has(post.id) ? h("div", { class: "post-actions" },
     h("button", { class: "small quiet", onclick: () => { editing.add(post.id); rerender(); } }, t("Edit")),
     h("button", { class: "small quiet", onclick: () => remove(view, post.id, own) }, t("Delete"))) : null,
   view.curating && !post.waiting ? h("div", { class: "post-actions" }, hostPostActions(post, board)) : null,
@@ -298,7 +299,8 @@ function editForm(view, post, own) {
     return h("form", { class: "write", onsubmit: async (event) => {
       event.preventDefault();
       const mine = storeOf(view.board).post(post.id);
-      const edit = { post_id: post.id, secret: mine.secret, text: input.value };
+      // Written on another device of this person's: no secret here, their key suffices.
+      const edit = { post_id: post.id, secret: mine.secret || null, text: input.value };
       const reply = await boardCommand("board:edit", edit, view.errorId);
       if (reply.ok) {
         storeOf(view.board).keepPost(reply.post);
@@ -311,10 +313,34 @@ function editForm(view, post, own) {
 }
 
 async function remove(view, postId, own) {
-  const reply = await boardCommand("board:delete", { post_id: postId, secret: own.secret }, view.errorId);
-  if (reply.ok && reply.shown) storeOf(view.board).markDeleted(postId);
-  else if (reply.ok || reply.error.code === "post_not_found") storeOf(view.board).dropPost(postId);
+  const reply = await boardCommand("board:delete", { post_id: postId, secret: own.secret || null }, view.errorId);
+  if (reply.ok || reply.error.code === "post_not_found") forgetDeleted(storeOf(view.board), postId, reply.shown);
   rerender();
+}
+
+function forgetDeleted(store, postId, shown) {
+  if (shown) store.markDeleted(postId);
+  else store.dropPost(postId);
+}
+
+// What this person writes, edits or deletes on another tab or device of theirs shows here
+// at once: the server tells only their own connections (docs/protocol.md §4).
+const following = new WeakSet();
+function followOtherDevices(live) {
+  if (following.has(live) || live.state.you.role === "display") return;
+  following.add(live);
+  const storeFor = (boardId) => ownStore(live.state.session.join_code, boardId);
+  // Back after a lost connection: what was written meanwhile is asked for again.
+  live.socket.on("connect", () => askedMine.clear());
+  live.socket.on("board:own_post_saved", ({ board_id: boardId, post }) => {
+    if (!editing.has(post.id)) storeFor(boardId).keepPost(post);
+    rerender();
+  });
+  live.socket.on("board:own_post_deleted", ({ board_id: boardId, post_id: postId, shown }) => {
+    editing.delete(postId);
+    forgetDeleted(storeFor(boardId), postId, shown);
+    rerender();
+  });
 }
 
 async function react(view, postId, kind) {

@@ -24,20 +24,34 @@ export function registerEventAppliers(appliers) {
   for (const [name, apply] of Object.entries(appliers)) APPLIERS.set(name, apply);
 }
 
-const upsertParticipant = (state, { participant }) => {
-  const index = state.participants.findIndex((p) => p.id === participant.id);
-  if (index === -1) state.participants.push(participant);
-  else state.participants[index] = participant;
+const dropParticipant = (state, { participant_id: id }) => {
+  state.participants = state.participants.filter((p) => p.id !== id);
 };
+
+// A room display is told of someone it may not show (away, at the door) only by id.
+const upsertParticipant = (state, { participant, participant_id: id }) => {
+  if (!participant) return dropParticipant(state, { participant_id: id });
+  const people = state.participants;
+  const index = people.findIndex((p) => p.id === participant.id);
+  if (index !== -1) people[index] = participant;
+  else if (state.you.role !== "display") people.push(participant); // first seen now: last
+  else people.splice(joinedPlace(people, participant), 0, participant);
+};
+
+// A display's list is in the order people joined, so someone back from away goes where
+// the snapshot would have them (docs/protocol.md §3).
+function joinedPlace(people, person) {
+  const at = (p) => Date.parse(p.joined_at); // a whole second is written without a fraction
+  const after = (p) => at(p) > at(person) || (at(p) === at(person) && p.id > person.id);
+  const place = people.findIndex(after);
+  return place === -1 ? people.length : place;
+}
 
 const setSession = (state, payload) => {
   const { version, ...fields } = payload;
   Object.assign(state.session, fields);
 };
 
-const dropParticipant = (state, { participant_id: id }) => {
-  state.participants = state.participants.filter((p) => p.id !== id);
-};
 
 registerEventAppliers({
   "participant:joined": upsertParticipant,
