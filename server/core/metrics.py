@@ -82,6 +82,19 @@ class Metrics:
             registry=registry,
         )
 
+        # Filled only with HOLDSPORT_LOOP_WATCH (core.loopwatch).
+        self.loop_lag = Histogram(
+            "holdsport_loop_lag_seconds",
+            "How late a ticker sleeping 20 ms woke: how long the event loop was held",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+            registry=registry,
+        )
+        self.loop_lag_max = Gauge(
+            "holdsport_loop_lag_max_seconds",
+            "The longest event-loop lag since the previous scrape",
+            registry=registry,
+        )
+
     def count_connections(self, count: Callable[[], int]) -> None:
         """Read the open connections at each scrape: no counter to drift on a lost event."""
         self.connections.set_function(count)
