@@ -407,3 +407,14 @@ def comparable(state: dict[str, Any] | None) -> dict[str, Any]:
     for person in state.get("participants", []):
         person.pop("organisation", None)  # never sent to a room display (§3)
     return state
+
+
+def all_current(clients: list[LiveClient], timeout: float) -> None:
+    """Every client's shared state equals a fresh snapshot, within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    fresh = comparable(clients[0].call("session:sync")["snapshot"])
+    for client in clients:
+        client.wait_for(
+            lambda c=client: comparable(c.state) == fresh,
+            timeout=max(0.1, deadline - time.monotonic()),
+        )
