@@ -151,13 +151,15 @@ def _serve(host: str, port: int, migrate: bool) -> int:
     settings = load_settings()
     logs.configure(settings.log_format)
     from server.app import create_app, socketio_of
-    from server.core import sweeper
+    from server.core import loopwatch, sweeper
     from server.migrate import upgrade
 
     if migrate:
         upgrade(settings.database_url)
     app = create_app(settings)
     sweeper.start(app)
+    if settings.loop_watch:
+        loopwatch.start(app.extensions["holdsport"])
     options: dict[str, object] = {"host": host, "port": port}
     if settings.async_mode == "eventlet":
         options.update(max_size=MAX_CONNECTIONS, log_output=False)

@@ -139,6 +139,8 @@ class EnvArgs(Schema):
     HOLDSPORT_METRICS_TOKEN = fields.String(
         load_default=None, validate=validate.Regexp(r"^[A-Za-z0-9._~+/=-]{16,256}$")
     )
+    # A ticker that measures event-loop stalls into /metrics (core.loopwatch).
+    HOLDSPORT_LOOP_WATCH = fields.Boolean(load_default=False)
     # Extra catalogs (a pseudo locale) for tests: a translations dir and its languages.
     HOLDSPORT_EXTRA_TRANSLATIONS_DIR = fields.String(load_default=None)
     HOLDSPORT_EXTRA_LANGUAGES = fields.String(
@@ -214,6 +216,7 @@ class Settings:
     # "text" or "json" (server/core/logs.py); the bearer token of /metrics, or None: off.
     log_format: str = "text"
     metrics_token: str | None = None
+    loop_watch: bool = False
 
 
 class ConfigError(RuntimeError):
@@ -287,6 +290,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         ),
         "log_format": data["HOLDSPORT_LOG_FORMAT"],
         "metrics_token": data["HOLDSPORT_METRICS_TOKEN"],
+        "loop_watch": data["HOLDSPORT_LOOP_WATCH"],
         "secure_cookies": (
             data["HOLDSPORT_SECURE_COOKIES"]
             if data["HOLDSPORT_SECURE_COOKIES"] is not None

@@ -458,3 +458,14 @@ class Ears:
 
     def of(self, name: str) -> list[Any]:
         return [data for heard, data in self.heard if heard == name]
+
+
+def all_current(clients: list[LiveClient], timeout: float) -> None:
+    """Every client's shared state equals a fresh snapshot, within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    fresh = comparable(clients[0].call("session:sync")["snapshot"])
+    for client in clients:
+        client.wait_for(
+            lambda c=client: comparable(c.state) == fresh,
+            timeout=max(0.1, deadline - time.monotonic()),
+        )

@@ -70,7 +70,11 @@ class Rejoining(LiveClient):
 
 
 class Writer:
-    """Adds phases titled `<prefix> <n>` through `client` until stopped."""
+    """Adds phases titled `<prefix> <n>` through `client` until stopped (or, for another
+    `command`, until `done` says a refusal ends it)."""
+
+    command = "agenda:add_phase"
+    pause = 0.0  # seconds between two commands
 
     def __init__(self, client: LiveClient, prefix: str) -> None:
         self.client = client
@@ -79,6 +83,7 @@ class Writer:
         self.refused: dict[str, str] = {}  # title -> error code
         self.unanswered: list[str] = []
         self._stop = threading.Event()
+        self.finished = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def start(self) -> Writer:
@@ -95,25 +100,37 @@ class Writer:
             assert time.monotonic() < deadline, f"{self.prefix}: {self.outcomes()}"
             time.sleep(0.05)
 
+    def wait_until_done(self, timeout: float) -> None:
+        assert self.finished.wait(timeout), f"{self.prefix}: {self.outcomes()}"
+
+    def payload(self, title: str) -> dict[str, Any]:
+        return {"kind": "break", "title": title, "minutes": 5}
+
+    def done(self, reply: dict[str, Any]) -> bool:
+        """Whether this refusal ends the writing."""
+        return False
+
     def _run(self) -> None:
         n = 0
-        while not self._stop.is_set():
+        while not self._stop.wait(self.pause):
             if not self.client.sio.connected:
                 time.sleep(0.05)  # nothing is sent while away: the browser queues, too
                 continue
             n += 1
             title = f"{self.prefix} {n}"
-            phase = {"kind": "break", "title": title, "minutes": 5}
-            reply = self._send(phase)
+            reply = self._send(self.payload(title))
             if reply is None:
                 self.unanswered.append(title)
             elif reply.get("ok"):
                 self.acked.append(title)
+            elif self.done(reply):
+                self.finished.set()
+                return
             else:
                 self.refused[title] = reply["error"]["code"]
                 time.sleep(0.5)  # "try again in a moment", as the message says
 
-    def _send(self, phase: dict[str, Any]) -> dict[str, Any] | None:
+    def _send(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         """The ack; None if the connection closed first (its ack is lost with it)."""
         answered = threading.Event()
         replies: list[dict[str, Any]] = []
@@ -124,7 +141,7 @@ class Writer:
             answered.set()
 
         try:
-            self.client.sio.emit("agenda:add_phase", phase, NAMESPACE, callback=on_ack)
+            self.client.sio.emit(self.command, payload, NAMESPACE, callback=on_ack)
         except socketio.exceptions.SocketIOError:
             return None
         deadline = time.monotonic() + ACK_SECONDS

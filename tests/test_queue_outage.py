@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from server.core.message_queue import RedisQueue
 from tests.browser import new_page
-from tests.live_client import LiveClient, comparable, create_session, join
+from tests.live_client import LiveClient, all_current, create_session, join
 from tests.redis_support import RedisServer, own_redis_server
 from tests.support import ServerProcess
 
@@ -59,17 +59,6 @@ def timed_call(client: LiveClient, name: str, payload: dict[str, Any] | None = N
 def live_versions(client: LiveClient, after: int) -> list[int]:
     """Versions this client received as events (not in a snapshot) above `after`."""
     return [payload["version"] for _, payload in client.received if payload["version"] > after]
-
-
-def all_current(clients: list[LiveClient], timeout: float) -> None:
-    """Every client's state equals a fresh snapshot, within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    fresh = comparable(clients[0].call("session:sync")["snapshot"])
-    for client in clients:
-        client.wait_for(
-            lambda c=client: comparable(c.state) == fresh,
-            timeout=max(0.1, deadline - time.monotonic()),
-        )
 
 
 def test_clients_on_the_other_process_catch_up_while_redis_is_down_and_after(

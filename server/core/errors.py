@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel.lists import format_list
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from server.core.i18n import N_, format_locale, translate
 
@@ -165,6 +166,9 @@ MESSAGES: dict[str, str] = {
     "payload_too_large": N_(
         "What you sent is too large (at most %(max)s bytes). Make it shorter and try again."
     ),
+    "database_unavailable": N_(
+        "The server cannot reach its database just now. Try again in a moment."
+    ),
     "server_restarting": N_(
         "The server is restarting. You will be reconnected in a moment; then try again."
     ),
@@ -205,6 +209,11 @@ FIELD_LABELS: dict[str, str] = {
     "size": N_("the group size"),
 }
 INVALID_FIELDS = N_("Something is missing or not valid. Check %(fields)s and try again.")
+
+
+# What the database driver raises when the database cannot be reached (stopped,
+# restarting, the network between): answered `database_unavailable`, not `internal_error`.
+DATABASE_OUTAGE = (OperationalError, InterfaceError)
 
 
 class DomainError(Exception):

@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from server.core.errors import DomainError, error_body
+from server.core.errors import DATABASE_OUTAGE, DomainError, error_body
 from server.core.i18n import is_language, negotiate
 from server.core.logs import fields, request_id
 
@@ -40,6 +40,7 @@ STATUS_FOR_CODE = {
     "move_code_unknown": 404,
     "move_code_used": 409,
     "move_code_expired": 410,
+    "database_unavailable": 503,
 }
 
 
@@ -83,6 +84,16 @@ def install_error_handlers(app: Flask) -> None:
             return err.get_response()
         code = "not_found" if err.code == 404 else "bad_request"
         return jsonify(error_body(code, request_language())), err.code or 400
+
+    def _database_unavailable(err: Exception) -> ResponseReturnValue:
+        route = request.url_rule.rule if request.url_rule else "-"  # never the path
+        log.warning("request %s: the database is unavailable", route)
+        if not request.path.startswith("/api/"):
+            return "", 503  # a page: the browser shows its own, and the reload works later
+        return jsonify(error_body("database_unavailable", request_language())), 503
+
+    for outage in DATABASE_OUTAGE:
+        app.register_error_handler(outage, _database_unavailable)
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> tuple[Response, int]:

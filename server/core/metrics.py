@@ -82,6 +82,29 @@ class Metrics:
             registry=registry,
         )
 
+        # Filled only with HOLDSPORT_LOOP_WATCH (core.loopwatch).
+        self.loop_lag, self.loop_lag_max = self._lags(
+            "holdsport_loop_lag", "How late a ticker sleeping 20 ms woke"
+        )
+        self.loop_held, self.loop_held_max = self._lags(
+            "holdsport_loop_held", "The loop's lag less the time it waited for a core (Linux)"
+        )
+
+    def _lags(self, name: str, what: str) -> tuple[Histogram, Gauge]:
+        """A histogram of event-loop lags, and a gauge of the longest since the last scrape."""
+        histogram = Histogram(
+            f"{name}_seconds",
+            what,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+            registry=self.registry,
+        )
+        longest = Gauge(
+            f"{name}_max_seconds",
+            f"{what}: the longest since the previous scrape",
+            registry=self.registry,
+        )
+        return histogram, longest
+
     def count_connections(self, count: Callable[[], int]) -> None:
         """Read the open connections at each scrape: no counter to drift on a lost event."""
         self.connections.set_function(count)

@@ -27,14 +27,23 @@ from server.core import logs, personal
 from server.core.change import Change
 from server.core.connections import actor_for_sid
 from server.core.domain import Actor, Role
-from server.core.errors import DomainError, error_body
+from server.core.errors import DATABASE_OUTAGE, DomainError, error_body
 from server.core.i18n import DEFAULT_LANGUAGE
 from server.core.runtime import current_runtime
 from server.core.throttle import Verdict
 from server.core.unit import NAMESPACE, room, unit_of_work
 from server.core.validation import NoArgs, load_args
 
-__all__ = ["NAMESPACE", "Command", "CommandContext", "admit", "command", "install", "room"]
+__all__ = [
+    "NAMESPACE",
+    "Command",
+    "CommandContext",
+    "admit",
+    "command",
+    "install",
+    "remember_language",
+    "room",
+]
 log = logging.getLogger(__name__)
 
 
@@ -156,6 +165,16 @@ def _run(
             reply = cmd.handler(ctx, args) or {}
     except DomainError as err:
         return err.to_wire(language)
+    except DATABASE_OUTAGE:
+        # Rolled back, or never begun: nothing of it was kept. (Only a connection lost
+        # during the COMMIT itself leaves it unknown; a resync shows which.)
+        log.warning(
+            "command %s: the database is unavailable rid=%s",
+            cmd.name,
+            rid,
+            extra=logs.fields(request_id=rid, command=cmd.name),
+        )
+        return error_body("database_unavailable", language)
     except Exception:
         # The payload is not logged: it may carry what someone wrote anonymously.
         log.exception(
@@ -166,6 +185,12 @@ def _run(
         )
         return error_body("internal_error", language)
     return {"ok": True, **reply}
+
+
+def remember_language(language: str) -> None:
+    """The language of the connection being opened: its answers before its first
+    command reads its row (or when none can be read) are in it."""
+    request.environ[_LANGUAGE_KEY] = language
 
 
 def admit(token: str) -> None:

@@ -11,9 +11,17 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from server.core import connection_bound, connections, personal
 from server.core.domain import AT_THE_DOOR, EVERYONE, PEOPLE, Actor, Role
-from server.core.errors import DomainError
+from server.core.errors import DATABASE_OUTAGE, DomainError
 from server.core.i18n import DEFAULT_LANGUAGE, is_language
-from server.core.realtime import NAMESPACE, CommandContext, admit, close_connections, command, room
+from server.core.realtime import (
+    NAMESPACE,
+    CommandContext,
+    admit,
+    close_connections,
+    command,
+    remember_language,
+    room,
+)
 from server.core.runtime import current_runtime
 from server.core.unit import unit_of_work
 from server.core.validation import load_args
@@ -40,6 +48,7 @@ def on_connect(auth: Any = None) -> None:
         credential = authenticate(unit.db, args.token, unit.now, runtime.settings.retention_days)
         actor = _actor(credential, args.language)
         personal.remember(request.environ, args.token)  # never stored: core.personal
+        remember_language(actor.language)
         worker = runtime.worker_id
         connections.connect(
             unit.db,
@@ -59,7 +68,10 @@ def _refused_on_error(auth: Any) -> Iterator[None]:
     """A domain error refuses the connection: the client's `connect_error` gets
     {"message": ..., "data": {"code", "params"}}, in the language it asked for."""
     try:
-        yield
+        try:
+            yield
+        except DATABASE_OUTAGE as outage:  # the client tries again, as after any refusal
+            raise DomainError("database_unavailable") from outage
     except DomainError as err:
         asked = auth.get("language") if isinstance(auth, dict) else None
         error = err.to_wire(str(asked) if is_language(asked) else DEFAULT_LANGUAGE)["error"]
