@@ -23,11 +23,14 @@ from server.core.unit import NAMESPACE, unit_of_work
 log = logging.getLogger(__name__)
 
 
-def sweep_once(runtime: Runtime, strays: Strays | None = None) -> None:
+def sweep_once(runtime: Runtime, strays: Strays | None = None, judge_others: bool = True) -> None:
+    """`judge_others`: this process has beaten steadily for a worker timeout, so another's
+    old heartbeat means it is gone, not that the database was out for both of them."""
     with unit_of_work(runtime) as unit:
         connections.heartbeat(unit.db, runtime.worker_id, unit.now)
         timeout = runtime.settings.worker_timeout_seconds
-        connections.sweep_dead_workers(unit.db, unit.now, timeout)
+        if judge_others:
+            connections.sweep_dead_workers(unit.db, unit.now, timeout)
         grace = runtime.settings.reconnect_grace_seconds
         connections.sweep_closed(unit.db, unit.now, grace)
         if strays is not None:  # closed after the commit: their disconnects write too
@@ -76,6 +79,7 @@ def start(app: Flask) -> None:
     def loop() -> None:
         # Until the process shuts down (core.shutdown): a round under way is finished
         # first, and no heartbeat after the shutdown set its last one.
+        beating_since: float | None = None  # since the first round that went through
         while not runtime.drain.draining:
             planned = time.monotonic() + runtime.settings.sweep_seconds
             runtime.socketio.sleep(runtime.settings.sweep_seconds)
@@ -83,12 +87,18 @@ def start(app: Flask) -> None:
             # presence lag by as much.
             runtime.metrics.sweep_lateness.observe(max(0.0, time.monotonic() - planned))
             with app.app_context():
+                steady = beating_since is not None and (
+                    time.monotonic() - beating_since >= runtime.settings.worker_timeout_seconds
+                )
                 try:
                     with runtime.drain.work():
-                        sweep_once(runtime, strays)
+                        sweep_once(runtime, strays, judge_others=steady)
+                    beating_since = beating_since or time.monotonic()
                 except DomainError:
                     return  # server_restarting
                 except Exception:  # keep sweeping: one bad round must not stop presence
+                    # (after a database outage the others' heartbeats are old too)
+                    beating_since = None
                     log.exception("sweep failed")
 
     runtime.socketio.start_background_task(loop)
