@@ -52,7 +52,7 @@ NAMESPACE = "/session"
 DELIVERY_DEADLINE = 5.0
 JOINS_AT_ONCE = 50
 # The event each target's command must bring to every screen of its session.
-WATCHED = {"bare": "changed", "board": "board:cluster_added", "hand": "agenda:updated"}
+WATCHED = {"bare": "changed", "board": "board:cluster_added", "hand": "hands:updated"}
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -19,6 +19,9 @@ def _prepare_async_mode() -> None:
         import eventlet
 
         eventlet.monkey_patch()
+        from server.core import frames
+
+        frames.install()  # a broadcast's WebSocket frames compressed once, not per screen
     elif mode == "gevent":
         from gevent import monkey
 

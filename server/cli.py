@@ -151,7 +151,7 @@ def _serve(host: str, port: int, migrate: bool) -> int:
     settings = load_settings()
     logs.configure(settings.log_format)
     from server.app import create_app, socketio_of
-    from server.core import loopwatch, sweeper
+    from server.core import heap, loopwatch, sweeper
     from server.migrate import upgrade
 
     if migrate:
@@ -167,6 +167,7 @@ def _serve(host: str, port: int, migrate: bool) -> int:
         options.update(allow_unsafe_werkzeug=True)
     runtime = app.extensions["holdsport"]
     _stop_gracefully_on_sigterm(runtime)
+    heap.settle(runtime.metrics.gc_pause_seconds)  # last: what starting made stays frozen
     shown = "127.0.0.1" if host == "0.0.0.0" else host
     print(f"Holdsport is running at http://{shown}:{port}/  (Ctrl+C stops it)", flush=True)
     socketio_of(app).run(app, **options)

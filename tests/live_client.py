@@ -50,6 +50,11 @@ def _set_agenda(state: dict[str, Any], payload: dict[str, Any]) -> None:
     state["agenda"] = payload["agenda"]
 
 
+def _set_hands(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    if payload["phase_id"] == state["agenda"]["current"]["phase_id"]:
+        state["agenda"]["hands"] = payload["hands"]
+
+
 def _find(items: list[dict[str, Any]], item_id: str) -> dict[str, Any] | None:
     return next((item for item in items if item["id"] == item_id), None)
 
@@ -172,6 +177,7 @@ APPLIERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "participant:admitted": _upsert_participant,
     "participant:removed": _drop_participant,
     "agenda:updated": _set_agenda,
+    "hands:updated": _set_hands,
     "session:started": _set_session,
     "session:ended": _set_session,
     "session:updated": _set_session,

@@ -232,6 +232,33 @@ def test_hands_are_ordered_by_server_time(db, clock):
     assert group.view()["hands"] == []
 
 
+def test_a_hand_sends_only_the_hands_not_the_whole_agenda(db, clock):
+    group = Group(db, clock, [DISCUSS, CLOSING])
+    group.start()
+    events = floor.raise_hand(db, group.people["Bo"], clock.now())
+    assert [e.name for e in events] == ["hands:updated"]
+    assert set(events[0].payload) == {"version", "phase_id", "hands"}
+    assert events[0].payload["hands"] == group.view()["hands"]
+    assert events[0].payload["phase_id"] == group.view()["current"]["phase_id"]
+    hand = group.view()["hands"][0]["id"]
+    for change in (
+        lambda: floor.give_word(db, group.host, hand, clock.now()),
+        lambda: floor.lower_hand(db, group.host, hand, clock.now()),
+        lambda: floor.lower_own_hand(db, group.people["Bo"], clock.now()),
+        lambda: floor.lower_all_hands(db, group.host, clock.now()),
+    ):
+        assert [e.name for e in change()] == ["hands:updated"]
+
+
+def test_a_hand_raised_after_a_time_up_sends_the_whole_agenda(db, clock):
+    group = Group(db, clock, [DISCUSS, CLOSING])
+    group.start()
+    clock.advance(601)  # the discussion's time ran out; nobody swept yet
+    events = floor.raise_hand(db, group.people["Bo"], clock.now())
+    assert [e.name for e in events] == ["agenda:updated"]
+    assert events[0].payload["agenda"] == group.view()
+
+
 def test_ready_signals_show_only_a_count(db, clock):
     group = Group(db, clock, [DISCUSS])
     group.start()

@@ -1,4 +1,10 @@
-"""The open floor: raised hands in server-time order, and "ready" signals counted."""
+"""The open floor: raised hands in server-time order, and "ready" signals counted.
+
+A hand changes only the hands: everyone gets them alone (`hands:updated`), not the
+whole agenda, which a hand raised in a session of 60 would otherwise build and send 60
+times over. When a time-up was handled on the way in, the agenda moved too, and the
+whole of it goes out instead.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +14,30 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from server.agenda.models import Hand, ReadyMark
-from server.agenda.service import change, clock_of
-from server.core.domain import Actor, Event
+from server.agenda.service import Work, change, clock_of
+from server.agenda.view import hands_view
+from server.core.change import change_of
+from server.core.domain import Actor, Event, declare_events
 from server.core.errors import DomainError
+from server.sessions.state import emit
+
+declare_events("hands:updated")
 
 
 def _current_phase_id(clock) -> int:  # type: ignore[no-untyped-def]
     if clock.phase_id is None:
         raise DomainError("agenda_not_running")
     return int(clock.phase_id)
+
+
+def _hands_done(db: Session, work: Work, now: datetime) -> list[Event]:
+    """The hands as they are now to everyone (the whole agenda after a time-up)."""
+    phase_id = work.clock.phase_id
+    if work.settled or phase_id is None:
+        return work.done(db, now)
+    payload = {"phase_id": phase_id, "hands": hands_view(db, phase_id)}
+    emit(db, "hands:updated", work.session.id, payload)
+    return change_of(db).since(work.mark)
 
 
 def raise_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:
@@ -32,7 +53,7 @@ def raise_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:
     db.add(
         Hand(phase_id=phase_id, participant_id=actor.participant_id, raised_at=now, status="raised")
     )
-    return work.done(db, now)
+    return _hands_done(db, work, now)
 
 
 def lower_own_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:
@@ -43,7 +64,7 @@ def lower_own_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:
             Hand.phase_id == _current_phase_id(clock), Hand.participant_id == actor.participant_id
         )
     )
-    return work.done(db, now)
+    return _hands_done(db, work, now)
 
 
 def _hand(db: Session, clock, hand_id: int) -> Hand:  # type: ignore[no-untyped-def]
@@ -60,21 +81,21 @@ def give_word(db: Session, actor: Actor, hand_id: int, now: datetime) -> list[Ev
     hand = _hand(db, clock, hand_id)
     db.execute(delete(Hand).where(Hand.phase_id == hand.phase_id, Hand.status == "speaking"))
     hand.status = "speaking"
-    return work.done(db, now)
+    return _hands_done(db, work, now)
 
 
 def lower_hand(db: Session, actor: Actor, hand_id: int, now: datetime) -> list[Event]:
     work = change(db, actor, now)
     clock = work.clock
     db.delete(_hand(db, clock, hand_id))
-    return work.done(db, now)
+    return _hands_done(db, work, now)
 
 
 def lower_all_hands(db: Session, actor: Actor, now: datetime) -> list[Event]:
     work = change(db, actor, now)
     clock = work.clock
     db.execute(delete(Hand).where(Hand.phase_id == _current_phase_id(clock)))
-    return work.done(db, now)
+    return _hands_done(db, work, now)
 
 
 def set_ready(db: Session, actor: Actor, ready: bool, now: datetime) -> list[Event]:

@@ -185,6 +185,7 @@ class Work:
     session: PeerSession
     clock: AgendaClock
     mark: int  # where this command's events begin on the transaction's change
+    settled: bool = False  # a time-up was handled on the way in: the agenda moved
 
     def done(self, db: Session, now: datetime) -> list[Event]:
         """The agenda as it is now goes to everyone; returns all this command caused."""
@@ -199,10 +200,10 @@ def change(db: Session, actor: Actor, now: datetime, segment: int | None = None)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
     clock = clock_of(db, session.id)
-    settle(db, clock, now)
+    settled = settle(db, clock, now)
     if segment is not None and segment != clock.segment:
         raise DomainError("stale_segment", current=clock.segment)
-    return Work(session, clock, mark)
+    return Work(session, clock, mark, settled)
 
 
 def _running(work: Work) -> None:

@@ -34,7 +34,7 @@ def agenda_view(db: Session, session_id: int, now: datetime) -> dict[str, Any]:
             "speaker_away": clock.speaker_away,
         },
         "turns": _turns(db, current) if current else [],
-        "hands": _hands(db, current) if current else [],
+        "hands": hands_view(db, current.id) if current else [],
         "ready_count": _ready_count(db, current) if current else 0,
         "alternate_locations": clock.alternate_locations,
         "schedule": _schedule(db, all_phases, current, clock),
@@ -101,9 +101,10 @@ def _presenters(phase: Phase, order: list[Turn]) -> set[int]:
     return {t.id for t in staying[: phase.presenters or len(staying)]}
 
 
-def _hands(db: Session, phase: Phase) -> list[dict[str, Any]]:
+def hands_view(db: Session, phase_id: int) -> list[dict[str, Any]]:
+    """The agenda's `hands`: the phase's raised hands in server-time order."""
     hands = db.scalars(
-        select(Hand).where(Hand.phase_id == phase.id).order_by(Hand.raised_at, Hand.id)
+        select(Hand).where(Hand.phase_id == phase_id).order_by(Hand.raised_at, Hand.id)
     )
     return [
         {

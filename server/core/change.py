@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import column, select, table, update
+from sqlalchemy import column, table, update
 from sqlalchemy.orm import Session
 
 from server.core.domain import Event
@@ -40,8 +40,9 @@ class Change:
         if session_id in self._versions:
             return False
         rows = _SESSIONS.c
-        self.db.execute(update(_SESSIONS).where(rows.id == session_id).values(version=rows.version))
-        version = self.db.scalar(select(rows.version).where(rows.id == session_id))
+        # A no-op write takes the lock, and tells the version in the same round trip.
+        locking = update(_SESSIONS).where(rows.id == session_id).values(version=rows.version)
+        version = self.db.scalar(locking.returning(rows.version))
         if version is None:
             raise LookupError(f"no session {session_id}")
         self._versions[session_id] = int(version)

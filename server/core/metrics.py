@@ -26,6 +26,8 @@ from sqlalchemy import Engine, event
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 
 # Seconds: from a millisecond (a cached read) to ten (a database waiting on a lock).
+# Seconds: a young collection takes well under a millisecond, a full one on a big heap 0.1 s.
+GC_BUCKETS = (0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5)
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
 
@@ -48,6 +50,13 @@ class Metrics:
             "holdsport_commands",
             "Socket.IO commands answered, by name and outcome (ok or the error code)",
             ["command", "outcome"],
+            registry=registry,
+        )
+        self.gc_pause_seconds = Histogram(
+            "holdsport_gc_pause_seconds",
+            "How long each of CPython's garbage collections stopped the process, by generation",
+            ["generation"],
+            buckets=GC_BUCKETS,
             registry=registry,
         )
         self.command_seconds = Histogram(

@@ -17,6 +17,10 @@ registerEventAppliers({
       state.my_agenda.ready = false;
     state.agenda = agenda;
   },
+  // A hand alone: the hands of the phase we are in, nothing else of the agenda.
+  "hands:updated": (state, { phase_id, hands }) => {
+    if (state.agenda && state.agenda.current.phase_id === phase_id) state.agenda.hands = hands;
+  },
 });
 
 // The facilitator's own words as written; content in each reader's language (or both).
