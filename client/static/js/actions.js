@@ -177,4 +177,4 @@ function renderActions(live, context) {
     writer ? actionForm(state, context) : null);
 }
 
-registerSection(60, renderActions);
+registerSection(60, renderActions, ["actions", "agenda", "board", "participants", "session"]);

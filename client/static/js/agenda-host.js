@@ -2,9 +2,9 @@
 import { kindName } from "./agenda-text.js";
 import { cachedLibrary, loadLibrary } from "./content.js";
 import { h } from "./dom.js";
-import { contentText, t } from "./i18n.js";
+import { contentText, currentLanguage, t } from "./i18n.js";
 
-// Typed but not yet sent: kept across re-renders, which happen at every event.
+// The editor's choices: what the form shows (the kind's own fields) follows them.
 const draft = { extendMinutes: "", kind: "discussion", title: "", minutes: "10", advance: "manual", orderMode: "join" };
 const TURN_KINDS = ["round", "dilemma_round"];
 
@@ -46,7 +46,11 @@ export function hostControls(live, context) {
   );
 }
 
-// Any question from the banks can be added to a phase that is not over.
+// Any question from the banks can be added to a phase that is not over. The picker (some
+// hundreds of options) is made again only when what it offers changes: phase id -> { made
+// from, select }.
+const pickers = new Map();
+
 function questionPicker(phase, context) {
   const library = cachedLibrary();
   if (!library) {
@@ -54,8 +58,18 @@ function questionPicker(phase, context) {
     return null;
   }
   const keys = phase.prompts.filter((p) => p.key).map((p) => p.key);
+  const madeFrom = `${currentLanguage()}:${keys.join(",")}`;
+  const known = pickers.get(phase.id);
+  if (known && known.madeFrom === madeFrom && known.run === context.run) return known.select;
+  const select = pickerFor(library, phase, keys, context);
+  pickers.set(phase.id, { madeFrom, run: context.run, select });
+  return select;
+}
+
+function pickerFor(library, phase, keys, context) {
   const add = (event) => {
     const key = event.target.value;
+    event.target.value = ""; // the picker offers again; the phase shows what was added
     if (key) context.run("agenda:update_phase", { phase_id: phase.id, prompt_keys: [...keys, key] });
   };
   return h("select", { class: "question-picker", "aria-label": t("Add a question from the library"), onchange: add },
@@ -140,6 +154,7 @@ function rowTools(live, phase, context) {
 function addForm(live, context) {
   async function add(event) {
     event.preventDefault();
+    const title = event.currentTarget.querySelector("#new-phase-title"); // the one on the page
     const reply = await context.run("agenda:add_phase", {
       kind: draft.kind, title: draft.title, minutes: Number(draft.minutes), advance: draft.advance,
       ...(TURN_KINDS.includes(draft.kind) ? { order_mode: draft.orderMode } : {}),
@@ -148,7 +163,7 @@ function addForm(live, context) {
     });
     if (reply.ok) {
       draft.title = "";
-      context.refresh();
+      title.value = ""; // here: a render leaves a field that has the focus as it is
     }
   }
   const kinds = ["round", "dilemma_round", "discussion", "board", "break", "pulse", "breakout"];

@@ -166,4 +166,4 @@ registerSection(10, (live, context) => {
     ),
     context.you.role === "display" ? null : soundToggle(context.refresh),
   );
-});
+}, ["agenda", "my_agenda", "session", "participants"]);

@@ -12,7 +12,7 @@ import { addClusterForm, clusterHostActions, hostControls, hostPostActions, open
 import { boardCommand, forget, keep, latest } from "./board-ui.js";
 
 registerEventAppliers(BOARD_APPLIERS);
-registerSection(50, renderBoard);
+registerSection(50, renderBoard, ["board", "session", "participants", "group_boards", "agenda"]);
 
 const editing = new Set(); // ids of own posts being edited
 const understood = new Set(); // boards whose below-threshold warning this person accepted

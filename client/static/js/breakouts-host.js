@@ -33,7 +33,7 @@ registerSection(12, (live, context) => {
         round && round.status === "running" ? runningPart(live, context, phase, round) : planningPart(context, phase, round));
     }),
   );
-});
+}, ["agenda", "breakouts", "group_boards", "participants"]);
 
 function planningPart(context, phase, round) {
   if (phase.status !== "pending") return h("p", { class: "muted" }, t("Nobody was seated in this breakout phase."));
@@ -153,12 +153,14 @@ function broadcastForm(context, round) {
     oninput: (event) => { broadcastDraft = event.target.value; } });
   const send = async (event) => {
     event.preventDefault();
-    const text = input.value.trim();
+    // The field on the page: a later render's handler is given to it (morph.js).
+    const field = event.currentTarget.querySelector("#breakout-broadcast-text");
+    const text = field.value.trim();
     if (!text) return;
     const reply = await context.run("breakout:broadcast", { phase_id: round.phase_id, text });
     if (reply.ok) {
       broadcastDraft = "";
-      input.value = "";
+      field.value = "";
     }
   };
   return h("div", {},

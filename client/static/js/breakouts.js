@@ -24,9 +24,9 @@ registerSection(9, (live, context) => {
   if (!round) return null;
   if (context.you.role === "participant") return groupCard(live, context, round);
   return null;
-});
+}, ["agenda", "breakouts", "group_boards", "participants"]);
 
-registerSection(11, syntheses);
+registerSection(11, syntheses, ["agenda", "breakouts", "group_boards"]);
 
 // Back in the plenary, every group's synthesis (the room display shows it too).
 export function syntheses(live) {

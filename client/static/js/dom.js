@@ -1,9 +1,48 @@
 // A tiny DOM builder. Text goes in as text nodes, never as HTML.
+// Handlers (on…) are kept on the element (`handlers`) behind one listener per event type,
+// so that morph.js can hand a newer render's handlers to an element it keeps.
+export const HANDLERS = Symbol("handlers");
+
+function dispatch(event) {
+  const handler = this[HANDLERS][event.type];
+  if (handler) return handler.call(this, event);
+}
+
+export function setHandler(element, type, handler) {
+  if (!element[HANDLERS]) element[HANDLERS] = {};
+  if (!(type in element[HANDLERS])) element.addEventListener(type, dispatch);
+  element[HANDLERS][type] = handler;
+}
+
+// While sections render (morph.js), a node already on the page that a feature keeps and
+// puts in its render again (a form that holds what is typed) is not moved into the new
+// tree, which would take the focus from it: a stand-in marks its place, and morph.js
+// leaves it where it is.
+export const KEPT = Symbol("kept");
+let standIns = false;
+
+export function withStandIns(render) {
+  standIns = true;
+  try {
+    return render();
+  } finally {
+    standIns = false;
+  }
+}
+
+function childNode(child) {
+  if (!(child instanceof Node)) return document.createTextNode(String(child));
+  if (!standIns || !child.isConnected) return child;
+  const mark = document.createComment("kept");
+  mark[KEPT] = child;
+  return mark;
+}
+
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    if (name.startsWith("on")) setHandler(element, name.slice(2), value);
     else if (name === "dataset") Object.assign(element.dataset, value);
     // Through the CSSOM: the Content-Security-Policy refuses style="…" attributes.
     else if (name === "style" && typeof value === "object") for (const [property, v] of Object.entries(value)) element.style.setProperty(property, v);
@@ -11,7 +50,7 @@ export function h(tag, attributes = {}, ...children) {
   }
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    element.append(childNode(child));
   }
   return element;
 }

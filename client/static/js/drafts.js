@@ -1,7 +1,7 @@
 // What a person types but has not sent yet, kept in this browser only (localStorage, never
-// sent anywhere) so that it survives a closed tab. It extends the session page's keeping
-// of typed text across re-renders (session.js): a field keyed by its `data-draft`, id or
-// name is saved as it is typed, put back when it is shown empty, and forgotten when its
+// sent anywhere) so that it survives a closed tab (while the page stays open, renders
+// keep the field itself: morph.js). A field keyed by its `data-draft`, id or name is
+// saved as it is typed, put back when it first appears empty, and forgotten when its
 // form is sent or its feature says the text is saved (forgetDraft).
 const PREFIX = "holdsport:draft:";
 const TEXT_TYPES = new Set(["text", "search", ""]);
@@ -14,6 +14,7 @@ function keyOf(field) {
 }
 
 const storageKey = (code, name) => `${PREFIX}${code}:${name}`;
+const offered = new WeakSet(); // fields a draft was offered to: once, when they appeared
 
 function store(code, name, value) {
   try {
@@ -38,10 +39,13 @@ export function keepDrafts(root, code) {
   }, true);
 }
 
-// After a render: an empty field whose draft is kept gets it back, and its feature hears
-// of it as if it had been typed (an input event), so its own state follows.
+// After a render: a field that has just appeared empty, whose draft is kept, gets it
+// back, and its feature hears of it as if it had been typed (an input event), so its own
+// state follows.
 export function restoreDrafts(root, code) {
   for (const field of root.querySelectorAll("input, textarea")) {
+    if (offered.has(field)) continue;
+    offered.add(field);
     const name = keyOf(field);
     if (!name || field.value || field.disabled || field.readOnly) continue;
     const draft = localStorage.getItem(storageKey(code, name));

@@ -1,29 +1,21 @@
-// A page that rebuilds a part of itself (the session page at every event) keeps the
-// keyboard's focus: whoever is typing keeps their field, caret and text (the same element
-// when it is kept across renders, else the new one with its id), and whoever pressed a
-// button that the render replaced stays near it (findPlace), never on the page's body.
+// A page that renders a part of itself again keeps the keyboard's focus near where it
+// was. The session page patches its sections in place (morph.js), so a field being typed
+// in stays the same element, with its text and caret; this is for a focused element the
+// render took away (a "raise hand" button that became "lower hand", a removed row): the
+// focus goes to its stand-in or stays near it (findPlace), never on the page's body.
 
-// Call before rebuilding `container`; call what it returns after. `fallbackId`: where the
+// Call before rendering `container`; call what it returns after. `fallbackId`: where the
 // focus goes when nothing near the old place is left.
 export function keepFocus(container, fallbackId = null) {
   const active = document.activeElement;
   if (!active || active === document.body || !container.contains(active)) return () => {};
-  const { value } = active;
-  const typing = "value" in active && !["button", "submit", "reset"].includes(active.type);
-  const selection = [active.selectionStart, active.selectionEnd];
   const place = focusPlace(active, container);
   return () => {
     // Something the render did itself (a form that focuses its field) wins.
     if (document.activeElement && document.activeElement !== document.body) return;
+    // Kept but moved (moving blurs), or gone.
     const again = active.isConnected ? active : findPlace(place, container, fallbackId);
-    if (!again) return;
-    if (typing && again.value !== value) again.value = value;
-    again.focus();
-    try {
-      if (typing) again.setSelectionRange(...selection);
-    } catch {
-      // number inputs and selects have no caret
-    }
+    if (again) again.focus();
   };
 }
 

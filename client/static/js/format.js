@@ -45,4 +45,4 @@ function formatSection(live, { refresh }) {
 
 // After what people act on (the agenda, the board, the pulse, actions): on a phone the
 // overview would otherwise push them below the fold.
-registerSection(85, formatSection);
+registerSection(85, formatSection, ["session", "agenda"]);

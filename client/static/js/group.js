@@ -6,6 +6,7 @@ import { deleteJSON, getJSON, postJSON } from "./api.js";
 import { appLink, cachedLibrary, findFormat, loadLibrary } from "./content.js";
 import { h, saveFile } from "./dom.js";
 import { keepFocus } from "./focus.js";
+import { morphChildren } from "./morph.js";
 import { contentText, currentLanguage, t } from "./i18n.js";
 import { errorBox, field, languageField, networkField, showError } from "./forms.js";
 import { formatDate, formatDateTime } from "./locale.js";
@@ -36,7 +37,7 @@ export function groupView(groupId, navigate) {
   function render() {
     const { group, sessions } = data;
     const focus = keepFocus(root, "group-name");
-    root.replaceChildren(
+    morphChildren(root,
       h("h1", { id: "group-name", tabindex: "-1" }, group.name),
       problem,
       planCard(data, groupId, load),

@@ -70,11 +70,29 @@ export function connectLive(token, onChange, onFailure) {
   const socket = io(NAMESPACE, {
     auth: (send) => send({ token, language: currentLanguage() }),
   });
-  const live = { socket, state: null, offsetMs: 0, connected: false, catchingUp: false };
+  // versions: part of the state (a snapshot's key, or "connection") -> a number that
+  // grows each time that part changes, so the page renders only the sections reading it.
+  const live = { socket, state: null, offsetMs: 0, connected: false, catchingUp: false, versions: {} };
   let newest = 0; // the newest version we know the session has reached
   let syncing = false; // one session:sync at a time
+  const seen = {}; // part -> its text when last compared
 
-  const changed = () => onChange(live);
+  // Appliers change the state in place: a part changed when its JSON did.
+  function noteChanges() {
+    const parts = { ...live.state, connection: [live.connected, live.catchingUp] };
+    for (const [part, value] of Object.entries(parts)) {
+      if (part === "version" || part === "server_time") continue;
+      const text = JSON.stringify(value);
+      if (seen[part] === text) continue;
+      seen[part] = text;
+      live.versions[part] = (live.versions[part] || 0) + 1;
+    }
+  }
+
+  const changed = () => {
+    noteChanges();
+    onChange(live);
+  };
 
   function resync(version = 0) {
     newest = Math.max(newest, version);

@@ -163,4 +163,4 @@ function renderNotebook(live, context) {
   );
 }
 
-registerSection(90, renderNotebook);
+registerSection(90, renderNotebook, ["agenda", "participants", "session"]);

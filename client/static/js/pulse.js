@@ -9,7 +9,7 @@ import { registerEventAppliers } from "./live.js";
 import { registerSection } from "./sections.js";
 
 registerEventAppliers({ "pulse:updated": (state, { pulse }) => { state.pulse = pulse; } });
-registerSection(45, renderPulse);
+registerSection(45, renderPulse, ["pulse", "session"]);
 
 const SCALE = [1, 2, 3, 4, 5, 6, 7];
 const answered = new Map(); // pulse id -> true/false, as pulse:mine or pulse:answer said

@@ -7,7 +7,7 @@ import { connectLive } from "./live.js";
 import { currentLanguage, errorText, onLanguageChange, t, tn } from "./i18n.js";
 import { errorBox, showError } from "./forms.js";
 import { projectorView } from "./projector.js";
-import { renderSections } from "./sections.js";
+import { pageSections, sectionsIn } from "./sections.js";
 import { resetSummary } from "./summary.js";
 
 const STATUS_TEXT = {
@@ -40,9 +40,9 @@ export function sessionView(code, navigate) {
   let links = null; // the join and room display links, asked for while this person is a host
   let asking = false;
 
-  const live = connectLive(token, render, (error) => {
+  const live = connectLive(token, () => render(), (error) => {
     refused = error;
-    render();
+    render(true);
   });
 
   async function run(name, payload = {}) {
@@ -67,7 +67,7 @@ export function sessionView(code, navigate) {
         asking = false;
         if (!reply.ok) return; // asked again at the next render
         links = { join: reply.join_url, display: reply.display_url };
-        render();
+        render(true);
       });
     }
     return links;
@@ -90,63 +90,59 @@ export function sessionView(code, navigate) {
     ending.showModal();
   }
 
-  function render() {
+  // The page's own sections, beside the features' (sections.js), by order.
+  const own = [
+    { order: 0, reads: ["session", "connection"], render: () => header(live) },
+    { order: 1, reads: [], render: () => problem },
+    { order: 2, reads: ["session"], render: (_, c) => (c.isHost && !c.ended ? hostPanel(live.state.session, links, run) : null) },
+    { order: 3, reads: ["participants"], render: (_, c) => {
+      const atTheDoor = live.state.participants.filter((p) => !p.admitted && p.present);
+      return c.isHost && !c.ended && atTheDoor.length ? doorCard(atTheDoor, run) : null;
+    } },
+    { order: 95, reads: ["participants"], render: (_, c) => participantsCard(live.state.participants, c.you, c.ended, run) },
+    { order: 96, reads: [], render: (_, c) => (c.mayEnd ? endCard(askToEnd) : null) },
+    { order: 97, reads: [], render: (_, c) => h("p", { class: "controls" },
+      hasOwnToken(code) && !c.ended ? h("button", { class: "quiet", id: "use-elsewhere", "aria-haspopup": "dialog",
+        onclick: useElsewhere }, t("Use on another device")) : null,
+      h("button", { class: "quiet", id: "leave", onclick: leave }, t("Leave session"))) },
+  ];
+  const sections = pageSections(own);
+  const shown = { sections: sectionsIn(page), showing: null };
+
+  // Everything: after a language switch, or when a section's own state changed (refresh).
+  const refresh = () => render(true);
+
+  // Mostly at each event: the sections that read what changed render again.
+  function render(everything = false) {
     const mayEnd = live.state && live.state.session.status !== "ended"
       && ["facilitator", "cofacilitator"].includes(live.state.you.role);
     if (ending.open && !mayEnd) ending.close(); // someone else ended it, or the role went
-    if (refused && (!live.state || ["removed_from_session", "session_deleted"].includes(refused.code))) {
-      page.replaceChildren(refusedPanel(refused, code, navigate));
-      return;
-    }
-    if (!live.state) {
-      page.replaceChildren(h("p", { class: "muted" }, t("Connecting…")));
-      return;
-    }
-    const { session, participants, you } = live.state;
-    if (you.role === "waiting") {
-      page.replaceChildren(doorPanel(session, leave));
-      return;
-    }
+    const show = (mode, node) => {
+      shown.showing = mode;
+      page.replaceChildren(node);
+    };
+    if (refused && (!live.state || ["removed_from_session", "session_deleted"].includes(refused.code)))
+      return show("refused", refusedPanel(refused, code, navigate));
+    if (!live.state) return show("connecting", h("p", { class: "muted" }, t("Connecting…")));
+    const { session, you } = live.state;
+    if (you.role === "waiting") return show("door", doorPanel(session, leave));
     if (you.role === "display") { // the room's screen: a page of its own, for a projector
       document.body.dataset.view = "projector";
-      page.replaceChildren(projectorView(live, code, render));
-      return;
+      return show("projector", projectorView(live, code, refresh));
     }
     const isHost = you.role === "facilitator" || you.role === "cofacilitator";
     const ended = session.status === "ended";
-    const shared = linksFor(isHost);
-    const inside = participants.filter((p) => p.admitted);
-    const people = inside.filter((p) => p.present);
-    const atTheDoor = participants.filter((p) => !p.admitted && p.present);
+    const fresh = shown.showing !== "session";
+    if (fresh) {
+      shown.showing = "session";
+      shown.sections = sectionsIn(page);
+    }
+    linksFor(isHost);
+    const context = { you, isHost, ended, mayEnd, run, refresh, key: `${you.role}:${session.status}:${Boolean(links)}` };
+    // Focus stays on what it was on (morph.js keeps the element); when that element went
+    // (a button that became another), it goes to its stand-in or nearby.
     const focus = keepFocus(page, "session-title");
-    page.replaceChildren(...[
-      h("header", { class: "session-head" },
-        h("div", {},
-          h("h1", { id: "session-title", tabindex: "-1" }, session.title),
-          session.group_name !== session.title ? h("p", { class: "muted" }, session.group_name) : null,
-        ),
-        h("div", { class: "badges" },
-          h("span", { class: `status status-${session.status}`, id: "session-status", dataset: { status: session.status } },
-            STATUS_TEXT[session.status]()),
-          connectionBadge(live),
-        ),
-      ),
-      problem,
-      isHost && !ended ? hostPanel(session, shared, run) : null,
-      isHost && !ended && atTheDoor.length ? doorCard(atTheDoor, run) : null,
-      ...renderSections(live, { you, isHost, ended, run, refresh: render }),
-      h("section", { class: "card" },
-        h("h2", {}, t("Participants"),
-          " ",
-          h("span", { class: "count", id: "present-count" }, tn("%(n)s present", "%(n)s present", people.length))),
-        h("ul", { class: "people", id: "participants" }, inside.map((p) => personRow(p, you, ended, run))),
-      ),
-      mayEnd ? endCard(askToEnd) : null,
-      h("p", { class: "controls" },
-        hasOwnToken(code) && !ended ? h("button", { class: "quiet", id: "use-elsewhere", "aria-haspopup": "dialog",
-          onclick: useElsewhere }, t("Use on another device")) : null,
-        h("button", { class: "quiet", id: "leave", onclick: leave }, t("Leave session"))),
-    ].filter(Boolean));
+    shown.sections(sections, live, context, everything || fresh);
     focus();
     restoreDrafts(page, code);
   }
@@ -160,7 +156,33 @@ export function sessionView(code, navigate) {
     unsubscribe();
     live.close();
   };
-  return { view: root, dispose, rerender: render };
+  return { view: root, dispose, rerender: refresh };
+}
+
+function header(live) {
+  const { session } = live.state;
+  return h("header", { class: "session-head" },
+    h("div", {},
+      h("h1", { id: "session-title", tabindex: "-1" }, session.title),
+      session.group_name !== session.title ? h("p", { class: "muted" }, session.group_name) : null,
+    ),
+    h("div", { class: "badges" },
+      h("span", { class: `status status-${session.status}`, id: "session-status", dataset: { status: session.status } },
+        STATUS_TEXT[session.status]()),
+      connectionBadge(live),
+    ),
+  );
+}
+
+function participantsCard(participants, you, ended, run) {
+  const inside = participants.filter((p) => p.admitted);
+  const people = inside.filter((p) => p.present);
+  return h("section", { class: "card" },
+    h("h2", {}, t("Participants"),
+      " ",
+      h("span", { class: "count", id: "present-count" }, tn("%(n)s present", "%(n)s present", people.length))),
+    h("ul", { class: "people", id: "participants" }, inside.map((p) => personRow(p, you, ended, run))),
+  );
 }
 
 // Connected, reconnecting, or catching up on what this screen missed (docs/protocol.md).

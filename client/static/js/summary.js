@@ -23,8 +23,9 @@ async function load(live, refresh) {
   refresh();
 }
 
-async function download(live, format, problem) {
+async function download(live, format) {
   const reply = await live.command("summary:export", { format });
+  const problem = document.getElementById("summary-problem"); // the one on the page (morph.js)
   if (!reply.ok) {
     problem.textContent = errorText(reply.error);
     problem.hidden = false;
@@ -127,12 +128,13 @@ function genericView(section) {
 // A host keeps the summary for the group: it then outlives the session's content. The
 // first press explains what keeping means; the second keeps it.
 function keepControl(live, summary, refresh) {
-  const problem = h("p", { class: "error", role: "alert", hidden: true });
+  const problem = h("p", { class: "error", role: "alert", id: "summary-keep-problem", hidden: true });
   async function keep(value) {
     const reply = await live.command("summary:keep", { keep: value });
+    const shown = document.getElementById("summary-keep-problem"); // the one on the page (morph.js)
     if (!reply.ok) {
-      problem.textContent = errorText(reply.error);
-      problem.hidden = false;
+      shown.textContent = errorText(reply.error);
+      shown.hidden = false;
       return;
     }
     summary.kept_at = reply.kept_at;
@@ -183,8 +185,8 @@ registerSection(5, (live, context) => {
     : summaryView(loaded.summary);
   return h("section", { class: "card summary", id: "summary" },
     h("div", { class: "controls no-print" },
-      h("button", { id: "download-markdown", onclick: () => download(live, "markdown", problem) }, t("Download Markdown")),
-      h("button", { id: "download-csv", onclick: () => download(live, "csv", problem) }, t("Download CSV")),
+      h("button", { id: "download-markdown", onclick: () => download(live, "markdown") }, t("Download Markdown")),
+      h("button", { id: "download-csv", onclick: () => download(live, "csv") }, t("Download CSV")),
       h("button", { id: "print-summary", onclick: () => window.print() }, t("Print")),
       h("button", { class: "quiet", id: "close-summary", onclick: () => { opened = false; context.refresh(); } },
         t("Close the summary"))),
@@ -193,7 +195,7 @@ registerSection(5, (live, context) => {
       ? keepControl(live, loaded.summary, context.refresh) : null,
     body,
   );
-});
+}, ["session"]);
 
 // The module's state belongs to one session page: a new page starts closed.
 export function resetSummary() {

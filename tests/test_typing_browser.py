@@ -1,0 +1,158 @@
+"""Typing while others act, in headless Chromium: in every editable field of the live
+session page, for the facilitator and for a participant, at every phase, the text, the
+focus and the caret stay where the person left them while other people's events arrive,
+and the typing goes on from there. The fields are found with a query, so a new field is
+covered without touching this test."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.live_client import LiveClient, create_session, join
+
+pytestmark = pytest.mark.browser
+
+FIELDS = "input, textarea, select, [contenteditable]"
+TYPED = {"text", "search", "email", "url", "tel", "password", "number", ""}
+LOCATIONS = {"room": "in the room", "remote": "remote"}
+# What a field holds, whether it has the focus, and its caret (none in a number field).
+STATE = """(el) => ({
+    focused: document.activeElement === el,
+    connected: el.isConnected,
+    value: el.isContentEditable ? el.textContent
+        : ["checkbox", "radio"].includes(el.type) ? String(el.checked) : el.value,
+    caret: (() => {
+        try { return [el.selectionStart, el.selectionEnd]; } catch { return null; }
+    })(),
+})"""
+KIND = "(el) => el.isContentEditable ? 'text' : el.tagName === 'INPUT' ? el.type : el.tagName"
+PHASES = [
+    ("board", "Mistakes I learned from"),
+    ("dilemma_round", "A dilemma"),
+    ("pulse", "How are we doing"),
+    ("breakout", "In trios"),
+    ("discussion", "Open floor"),
+]
+
+
+def _page_with(browser, url: str, code: str, token: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="en-GB", viewport={"width": 1100, "height": 900})
+    context.add_init_script(f"localStorage.setItem('holdsport:token:{code}', {token!r})")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{url}/s/{code}")
+    page.locator("#session-title").wait_for()
+    return page
+
+
+class Others:
+    """Other people's events: the host's second device edits the agenda, and a
+    participant's phone says where she is, now in the room, now remote."""
+
+    def __init__(self, url: str, host_token: str, bo_token: str) -> None:
+        self.host = LiveClient(url, host_token, "en", transports=["websocket"]).connect()
+        self.bo = LiveClient(url, bo_token, "en", transports=["websocket"]).connect()
+        self.bo_id = self.bo.state["you"]["participant_id"]  # type: ignore[index]
+        self.turn = 0
+
+    def act(self, page) -> None:  # type: ignore[no-untyped-def]
+        """Events for `page`, waited for on it without touching its focus."""
+        self.turn += 1
+        last = self.host.state["agenda"]["phases"][-1]  # type: ignore[index]
+        if last["status"] == "pending":
+            change = {"phase_id": last["id"], "minutes": 10 + self.turn % 2}
+            assert self.host.call("agenda:update_phase", change)["ok"]
+        where = "room" if self.turn % 2 else "remote"
+        assert self.bo.call("participant:set_location", {"location": where})["ok"]
+        row = page.locator(f'#participants li[data-participant-id="{self.bo_id}"]')
+        expect(row).to_contain_text(LOCATIONS[where])
+
+    def close(self) -> None:
+        self.host.disconnect()
+        self.bo.disconnect()
+
+
+def _state(page, field):  # type: ignore[no-untyped-def]
+    return page.evaluate(STATE, field)
+
+
+def _describe(page, field) -> str:  # type: ignore[no-untyped-def]
+    return str(page.evaluate("(el) => el.outerHTML.slice(0, 160)", field))
+
+
+def _type_in_every_field(page, others: Others) -> list[str]:  # type: ignore[no-untyped-def]
+    """Each visible, enabled field of `page` in turn; the fields tried. Text typed and
+    left in a field (not sent) is still there when the others have been typed in."""
+    tried = []
+    left = []
+    for gate in page.locator(".write-gate button").all():  # "I understand, let me write"
+        gate.click()
+    for field in page.query_selector_all(FIELDS):
+        if not field.is_visible() or not field.is_enabled() or not field.is_editable():
+            continue
+        what = _describe(page, field)
+        kind = page.evaluate(KIND, field)
+        field.focus()
+        if kind in TYPED:
+            page.keyboard.press("ControlOrMeta+A")
+            page.keyboard.press("Backspace")
+            page.keyboard.type("1" if kind == "number" else "abcd")
+            if kind != "number":
+                page.keyboard.press("ArrowLeft")
+                page.keyboard.press("ArrowLeft")
+        before = _state(page, field)
+        others.act(page)
+        after = _state(page, field)
+        assert after == before, f"{what}\nbefore {before}\nafter  {after}"
+        if kind in TYPED:  # the typing goes on where it was
+            page.keyboard.type("2" if kind == "number" else "X")
+            expected = "12" if kind == "number" else "abXcd"
+            assert _state(page, field)["value"] == expected, what
+            if kind != "number":  # a number is sent when it loses the focus
+                left.append((field, expected, what))
+        tried.append(what)
+    page.locator("#session-title").focus()
+    others.act(page)
+    for field, expected, what in left:
+        state = _state(page, field)
+        assert state["connected"] and state["value"] == expected, f"{what}: {state}"
+    return tried
+
+
+def test_typing_survives_other_peoples_events_in_every_field(browser, server):
+    created = create_session(server.url, language="en")
+    code = created["join_code"]
+    host_token = created["facilitator_token"]
+    others = Others(server.url, host_token, join(server.url, code, "Bo")["token"])
+    for kind, title in PHASES:
+        reply = others.host.call("agenda:add_phase", {"kind": kind, "title": title, "minutes": 5})
+        assert reply["ok"], reply
+    breakout = others.host.state["agenda"]["phases"][-2]  # type: ignore[index]
+    assert others.host.call(
+        "agenda:update_phase", {"phase_id": breakout["id"], "board_groups": True}
+    )["ok"]
+    host = _page_with(browser, server.url, code, host_token)
+    guest = _page_with(browser, server.url, code, join(server.url, code, "Cecilie")["token"])
+
+    for page in (host, guest):
+        page.locator("#notebook-toggle").click()
+    tried = _type_in_every_field(host, others) + _type_in_every_field(guest, others)
+    assert others.host.call("session:start")["ok"]
+    while others.host.state["agenda"]["current"]["phase_id"] is not None:  # type: ignore[index]
+        tried += _type_in_every_field(host, others) + _type_in_every_field(guest, others)
+        segment = others.host.state["agenda"]["segment"]  # type: ignore[index]
+        assert others.host.call("agenda:next", {"segment": segment})["ok"]
+        others.host.wait_for(lambda s=segment: others.host.state["agenda"]["segment"] != s)  # type: ignore[index]
+    others.close()
+    shown = "\n".join(tried)
+    for field in (
+        'id="new-phase-title"',  # the agenda editor's own fields...
+        'class="minutes-input"',  # ...and each phase's minutes and board threshold (no id)
+        'name="post-0"',  # a board post
+        'id="notebook-now"',
+        'id="action-text"',
+        'id="extend-custom"',
+        'type="radio"',  # the pulse
+    ):
+        assert field in shown, f"{field} was never tried:\n{shown}"
