@@ -80,6 +80,29 @@ def test_a_participant_moves_to_another_device_and_stays_the_same_person(browser
     # The host saw none of it: before the reveal, only the count.
     expect(host.locator(".post")).to_have_count(0)
 
+    # The phone is closed; meanwhile the laptop edits one of her posts, deletes another
+    # and writes a third. Opened again, the phone's own posts are the server's.
+    write_field = laptop.locator(".board-column textarea").first  # the gate is passed
+    write_field.fill("Deleted while the phone was away")
+    laptop.locator(".board-column").first.get_by_role("button", name="Post").click()
+    expect(phone.locator(".post.own")).to_have_count(2)
+    phone_context = phone.context
+    phone.close()
+    edited = laptop.locator(f'.post.own[data-post-id="{post_id}"]')
+    edited.get_by_role("button", name="Edit").click()
+    edited.locator("textarea").fill("Edited on the laptop")
+    edited.get_by_role("button", name="Save").click()
+    laptop.locator(".post.own", has_text="Deleted while").get_by_role(
+        "button", name="Delete"
+    ).click()
+    write_field.fill("Written while the phone was away")
+    laptop.locator(".board-column").first.get_by_role("button", name="Post").click()
+    mine = ["Edited on the laptop", "Written while the phone was away"]
+    expect(laptop.locator(".post.own .post-text")).to_have_text(mine)
+    phone = phone_context.new_page()
+    phone.goto(f"{server.url}/s/{code}")
+    expect(phone.locator(".post.own .post-text")).to_have_text(mine)
+
     # The link worked once: a third browser is told so, in words.
     again = new_page(browser, "en-GB")
     again.goto(link)

@@ -62,14 +62,23 @@ export function ownStore(code, boardId) {
       save();
     },
     votesUsed: () => Object.keys(data.votes).length,
-    // What the server found by this person's key (board:mine): posts written elsewhere
-    // come without a secret; reactions and votes are the server's, from any device.
-    learn(found) {
+    // What the server found by this person's key (board:mine), which has the last word:
+    // posts written elsewhere come without a secret, one edited elsewhere takes the
+    // server's text, and one this browser knew when it asked (`askedAbout`) that the
+    // server no longer has was deleted elsewhere meanwhile (still on screen until the
+    // next batch if it was shown: `shownIds`). Reactions and votes are the server's.
+    learn(found, askedAbout = [], shownIds = new Set()) {
+      const current = new Set(found.posts.map((post) => String(post.id)));
+      for (const id of askedAbout) {
+        const known = data.posts[id];
+        if (!known || current.has(id) || known.deleted || known.dropped) continue;
+        if (shownIds.has(Number(id))) data.posts[id] = { ...known, deleted: true, secret: null };
+        else delete data.posts[id];
+      }
       for (const post of found.posts) {
         const known = data.posts[post.id];
-        if (!known || (!known.secret && !known.deleted)) {
-          data.posts[post.id] = { ...known, secret: known?.secret || null, prompt: post.prompt, text: post.text };
-        }
+        if (known?.deleted) continue;
+        data.posts[post.id] = { ...known, secret: known?.secret || null, prompt: post.prompt, text: post.text };
       }
       data.reactions = { ...found.reactions };
       data.votes = Object.fromEntries(found.votes.map((id) => [id, true]));

@@ -255,9 +255,12 @@ function voteButton(view, target) {
 // What this person wrote, reacted and voted on this board from another device of theirs
 // (or before this browser's storage was cleared): the server finds it by their key.
 async function learnMine(live, code, boardId, context) {
+  const askedAbout = Object.keys(ownStore(code, boardId).posts());
   const reply = await live.command("board:mine");
   if (!reply.ok || reply.board_id !== boardId) return;
-  ownStore(code, boardId).learn(reply);
+  const board = live.state.board;
+  const shown = new Set(board && board.id === boardId ? board.posts.map((post) => post.id) : []);
+  ownStore(code, boardId).learn(reply, askedAbout, shown);
   context.refresh();
 }
 
