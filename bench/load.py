@@ -13,7 +13,8 @@ see. The same load runs against:
 The server runs on CPU 0 and the load on CPU 1 (where the machine has two). Per target it
 prints: the time until all are joined, join p50/p99 (connect, credential, snapshot),
 change -> every screen p50/p99 and the share delivered within 5 s at each rate, the
-server's CPU while sending, and its memory per participant.
+server's CPU while sending (and the load generator's: near 100 % it, not the server, is
+the limit), and the server's memory per participant.
 
     .venv/bin/python bench/load.py                                  # 200 x 10, 1 command/s
     .venv/bin/python bench/load.py --rates 1 2 4 --seconds 20       # 2,000 to 8,000 deliveries/s
@@ -327,21 +328,23 @@ async def measure(target: str, url: str, pid: int, args: argparse.Namespace) -> 
     }
     for rate in args.rates:
         cpu_before, wall_before = cpu_seconds(pid), time.perf_counter()
+        own_before = time.process_time()  # the load generator's own CPU: is it the limit?
         profiler = None
         if args.profile:
             profiler = profile(pid, f"{args.profile}-{target}-{rate}", args.seconds)
         await load.send(rate, args.seconds)
         if profiler:
             profiler.wait()
-        busy = (cpu_seconds(pid) - cpu_before) / (
-            time.perf_counter() - wall_before - DELIVERY_DEADLINE
-        )
+        sending = time.perf_counter() - wall_before - DELIVERY_DEADLINE
+        busy = (cpu_seconds(pid) - cpu_before) / sending
+        generator = (time.process_time() - own_before) / sending
         latencies, made, due = load.deliveries()
         result[f"latency@{rate}"] = (
             f"{1000 * percentile(latencies, 0.5):.1f} / {1000 * percentile(latencies, 0.99):.0f}"
         )
         result[f"made@{rate}"] = f"{100 * made / max(1, due):.1f} %"
         result[f"cpu@{rate}"] = f"{100 * busy:.0f} %"
+        result[f"load@{rate}"] = f"{100 * generator:.0f} %"
     await load.leave()
     return result
 
@@ -383,6 +386,7 @@ def main() -> None:
             (f"latency@{rate}", f"change -> every screen p50 / p99 ms, {per_second}/s"),
             (f"made@{rate}", f"delivered within {DELIVERY_DEADLINE:.0f} s, {per_second}/s"),
             (f"cpu@{rate}", f"server CPU while sending, {per_second}/s"),
+            (f"load@{rate}", f"load generator CPU (its one core), {per_second}/s"),
         ]
     rows.append(("memory", "memory per participant, KiB"))
     names = {
