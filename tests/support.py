@@ -39,13 +39,32 @@ def postgres_url() -> str | None:
 
 
 def reset_postgres(url: str) -> None:
-    """Empty every table (the schema stays, migrated once per run)."""
-    engine = create_engine(url)
+    """Empty every table and restart every sequence (the schema stays, migrated once per
+    run). DELETE with the foreign-key triggers off, not TRUNCATE: for the few rows a test
+    leaves it takes 2 ms, not 120, before each of hundreds of tests."""
+    engine, emptying = _emptying(url)
     with engine.begin() as connection:
+        connection.exec_driver_sql(emptying)
+
+
+@functools.cache
+def _emptying(url: str) -> tuple[Engine, str]:
+    """One engine per run's database, and the statements that empty it."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
         tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
-        if tables:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+        sequences = connection.scalars(
+            text(
+                "SELECT sequence_name FROM information_schema.sequences"
+                " WHERE sequence_schema = current_schema()"
+            )
+        ).all()
+    # The row deletes run as a replica would apply them: no cascades, no checks.
+    emptying = "SET LOCAL session_replication_role = replica; "
+    emptying += " ".join(f'DELETE FROM "{table}";' for table in tables)
+    if sequences:
+        emptying += " SELECT " + ", ".join(f"setval('{s}', 1, false)" for s in sequences) + ";"
+    return engine, emptying
 
 
 def drop_everything(url: str) -> None:
