@@ -35,6 +35,19 @@ class Rejoining(LiveClient):
         self.closing = True
         super().disconnect()
 
+    def call(self, event: str, *payload: Any) -> dict[str, Any]:
+        """As LiveClient's, but a command made while a rejoin is still connecting waits
+        for it (up to 10 s), as a browser's queued emit does: it was never sent, so
+        sending it then doubles nothing."""
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                return super().call(event, *payload)
+            except socketio.exceptions.BadNamespaceError:
+                if self.closing or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
     def _resync(self) -> None:
         """As LiveClient's, but a sync lost or refused in a restart is let go, as the
         browser does: the reconnect that follows brings a snapshot."""
