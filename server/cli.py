@@ -216,8 +216,7 @@ def _delete_account(email: str) -> int:
         if account is None:
             print(f"delete-account: no account has the e-mail address {email}", file=sys.stderr)
             return 1
-        groups = hosts.groups_of(unit.db, account.id)
-        alone = [g for g in groups if len(hosts.facilitators_of(unit.db, g.id)) == 1]
+        alone = hosts.facilitated_alone(unit.db, account.id)
         hosts.withdraw(unit.db, account.id, unit.now)
         removal.delete_account(unit.db, account.id, unit.now)
     print(f"delete-account: {email} is deleted; groups deleted with it: {len(alone)}")

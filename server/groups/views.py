@@ -38,13 +38,9 @@ SHOWN_ORDER = {Status.WAITING: 0, Status.RUNNING: 1, Status.ENDED: 2}
 def my_groups() -> Response:
     with unit_of_work() as unit:
         who = require_signed_in(unit.db, unit.now)
+        alone = hosts.facilitated_alone(unit.db, who.account.id)
         groups = [
-            {
-                "id": group.id,
-                "name": group.name,
-                # Deleting the account deletes such a group with it (sessions.hosts.withdraw).
-                "only_facilitator": len(hosts.facilitators_of(unit.db, group.id)) == 1,
-            }
+            {"id": group.id, "name": group.name, "only_facilitator": group.id in alone}
             for group in hosts.groups_of(unit.db, who.account.id)
         ]
     return jsonify({"ok": True, "groups": groups})

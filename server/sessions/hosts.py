@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
@@ -63,6 +63,19 @@ def groups_of(db: Session, account_id: int) -> list[Group]:
             .order_by(Group.created_at.desc(), Group.id.desc())
         )
     )
+
+
+def facilitated_alone(db: Session, account_id: int) -> set[int]:
+    """The groups this account facilitates that nobody else does (deleting the account
+    deletes them: withdraw), in one query."""
+    mine = select(GroupFacilitator.group_id).where(GroupFacilitator.account_id == account_id)
+    counted = (
+        select(GroupFacilitator.group_id)
+        .where(GroupFacilitator.group_id.in_(mine))
+        .group_by(GroupFacilitator.group_id)
+        .having(func.count() == 1)
+    )
+    return set(db.scalars(counted))
 
 
 def facilitators_of(db: Session, group_id: int) -> list[Account]:
@@ -184,11 +197,12 @@ def withdraw(db: Session, account_id: int, now: datetime) -> list[str]:
     of them takes over the sessions it led that have not ended. Returns the sids of the
     deleted sessions' connections, to be told `session:deleted`."""
     shown_out: list[str] = []
+    alone = facilitated_alone(db, account_id)
     for group in groups_of(db, account_id):
-        others = [a.id for a in facilitators_of(db, group.id) if a.id != account_id]
-        if not others:
+        if group.id in alone:
             shown_out += retention.delete_group(db, group.id, now)
             continue
+        others = [a.id for a in facilitators_of(db, group.id) if a.id != account_id]
         led = db.scalars(
             select(PeerSession.id).where(
                 PeerSession.group_id == group.id,
