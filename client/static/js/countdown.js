@@ -91,6 +91,12 @@ export function keepTicking(live) {
   if (watchedSession !== session) stage = null;
   watchedSession = session;
   watched = live;
+  // What the page opened on is seen at once, not at the next tick: a warning that comes
+  // between this render and that tick is then a change, and is said.
+  if (stage === null && live.state?.agenda && live.state.agenda.timer.status !== "paused") {
+    const { up, endingSoon } = timerStage(live);
+    stage = stageKey(live.state.agenda.segment, up ? "up" : endingSoon ? "soon" : "");
+  }
   if (ticking) return;
   ticking = setInterval(tick, 250);
 }
@@ -110,11 +116,9 @@ function tick() {
     return;
   }
   if (!clock) return;
-  const left = remainingSeconds(live);
+  const { left, up, endingSoon } = timerStage(live);
   const timer = live.state.agenda.timer;
   clock.textContent = formatClock(left);
-  const up = timer.status === "expired" || (timer.status === "running" && left <= 0);
-  const endingSoon = !up && timer.status === "running" && left <= WARNING_SECONDS;
   clock.classList.toggle("ending-soon", endingSoon);
   clock.classList.toggle("timeup", up);
   const label = document.getElementById("countdown-label");
@@ -136,8 +140,19 @@ function tick() {
 
 // The timer itself is silent (role="timer"); its one-minute warning and its time-up are
 // said once each, when they happen while the page is open (not when it opens on one).
+function timerStage(live) {
+  const left = remainingSeconds(live);
+  const timer = live.state.agenda.timer;
+  const up = timer.status === "expired" || (timer.status === "running" && left <= 0);
+  return { left, up, endingSoon: !up && timer.status === "running" && left <= WARNING_SECONDS };
+}
+
+function stageKey(segment, now) {
+  return `${segment}:${now}`;
+}
+
 function announceStage(segment, now) {
-  const key = `${segment}:${now}`;
+  const key = stageKey(segment, now);
   if (stage !== null && stage !== key && now) {
     announce("timer", now === "up" ? t("Time is up") : t("Less than a minute left"));
   }
