@@ -277,6 +277,17 @@ PRIVATE_EVENTS = (
 )
 
 
+def _my_agenda(state: dict[str, Any], payload: dict[str, Any]) -> None:
+    """A person's own part anew, from another connection of theirs, for the phase it
+    names; one of an ended phase changes nothing (that phase's "ready" ended with it)."""
+    if state["agenda"]["current"]["phase_id"] == payload["phase_id"]:
+        state["my_agenda"] = payload["my_agenda"]
+
+
+# To one person's other connections, of their own part of the state: no version (§4).
+OWN_PARTS = {"agenda:my_agenda": _my_agenda}
+
+
 def apply_event(state: dict[str, Any], name: str, payload: dict[str, Any]) -> None:
     APPLIERS[name](state, payload)
     state["version"] = payload["version"]
@@ -306,6 +317,7 @@ class LiveClient:
         self.announced: list[int] = []  # session:version, the catch-up after missed events
         self.refusal: Any = None
         self.notices: list[str] = []
+        self.own_parts: list[tuple[str, dict[str, Any]]] = []  # agenda:my_agenda
         self._changed = threading.Condition()
         self.sio = self._new_sio()
 
@@ -317,6 +329,8 @@ class LiveClient:
             sio.on(name, self._handler(name), namespace=NAMESPACE)
         for name in NOTICES:
             sio.on(name, self._notice(name), namespace=NAMESPACE)
+        for name in OWN_PARTS:
+            sio.on(name, self._own_part(name), namespace=NAMESPACE)
         sio.on("connect_error", self._on_refused, namespace=NAMESPACE)
         return sio
 
@@ -393,6 +407,16 @@ class LiveClient:
                     self.sio.start_background_task(self._resync)
                     return
                 apply_event(self.state, name, payload)
+                self._changed.notify_all()
+
+        return handle
+
+    def _own_part(self, name: str):  # type: ignore[no-untyped-def]
+        def handle(payload: dict[str, Any]) -> None:
+            with self._changed:
+                self.own_parts.append((name, copy.deepcopy(payload)))
+                if self.state is not None and self.state["you"]["role"] != "waiting":
+                    OWN_PARTS[name](self.state, payload)
                 self._changed.notify_all()
 
         return handle

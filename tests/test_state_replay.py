@@ -2,8 +2,8 @@
 long mixed session (presence, agenda, both kinds of board) with `apply_event`, and after
 each stage each one's state equals what `session:sync` returns on its own connection.
 
-After it: a promoted participant's own connection resyncs to its new role, and the
-strict xfail shows what no event carries: "ready" said on another tab of one's own."""
+After it: a promoted participant's own connection resyncs to its new role, and "ready"
+said on one tab of one's own shows on the other (`agenda:my_agenda`)."""
 
 from __future__ import annotations
 
@@ -121,16 +121,17 @@ def test_a_promoted_participant_replays_their_new_role(pair):
     assert differences_now(watching) == []  # you.role and the hidden post's text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`my_agenda.ready` is in the snapshot, but no event tells a person's other tabs "
-    "that they signalled ready",
-)
 def test_ready_on_one_tab_replays_on_the_other(pair):
     anne, bo, watching = pair
     anne.call("session:start")
     assert bo.call("ready:set", {"ready": True}) == {"ok": True, "ready": True}
-    assert differences_now(watching) == []  # my_agenda.ready: False != True
+    watching.wait_for(lambda: watching.state["my_agenda"]["ready"])  # agenda:my_agenda
+    assert differences_now(watching) == []
+    assert bo.call("ready:set", {"ready": False}) == {"ok": True, "ready": False}
+    watching.wait_for(lambda: not watching.state["my_agenda"]["ready"])
+    assert differences_now(watching) == []
+    # Nobody else hears of it: not the facilitator.
+    assert "agenda:my_agenda" not in [name for name, _ in anne.own_parts]
 
 
 def test_every_connection_replays_its_own_view_of_a_breakout_phase(server):

@@ -101,15 +101,22 @@ def test_the_browser_replays_to_the_fresh_snapshot(browser, server):
         page.context.close()
 
 
-def test_ready_is_not_carried_into_the_next_phase(browser, server):
+def test_ready_shows_on_the_persons_other_device_and_not_in_the_next_phase(browser, server):
     host = create_session(server.url)
     dag = join(server.url, host["join_code"], "Dag")["token"]
     anne = LiveClient(server.url, host["facilitator_token"]).connect()
     page, _, _ = open_page(browser, server, host, dag)
+    phone = LiveClient(server.url, dag).connect()  # Dag's other device
     try:
         anne.call("agenda:add_phase", {"kind": "break", "title": "Coffee", "minutes": 5})
         assert anne.call("session:start") == {"ok": True}
         page.locator("#ready").click()
+        expect(page.locator("#ready")).to_have_attribute("aria-pressed", "true")
+        # Dag's phone says "not ready" after all: the page shows it (agenda:my_agenda)...
+        assert phone.call("ready:set", {"ready": False}) == {"ok": True, "ready": False}
+        expect(page.locator("#ready")).to_have_attribute("aria-pressed", "false")
+        # ... and "ready" again.
+        assert phone.call("ready:set", {"ready": True}) == {"ok": True, "ready": True}
         expect(page.locator("#ready")).to_have_attribute("aria-pressed", "true")
         segment = anne.call("session:sync")["snapshot"]["agenda"]["segment"]
         assert anne.call("agenda:next", {"segment": segment}) == {"ok": True}  # the break
@@ -118,4 +125,5 @@ def test_ready_is_not_carried_into_the_next_phase(browser, server):
         expect(page.locator("#ready")).to_have_attribute("aria-pressed", "false")
     finally:
         anne.disconnect()
+        phone.disconnect()
         page.context.close()

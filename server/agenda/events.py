@@ -1,4 +1,9 @@
-"""Socket.IO commands for the agenda, turns, hands and ready signals."""
+"""Socket.IO commands for the agenda, turns, hands and ready signals.
+
+What is a person's own (their "ready", their dilemma's title) goes back in the ack and,
+after the commit, to their other connections only (`agenda:my_agenda`: another tab or
+device, the host's other logins too), never to the session.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +25,35 @@ from server.agenda.schemas import (
     TurnArgs,
     UpdatePhaseArgs,
 )
-from server.core.domain import HOSTS, PEOPLE
-from server.core.realtime import CommandContext, command
+from server.agenda.service import clock_of
+from server.core.connections import sids_of
+from server.core.domain import HOSTS, PEOPLE, declare_events
+from server.core.realtime import NAMESPACE, CommandContext, command
+from server.core.runtime import current_runtime
+
+MY_AGENDA = "agenda:my_agenda"
+declare_events(MY_AGENDA)
+
+
+def _tell_my_other_connections(ctx: CommandContext) -> None:
+    """After the commit, the person's other connections get their `my_agenda` anew, with
+    the phase it belongs to (a "ready" of a phase that has ended meanwhile is dropped)."""
+    assert ctx.actor.participant_id is not None  # PEOPLE: a participant or a host
+    others = [sid for sid in sids_of(ctx.db, ctx.actor.participant_id) if sid != ctx.sid]
+    if not others:
+        return
+    ctx.db.flush()
+    payload = {
+        "phase_id": clock_of(ctx.db, ctx.actor.session_id).phase_id,
+        "my_agenda": floor.my_agenda(ctx.db, ctx.actor),
+    }
+
+    def send() -> None:
+        socketio = current_runtime().socketio
+        for sid in others:  # through the message queue: a connection may be elsewhere
+            socketio.emit(MY_AGENDA, payload, to=sid, namespace=NAMESPACE)
+
+    ctx.change.after_commit.append(send)
 
 
 @command("agenda:next", roles=HOSTS, args=SegmentArgs())
@@ -132,9 +164,12 @@ def clear_hands(ctx: CommandContext, args: Any) -> None:
 @command("ready:set", roles=PEOPLE, args=ReadyArgs())
 def set_ready(ctx: CommandContext, args: Any) -> dict[str, Any]:
     floor.set_ready(ctx.db, ctx.actor, args.ready, ctx.now)
+    _tell_my_other_connections(ctx)
     return {"ready": args.ready}
 
 
 @command("turn:title", roles=PEOPLE, args=TitleArgs())
 def set_title(ctx: CommandContext, args: Any) -> dict[str, Any]:
-    return {"title": titles.set_title(ctx.db, ctx.actor, args.title, args.share)}
+    title = titles.set_title(ctx.db, ctx.actor, args.title, args.share)
+    _tell_my_other_connections(ctx)
+    return {"title": title}

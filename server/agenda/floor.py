@@ -9,10 +9,12 @@ whole of it goes out instead.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from server.agenda import titles
 from server.agenda.models import Hand, ReadyMark
 from server.agenda.service import Work, change, clock_of
 from server.agenda.view import hands_view
@@ -109,6 +111,11 @@ def set_ready(db: Session, actor: Actor, ready: bool, now: datetime) -> list[Eve
     elif not ready and mark is not None:
         db.delete(mark)
     return work.done(db, now)
+
+
+def my_agenda(db: Session, actor: Actor) -> dict[str, Any]:
+    """This connection's own part of the agenda (the snapshot's `my_agenda`)."""
+    return {"ready": my_ready(db, actor), "titles": titles.my_titles(db, actor)}
 
 
 def my_ready(db: Session, actor: Actor) -> bool:

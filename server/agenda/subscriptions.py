@@ -4,11 +4,10 @@ parts of the snapshot."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from server.agenda import floor, retention, service, summary, titles, turns
+from server.agenda import floor, retention, service, summary, turns
 from server.agenda.formats import plans_copied_from, plans_for
 from server.agenda.view import agenda_view
 from server.core import snapshot
@@ -27,7 +26,6 @@ from server.core.bus import (
     SessionStarted,
     Tick,
 )
-from server.core.domain import Actor
 
 
 def create_agenda(db: Session, fact: SessionCreated, now: datetime) -> None:
@@ -72,10 +70,6 @@ def install(bus: Bus) -> None:
     bus.subscribe(SessionContentExpired, retention.forget_people)
     bus.subscribe(SessionDeleted, retention.forget_agenda)
     snapshot.add_part("agenda", lambda db, actor, now: agenda_view(db, actor.session_id, now))
-    snapshot.add_part("my_agenda", _my_agenda)
+    snapshot.add_part("my_agenda", lambda db, actor, now: floor.my_agenda(db, actor))
     core_summary.add_part("agenda", 10, summary.agenda_part)
     core_summary.add_part("dilemmas", 60, summary.dilemmas_part)
-
-
-def _my_agenda(db: Session, actor: Actor, now: datetime) -> dict[str, Any]:
-    return {"ready": floor.my_ready(db, actor), "titles": titles.my_titles(db, actor)}

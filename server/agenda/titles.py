@@ -1,8 +1,9 @@
 """A presenter's own title for their dilemma, and their consent to show it in the summary.
 
-The title is the presenter's alone: it travels only in their own acks and their own
-snapshot part (`my_agenda.titles`), never in an event, and the summary shows it only
-where `title_shared` says the presenter agreed (docs/anonymity.md).
+The title is the presenter's alone: it travels only in their own acks, their own
+snapshot part (`my_agenda.titles`) and `agenda:my_agenda` to their own other connections,
+never in an event to the session, and the summary shows it only where `title_shared`
+says the presenter agreed (docs/anonymity.md).
 """
 
 from __future__ import annotations
