@@ -87,6 +87,7 @@ class EnvArgs(Schema):
     HOLDSPORT_RATE_LIMIT_JOIN_FAILURES = _limit("10 per minute; 100 per day")
     HOLDSPORT_RATE_LIMIT_CREATE = _limit("10 per minute; 100 per day")
     HOLDSPORT_RATE_LIMIT_SIGN_IN = _limit("10 per minute; 100 per day")
+    HOLDSPORT_RATE_LIMIT_EMAIL_TAKEN = _limit("5 per hour; 20 per day")
     # Facilitator accounts: who may sign up, how long a sign-in lasts, Argon2's cost.
     HOLDSPORT_SIGN_UP = fields.String(
         load_default="open", validate=validate.OneOf(["open", "closed"])
@@ -204,6 +205,8 @@ class Settings:
     # How many proxies in front of the server set X-Forwarded-For/-Proto (0: none).
     trusted_proxies: int = 0
     rate_limit_sign_in: str = "10 per minute; 100 per day"
+    # Sign-ups answered `email_taken`: each tells its sender that an account exists.
+    rate_limit_email_taken: str = "5 per hour; 20 per day"
     sign_up_open: bool = True
     login_days: float = 30.0
     argon2_memory_kib: int = 65536
@@ -279,6 +282,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "max_body_bytes": data["HOLDSPORT_MAX_BODY_BYTES"],
         "trusted_proxies": data["HOLDSPORT_TRUSTED_PROXIES"],
         "rate_limit_sign_in": data["HOLDSPORT_RATE_LIMIT_SIGN_IN"],
+        "rate_limit_email_taken": data["HOLDSPORT_RATE_LIMIT_EMAIL_TAKEN"],
         "sign_up_open": data["HOLDSPORT_SIGN_UP"] == "open",
         "login_days": data["HOLDSPORT_LOGIN_DAYS"],
         "argon2_memory_kib": data["HOLDSPORT_ARGON2_MEMORY_KIB"],
