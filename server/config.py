@@ -88,6 +88,8 @@ class EnvArgs(Schema):
     HOLDSPORT_RATE_LIMIT_CREATE = _limit("10 per minute; 100 per day")
     HOLDSPORT_RATE_LIMIT_SIGN_IN = _limit("10 per minute; 100 per day")
     HOLDSPORT_RATE_LIMIT_EMAIL_TAKEN = _limit("5 per hour; 20 per day")
+    HOLDSPORT_RATE_LIMIT_CONNECT = _limit("180 per minute")
+    HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED = _limit("10 per minute")
     # Facilitator accounts: who may sign up, how long a sign-in lasts, Argon2's cost.
     HOLDSPORT_SIGN_UP = fields.String(
         load_default="open", validate=validate.OneOf(["open", "closed"])
@@ -207,6 +209,11 @@ class Settings:
     rate_limit_sign_in: str = "10 per minute; 100 per day"
     # Sign-ups answered `email_taken`: each tells its sender that an account exists.
     rate_limit_email_taken: str = "5 per hour; 20 per day"
+    # Socket.IO connection attempts (core.connect_limits): all of them, and of them the
+    # ones whose credential is refused. 180 a minute: 60 phones behind one Wi-Fi, each
+    # connecting three times in a minute (a drop, a flap, a reload).
+    rate_limit_connect: str = "180 per minute"
+    rate_limit_connect_refused: str = "10 per minute"
     sign_up_open: bool = True
     login_days: float = 30.0
     argon2_memory_kib: int = 65536
@@ -283,6 +290,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "trusted_proxies": data["HOLDSPORT_TRUSTED_PROXIES"],
         "rate_limit_sign_in": data["HOLDSPORT_RATE_LIMIT_SIGN_IN"],
         "rate_limit_email_taken": data["HOLDSPORT_RATE_LIMIT_EMAIL_TAKEN"],
+        "rate_limit_connect": data["HOLDSPORT_RATE_LIMIT_CONNECT"],
+        "rate_limit_connect_refused": data["HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED"],
         "sign_up_open": data["HOLDSPORT_SIGN_UP"] == "open",
         "login_days": data["HOLDSPORT_LOGIN_DAYS"],
         "argon2_memory_kib": data["HOLDSPORT_ARGON2_MEMORY_KIB"],

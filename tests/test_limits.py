@@ -210,6 +210,8 @@ def test_a_proxy_header_counts_only_behind_a_trusted_proxy(make_app):
         ("HOLDSPORT_RATE_LIMIT_JOIN_FAILURES", "10 per fortnight"),
         ("HOLDSPORT_RATE_LIMIT_CREATE", ""),
         ("HOLDSPORT_RATE_LIMIT_EMAIL_TAKEN", "5 per eon"),
+        ("HOLDSPORT_RATE_LIMIT_CONNECT", "many"),
+        ("HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED", "per minute"),
         ("HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS", "0"),
         ("HOLDSPORT_MAX_BODY_BYTES", "12"),
         ("HOLDSPORT_TRUSTED_PROXIES", "-1"),
@@ -228,8 +230,11 @@ def test_limit_settings_are_read():
             "HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS": "7",
             "HOLDSPORT_MAX_BODY_BYTES": "2048",
             "HOLDSPORT_TRUSTED_PROXIES": "1",
+            "HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED": "3 per minute; 30 per day",
         }
     )
+    assert settings.rate_limit_connect_refused == "3 per minute; 30 per day"
+    assert settings.rate_limit_connect == "180 per minute"
     assert settings.rate_limit_join_failures == "5 per minute; 50 per day"
     assert settings.rate_limit_join == "120 per minute"
     assert settings.max_connections_per_address == 7
