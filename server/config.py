@@ -106,7 +106,7 @@ class EnvArgs(Schema):
     # The login cookie only over HTTPS: on by default in production (behind TLS).
     HOLDSPORT_SECURE_COOKIES = fields.Boolean(load_default=None, allow_none=True)
     HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS = fields.Integer(
-        load_default=50, validate=validate.Range(min=1, max=1_000_000)
+        load_default=150, validate=validate.Range(min=1, max=1_000_000)
     )
     HOLDSPORT_MAX_BODY_BYTES = fields.Integer(
         load_default=64 * 1024, validate=validate.Range(min=1024, max=16 * 1024 * 1024)
@@ -202,7 +202,10 @@ class Settings:
     rate_limit_join: str = "120 per minute"
     rate_limit_join_failures: str = "10 per minute; 100 per day"
     rate_limit_create: str = "10 per minute; 100 per day"
-    max_connections_per_address: int = 50
+    # 150: a room of 60 phones behind one Wi-Fi reconnecting after a drop, while the
+    # server still counts their old connections (until its ping times out, up to 45 s),
+    # with the hosts' tabs and the room display on top.
+    max_connections_per_address: int = 150
     max_body_bytes: int = 64 * 1024
     # How many proxies in front of the server set X-Forwarded-For/-Proto (0: none).
     trusted_proxies: int = 0

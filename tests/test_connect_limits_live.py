@@ -9,11 +9,13 @@ the client's address in X-Forwarded-For, as a load balancer would.
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
 import socketio
 
+from server.config import Settings
 from tests.live_client import NAMESPACE, create_session
 from tests.support import (
     REDIS_URL,
@@ -26,7 +28,7 @@ from tests.support import (
 
 pytestmark = pytest.mark.server
 PROXIED = {"HOLDSPORT_TRUSTED_PROXIES": "1"}
-ATTACKER, NEIGHBOUR = "203.0.113.66", "198.51.100.7"
+ATTACKER, NEIGHBOUR, ROOM = "203.0.113.66", "198.51.100.7", "192.0.2.60"
 
 
 def connect(server, token, address):
@@ -55,6 +57,20 @@ def attempt(server, token, address):
         client.disconnect()
         return None
     return refusal
+
+
+def connect_at_once(server, token, address, count):
+    results: list = []
+
+    def one() -> None:
+        results.append(connect(server, token, address))
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
 
 
 def assert_rate_limited(refusal):
@@ -115,3 +131,28 @@ def test_two_processes_share_the_counts_through_redis(database_url):
     finally:
         one.stop()
         two.stop()
+
+
+def test_a_room_behind_one_address_reconnects_whole_at_the_defaults(database_url):
+    """60 phones on one Wi-Fi (one public address) are connected; the Wi-Fi drops and all
+    60 connect again at once, while the server still counts their old connections (it
+    sees a silent drop only when its ping times out, up to 45 s: here the old ones simply
+    stay open). With the default limits every one of the 120 gets in."""
+    defaults = {
+        "HOLDSPORT_RATE_LIMIT_CONNECT": Settings.rate_limit_connect,
+        "HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED": Settings.rate_limit_connect_refused,
+        "HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS": str(Settings.max_connections_per_address),
+        **PROXIED,
+    }
+    admitted: list = []
+    with running_server(database_url, **defaults) as server:
+        token = create_session(server.url)["facilitator_token"]
+        try:
+            for _ in range(2):  # before the drop, and everyone back at once after it
+                results = connect_at_once(server, token, ROOM, 60)
+                admitted += [client for client, _ in results if client]
+                assert [refusal for _, refusal in results if refusal] == []
+            assert len(admitted) == 120
+        finally:
+            for client in admitted:
+                client.disconnect()
