@@ -12,6 +12,7 @@ from server.config import Settings, load_settings
 from server.content import library
 from server.core import compression, connections, limits, logs, realtime, security, shutdown
 from server.core.clock import Clock, SystemClock
+from server.core.connect_limits import ConnectLimits
 from server.core.db import Database
 from server.core.http import install_error_handlers
 from server.core.i18n import configure_extra
@@ -38,14 +39,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         cors_allowed_origins=None,
         max_http_buffer_size=settings.max_body_bytes,
     )
+    throttle = Throttle(settings)
     runtime = Runtime(
         settings,
         Database(settings.database_url),
         clock or SystemClock(),
         socketio,
         worker_id=str(uuid.uuid4()),
-        throttle=Throttle(settings),
+        throttle=throttle,
         metrics=Metrics(),
+        # Counted where the command budget is: Redis shared by every process, or memory.
+        connect_limits=ConnectLimits(settings, throttle.storage),
     )
     app.extensions["holdsport"] = runtime
     runtime.metrics.watch(runtime.db.engine)

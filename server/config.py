@@ -87,6 +87,9 @@ class EnvArgs(Schema):
     HOLDSPORT_RATE_LIMIT_JOIN_FAILURES = _limit("10 per minute; 100 per day")
     HOLDSPORT_RATE_LIMIT_CREATE = _limit("10 per minute; 100 per day")
     HOLDSPORT_RATE_LIMIT_SIGN_IN = _limit("10 per minute; 100 per day")
+    HOLDSPORT_RATE_LIMIT_EMAIL_TAKEN = _limit("5 per hour; 20 per day")
+    HOLDSPORT_RATE_LIMIT_CONNECT = _limit("180 per minute")
+    HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED = _limit("10 per minute")
     # Facilitator accounts: who may sign up, how long a sign-in lasts, Argon2's cost.
     HOLDSPORT_SIGN_UP = fields.String(
         load_default="open", validate=validate.OneOf(["open", "closed"])
@@ -103,7 +106,7 @@ class EnvArgs(Schema):
     # The login cookie only over HTTPS: on by default in production (behind TLS).
     HOLDSPORT_SECURE_COOKIES = fields.Boolean(load_default=None, allow_none=True)
     HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS = fields.Integer(
-        load_default=50, validate=validate.Range(min=1, max=1_000_000)
+        load_default=150, validate=validate.Range(min=1, max=1_000_000)
     )
     HOLDSPORT_MAX_BODY_BYTES = fields.Integer(
         load_default=64 * 1024, validate=validate.Range(min=1024, max=16 * 1024 * 1024)
@@ -199,11 +202,21 @@ class Settings:
     rate_limit_join: str = "120 per minute"
     rate_limit_join_failures: str = "10 per minute; 100 per day"
     rate_limit_create: str = "10 per minute; 100 per day"
-    max_connections_per_address: int = 50
+    # 150: a room of 60 phones behind one Wi-Fi reconnecting after a drop, while the
+    # server still counts their old connections (until its ping times out, up to 45 s),
+    # with the hosts' tabs and the room display on top.
+    max_connections_per_address: int = 150
     max_body_bytes: int = 64 * 1024
     # How many proxies in front of the server set X-Forwarded-For/-Proto (0: none).
     trusted_proxies: int = 0
     rate_limit_sign_in: str = "10 per minute; 100 per day"
+    # Sign-ups answered `email_taken`: each tells its sender that an account exists.
+    rate_limit_email_taken: str = "5 per hour; 20 per day"
+    # Socket.IO connection attempts (core.connect_limits): all of them, and of them the
+    # ones whose credential is refused. 180 a minute: 60 phones behind one Wi-Fi, each
+    # connecting three times in a minute (a drop, a flap, a reload).
+    rate_limit_connect: str = "180 per minute"
+    rate_limit_connect_refused: str = "10 per minute"
     sign_up_open: bool = True
     login_days: float = 30.0
     argon2_memory_kib: int = 65536
@@ -279,6 +292,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "max_body_bytes": data["HOLDSPORT_MAX_BODY_BYTES"],
         "trusted_proxies": data["HOLDSPORT_TRUSTED_PROXIES"],
         "rate_limit_sign_in": data["HOLDSPORT_RATE_LIMIT_SIGN_IN"],
+        "rate_limit_email_taken": data["HOLDSPORT_RATE_LIMIT_EMAIL_TAKEN"],
+        "rate_limit_connect": data["HOLDSPORT_RATE_LIMIT_CONNECT"],
+        "rate_limit_connect_refused": data["HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED"],
         "sign_up_open": data["HOLDSPORT_SIGN_UP"] == "open",
         "login_days": data["HOLDSPORT_LOGIN_DAYS"],
         "argon2_memory_kib": data["HOLDSPORT_ARGON2_MEMORY_KIB"],

@@ -111,6 +111,8 @@ def settings(database_url):
             "HOLDSPORT_ARGON2_MEMORY_KIB": "1024",
             "HOLDSPORT_ARGON2_TIME_COST": "1",
             "HOLDSPORT_RATE_LIMIT_SIGN_IN": "100000 per minute",
+            "HOLDSPORT_RATE_LIMIT_CONNECT": "100000 per minute",
+            "HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED": "100000 per minute",
             **LEFT_AT_ONCE,
         },
         database_url=database_url,

@@ -113,6 +113,12 @@ ACCOUNTS_FOR_TESTS = {
     "HOLDSPORT_ARGON2_TIME_COST": "1",
     "HOLDSPORT_RATE_LIMIT_SIGN_IN": "1000000 per minute",
 }
+# Test clients connect from 127.0.0.1 many times a minute, and tests of refusals send
+# unknown tokens: only tests of these limits (test_connect_limits_live) set them back.
+CONNECTS_FOR_TESTS = {
+    "HOLDSPORT_RATE_LIMIT_CONNECT": "1000000 per minute",
+    "HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED": "1000000 per minute",
+}
 PEOPLES_BUDGET = {
     "HOLDSPORT_COMMAND_LIMIT": str(Settings.command_limit),
     "HOLDSPORT_COMMAND_BURST": str(Settings.command_burst),
@@ -141,6 +147,7 @@ class ServerProcess:
             **UNLIMITED_BUDGET,
             **ACCOUNTS_FOR_TESTS,
             **LEFT_AT_ONCE,
+            **CONNECTS_FOR_TESTS,
             **extra_env,
         }
         self.process: subprocess.Popen[str] | None = None

@@ -149,6 +149,46 @@ def test_password_guessing_is_limited_per_address(make_app):
     assert reply.status_code == 401
 
 
+def sign_up(http, email, address="127.0.0.1", **headers):
+    body = {"email": email, "display_name": "Eve", "password": "a long enough password"}
+    return http.post(
+        "/api/account/sign-up",
+        json=body,
+        headers=headers,
+        environ_overrides={"REMOTE_ADDR": address},
+    )
+
+
+def test_testing_which_e_mails_have_accounts_is_limited_per_address(make_app):
+    """A sign-up answered `email_taken` tells its sender that the address has an account
+    (there is no e-mail to hide it behind): a handful of those per address, then every
+    sign-up from there is refused, whatever address it names."""
+    # No cookies kept: a browser signed in would need the CSRF token for a sign-up.
+    http = make_app(rate_limit_sign_in="1000 per minute").test_client(use_cookies=False)
+    assert sign_up(http, "anne@example.org", "198.51.100.1").status_code == 201
+    attacker = "203.0.113.66"
+    answers = [sign_up(http, "anne@example.org", attacker).status_code for _ in range(7)]
+    assert answers == [409] * 5 + [429] * 2
+    refused = sign_up(http, "bo@example.org", attacker, **DANISH)
+    error = refused.get_json()["error"]
+    assert (refused.status_code, error["code"]) == (429, "rate_limited")
+    assert error["message"].startswith("Du sender for hurtigt.")
+    assert refused.headers["Retry-After"] == str(error["params"]["seconds"])
+    assert 60 < error["params"]["seconds"] <= 3600  # the hour's five are used up
+    # Others sign up as usual, and new accounts never spend the budget of taken ones.
+    for index in range(8):
+        assert sign_up(http, f"new{index}@example.org", "198.51.100.9").status_code == 201
+    assert sign_up(http, "anne@example.org", "198.51.100.9").status_code == 409
+
+
+def test_the_budget_of_taken_e_mails_is_a_setting(make_app):
+    app = make_app(rate_limit_sign_in="1000 per minute", rate_limit_email_taken="2 per day")
+    http = app.test_client(use_cookies=False)
+    assert sign_up(http, "anne@example.org").status_code == 201
+    assert [sign_up(http, "anne@example.org").status_code for _ in range(3)] == [409, 409, 429]
+    assert int(sign_up(http, "anne@example.org").headers["Retry-After"]) > 3600
+
+
 def test_a_proxy_header_counts_only_behind_a_trusted_proxy(make_app):
     spoofed = {"X-Forwarded-For": "192.0.2.77"}
     direct = make_app().test_client()
@@ -169,6 +209,9 @@ def test_a_proxy_header_counts_only_behind_a_trusted_proxy(make_app):
         ("HOLDSPORT_RATE_LIMIT_JOIN", "often"),
         ("HOLDSPORT_RATE_LIMIT_JOIN_FAILURES", "10 per fortnight"),
         ("HOLDSPORT_RATE_LIMIT_CREATE", ""),
+        ("HOLDSPORT_RATE_LIMIT_EMAIL_TAKEN", "5 per eon"),
+        ("HOLDSPORT_RATE_LIMIT_CONNECT", "many"),
+        ("HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED", "per minute"),
         ("HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS", "0"),
         ("HOLDSPORT_MAX_BODY_BYTES", "12"),
         ("HOLDSPORT_TRUSTED_PROXIES", "-1"),
@@ -187,8 +230,11 @@ def test_limit_settings_are_read():
             "HOLDSPORT_MAX_CONNECTIONS_PER_ADDRESS": "7",
             "HOLDSPORT_MAX_BODY_BYTES": "2048",
             "HOLDSPORT_TRUSTED_PROXIES": "1",
+            "HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED": "3 per minute; 30 per day",
         }
     )
+    assert settings.rate_limit_connect_refused == "3 per minute; 30 per day"
+    assert settings.rate_limit_connect == "180 per minute"
     assert settings.rate_limit_join_failures == "5 per minute; 50 per day"
     assert settings.rate_limit_join == "120 per minute"
     assert settings.max_connections_per_address == 7

@@ -64,7 +64,7 @@ def me() -> Response:
 
 
 @bp.post("/sign-up")
-@limited("sign_in")
+@limited("sign_up")
 def sign_up() -> tuple[Response, int]:
     if not settings().sign_up_open:
         raise DomainError("sign_up_closed")

@@ -41,11 +41,16 @@ def address_tag(secret_key: str, address: str) -> str:
     return hmac.new(secret_key.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
+def request_address_tag() -> str:
+    """The keyed hash of the address the request being handled comes from."""
+    return address_tag(current_runtime().settings.secret_key, client_address())
+
+
 def admit(db: Session, sid: str) -> None:
     """Record that the connection `sid` (already added) comes from the request's address,
     or refuse it with `too_many_connections` if that address has the most it may."""
     settings = current_runtime().settings
-    tag = address_tag(settings.secret_key, client_address())
+    tag = request_address_tag()
     if db.get_bind().dialect.name == "postgresql":
         # Two connects from one address at once must not both take the last place.
         # (SQLite needs nothing: every transaction there takes the write lock first.)

@@ -3,8 +3,10 @@
 Join codes are short (31^6), so guessing them is what these limits are for: every
 preview or join counts against a generous budget, and every one that names no open
 session (an unknown code, an ended session) against a strict one. Creating sessions has
-its own budget. The counts live in Redis when `REDIS_URL` is set, so every server process
-shares them; otherwise in this process's memory. The arithmetic is in docs/anonymity.md.
+its own budget. Signing in and up share one; a sign-up answered `email_taken` (which
+tells its sender that the address has an account) also counts against a strict one.
+The counts live in Redis when `REDIS_URL` is set, so every server process shares them;
+otherwise in this process's memory. The arithmetic is in docs/anonymity.md.
 
 A view opts in with `@limited("join")`; `install` applies the limits of each kind.
 """
@@ -26,7 +28,7 @@ from server.core.errors import error_body
 from server.core.http import request_language
 
 View = TypeVar("View", bound=Callable[..., Any])
-KINDS = ("join", "create", "sign_in")
+KINDS = ("join", "create", "sign_in", "sign_up")
 # A preview or join that found no open session: the answer a guess gets.
 FAILED_STATUSES = frozenset({404, 409})
 
@@ -62,6 +64,11 @@ def _failed(response: Response) -> bool:
     return response.status_code in FAILED_STATUSES
 
 
+def _revealed(response: Response) -> bool:
+    """A sign-up that told its sender the e-mail address has an account."""
+    return response.status_code == 409
+
+
 def install(app: Flask, settings: Settings) -> Limiter:
     """Count requests to every marked view; refusals answer 429 `rate_limited`."""
     limiter = Limiter(
@@ -74,6 +81,7 @@ def install(app: Flask, settings: Settings) -> Limiter:
         in_memory_fallback_enabled=True,
         swallow_errors=True,
     )
+    sign_in = limiter.shared_limit(settings.rate_limit_sign_in, scope="sign-in")
     rules: dict[str, list[RouteLimit]] = {
         "join": [
             limiter.shared_limit(settings.rate_limit_join, scope="join"),
@@ -83,7 +91,14 @@ def install(app: Flask, settings: Settings) -> Limiter:
         ],
         "create": [limiter.limit(settings.rate_limit_create)],
         # Signing in and up, per address: password guessing is slow and counted.
-        "sign_in": [limiter.shared_limit(settings.rate_limit_sign_in, scope="sign-in")],
+        "sign_in": [sign_in],
+        # Testing which e-mail addresses have accounts: a handful an hour (docs/privacy.md).
+        "sign_up": [
+            sign_in,
+            limiter.shared_limit(
+                settings.rate_limit_email_taken, scope="email-taken", deduct_when=_revealed
+            ),
+        ],
     }
     for endpoint, view in list(app.view_functions.items()):
         counted: Callable[..., Any] = view

@@ -1,5 +1,6 @@
 """What a running app holds: settings, database, clock, Socket.IO server, worker id,
-the command budget (core.throttle), the process's metrics (core.metrics) and whether
+the command budget (core.throttle), the process's metrics (core.metrics), the budgets of
+connection attempts (core.connect_limits) (core.metrics) and whether
 it is shutting down (core.shutdown)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from flask_socketio import SocketIO
 
 from server.config import Settings
 from server.core.clock import Clock
+from server.core.connect_limits import ConnectLimits
 from server.core.db import Database
 from server.core.drain import Drain
 from server.core.metrics import Metrics
@@ -26,6 +28,7 @@ class Runtime:
     worker_id: str
     throttle: Throttle
     metrics: Metrics
+    connect_limits: ConnectLimits
     drain: Drain = field(default_factory=Drain)
 
 

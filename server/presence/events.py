@@ -42,7 +42,9 @@ def on_connect(auth: Any = None) -> None:
     """Authenticate from the `auth` payload, record the connection, send a snapshot."""
     sid: str = request.sid  # type: ignore[attr-defined]
     runtime = current_runtime()
-    with _refused_on_error(auth), unit_of_work() as unit:
+    # Attempts per address first: one over budget costs no database work.
+    attempt = runtime.connect_limits.counted(connection_bound.request_address_tag())
+    with _refused_on_error(auth), attempt, unit_of_work() as unit:
         args = load_args(connect_args, auth)
         admit(args.token)  # over the person's command budget: refused, no database work
         credential = authenticate(unit.db, args.token, unit.now, runtime.settings.retention_days)
