@@ -84,6 +84,9 @@ def test_two_processes_share_the_counts_through_redis(database_url):
             assert preview(one if index % 2 else two, "ZZZZZZ").status_code == 404
         assert preview(one, "ZZZZZZ").status_code == 429
         assert preview(two, "ZZZZZZ").status_code == 429
+        # Redis holds the counts under the address's keyed hash, never the address.
+        keys = redis.Redis.from_url(REDIS_URL).keys(f"*{extra['HOLDSPORT_REDIS_CHANNEL']}:*")
+        assert keys and not [key for key in keys if b"127.0.0.1" in key]
     finally:
         one.stop()
         two.stop()

@@ -11,7 +11,7 @@ its credential is looked at, so a refusal says nothing about the credential trie
 
 The counts are in the storage of the command budget (core.throttle): Redis when
 `REDIS_URL` is set, else this process's memory. The address is counted under a keyed
-hash (core.connection_bound.address_tag), never as written.
+hash (core.limits.address_tag), never as written.
 """
 
 from __future__ import annotations

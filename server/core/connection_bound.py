@@ -12,8 +12,6 @@ The address is stored as a keyed hash (HMAC with SECRET_KEY), never as written.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, delete, func, select, text
@@ -22,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from server.core.connections import Connection
 from server.core.db import Base
 from server.core.errors import DomainError
-from server.core.limits import client_address
+from server.core.limits import address_tag, client_address
 from server.core.runtime import current_runtime
 
 
@@ -35,10 +33,6 @@ class ConnectionAddress(Base):
         ForeignKey("connections.sid", ondelete="CASCADE"), primary_key=True
     )
     address: Mapped[str] = mapped_column(String(64), index=True)
-
-
-def address_tag(secret_key: str, address: str) -> str:
-    return hmac.new(secret_key.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
 def request_address_tag() -> str:

@@ -6,13 +6,16 @@ session (an unknown code, an ended session) against a strict one. Creating sessi
 its own budget. Signing in and up share one; a sign-up answered `email_taken` (which
 tells its sender that the address has an account) also counts against a strict one.
 The counts live in Redis when `REDIS_URL` is set, so every server process shares them;
-otherwise in this process's memory. The arithmetic is in docs/anonymity.md.
+otherwise in this process's memory, under the address's keyed hash (`address_tag`),
+never the address as written. The arithmetic is in docs/anonymity.md.
 
 A view opts in with `@limited("join")`; `install` applies the limits of each kind.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import math
 import time
@@ -48,6 +51,12 @@ def client_address() -> str:
     return str(address)
 
 
+def address_tag(secret_key: str, address: str) -> str:
+    """An address as the counters keep it: a keyed hash (HMAC with SECRET_KEY), so what
+    Redis or the database holds names no address."""
+    return hmac.new(secret_key.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
 def limited(kind: str) -> Callable[[View], View]:
     """Mark a view as counted under `kind` (one of KINDS); `install` does the counting."""
     if kind not in KINDS:
@@ -72,7 +81,7 @@ def _revealed(response: Response) -> bool:
 def install(app: Flask, settings: Settings) -> Limiter:
     """Count requests to every marked view; refusals answer 429 `rate_limited`."""
     limiter = Limiter(
-        client_address,
+        lambda: address_tag(settings.secret_key, client_address()),
         app=app,
         storage_uri=settings.redis_url or "memory://",
         key_prefix=f"{settings.redis_channel}:limits",
