@@ -30,7 +30,7 @@ from tests.redis_support import RedisServer, own_redis_server
 from tests.restart_support import Rejoining, Writer, phase_titles
 from tests.support import ServerProcess
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.own_database]
 # Quick sweeps, so countdowns run out on time; a killed process counts as gone after 3 s.
 WORKER_ENV = {"HOLDSPORT_SWEEP_SECONDS": "0.5", "HOLDSPORT_WORKER_TIMEOUT_SECONDS": "3"}
 RESYNC_SECONDS = 10  # the bound: reconnected elsewhere and current again
