@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from server.agenda.clock import clock_of
 from server.agenda.models import Hand, ReadyMark
-from server.agenda.service import Work, change, clock_of
+from server.agenda.service import Work, change
 from server.agenda.view import hands_view
 from server.core.change import change_of
 from server.core.domain import Actor, Event, declare_events

@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
+from server.agenda.clock import clock_of
 from server.agenda.models import AgendaClock, Hand, Phase, PhaseKind, ReadyMark, Turn
 from server.sessions.state import iso
 
 
 def agenda_view(db: Session, session_id: int, now: datetime) -> dict[str, Any]:
-    clock = db.get_one(AgendaClock, session_id)
+    clock = clock_of(db, session_id)
     all_phases = navigation.phases(db, session_id)
     current = next((p for p in all_phases if p.id == clock.phase_id), None)
     return {
