@@ -102,11 +102,14 @@ def _presenters(phase: Phase, order: list[Turn]) -> set[int]:
     return {t.id for t in staying[: phase.presenters or len(staying)]}
 
 
-def hands_view(db: Session, phase_id: int) -> list[dict[str, Any]]:
-    """The agenda's `hands`: the phase's raised hands in server-time order."""
-    hands = db.scalars(
-        select(Hand).where(Hand.phase_id == phase_id).order_by(Hand.raised_at, Hand.id)
-    )
+def hands_view(db: Session, phase_id: int, read: list[Hand] | None = None) -> list[dict[str, Any]]:
+    """The agenda's `hands`: the phase's raised hands in server-time order. `read`: all
+    of them, read already under the session's lock (in any order), not read again."""
+    if read is None:
+        by_time = select(Hand).where(Hand.phase_id == phase_id).order_by(Hand.raised_at, Hand.id)
+        hands = list(db.scalars(by_time))
+    else:
+        hands = sorted(read, key=lambda hand: (hand.raised_at, hand.id))
     return [
         {
             "id": h.id,
