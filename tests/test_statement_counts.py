@@ -29,7 +29,11 @@ def io(app):
 
 @pytest.fixture
 def engine(app):
-    return app.extensions["holdsport"].db.engine
+    engine = app.extensions["holdsport"].db.engine
+    if engine.dialect.name != "sqlite":
+        # The counts are SQLite's: PostgreSQL adds its own (the address's advisory lock).
+        pytest.skip("statement ceilings are counted on SQLite")
+    return engine
 
 
 @pytest.fixture
