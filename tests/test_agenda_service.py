@@ -232,6 +232,21 @@ def test_hands_are_ordered_by_server_time(db, clock):
     assert group.view()["hands"] == []
 
 
+def test_the_hands_a_raise_sends_are_the_hands_as_read_afresh(db, clock):
+    """A raise builds the hands from those it read under the lock, with the new one:
+    in server-time order like a fresh read, a tie (same instant) by arrival, and a hand
+    whose time is earlier than the others (the server's clock stepped back) first."""
+    group = Group(db, clock, [DISCUSS])
+    group.start()
+    sent = []
+    for name, step in (("Dan", 1.0), ("Bo", 0.0), ("Cecilie", -5.0)):
+        clock.advance(step)
+        sent.append(floor.raise_hand(db, group.people[name], clock.now())[-1].payload["hands"])
+        assert sent[-1] == group.view()["hands"]
+    names = {a.participant_id: n for n, a in group.people.items()}
+    assert [names[h["participant_id"]] for h in sent[-1]] == ["Cecilie", "Dan", "Bo"]
+
+
 def test_a_hand_sends_only_the_hands_not_the_whole_agenda(db, clock):
     group = Group(db, clock, [DISCUSS, CLOSING])
     group.start()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.agenda import editing, floor, service, titles, turns
+from server.agenda.clock import clock_of
 from server.agenda.schemas import (
     AddPhaseArgs,
     AlternateArgs,
@@ -25,7 +26,6 @@ from server.agenda.schemas import (
     TurnArgs,
     UpdatePhaseArgs,
 )
-from server.agenda.service import clock_of
 from server.core.connections import sids_of
 from server.core.domain import HOSTS, PEOPLE, declare_events
 from server.core.realtime import NAMESPACE, CommandContext, command

@@ -15,8 +15,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from server.agenda import titles
+from server.agenda.clock import clock_of
 from server.agenda.models import Hand, ReadyMark
-from server.agenda.service import Work, change, clock_of
+from server.agenda.service import Work, change
 from server.agenda.view import hands_view
 from server.core.change import change_of
 from server.core.domain import Actor, Event, declare_events
@@ -32,12 +33,15 @@ def _current_phase_id(clock) -> int:  # type: ignore[no-untyped-def]
     return int(clock.phase_id)
 
 
-def _hands_done(db: Session, work: Work, now: datetime) -> list[Event]:
-    """The hands as they are now to everyone (the whole agenda after a time-up)."""
+def _hands_done(
+    db: Session, work: Work, now: datetime, hands: list[Hand] | None = None
+) -> list[Event]:
+    """The hands as they are now to everyone (the whole agenda after a time-up).
+    `hands`: the phase's hands as they are now, if the caller has them all."""
     phase_id = work.clock.phase_id
     if work.settled or phase_id is None:
         return work.done(db, now)
-    payload = {"phase_id": phase_id, "hands": hands_view(db, phase_id)}
+    payload = {"phase_id": phase_id, "hands": hands_view(db, phase_id, hands)}
     emit(db, "hands:updated", work.session.id, payload)
     return change_of(db).since(work.mark)
 
@@ -47,15 +51,16 @@ def raise_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:
     work = change(db, actor, now)
     clock = work.clock
     phase_id = _current_phase_id(clock)
-    mine = db.scalar(
-        select(Hand).where(Hand.phase_id == phase_id, Hand.participant_id == actor.participant_id)
-    )
-    if mine is not None:
+    # The phase's hands, read once: whether this one is up already, and what everyone gets.
+    hands = list(db.scalars(select(Hand).where(Hand.phase_id == phase_id)))
+    if any(hand.participant_id == actor.participant_id for hand in hands):
         raise DomainError("hand_already_raised")
-    db.add(
-        Hand(phase_id=phase_id, participant_id=actor.participant_id, raised_at=now, status="raised")
+    mine = Hand(
+        phase_id=phase_id, participant_id=actor.participant_id, raised_at=now, status="raised"
     )
-    return _hands_done(db, work, now)
+    db.add(mine)
+    db.flush()  # its id: the order's tie-break
+    return _hands_done(db, work, now, [*hands, mine])
 
 
 def lower_own_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:

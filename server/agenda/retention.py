@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from server.agenda.clock import forget_clock
 from server.agenda.history import forget_presentations, keep_presentations
 from server.agenda.models import AgendaClock, Hand, HistoryEntry, Phase, ReadyMark, Turn
 from server.core.bus import Fact, SessionContentExpired
@@ -23,6 +24,7 @@ def forget_people(db: Session, fact: Fact, now: datetime) -> None:
     phases = select(Phase.id).where(Phase.session_id == fact.session_id)
     clock = update(AgendaClock).where(AgendaClock.session_id == fact.session_id)
     db.execute(clock.values(turn_id=None))
+    forget_clock(db, fact.session_id)
     db.execute(delete(Hand).where(Hand.phase_id.in_(phases)))
     db.execute(delete(ReadyMark).where(ReadyMark.phase_id.in_(phases)))
     db.execute(delete(Turn).where(Turn.phase_id.in_(phases)))

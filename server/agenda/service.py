@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
+from server.agenda.clock import clock_of
 from server.agenda.models import (
     Advance,
     AgendaClock,
@@ -110,10 +111,6 @@ def add_follow_up(db: Session, session_id: int, count: int) -> None:
     minutes = min(most, base + each * count)
     db.add(new_phase(session_id, 0, PhasePlan(PhaseKind.FOLLOW_UP, minutes * 60)))
     db.flush()
-
-
-def clock_of(db: Session, session_id: int) -> AgendaClock:
-    return db.get_one(AgendaClock, session_id, populate_existing=True)
 
 
 def begin(db: Session, session_id: int, now: datetime) -> None:

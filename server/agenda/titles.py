@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.agenda.models import AgendaClock, Phase, PhaseKind, Turn
+from server.agenda.clock import clock_of
+from server.agenda.models import Phase, PhaseKind, Turn
 from server.core.domain import Actor
 from server.core.errors import DomainError
 from server.sessions.models import Status
@@ -30,7 +31,7 @@ def set_title(db: Session, actor: Actor, title: str, share: bool) -> dict[str, A
     session = lock(db, actor.session_id)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
-    clock = db.get_one(AgendaClock, actor.session_id)
+    clock = clock_of(db, actor.session_id)
     turn = db.get(Turn, clock.turn_id) if clock.turn_id is not None else None
     phase = db.get(Phase, clock.phase_id) if clock.phase_id is not None else None
     if (

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
+from server.agenda.clock import clock_of
 from server.agenda.models import AgendaClock, Hand, Phase, PhaseKind, TimerStatus, Turn
 from server.agenda.navigation import Segment
-from server.agenda.service import change, clock_of, move_to, updated
+from server.agenda.service import change, move_to, updated
 from server.core.bus import PersonAdmitted, PersonArrived, PersonLeft, PersonRemoved
 from server.core.connections import present_participant_ids
 from server.core.domain import Actor, Event

@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
+from server.agenda.clock import clock_of
 from server.agenda.models import AgendaClock, Hand, Phase, PhaseKind, ReadyMark, Turn
 from server.sessions.state import iso
 
 
 def agenda_view(db: Session, session_id: int, now: datetime) -> dict[str, Any]:
-    clock = db.get_one(AgendaClock, session_id)
+    clock = clock_of(db, session_id)
     all_phases = navigation.phases(db, session_id)
     current = next((p for p in all_phases if p.id == clock.phase_id), None)
     return {
@@ -101,11 +102,14 @@ def _presenters(phase: Phase, order: list[Turn]) -> set[int]:
     return {t.id for t in staying[: phase.presenters or len(staying)]}
 
 
-def hands_view(db: Session, phase_id: int) -> list[dict[str, Any]]:
-    """The agenda's `hands`: the phase's raised hands in server-time order."""
-    hands = db.scalars(
-        select(Hand).where(Hand.phase_id == phase_id).order_by(Hand.raised_at, Hand.id)
-    )
+def hands_view(db: Session, phase_id: int, read: list[Hand] | None = None) -> list[dict[str, Any]]:
+    """The agenda's `hands`: the phase's raised hands in server-time order. `read`: all
+    of them, read already under the session's lock (in any order), not read again."""
+    if read is None:
+        by_time = select(Hand).where(Hand.phase_id == phase_id).order_by(Hand.raised_at, Hand.id)
+        hands = list(db.scalars(by_time))
+    else:
+        hands = sorted(read, key=lambda hand: (hand.raised_at, hand.id))
     return [
         {
             "id": h.id,

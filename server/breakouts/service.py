@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.agenda import timer
+from server.agenda.clock import clock_of
 from server.agenda.models import AgendaClock, Phase, PhaseKind, TimerStatus
 from server.breakouts import planning
 from server.breakouts.models import BreakoutGroup, BreakoutRound, BreakoutSeat
@@ -497,7 +498,7 @@ def sweep(db: Session, now: datetime) -> None:
 
 
 def _warn(db: Session, phase: Phase, now: datetime) -> bool:
-    clock = db.get_one(AgendaClock, phase.session_id, populate_existing=True)
+    clock = clock_of(db, phase.session_id)
     breakout = round_of(db, phase.id)
     if breakout is None or clock.timer_status is not TimerStatus.RUNNING or not clock.ends_at:
         return False

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.agenda import timer
+from server.agenda.clock import find_clock
 from server.agenda.models import AgendaClock, Phase, TimerStatus
 from server.breakouts import planning
 from server.breakouts.models import BreakoutGroup, BreakoutRound, BreakoutSeat
@@ -46,7 +47,6 @@ class RoundData:
 
 def load(db: Session, session_id: int, now: datetime) -> list[RoundData]:
     """Every breakout phase of the session that has a plan, read once for all readers."""
-    clock = db.get(AgendaClock, session_id)
     breakouts = db.scalars(
         select(BreakoutRound)
         .join(Phase, Phase.id == BreakoutRound.phase_id)
@@ -55,6 +55,7 @@ def load(db: Session, session_id: int, now: datetime) -> list[RoundData]:
     ).all()
     if not breakouts:
         return []
+    clock = find_clock(db, session_id)
     people = db.execute(
         select(Participant.id, Participant.display_name, Participant.organisation).where(
             Participant.session_id == session_id

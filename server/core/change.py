@@ -29,6 +29,9 @@ class Change:
         # Socket work that must wait for the commit (dropping connections, joining rooms).
         self.after_commit: list[Callable[[], None]] = []
         self._versions: dict[int, int] = {}
+        # Rows read in this transaction, kept so that a join or a command reads each once
+        # (`keep`, `kept`): the session, the agenda clock. Never beyond the transaction.
+        self._kept: dict[tuple[type, int], tuple[Any, bool]] = {}
 
     def lock(self, session_id: int) -> bool:
         """Take the session's row lock once per transaction; True the first time.
@@ -47,6 +50,39 @@ class Change:
             raise LookupError(f"no session {session_id}")
         self._versions[session_id] = int(version)
         return True
+
+    def holds(self, session_id: int) -> bool:
+        """Whether this transaction holds the session's lock."""
+        return session_id in self._versions
+
+    def took_lock(self, session_id: int, version: int) -> None:
+        """The caller took the session's lock itself (reading its row in the same round
+        trip, sessions.state.lock), at this version."""
+        self._versions.setdefault(session_id, version)
+
+    def version(self, session_id: int) -> int:
+        """The session's version now, as this transaction (holding its lock) made it."""
+        return self._versions[session_id]
+
+    def keep(self, row: Any, key: int, session_id: int) -> Any:
+        """Keep a row read now (by its type and `key`) for this transaction's later reads."""
+        self._kept[(type(row), key)] = (row, self.holds(session_id))
+        return row
+
+    def kept(self, kind: type, key: int, session_id: int) -> Any | None:
+        """A row kept by `keep`, if it is still current: read under the session's lock
+        (nobody else may change it since; this transaction's own changes go through the
+        ORM into the same object), or read before the lock with the lock still not taken
+        (a later read would be no more consistent). A row read before the lock was taken
+        is not: another transaction may have changed it in between, so it is read again."""
+        found = self._kept.get((kind, key))
+        if found is None or found[1] != self.holds(session_id):
+            return None
+        return found[0]
+
+    def forget_kept(self, kind: type, key: int) -> None:
+        """A row changed behind the ORM's back (a bulk UPDATE): read it again next time."""
+        self._kept.pop((kind, key), None)
 
     def emit(self, name: str, session_id: int, payload: dict[str, Any] | None = None) -> Event:
         """An event for everyone in the session, under the session's next version."""

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from server.core import tokens
+from server.core.change import change_of
 from server.core.domain import Role
 from server.core.errors import DomainError
 from server.sessions.models import HostPass, Participant, PeerSession
@@ -43,7 +44,19 @@ def authenticate(
     """
     digest = tokens.token_hash(token)
     login_id = None
-    participant = db.scalar(select(Participant).where(Participant.token_hash == digest))
+    # A guest's token: the person, their session and its group in one round trip (a join
+    # needs all three, the snapshot the group's name).
+    found = db.execute(
+        select(Participant, PeerSession)
+        .join(PeerSession, PeerSession.id == Participant.session_id)
+        .options(joinedload(PeerSession.group))
+        .where(Participant.token_hash == digest)
+    ).one_or_none()
+    participant, session = found if found is not None else (None, None)
+    if session is not None:
+        # Held for the transaction: the lock's fresh read of the session forgets its
+        # loaded group, and the snapshot then finds this one without a round trip.
+        change_of(db).keep(session.group, session.group_id, session.id)
     host_pass = db.get(HostPass, digest) if participant is None else None
     if host_pass is not None:
         login_id = host_pass.login_id
@@ -51,7 +64,7 @@ def authenticate(
     if participant is not None:
         if participant.removed_at is not None:
             raise DomainError("removed_from_session")
-        session = db.get_one(PeerSession, participant.session_id)
+        session = session or db.get_one(PeerSession, participant.session_id)
         role = participant.role if participant.admitted_at is not None else Role.WAITING
         credential = Credential(session, role, participant, login_id)
     else:

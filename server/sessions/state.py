@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from server.core import personal
@@ -19,11 +20,37 @@ def lock(db: Session, session_id: int) -> PeerSession:
     """Take the session's row lock (once per transaction: core.change), then its row.
 
     Every change goes through here or `emit` first, so competing changes to one
-    session run one after the other.
+    session run one after the other. The lock and the row are one round trip (a no-op
+    write returning the row), and the row is kept for the rest of the transaction.
     """
-    if change_of(db).lock(session_id):
-        return db.get_one(PeerSession, session_id, populate_existing=True)
-    return db.get_one(PeerSession, session_id)
+    change = change_of(db)
+    if change.holds(session_id):
+        kept = change.kept(PeerSession, session_id, session_id)
+        return kept if kept is not None else db.get_one(PeerSession, session_id)
+    locking = (
+        update(PeerSession)
+        .where(PeerSession.id == session_id)
+        .values(version=PeerSession.version)
+        .returning(PeerSession)
+    )
+    options = {"populate_existing": True, "synchronize_session": False}
+    session = db.scalars(locking, execution_options=options).one_or_none()
+    if session is None:
+        raise LookupError(f"no session {session_id}")
+    change.took_lock(session_id, session.version)
+    return change.keep(session, session_id, session_id)  # type: ignore[no-any-return]
+
+
+def session_now(db: Session, session_id: int) -> tuple[PeerSession, int]:
+    """The session's row and its version as of now, for a snapshot: the row this
+    transaction locked (its version is the one the transaction's events took), else
+    read afresh."""
+    change = change_of(db)
+    kept = change.kept(PeerSession, session_id, session_id) if change.holds(session_id) else None
+    if kept is not None:
+        return kept, change.version(session_id)
+    session = db.get_one(PeerSession, session_id, populate_existing=True)
+    return session, session.version
 
 
 def emit(db: Session, name: str, session_id: int, payload: dict[str, Any]) -> Event:

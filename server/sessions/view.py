@@ -11,15 +11,21 @@ from sqlalchemy.orm import Session
 from server.core import snapshot as parts
 from server.core.connections import connected_participant_ids
 from server.core.domain import Actor, Role
-from server.sessions.models import Participant, PeerSession
-from server.sessions.state import iso, on_display, participant_fields, session_fields
+from server.sessions.models import Participant
+from server.sessions.state import (
+    iso,
+    on_display,
+    participant_fields,
+    session_fields,
+    session_now,
+)
 
 
 def snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any]:
     """The whole state one connection may see; events after it carry higher versions."""
-    session = db.get_one(PeerSession, actor.session_id, populate_existing=True)
+    session, version = session_now(db, actor.session_id)
     mine = {
-        "version": session.version,
+        "version": version,
         "server_time": iso(now),
         "you": {"role": actor.role.value, "participant_id": actor.participant_id},
         "session": session_fields(session),

@@ -1,0 +1,164 @@
+"""How many SQL statements a join and the commonest commands send (issue 14).
+
+Round trips, not time: each count is exact on every run, so a ceiling here catches a
+change that reads the session or the agenda clock once more per join or per command.
+(How fast is measured in bench/load.py, never here.) Each ceiling is what the path takes
+today, with what its statements are; a failure prints the statements it found.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from server.agenda.clock import clock_of
+from server.app import socketio_of
+from server.core.change import forget
+from server.core.realtime import NAMESPACE
+from server.sessions.models import PeerSession
+from server.sessions.state import emit, lock
+from server.sessions.view import snapshot
+from tests.accounts_support import signed_in_client
+from tests.statements import Statements, counted
+
+
+@pytest.fixture
+def io(app):
+    return socketio_of(app)
+
+
+@pytest.fixture
+def engine(app):
+    engine = app.extensions["holdsport"].db.engine
+    if engine.dialect.name != "sqlite":
+        # The counts are SQLite's: PostgreSQL adds its own (the address's advisory lock).
+        pytest.skip("statement ceilings are counted on SQLite")
+    return engine
+
+
+@pytest.fixture
+def meeting(app, io):
+    """A started session with its facilitator and three participants connected."""
+    http = signed_in_client(app)
+    made = http.post(
+        "/api/sessions",
+        json={"title": "Count", "language": "en", "facilitator_name": "Anne", "admission": "code"},
+    ).get_json()
+    host = _connect(io, app, http, made["facilitator_token"])
+    people = [_connect(io, app, http, _join(http, made["join_code"], n)) for n in "BCD"]
+    assert _call(host, "session:start")["ok"]
+    return {"http": http, "host": host, "people": people, "join_code": made["join_code"]}
+
+
+def _join(http, join_code: str, name: str) -> str:
+    body = {"join_code": join_code, "display_name": name, "language": "en"}
+    return http.post("/api/join", json=body).get_json()["token"]
+
+
+def _connect(io, app, http, token: str):
+    client = io.test_client(
+        app, namespace=NAMESPACE, flask_test_client=http, auth={"token": token, "language": "en"}
+    )
+    assert client.is_connected(NAMESPACE)
+    return client
+
+
+def _call(client, name: str, payload: dict | None = None) -> dict:
+    return client.emit(name, payload or {}, namespace=NAMESPACE, callback=True)
+
+
+def _segment(client) -> int:
+    snapshot = _call(client, "session:sync")["snapshot"]
+    return snapshot["agenda"]["segment"]
+
+
+def _at_most(seen: Statements, ceiling: int) -> None:
+    assert len(seen.work) <= ceiling, f"{len(seen.work)} statements:\n{seen.listing()}"
+
+
+def test_a_participant_joining(app, io, engine, meeting):
+    """Connect with a credential, arrive, get the snapshot: 27 statements (34 before the
+    session and the agenda clock were read once per join).
+
+    The credential: the person, their session and its group in one SELECT (1). Their
+    connection: are they connected elsewhere, the row (2-3). Arriving: the session's lock,
+    which returns its row (4); first seen, who hears of it, the version (5-7); the
+    reactions: a running breakout? the agenda clock, who is present, the phase, as a
+    latecomer gets a turn (8-11). The address's count and row (12-13). The snapshot: who is
+    connected, the people (2); actions (2); breakouts (1); the agenda: phases, turns,
+    hands, ready count (4); mine: ready, titles (2); the board (1), group boards (1), the
+    pulse (1).
+    """
+    token = _join(meeting["http"], meeting["join_code"], "Eva")
+    with counted(engine) as seen:
+        eva = _connect(io, app, meeting["http"], token)
+    assert any(m["name"] == "session:snapshot" for m in eva.get_received(NAMESPACE))
+    _at_most(seen, 27)
+
+
+def test_a_board_post(app, engine, meeting):
+    """15 statements (16 before): who sends (1); the session's lock with its row (1); the
+    writer's rate window read and written (2); a group board? the board (2); their own
+    posts (1); the post (1); the waiting posts counted and scattered (7)."""
+    assert _call(meeting["host"], "board:open", {"prompts": ["Ideas"]})["ok"]
+    post = {"prompt": 0, "text": "An idea", "secret": "s" * 32}
+    with counted(engine) as seen:
+        assert _call(meeting["people"][0], "board:post", post)["ok"]
+    _at_most(seen, 15)
+
+
+def test_a_hand_raised(engine, meeting):
+    """6 statements (8 before): who sends (1); the session's lock with its row (1); the
+    agenda clock (1); the phase's hands, read once: is theirs up already, and what everyone
+    gets (1); the hand (1); the version (1)."""
+    with counted(engine) as seen:
+        assert _call(meeting["people"][0], "hand:raise")["ok"]
+    _at_most(seen, 6)
+
+
+def test_the_agenda_moving_on(engine, meeting):
+    """12 statements (13 before): who sends (1); the session's lock with its row (1); the
+    agenda clock (1); where it stands, what comes after (2); the clock and the phase
+    written (3, as the breakouts' reaction reads its round); the breakout round (1);
+    history (1); the phases for the new agenda (1); the version (1)."""
+    segment = _segment(meeting["host"])
+    with counted(engine) as seen:
+        assert _call(meeting["host"], "agenda:next", {"segment": segment})["ok"]
+    _at_most(seen, 12)
+
+
+# --- what is read once stays right ------------------------------------------------------
+
+
+def test_a_clock_read_before_the_lock_is_read_again_after_it(db, database, room):
+    """Another transaction may move the clock between a read and the lock: the first read
+    after the lock goes to the database; later ones in the transaction do not."""
+    forget(db)  # a new unit of work's change: nothing locked, nothing kept
+    session_id = room.host.session_id
+    before = clock_of(db, session_id)
+    with counted(database.engine) as seen:
+        assert clock_of(db, session_id) is before  # no lock yet: the same read
+        lock(db, session_id)
+        clock_of(db, session_id)  # read again, under the lock
+        clock_of(db, session_id)
+    assert [s for s in seen.work if "agenda_clocks" in s and s.startswith("SELECT")] == [
+        seen.work[-1]
+    ], seen.listing()
+
+
+def test_the_lock_reads_the_sessions_row_afresh(db, room):
+    """The session's row read before its lock, changed meanwhile, is current after it."""
+    forget(db)
+    session_id = room.host.session_id
+    read = db.get_one(PeerSession, session_id)
+    changed = update(PeerSession).where(PeerSession.id == session_id).values(title="Renamed")
+    db.execute(changed, execution_options={"synchronize_session": False})
+    assert read.title != "Renamed"
+    assert lock(db, session_id) is read and read.title == "Renamed"
+
+
+def test_a_snapshot_after_a_change_has_the_version_the_change_took(db, room):
+    session_id = room.host.session_id
+    lock(db, session_id)
+    taken = emit(db, "participant:left", session_id, {"participant_id": 1})
+    assert snapshot(db, room.host, room.now)["version"] == taken.payload["version"]
