@@ -23,6 +23,7 @@ _BEGIN = "BEGIN IMMEDIATE"
 class Statements:
     """The statements seen, in order, each with the server code that sent it."""
 
+    dialect: str
     sent: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -54,7 +55,7 @@ def _origin() -> str:
 @contextmanager
 def counted(engine: Engine) -> Iterator[Statements]:
     """Every statement sent on `engine` inside the block."""
-    seen = Statements()
+    seen = Statements(engine.dialect.name)
 
     def note(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         seen.sent.append((statement, _origin()))
