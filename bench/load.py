@@ -10,10 +10,20 @@ see. The same load runs against:
 - `board`: Holdsport, the facilitator adds a board cluster (`board:add_cluster`);
 - `hand`: Holdsport, a participant raises or lowers a hand (`hand:raise`/`hand:lower`).
 
+The clients are socket.io-client on Node (`--generator node`, the default: one or more
+`--workers` running bench/load-worker.mjs, its packages installed from bench/package.json
+on first use) or python-socketio in this process (`--generator python`: here up to twice
+the CPU per delivery). Either way this process makes the sessions over HTTP and reads the
+CPU and memory; a participant's credential (POST /api/join) is fetched by its client,
+inside the join it times. A room's sender and all
+its screens live in one process, so each change is timed from send to arrival on one
+monotonic clock (performance.now() in Node, perf_counter here).
+
 The server runs on CPU 0 and the load on CPU 1 (where the machine has two). Per target it
-prints: the time until all are joined, join p50/p99 (connect, credential, snapshot),
-change -> every screen p50/p99 and the share delivered within 5 s at each rate, the
-server's CPU while sending (and the load generator's: near 100 % it, not the server, is
+prints: the time until all are joined, join p50/p99 (credential, connect, snapshot),
+change -> every screen p50/p99, the deliveries sent a second (under the rate asked: acks
+came late) and the share delivered within 5 s at each rate, the server's CPU while
+sending (and the load generator's, all its processes: near 100 % it, not the server, is
 the limit), and the server's memory per participant.
 
     .venv/bin/python bench/load.py                                  # 200 x 10, 1 command/s
@@ -21,18 +31,22 @@ the limit), and the server's memory per participant.
     .venv/bin/python bench/load.py --sessions 20 --targets bare hand --no-deflate
     .venv/bin/python bench/load.py --people 60 --sessions 1         # one session of 60
     .venv/bin/python bench/load.py --targets hand --profile /tmp/p  # where the server's time goes
+    .venv/bin/python bench/load.py --generator python               # python-socketio clients
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import json
 import os
 import random
 import subprocess
 import sys
 import tempfile
 import time
+from asyncio.subprocess import PIPE
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -50,6 +64,7 @@ from tests.live_client import create_session, facilitator  # noqa: E402
 from tests.support import ONE_ADDRESS_FOR_ALL, ServerProcess, free_port  # noqa: E402
 
 NAMESPACE = "/session"
+WORKER = ROOT / "bench" / "load-worker.mjs"
 DELIVERY_DEADLINE = 5.0
 JOINS_AT_ONCE = 50
 # The event each target's command must bring to every screen of its session.
@@ -71,6 +86,18 @@ def rss_kib(pid: int) -> int:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def make_sessions(target: str, url: str, count: int) -> list[tuple[Any, dict[str, Any]]]:
+    """Each session's key (its room) and what its host was given (join code, token)."""
+    if target == "bare":
+        return [(number, {}) for number in range(count)]
+    account = facilitator(url, language="en")
+    made = []
+    for number in range(count):
+        host = create_session(url, account, title=f"Bench {number}", language="en")
+        made.append((host["join_code"], host))
+    return made
 
 
 class Screen:
@@ -135,7 +162,7 @@ class Load:
         """Everyone joins, JOINS_AT_ONCE at a time; the seconds until all are in."""
         # One HTTP session for every client, with no cap on its connections.
         self.http = http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
-        setups = await asyncio.to_thread(self._make_sessions)
+        setups = await asyncio.to_thread(make_sessions, self.target, self.url, self.args.sessions)
         self.rooms = [Room(key) for key, _ in setups]
         gate = asyncio.Semaphore(JOINS_AT_ONCE)
 
@@ -160,16 +187,6 @@ class Load:
         for room in self.rooms:
             await self._prepare(room)
         return joined_in
-
-    def _make_sessions(self) -> list[tuple[Any, dict[str, Any]]]:
-        if self.target == "bare":
-            return [(number, {}) for number in range(self.args.sessions)]
-        account = facilitator(self.url, language="en")
-        made = []
-        for number in range(self.args.sessions):
-            host = create_session(self.url, account, title=f"Bench {number}", language="en")
-            made.append((host["join_code"], host))
-        return made
 
     def _host_credential(self, host: dict[str, Any]) -> Callable[[], Awaitable[dict[str, Any]]]:
         async def credential() -> dict[str, Any]:
@@ -266,12 +283,111 @@ class Load:
                         latencies.append(arrived - sent)
         return latencies, len(latencies), due
 
+    def cpu_seconds(self) -> float:
+        return time.process_time()
+
     async def leave(self) -> None:
         for room in self.rooms:
             for screen in room.screens:
                 await screen.sio.disconnect()
         if self.http:
             await self.http.close()
+
+
+class NodeLoad:
+    """The same load from Node processes (bench/load-worker.mjs, socket.io-client): they
+    join, send and time; this side makes the sessions and gathers their answers. A room
+    lives in one worker, so its sends and arrivals are timed on one clock."""
+
+    def __init__(self, target: str, url: str, args: argparse.Namespace) -> None:
+        self.target, self.url, self.args = target, url, args
+        self.workers: list[asyncio.subprocess.Process] = []
+        self.join_seconds: list[float] = []
+        self.extensions = ""  # what the server agreed to: "permessage-deflate" when deflating
+        self.sent: list[dict[str, Any]] = []  # each worker's answer to the last send
+
+    async def join_all(self) -> float:
+        setups = await asyncio.to_thread(make_sessions, self.target, self.url, self.args.sessions)
+        rooms = [
+            {
+                "key": key,
+                "join_code": host.get("join_code"),
+                "host_token": host.get("facilitator_token"),
+            }
+            for key, host in setups
+        ]
+        count = max(1, min(self.args.workers, len(rooms)))
+        for _ in range(count):
+            # Started after pin(): a worker inherits the load's CPU.
+            worker = await asyncio.create_subprocess_exec(
+                "node", str(WORKER), stdin=PIPE, stdout=PIPE, limit=2**28
+            )
+            self.workers.append(worker)
+            await self._answer(worker)  # loaded: its start is not in the joining time
+        started = time.perf_counter()
+        answers = await self._ask(
+            lambda index: {
+                "do": "join",
+                "rooms": rooms[index::count],
+                "url": self.url,
+                "target": self.target,
+                "watched": WATCHED[self.target],
+                "people": self.args.people,
+                "deflate": not self.args.no_deflate,
+                "joins_at_once": -(-JOINS_AT_ONCE // count),
+                "deadline": DELIVERY_DEADLINE,
+            }
+        )
+        joined_in = time.perf_counter() - started
+        self.join_seconds = [seconds for answer in answers for seconds in answer["join_seconds"]]
+        self.extensions = answers[0]["extensions"]
+        await self._ask(lambda _: {"do": "prepare"})
+        return joined_in
+
+    async def send(self, rate: float, seconds: float) -> None:
+        self.sent = await self._ask(lambda _: {"do": "send", "rate": rate, "seconds": seconds})
+
+    def deliveries(self) -> tuple[list[float], int, int]:
+        latencies = [latency for answer in self.sent for latency in answer["latencies"]]
+        return latencies, len(latencies), sum(answer["due"] for answer in self.sent)
+
+    def cpu_seconds(self) -> float:
+        return time.process_time() + sum(cpu_seconds(worker.pid) for worker in self.workers)
+
+    async def leave(self) -> None:
+        await self._ask(lambda _: {"do": "leave"})
+        for worker in self.workers:
+            assert worker.stdin
+            worker.stdin.close()  # a worker ends with its input
+            await worker.wait()
+
+    async def _ask(self, order: Callable[[int], dict[str, Any]]) -> list[dict[str, Any]]:
+        """Every worker at once; their answers in order."""
+        for index, worker in enumerate(self.workers):
+            assert worker.stdin
+            worker.stdin.write(json.dumps(order(index)).encode() + b"\n")
+        return list(await asyncio.gather(*(self._answer(worker) for worker in self.workers)))
+
+    async def _answer(self, worker: asyncio.subprocess.Process) -> dict[str, Any]:
+        assert worker.stdout
+        line = await worker.stdout.readline()
+        if not line:
+            raise RuntimeError(f"a Node worker ended ({await worker.wait()})")
+        answer: dict[str, Any] = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(f"a Node worker: {answer['error']}")
+        return answer
+
+
+def node_packages() -> None:
+    """socket.io-client for the Node workers, again whenever bench/package-lock.json changes
+    (as scripts/setup does for client/)."""
+    lock = (ROOT / "bench" / "package-lock.json").read_bytes()
+    stamp = ROOT / "bench" / "node_modules" / f".installed-{hashlib.sha256(lock).hexdigest()[:16]}"
+    if not stamp.exists():
+        npm = ["npm", "ci", "--prefix", str(ROOT / "bench"), "--no-audit", "--no-fund"]
+        subprocess.run([*npm, "--loglevel=error"], check=True)
+        stamp.touch()
 
 
 def start_server(target: str, args: argparse.Namespace, scratch: str) -> tuple[str, Any]:
@@ -316,7 +432,7 @@ def pin(pid: int) -> None:
 
 
 async def measure(target: str, url: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
-    load = Load(target, url, args)
+    load = (NodeLoad if args.generator == "node" else Load)(target, url, args)
     before = rss_kib(pid)
     joined_in = await load.join_all()
     people = args.sessions * args.people
@@ -328,7 +444,7 @@ async def measure(target: str, url: str, pid: int, args: argparse.Namespace) -> 
     }
     for rate in args.rates:
         cpu_before, wall_before = cpu_seconds(pid), time.perf_counter()
-        own_before = time.process_time()  # the load generator's own CPU: is it the limit?
+        own_before = load.cpu_seconds()  # the load generator's own CPU: is it the limit?
         profiler = None
         if args.profile:
             profiler = profile(pid, f"{args.profile}-{target}-{rate}", args.seconds)
@@ -337,15 +453,21 @@ async def measure(target: str, url: str, pid: int, args: argparse.Namespace) -> 
             profiler.wait()
         sending = time.perf_counter() - wall_before - DELIVERY_DEADLINE
         busy = (cpu_seconds(pid) - cpu_before) / sending
-        generator = (time.process_time() - own_before) / sending
+        generator = (load.cpu_seconds() - own_before) / sending
         latencies, made, due = load.deliveries()
         result[f"latency@{rate}"] = (
             f"{1000 * percentile(latencies, 0.5):.1f} / {1000 * percentile(latencies, 0.99):.0f}"
         )
         result[f"made@{rate}"] = f"{100 * made / max(1, due):.1f} %"
+        # Below the rate asked: the sender's acks came late (a busy server or generator).
+        result[f"sent@{rate}"] = f"{due / args.seconds:,.0f}"
         result[f"cpu@{rate}"] = f"{100 * busy:.0f} %"
         result[f"load@{rate}"] = f"{100 * generator:.0f} %"
     await load.leave()
+    if isinstance(load, NodeLoad):
+        print(
+            f"{target}: WebSocket extensions agreed: {load.extensions or 'none'}", file=sys.stderr
+        )
     return result
 
 
@@ -357,11 +479,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--targets", nargs="+", default=["bare", "board", "hand"])
     parser.add_argument("--no-deflate", action="store_true")
+    parser.add_argument(
+        "--generator", choices=["node", "python"], default="node", help="the clients' stack"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="Node processes, all on the load's core (one sent 8,000/s here)",
+    )
     parser.add_argument("--database-url", default=None)
     parser.add_argument(
         "--profile", metavar="PREFIX", help="py-spy the server while sending (PREFIX-*.txt)"
     )
     args = parser.parse_args()
+    if args.generator == "node":
+        node_packages()
 
     columns: dict[str, dict[str, Any]] = {}
     for target in args.targets:
@@ -384,6 +517,7 @@ def main() -> None:
         per_second = int(rate * deliveries)
         rows += [
             (f"latency@{rate}", f"change -> every screen p50 / p99 ms, {per_second}/s"),
+            (f"sent@{rate}", f"deliveries sent a second, {per_second}/s asked"),
             (f"made@{rate}", f"delivered within {DELIVERY_DEADLINE:.0f} s, {per_second}/s"),
             (f"cpu@{rate}", f"server CPU while sending, {per_second}/s"),
             (f"load@{rate}", f"load generator CPU (its one core), {per_second}/s"),

@@ -1,0 +1,177 @@
+// One process of bench/load.py's Node load generator: socket.io-client (websocket over the
+// `ws` package, permessage-deflate offered as browsers offer it) joins its share of the
+// rooms, sends their commands at a rate, and notes when every screen sees each change.
+//
+// bench/load.py talks to it in JSON lines: it writes {"ready": true} once loaded, then
+// answers each command read from stdin with one line on stdout:
+//   {"do": "join", ...}    -> {"join_seconds": [...], "extensions": "..."}
+//   {"do": "prepare"}      -> {}  (a running agenda for hands, an open board)
+//   {"do": "send", "rate", "seconds"} -> {"latencies": [...], "due"}
+//   {"do": "leave"}        -> {}  (disconnected)
+// It exits when its input ends, also when bench/load.py stops without a word.
+// A failure answers {"error": "..."}. Every time is performance.now() of this one process:
+// a room's sender and all its screens live here, so send and arrival share one clock.
+
+import { createInterface } from "node:readline";
+import { io } from "socket.io-client";
+
+const NAMESPACE = "/session";
+const now = () => performance.now() / 1000;
+const sleep = (seconds) => new Promise((done) => setTimeout(done, Math.max(0, seconds) * 1000));
+
+let setup; // the join command: url, target, watched, people, deflate, joins_at_once, deadline, rooms
+let rooms = []; // {key, join_code, host_token, screens, sent, pending, steps}; screens[0] hosts
+
+class Screen {
+  constructor(auth) {
+    this.arrivals = new Map(); // event number -> arrival
+    this.onArrival = null;
+    this.socket = io(setup.url + NAMESPACE, {
+      transports: ["websocket"],
+      reconnection: false,
+      forceNew: true, // one connection per screen, as each browser has its own
+      timeout: 60000,
+      auth,
+      // Browsers offer permessage-deflate and compress all they send: threshold 0.
+      perMessageDeflate: setup.deflate ? { threshold: 0 } : false,
+    });
+    this.socket.on(setup.watched, (payload) => {
+      const key = payload.version ?? payload.seq;
+      this.arrivals.set(key, now());
+      this.onArrival?.(key);
+    });
+    // Joined: the snapshot arrived (Holdsport), or connected (the bare room, then `join`).
+    this.ready = new Promise((resolve, reject) => {
+      this.socket.once(setup.target === "bare" ? "connect" : "session:snapshot", resolve);
+      this.socket.once("connect_error", reject);
+    });
+  }
+
+  async call(event, payload) {
+    const reply = await this.socket.timeout(60000).emitWithAck(event, payload);
+    if (!reply.ok) throw new Error(`${event}: ${JSON.stringify(reply)}`);
+    return reply;
+  }
+
+  // The WebSocket extensions the server agreed to (its Sec-WebSocket-Extensions answer).
+  get extensions() {
+    return this.socket.io.engine?.transport?.ws?.extensions ?? "";
+  }
+}
+
+async function credential(room, index) {
+  if (setup.target === "bare") return undefined;
+  if (index < 0) return { token: room.host_token, language: "en" };
+  const reply = await fetch(`${setup.url}/api/join`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ join_code: room.join_code, display_name: `P${index}`, language: "en" }),
+  });
+  if (!reply.ok) throw new Error(`/api/join: ${reply.status} ${await reply.text()}`);
+  return { token: (await reply.json()).token, language: "en" };
+}
+
+// Index -1 is the facilitator. The span measured is load.py's: credential, connect, snapshot
+// (in the bare room: connect and `join`).
+async function joinOne(room, index, seconds) {
+  const began = now();
+  const screen = new Screen(await credential(room, index));
+  await screen.ready;
+  if (setup.target === "bare") await screen.call("join", { room: room.key });
+  seconds.push(now() - began);
+  index < 0 ? room.screens.unshift(screen) : room.screens.push(screen);
+}
+
+async function join(command) {
+  setup = command;
+  rooms = command.rooms.map((room) => ({ ...room, screens: [], sent: new Map(), pending: [], steps: 0 }));
+  const joins = rooms.flatMap((room) =>
+    Array.from({ length: setup.people }, (_, index) => [room, index - 1]),
+  );
+  const seconds = [];
+  let next = 0;
+  const runner = async () => {
+    while (next < joins.length) await joinOne(...joins[next++], seconds);
+  };
+  await Promise.all(Array.from({ length: setup.joins_at_once }, runner));
+  return { join_seconds: seconds, extensions: rooms[0]?.screens[0]?.extensions ?? "" };
+}
+
+async function prepare() {
+  if (setup.target === "bare") return {};
+  for (const room of rooms) {
+    await room.screens[0].call("session:start", {});
+    if (setup.target === "board") await room.screens[0].call("board:open", { prompts: ["Bench"] });
+  }
+  return {};
+}
+
+// The facilitator adds clusters; a participant raises hands; anyone in the bare room.
+const senderOf = (room) => (setup.target === "board" ? room.screens[0] : room.screens.at(-1));
+
+function command(room) {
+  if (setup.target === "bare") return ["change", { room: room.key, seq: room.steps }];
+  if (setup.target === "board") return ["board:add_cluster", { name: `Cluster ${room.steps}` }];
+  return [room.steps % 2 === 0 ? "hand:raise" : "hand:lower", {}];
+}
+
+async function send({ rate, seconds }) {
+  for (const room of rooms) {
+    room.sent.clear();
+    room.pending = [];
+    for (const screen of room.screens) screen.arrivals.clear();
+    // Holdsport numbers an event by the session's version, unknown when sending: the
+    // sender's first sight of a new number claims its oldest send.
+    senderOf(room).onArrival = (key) => {
+      if (room.pending.length && !room.sent.has(key)) room.sent.set(key, room.pending.shift());
+    };
+  }
+  const period = 1 / rate;
+  const end = now() + seconds;
+  const run = async (room) => {
+    const sender = senderOf(room);
+    await sleep(Math.random() * period);
+    let nextAt = now();
+    while (nextAt < end) {
+      const [event, payload] = command(room);
+      if (setup.target === "bare") room.sent.set(room.steps, now());
+      else room.pending.push(now());
+      await sender.call(event, payload);
+      room.steps += 1;
+      nextAt += period;
+      await sleep(nextAt - now());
+    }
+  };
+  await Promise.all(rooms.map(run));
+  await sleep(setup.deadline);
+  const latencies = [];
+  let due = 0;
+  for (const room of rooms) {
+    due += room.sent.size * room.screens.length;
+    for (const screen of room.screens) {
+      for (const [key, sent] of room.sent) {
+        const arrived = screen.arrivals.get(key);
+        if (arrived !== undefined && arrived - sent <= setup.deadline) latencies.push(arrived - sent);
+      }
+    }
+  }
+  return { latencies, due };
+}
+
+function leave() {
+  for (const room of rooms) for (const screen of room.screens) screen.socket.disconnect();
+  return {};
+}
+
+const commands = { join, prepare, send, leave };
+const answer = (reply) => process.stdout.write(JSON.stringify(reply) + "\n");
+answer({ ready: true });
+for await (const line of createInterface({ input: process.stdin })) {
+  const order = JSON.parse(line);
+  try {
+    answer(await commands[order.do](order));
+  } catch (error) {
+    answer({ error: String(error?.stack ?? error) });
+  }
+}
+process.exit(0);
