@@ -158,6 +158,14 @@ export function connectLive(token, onChange, onFailure) {
       onFailure({ code, message: "" });
     });
   }
+  // One's own part, said on another tab or device of one's own (no version): for the
+  // phase it names only, as an ended phase's "ready" ended with it.
+  socket.on("agenda:my_agenda", ({ phase_id: phaseId, my_agenda: mine }) => {
+    if (!live.state || live.state.you.role === "waiting") return;
+    if (live.state.agenda?.current.phase_id !== phaseId) return;
+    live.state.my_agenda = mine;
+    changed();
+  });
   socket.on("connect", () => {
     live.connected = true;
     changed();
