@@ -4,7 +4,9 @@ Everyone sees the plan (group numbers and first names: where to sit), the common
 warning and the facilitator's broadcast, and every group's synthesis once the phase has
 ended. A participant sees their own group's presenter, step and countdown, and its
 synthesis as it is written; hosts see every group's progress (not the synthesis text
-before the end) and the colleague conflicts; a room display sees no group's inside.
+before the end) and the colleague conflicts; a room display sees no group's inside, and
+its plan has no names: a plan keeps who it seated even after they left, and the wall
+shows only people present (it names them from its own `participants`).
 """
 
 from __future__ import annotations
@@ -152,6 +154,8 @@ class Readers:
         """What a view depends on: two readers with one key see the same."""
         if actor.role in HOSTS:
             return ("host",)
+        if actor.role is Role.DISPLAY:
+            return ("display",)
         if actor.role is Role.PARTICIPANT and actor.participant_id is not None:
             return ("participant", *(seats.get(actor.participant_id) for seats in self.seats))
         return ("nobody's group",)
@@ -167,8 +171,9 @@ class Readers:
     def _round(self, index: int, key: tuple[Any, ...]) -> dict[str, Any]:
         host = key[0] == "host"
         number = key[1 + index] if key[0] == "participant" else None
+        common = self.common[index]
         return {
-            **self.common[index],
+            **(_unnamed(common) if key[0] == "display" else common),
             "my_group": None if number is None else self.own[index][number],
             "groups": self.overview[index] if host else [],
             "conflicts": self.conflicts[index] if host else [],
@@ -205,6 +210,15 @@ def _common(data: RoundData) -> dict[str, Any]:
         if ended
         else [],
     }
+
+
+def _unnamed(common: dict[str, Any]) -> dict[str, Any]:
+    """A round's common part without the plan's names, for the room display."""
+    plan = [
+        {**group, "members": [{"participant_id": m["participant_id"]} for m in group["members"]]}
+        for group in common["plan"]
+    ]
+    return {**common, "plan": plan}
 
 
 def _group(data: GroupData, now: datetime, own: bool) -> dict[str, Any]:

@@ -31,10 +31,15 @@ export function firstName(round, participantId) {
   return "?";
 }
 
-// "Bo, Cecilie, Dan": the names as people typed them, in the group's order.
-export function groupNames(round, number) {
+// "Bo, Cecilie, Dan": the names as people typed them, in the group's order. A room
+// display's plan has no names (docs/protocol.md §11): it shows those of its own
+// `participants`, who are only people present, so nobody gone is put up on the wall.
+export function groupNames(state, round, number) {
   const group = round.plan.find((g) => g.number === number);
-  return group ? group.members.map((m) => m.first_name).join(", ") : "";
+  if (!group) return "";
+  const shown = (id) => state.participants.find((p) => p.id === id && p.present && p.admitted);
+  return group.members.map((m) => m.first_name ?? shown(m.participant_id)?.display_name.trim().split(/\s+/)[0])
+    .filter(Boolean).join(", ");
 }
 
 const regions = new Map(); // a key -> its live region, kept across renders

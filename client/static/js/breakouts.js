@@ -41,7 +41,7 @@ export function syntheses(live) {
         ? h("ul", { class: "syntheses" }, round.syntheses.map((synthesis) =>
           h("li", { dataset: { group: synthesis.number } },
             h("h4", {}, t("Group %(n)s", { n: synthesis.number }),
-              " ", h("span", { class: "muted" }, groupNames(round, synthesis.number))),
+              " ", h("span", { class: "muted" }, groupNames(live.state, round, synthesis.number))),
             h("p", { class: "synthesis-text" }, synthesis.text))))
         : h("p", { class: "muted" }, t("No group wrote a synthesis.")))),
   );
@@ -55,7 +55,7 @@ export function displayPlan(live, round, say = (render) => render()) {
     warningBanner(round),
     h("ul", { class: "breakout-plan" }, round.plan.map((group) =>
       h("li", { dataset: { group: group.number } }, say(() =>
-        t("Group %(n)s: %(names)s", { n: group.number, names: groupNames(round, group.number) }))))),
+        t("Group %(n)s: %(names)s", { n: group.number, names: groupNames(live.state, round, group.number) }))))),
     broadcastNote(round),
   );
 }
