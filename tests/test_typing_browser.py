@@ -214,6 +214,15 @@ def test_typing_survives_in_the_board_forms_of_a_revealed_board(browser, server)
     expect(host.locator("#add-cluster")).to_be_visible()
 
     tried = _type_in_every_field(host, others) + _type_in_every_field(guest, others)
+    # A refused command's error stays on screen while others' events arrive.
+    host.fill("#add-cluster input", "   ")
+    host.locator("#add-cluster button").click()
+    error = host.locator("#board-error")
+    expect(error).to_be_visible()
+    said = error.inner_text()
+    assert said
+    others.act(host)
+    expect(error).to_have_text(said)
     others.close()
     shown = "\n".join(tried)
     for field in ('name="cluster"', 'data-draft="board-edit:', 'name="post-1"'):
