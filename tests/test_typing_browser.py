@@ -86,8 +86,9 @@ def _type_in_every_field(page, others: Others) -> list[str]:  # type: ignore[no-
     left in a field (not sent) is still there when the others have been typed in."""
     tried = []
     left = []
-    for gate in page.locator(".write-gate button").all():  # "I understand, let me write"
-        gate.click()
+    # "I understand, let me write", in one go: a gate may go by itself between a listing
+    # and a click (someone arrives, the board has enough people present).
+    page.evaluate("() => document.querySelectorAll('.write-gate button').forEach((b) => b.click())")
     for field in page.query_selector_all(FIELDS):
         if not field.is_visible() or not field.is_enabled() or not field.is_editable():
             continue
