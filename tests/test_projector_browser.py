@@ -137,3 +137,28 @@ def test_the_projector_shows_the_room_what_it_may_see_at_two_sizes(browser, serv
     screen.locator("#projector-languages [data-language=da]").click()
     expect(screen.locator("#projector")).to_have_attribute("data-languages", "da")
     expect(screen.locator("#current-speaker")).to_have_text("Har ordet: Cecilie")
+
+
+def test_the_seating_plan_on_the_wall_shows_nobody_who_has_left(browser, server, clients):
+    """Issue 13: the plan keeps who it seated; the projector puts up only those present."""
+    host = create_session(server.url, title="Leaders", language="en")
+    anne = opened(clients, LiveClient(server.url, host["facilitator_token"], "en"))
+    code = host["join_code"]
+    bo, gudrun = (
+        opened(clients, LiveClient(server.url, join(server.url, code, name, "en")["token"]))
+        for name in ("Bo Berg", "Gudrun Gone")
+    )
+    pairs = {"kind": "breakout", "title": "Pairs", "minutes": 5, "position": 0}
+    assert anne.call("agenda:add_phase", pairs)["ok"]
+    assert anne.call("session:start")["ok"]
+    screen = new_page(browser, "en-GB")
+    screen.goto(f"{server.url}/s/{code}#display={host['display_key']}")
+    plan = screen.locator("#breakout-plan li")
+    expect(plan).to_have_text(["Group 1: Bo, Gudrun"])
+    gudrun.disconnect()  # she leaves; her seat stays in the plan
+    anne.wait_for(lambda: ("Gudrun Gone", False) in anne.people())
+    expect(plan).to_have_text(["Group 1: Bo"])
+    screen.reload()  # a fresh snapshot neither names her
+    expect(plan).to_have_text(["Group 1: Bo"])
+    assert "Gudrun" not in screen.locator("#projector").inner_text()
+    assert bo.state["breakouts"]["rounds"][0]["plan"][0]["members"]

@@ -147,3 +147,38 @@ def test_a_display_is_sent_nobody_who_is_away_or_at_the_door(server, clients):
     # The hosts still see everyone, away and at the door.
     names = {name for name, _ in anne.people()}
     assert {"Gudrun Gone", "Bo Here", "Karl Knocking"} <= names
+
+
+def test_a_display_gets_no_name_from_the_seating_plan(server, clients):
+    """The breakout seating plan keeps who it seated, even one who has left since: the
+    display gets its plan without names (issue 13), and shows the first names of those
+    it may show (its `participants`), so nobody away or gone is put up on the wall."""
+    host = create_session(server.url)
+    code = host["join_code"]
+    anne = opened(clients, LiveClient(server.url, host["facilitator_token"]))
+    people = [join(server.url, code, name) for name in ("Bo Stays", "Gudrun Goes")]
+    bo, gudrun = (opened(clients, LiveClient(server.url, p["token"])) for p in people)
+    phase = anne.call("agenda:add_phase", {"kind": "breakout", "title": "Pairs", "minutes": 5})
+    assert phase["ok"], phase
+    phase_id = anne.state["agenda"]["phases"][-1]["id"]
+    assert anne.call("breakout:plan", {"phase_id": phase_id, "size": 2})["ok"]
+    gudrun.disconnect()  # she leaves: the plan keeps her seat
+    anne.wait_for(lambda: ("Gudrun Goes", False) in anne.people())
+    screen = opened(clients, LiveClient(server.url, host["display_key"]))
+    assert anne.call("breakout:plan", {"phase_id": phase_id, "size": 2})["ok"]  # an update
+    screen.wait_for(lambda: any(n == "breakout:updated" for n, _ in screen.received))
+
+    seated = {
+        m["participant_id"]
+        for r in anne.state["breakouts"]["rounds"]
+        for g in r["plan"]
+        for m in g["members"]
+    }
+    assert people[0]["participant_id"] in seated  # the hosts' plan names who sits where
+    assert "Gudrun" not in names_sent(screen)
+    plans = [screen.state["breakouts"]] + [
+        p["breakouts"] for n, p in screen.received if n == "breakout:updated"
+    ]
+    members = [m for b in plans for r in b["rounds"] for g in r["plan"] for m in g["members"]]
+    assert members and all(set(m) == {"participant_id"} for m in members)
+    assert bo.state["breakouts"]["rounds"][0]["plan"][0]["members"][0]["first_name"]

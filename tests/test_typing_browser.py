@@ -86,8 +86,9 @@ def _type_in_every_field(page, others: Others) -> list[str]:  # type: ignore[no-
     left in a field (not sent) is still there when the others have been typed in."""
     tried = []
     left = []
-    for gate in page.locator(".write-gate button").all():  # "I understand, let me write"
-        gate.click()
+    # "I understand, let me write", in one go: a gate may go by itself between a listing
+    # and a click (someone arrives, the board has enough people present).
+    page.evaluate("() => document.querySelectorAll('.write-gate button').forEach((b) => b.click())")
     for field in page.query_selector_all(FIELDS):
         if not field.is_visible() or not field.is_enabled() or not field.is_editable():
             continue
@@ -120,6 +121,24 @@ def _type_in_every_field(page, others: Others) -> list[str]:  # type: ignore[no-
     return tried
 
 
+# Choices the facilitator makes in forms not sent yet; each must still be made after
+# the others' events (morph.js keeps a select's option and a box's tick, as typed text).
+CHOICES = {
+    "#new-phase-kind": "round",  # shows the speaking order
+    "#new-phase-where": "first",
+    "#board-open-form select[name=mode]": "live",
+}
+CHOSEN = """(choices) => Object.entries(choices)
+    .map(([s, v]) => document.querySelector(s)?.value === v)
+    .concat([document.querySelector("#board-open-form input[name=named]")?.checked])"""
+
+
+def _choose(page) -> None:  # type: ignore[no-untyped-def]
+    for selector, value in CHOICES.items():
+        page.select_option(selector, value)
+    page.check("#board-open-form input[name=named]")
+
+
 def test_typing_survives_other_peoples_events_in_every_field(browser, server):
     created = create_session(server.url, language="en")
     code = created["join_code"]
@@ -137,7 +156,9 @@ def test_typing_survives_other_peoples_events_in_every_field(browser, server):
 
     for page in (host, guest):
         page.locator("#notebook-toggle").click()
+    _choose(host)
     tried = _type_in_every_field(host, others) + _type_in_every_field(guest, others)
+    assert all(host.evaluate(CHOSEN, CHOICES)), host.evaluate(CHOSEN, CHOICES)
     assert others.host.call("session:start")["ok"]
     typed_in: set[int] = set()  # the phases typed in: once each (a round has many turns)
     while (phase_id := others.host.state["agenda"]["current"]["phase_id"]) is not None:  # type: ignore[index]
@@ -157,5 +178,53 @@ def test_typing_survives_other_peoples_events_in_every_field(browser, server):
         'id="action-text"',
         'id="extend-custom"',
         'type="radio"',  # the pulse
+        'id="new-phase-kind"',  # the new phase's kind, order and place
+        'id="new-phase-order"',
+        'id="new-phase-where"',
+        'name="prompts"',  # the board to open: its prompts, mode, threshold and naming
+        'name="named"',
+        'id="action-owner"',
+        'id="breakout-synthesis"',
     ):
+        assert field in shown, f"{field} was never tried:\n{shown}"
+
+
+def test_typing_survives_in_the_board_forms_of_a_revealed_board(browser, server):
+    """The forms a revealed board adds: the facilitator's new group of posts, and a
+    person's own post being edited, while others' events arrive."""
+    created = create_session(server.url, language="en")
+    code = created["join_code"]
+    host_token = created["facilitator_token"]
+    others = Others(server.url, host_token, join(server.url, code, "Bo")["token"])
+    reply = others.host.call(
+        "agenda:add_phase", {"kind": "discussion", "title": "Talk", "minutes": 5}
+    )
+    assert reply["ok"], reply
+    host = _page_with(browser, server.url, code, host_token)
+    guest = _page_with(browser, server.url, code, join(server.url, code, "Cecilie")["token"])
+    assert others.host.call("session:start")["ok"]
+    assert others.host.call("board:open", {"prompts": ["One", "Two"], "threshold": 2})["ok"]
+    write = guest.locator("#board form.write").first
+    write.locator("textarea").fill("Mine, to be edited")
+    write.get_by_role("button", name="Post").click()
+    expect(guest.locator("#board li.own")).to_have_count(1)
+    body = {"prompt": 1, "text": "Bo's", "secret": "s" * 43}
+    assert others.bo.call("board:post", body)["ok"]
+    assert others.host.call("board:reveal")["ok"]
+    guest.locator("#board li.own").get_by_role("button", name="Edit").click()
+    expect(host.locator("#add-cluster")).to_be_visible()
+
+    tried = _type_in_every_field(host, others) + _type_in_every_field(guest, others)
+    # A refused command's error stays on screen while others' events arrive.
+    host.fill("#add-cluster input", "   ")
+    host.locator("#add-cluster button").click()
+    error = host.locator("#board-error")
+    expect(error).to_be_visible()
+    said = error.inner_text()
+    assert said
+    others.act(host)
+    expect(error).to_have_text(said)
+    others.close()
+    shown = "\n".join(tried)
+    for field in ('name="cluster"', 'data-draft="board-edit:', 'name="post-1"'):
         assert field in shown, f"{field} was never tried:\n{shown}"

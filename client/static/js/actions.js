@@ -23,10 +23,9 @@ export function isIgloBoard(board) {
     && board.prompts.every((prompt, index) => prompt.key === IGLO_PREFIX + LEVELS[index]));
 }
 
-// The form outlives re-renders (someone else's event must not wipe what one types).
-let form = null;
-let editing = null; // the id of the action being edited, or null
-let postsLevel = "individual"; // for posts of a board whose columns are not the levels
+// The action being edited (its id), or null: the form edits it. What is typed in the
+// form stays on the page across renders (morph.js).
+let editing = null;
 
 function ownerText(owner, you) {
   if (!owner) return null;
@@ -76,60 +75,56 @@ function followUpList(actions, context, inPhase) {
         }, OUTCOME_NAMES[outcome]()))) : null))));
 }
 
-function ownerOptions(select, state) {
-  const wanted = select.value;
+function ownerOptions(state, selected) {
   const people = state.participants.filter((p) => p.admitted && p.present && p.role !== "display");
-  select.replaceChildren(
-    h("option", { value: "" }, t("Nobody")),
-    h("option", { value: "group" }, t("The group")),
-    ...people.map((p) => h("option", { value: String(p.id) }, p.display_name)));
-  select.value = [...select.options].some((o) => o.value === wanted) ? wanted : "";
+  return [
+    h("option", { value: "", selected: selected === "" }, t("Nobody")),
+    h("option", { value: "group", selected: selected === "group" }, t("The group")),
+    ...people.map((p) => h("option", { value: String(p.id), selected: selected === String(p.id) }, p.display_name)),
+  ];
 }
 
+function ownerValue(owner) {
+  if (!owner) return "";
+  return owner.kind === "group" ? "group" : String(owner.participant_id || "");
+}
+
+// Keyed by what it edits: starting an edit (or cancelling one) is a fresh form, filled
+// with that action; otherwise the same form, whose typed fields morph.js keeps.
 function actionForm(state, context) {
-  if (!form) {
-    const level = h("select", { name: "level", id: "action-level" },
-      LEVELS.map((value) => h("option", { value }, levelName(value))));
-    form = h("form", { class: "action-form", id: "action-form" },
-      h("h3", { id: "action-form-title" }),
-      h("label", { class: "field" }, h("span", {}, t("What will you do?")),
-        h("input", { name: "text", id: "action-text", maxlength: 280, required: true })),
-      h("label", { class: "field inline" }, h("span", {}, t("Level")), level),
-      h("label", { class: "field inline" }, h("span", {}, t("Owner")),
-        h("select", { name: "owner", id: "action-owner" })),
-      h("label", { class: "field inline" }, h("span", {}, t("Due")),
-        h("input", { name: "due", id: "action-due", type: "date" })),
-      h("div", { class: "controls" },
-        h("button", { type: "submit", id: "action-save" }),
-        h("button", { type: "button", class: "quiet", id: "action-cancel", onclick: () => resetForm(context) }, t("Cancel"))));
-  }
-  form.onsubmit = (event) => save(event, context);
-  form.querySelector("#action-form-title").textContent = editing ? t("Edit") : t("Add an action");
-  form.querySelector("#action-save").textContent = editing ? t("Save") : t("Add action");
-  form.querySelector("#action-cancel").hidden = !editing;
-  ownerOptions(form.querySelector("#action-owner"), state);
-  return form;
+  const action = editing && state.actions.recorded.find((a) => a.id === editing);
+  return h("form", { class: "action-form", id: "action-form", dataset: { key: action ? action.id : "new" },
+    onsubmit: (event) => save(event, action, context) },
+  h("h3", { id: "action-form-title" }, action ? t("Edit") : t("Add an action")),
+  h("label", { class: "field" }, h("span", {}, t("What will you do?")),
+    h("input", { name: "text", id: "action-text", maxlength: 280, required: true, value: action ? action.text : "",
+      dataset: { draft: action ? `action-edit:${action.id}` : "action-text" } })),
+  h("label", { class: "field inline" }, h("span", {}, t("Level")),
+    h("select", { name: "level", id: "action-level" },
+      LEVELS.map((value) => h("option", { value, selected: action ? action.level === value : false }, levelName(value))))),
+  h("label", { class: "field inline" }, h("span", {}, t("Owner")),
+    h("select", { name: "owner", id: "action-owner" }, ownerOptions(state, action ? ownerValue(action.owner) : ""))),
+  h("label", { class: "field inline" }, h("span", {}, t("Due")),
+    h("input", { name: "due", id: "action-due", type: "date", value: action ? action.due || "" : "" })),
+  h("div", { class: "controls" },
+    h("button", { type: "submit", id: "action-save" }, action ? t("Save") : t("Add action")),
+    h("button", { type: "button", class: "quiet", id: "action-cancel", hidden: !action, onclick: () => stopEditing(context) }, t("Cancel"))));
 }
 
-function resetForm(context) {
+function stopEditing(context) {
   editing = null;
-  form.reset();
   context.refresh();
 }
 
 function startEdit(action, context) {
   editing = action.id;
-  form.elements.text.value = action.text;
-  form.elements.level.value = action.level;
-  const owner = action.owner;
-  form.elements.owner.value = !owner ? "" : owner.kind === "group" ? "group" : String(owner.participant_id || "");
-  form.elements.due.value = action.due || "";
   context.refresh();
-  form.elements.text.focus();
+  document.getElementById("action-text")?.focus();
 }
 
-async function save(event, context) {
+async function save(event, action, context) {
   event.preventDefault();
+  const form = event.currentTarget; // the one on the page
   const data = new FormData(form);
   const owner = String(data.get("owner") || "");
   const payload = {
@@ -139,10 +134,12 @@ async function save(event, context) {
     owner_id: owner === "" || owner === "group" ? null : Number(owner),
     due: data.get("due") ? String(data.get("due")) : null,
   };
-  const reply = editing
-    ? await context.run("action:edit", { action_id: editing, ...payload })
+  const reply = action
+    ? await context.run("action:edit", { action_id: action.id, ...payload })
     : await context.run("action:add", payload);
-  if (reply.ok) resetForm(context);
+  if (!reply.ok) return;
+  if (!action) form.reset(); // a new one: the same form, emptied
+  stopEditing(context);
 }
 
 // Hosts turn the shown posts of the current board into actions in one step.
@@ -150,13 +147,13 @@ function fromPosts(board, context) {
   if (!board || !board.revealed || !board.posts.length) return null;
   const iglo = isIgloBoard(board);
   const turn = async () => {
-    const reply = await context.run("action:from_posts", iglo ? {} : { level: postsLevel });
+    const level = document.getElementById("posts-level")?.value; // the choice on the page
+    const reply = await context.run("action:from_posts", iglo ? {} : { level });
     if (reply.ok) context.refresh();
   };
   return h("div", { class: "controls", id: "actions-from-posts" },
     iglo ? null : h("label", { class: "field inline" }, h("span", {}, t("Level for posts from this board")),
-      h("select", { id: "posts-level", onchange: (event) => { postsLevel = event.target.value; } },
-        LEVELS.map((value) => h("option", { value, selected: value === postsLevel }, levelName(value))))),
+      h("select", { id: "posts-level" }, LEVELS.map((value) => h("option", { value }, levelName(value))))),
     h("button", { class: "quiet", id: "all-posts-to-actions", onclick: turn }, t("Make all shown posts actions")));
 }
 

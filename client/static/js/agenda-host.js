@@ -2,17 +2,12 @@
 import { kindName } from "./agenda-text.js";
 import { cachedLibrary, loadLibrary } from "./content.js";
 import { h } from "./dom.js";
-import { contentText, currentLanguage, t } from "./i18n.js";
+import { contentText, t } from "./i18n.js";
 
-// The editor's choices: what the form shows (the kind's own fields) follows them.
-const draft = { extendMinutes: "", kind: "discussion", title: "", minutes: "10", advance: "manual", orderMode: "join" };
+// The fields' values live on the page only (morph.js keeps them across renders); the
+// handlers read them from there.
 const TURN_KINDS = ["round", "dilemma_round"];
-
-function remember(name) {
-  return (event) => {
-    draft[name] = event.target.value;
-  };
-}
+const DEFAULT_KIND = "discussion";
 
 export function hostControls(live, context) {
   const { agenda } = live.state;
@@ -21,8 +16,8 @@ export function hostControls(live, context) {
   const running = live.state.session.status === "running" && agenda.current.phase_id !== null;
   const send = (name, extra = {}) => context.run(name, { segment, ...extra });
   const extend = (seconds) => send("timer:extend", { seconds });
-  const custom = () => {
-    const minutes = Number(draft.extendMinutes);
+  const custom = (event) => {
+    const minutes = Number(event.currentTarget.closest(".extend-form").querySelector("input").value);
     if (minutes) extend(Math.round(minutes * 60));
   };
   if (!running) return null;
@@ -35,7 +30,7 @@ export function hostControls(live, context) {
     h("button", { class: "quiet", id: "extend-5", onclick: () => extend(300) }, t("+5 min")),
     h("span", { class: "extend-form" },
       h("input", { type: "number", step: "1", min: "-60", max: "60", id: "extend-custom", "aria-label": t("Minutes to add (negative takes away)"),
-        value: draft.extendMinutes, oninput: remember("extendMinutes") }),
+        name: "extend-minutes" }),
       h("button", { class: "quiet", onclick: custom }, t("Add minutes")),
     ),
     h("button", { id: "agenda-next", onclick: () => send("agenda:next") }, t("Next")),
@@ -46,11 +41,7 @@ export function hostControls(live, context) {
   );
 }
 
-// Any question from the banks can be added to a phase that is not over. The picker (some
-// hundreds of options) is made again only when what it offers changes: phase id -> { made
-// from, select }.
-const pickers = new Map();
-
+// Any question from the banks can be added to a phase that is not over.
 function questionPicker(phase, context) {
   const library = cachedLibrary();
   if (!library) {
@@ -58,15 +49,6 @@ function questionPicker(phase, context) {
     return null;
   }
   const keys = phase.prompts.filter((p) => p.key).map((p) => p.key);
-  const madeFrom = `${currentLanguage()}:${keys.join(",")}`;
-  const known = pickers.get(phase.id);
-  if (known && known.madeFrom === madeFrom && known.run === context.run) return known.select;
-  const select = pickerFor(library, phase, keys, context);
-  pickers.set(phase.id, { madeFrom, run: context.run, select });
-  return select;
-}
-
-function pickerFor(library, phase, keys, context) {
   const add = (event) => {
     const key = event.target.value;
     event.target.value = ""; // the picker offers again; the phase shows what was added
@@ -154,34 +136,35 @@ function rowTools(live, phase, context) {
 function addForm(live, context) {
   async function add(event) {
     event.preventDefault();
-    const title = event.currentTarget.querySelector("#new-phase-title"); // the one on the page
+    const form = event.currentTarget; // the one on the page, with what was chosen in it
+    const data = new FormData(form);
+    const kind = String(data.get("kind"));
     const reply = await context.run("agenda:add_phase", {
-      kind: draft.kind, title: draft.title, minutes: Number(draft.minutes), advance: draft.advance,
-      ...(TURN_KINDS.includes(draft.kind) ? { order_mode: draft.orderMode } : {}),
+      kind, title: String(data.get("title")), minutes: Number(data.get("minutes")), advance: String(data.get("advance")),
+      ...(TURN_KINDS.includes(kind) ? { order_mode: String(data.get("order_mode")) } : {}),
       // "first": as early as the agenda allows (the server keeps what has run in place).
-      ...(draft.where === "first" ? { position: 0 } : {}),
+      ...(data.get("where") === "first" ? { position: 0 } : {}),
     });
-    if (reply.ok) {
-      draft.title = "";
-      title.value = ""; // here: a render leaves a field that has the focus as it is
-    }
+    if (reply.ok) form.elements.title.value = "";
   }
+  // The kind chosen decides which fields show: the choice is the page's own (the select,
+  // kept by morph.js), read here at each render.
+  const kind = document.getElementById("new-phase-kind")?.value || DEFAULT_KIND;
   const kinds = ["round", "dilemma_round", "discussion", "board", "break", "pulse", "breakout"];
   return h("form", { class: "add-phase", id: "add-phase", onsubmit: add },
-    h("select", { id: "new-phase-kind", "aria-label": t("Kind"), onchange: (e) => { draft.kind = e.target.value; context.refresh(); } },
-      kinds.map((kind) => h("option", { value: kind, selected: kind === draft.kind }, kindName(kind)))),
-    h("input", { id: "new-phase-title", placeholder: t("Title"), "aria-label": t("Title"), required: true, maxlength: 120,
-      value: draft.title, oninput: remember("title") }),
-    h("input", { id: "new-phase-minutes", type: "number", min: "1", max: "240", "aria-label": t("Planned minutes"),
-      value: draft.minutes, oninput: remember("minutes"), class: "minutes-input" }),
-    h("select", { "aria-label": t("At time-up"), onchange: remember("advance") },
-      h("option", { value: "manual", selected: draft.advance === "manual" }, t("wait for the facilitator")),
-      h("option", { value: "auto", selected: draft.advance === "auto" }, t("move on by itself"))),
-    TURN_KINDS.includes(draft.kind) ? h("select", { id: "new-phase-order", "aria-label": t("Speaking order"),
-      onchange: remember("orderMode") }, orderOptions(draft.kind, draft.orderMode)) : null,
-    h("select", { id: "new-phase-where", "aria-label": t("Where"), onchange: remember("where") },
-      h("option", { value: "last", selected: draft.where !== "first" }, t("at the end")),
-      h("option", { value: "first", selected: draft.where === "first" }, t("as early as possible"))),
+    h("select", { id: "new-phase-kind", name: "kind", "aria-label": t("Kind"), onchange: () => context.refresh() },
+      kinds.map((value) => h("option", { value, selected: value === DEFAULT_KIND }, kindName(value)))),
+    h("input", { id: "new-phase-title", name: "title", placeholder: t("Title"), "aria-label": t("Title"), required: true, maxlength: 120 }),
+    h("input", { id: "new-phase-minutes", name: "minutes", type: "number", min: "1", max: "240", "aria-label": t("Planned minutes"),
+      value: "10", class: "minutes-input" }),
+    h("select", { name: "advance", "aria-label": t("At time-up") },
+      h("option", { value: "manual" }, t("wait for the facilitator")),
+      h("option", { value: "auto" }, t("move on by itself"))),
+    TURN_KINDS.includes(kind) ? h("select", { id: "new-phase-order", name: "order_mode", "aria-label": t("Speaking order") },
+      orderOptions(kind, "join")) : null,
+    h("select", { id: "new-phase-where", name: "where", "aria-label": t("Where") },
+      h("option", { value: "last" }, t("at the end")),
+      h("option", { value: "first" }, t("as early as possible"))),
     h("button", { type: "submit" }, t("Add phase")),
   );
 }

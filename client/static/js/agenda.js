@@ -86,34 +86,36 @@ function nowPanel(live, context) {
 }
 
 // The presenter's own title for their dilemma, and whether the summary may show it
-// (no, unless they tick it). Kept across renders, so an event does not undo typing.
-const titleForms = new Map();
+// (no, unless they tick it). Rendered from what they saved; morph.js keeps what they
+// type or tick. `savedHere`: the turn whose title was just saved from this page, for
+// the "Saved." next to the button (state, rendered from; not a kept node).
+let savedHere = null;
 
 function titleForm(live, phase, turn, context) {
   if (phase.kind !== "dilemma_round" || phase.words || !turn || turn.participant_id !== context.you.participant_id || context.ended) {
     return null;
   }
-  if (titleForms.has(turn.id)) return titleForms.get(turn.id);
   const saved = (live.state.my_agenda?.titles || []).find((item) => item.turn_id === turn.id);
-  const input = h("input", { id: "dilemma-title", name: "title", maxlength: 120, value: saved ? saved.title : "" });
-  const share = h("input", { type: "checkbox", id: "dilemma-title-share", name: "share", checked: saved ? saved.share : false });
-  const status = h("span", { class: "muted", id: "dilemma-title-status", role: "status" });
-  const form = h("form", { class: "dilemma-title", id: "dilemma-title-form", onsubmit: async (event) => {
+  const save = async (event) => {
     event.preventDefault();
-    const reply = await context.run("turn:title", { title: input.value.trim(), share: share.checked });
+    const { elements } = event.currentTarget; // the fields on the page
+    const reply = await context.run("turn:title", { title: elements.title.value.trim(), share: elements.share.checked });
     if (!reply.ok) return;
     const titles = (live.state.my_agenda.titles || []).filter((item) => item.turn_id !== turn.id);
     if (reply.title.title) titles.push(reply.title);
     live.state.my_agenda.titles = titles;
-    status.textContent = t("Saved.");
-  } },
-  h("label", { class: "field" },
-    h("span", {}, t("A short title for your dilemma (only you see it)")), input),
-  h("label", { class: "toggle" }, share, t("It may appear in the session's summary")),
-  h("button", { type: "submit", class: "small" }, t("Save title")),
-  status);
-  titleForms.set(turn.id, form);
-  return form;
+    savedHere = turn.id;
+    context.refresh();
+  };
+  return h("form", { class: "dilemma-title", id: "dilemma-title-form", dataset: { key: turn.id }, onsubmit: save },
+    h("label", { class: "field" },
+      h("span", {}, t("A short title for your dilemma (only you see it)")),
+      h("input", { id: "dilemma-title", name: "title", maxlength: 120, value: saved ? saved.title : "" })),
+    h("label", { class: "toggle" },
+      h("input", { type: "checkbox", id: "dilemma-title-share", name: "share", checked: saved ? saved.share : false }),
+      t("It may appear in the session's summary")),
+    h("button", { type: "submit", class: "small" }, t("Save title")),
+    h("span", { class: "muted", id: "dilemma-title-status", role: "status" }, savedHere === turn.id ? t("Saved.") : ""));
 }
 
 // The presenter during the reflection: no input to the group (their notebook is theirs).

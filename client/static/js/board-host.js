@@ -3,7 +3,7 @@
 import { h, saveFile } from "./dom.js";
 import { t } from "./i18n.js";
 import { isIgloBoard } from "./actions.js";
-import { boardCommand, forget, keep } from "./board-ui.js";
+import { boardCommand } from "./board-ui.js";
 
 const DEFAULT_PROMPTS = () => [
   t("A mistake I learned from"),
@@ -11,36 +11,34 @@ const DEFAULT_PROMPTS = () => [
   t("An uncertainty I carry"),
 ];
 
+// Rendered fresh each time: morph.js keeps what the facilitator changed in it.
 export function openBoardForm() {
-  return keep("open-board", () => {
-    const form = h("form", { class: "board-open", id: "board-open-form", onsubmit: submit },
-      h("h3", {}, t("Open a board")),
-      h("label", { class: "field" }, h("span", {}, t("Prompts, one per line (they become the columns)")),
-        h("textarea", { name: "prompts", rows: 3, maxlength: 6 * 121, required: true },
-          DEFAULT_PROMPTS().join("\n"))),
-      h("label", { class: "field" }, h("span", {}, t("How posts appear")),
-        h("select", { name: "mode" },
-          h("option", { value: "reveal" }, t("Write, then reveal all at once (safest)")),
-          h("option", { value: "live" }, t("Live, in shuffled batches")))),
-      h("label", { class: "field" }, h("span", {}, t("Anonymity threshold (different people)")),
-        h("input", { name: "threshold", type: "number", min: 2, max: 20, value: 3, required: true })),
-      h("label", { class: "check" }, h("input", { name: "named", type: "checkbox" }),
-        h("span", {}, t("Named board: everyone sees who wrote each post. This cannot be changed once the board is open."))),
-      h("button", { type: "submit", id: "open-board" }, t("Open board")),
-    );
-    async function submit(event) {
-      event.preventDefault();
-      const data = new FormData(form);
-      const prompts = String(data.get("prompts")).split("\n").map((line) => line.trim()).filter(Boolean);
-      const reply = await boardCommand("board:open", {
-        prompts,
-        mode: data.get("mode"),
-        named: data.get("named") === "on",
-        threshold: Number(data.get("threshold")),
-      });
-      if (reply.ok) forget("open-board");
-    }
-    return form;
+  return h("form", { class: "board-open", id: "board-open-form", onsubmit: submit },
+    h("h3", {}, t("Open a board")),
+    h("label", { class: "field" }, h("span", {}, t("Prompts, one per line (they become the columns)")),
+      h("textarea", { name: "prompts", rows: 3, maxlength: 6 * 121, required: true },
+        DEFAULT_PROMPTS().join("\n"))),
+    h("label", { class: "field" }, h("span", {}, t("How posts appear")),
+      h("select", { name: "mode" },
+        h("option", { value: "reveal" }, t("Write, then reveal all at once (safest)")),
+        h("option", { value: "live" }, t("Live, in shuffled batches")))),
+    h("label", { class: "field" }, h("span", {}, t("Anonymity threshold (different people)")),
+      h("input", { name: "threshold", type: "number", min: 2, max: 20, value: 3, required: true })),
+    h("label", { class: "check" }, h("input", { name: "named", type: "checkbox" }),
+      h("span", {}, t("Named board: everyone sees who wrote each post. This cannot be changed once the board is open."))),
+    h("button", { type: "submit", id: "open-board" }, t("Open board")),
+  );
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const data = new FormData(event.currentTarget);
+  const prompts = String(data.get("prompts")).split("\n").map((line) => line.trim()).filter(Boolean);
+  await boardCommand("board:open", {
+    prompts,
+    mode: data.get("mode"),
+    named: data.get("named") === "on",
+    threshold: Number(data.get("threshold")),
   });
 }
 
@@ -78,15 +76,16 @@ async function exportBoard() {
 }
 
 export function addClusterForm(board) {
-  return keep(`add-cluster:${board.id}`, () => {
-    const input = h("input", { name: "cluster", maxlength: 60, required: true, placeholder: t("Name of a new group") });
-    const form = h("form", { class: "inline-form", id: "add-cluster", onsubmit: async (event) => {
-      event.preventDefault();
-      const reply = await boardCommand("board:add_cluster", { name: input.value.trim() });
-      if (reply.ok) input.value = "";
-    } }, input, h("button", { type: "submit", class: "quiet" }, t("Add group")));
-    return form;
-  });
+  return h("form", { class: "inline-form", id: "add-cluster", dataset: { key: board.id }, onsubmit: addCluster },
+    h("input", { name: "cluster", maxlength: 60, required: true, placeholder: t("Name of a new group") }),
+    h("button", { type: "submit", class: "quiet" }, t("Add group")));
+}
+
+async function addCluster(event) {
+  event.preventDefault();
+  const input = event.currentTarget.elements.cluster; // the one on the page
+  const reply = await boardCommand("board:add_cluster", { name: input.value.trim() });
+  if (reply.ok) input.value = "";
 }
 
 export function clusterHostActions(cluster) {

@@ -1,29 +1,22 @@
-// Small pieces the board's views share: elements that outlive a re-render (so a half-
-// written post survives someone else's event; session.js puts the focus back), and the
-// latest live state for handlers.
-const kept = new Map();
+// Small pieces the board's views share: the latest live state for handlers, and the
+// error of the last board command that failed.
 
 // The live connection and page context of the latest render; handlers read it when run.
 export const latest = { live: null, context: null };
 
-// The same element on every render for this key: typed text and its caret survive.
-export function keep(key, make) {
-  if (!kept.has(key)) kept.set(key, make());
-  return kept.get(key);
-}
-
-export function forget(key) {
-  kept.delete(key);
-}
+// Error box id -> the message of the board command that last failed there. State, not a
+// kept node: the box renders from it (errorBox), so it survives every render; the next
+// command sent from that box's board clears it.
+export const errors = {};
 
 // Board commands: their errors show next to the board, where the person is looking
 // (`errorId`: a breakout group's board has its own box).
 export async function boardCommand(name, payload = {}, errorId = "board-error") {
   const reply = await latest.live.command(name, payload);
-  const box = document.getElementById(errorId);
-  if (box) {
-    box.textContent = reply.ok ? "" : reply.error.message;
-    box.hidden = reply.ok;
+  const message = reply.ok ? "" : reply.error.message;
+  if ((errors[errorId] || "") !== message) {
+    errors[errorId] = message;
+    latest.context?.refresh();
   }
   return reply;
 }

@@ -9,7 +9,7 @@ import { registerSection } from "./sections.js";
 import { BOARD_APPLIERS } from "./board-events.js";
 import { forgetOtherBoards, newSecret, ownStore } from "./board-own.js";
 import { addClusterForm, clusterHostActions, hostControls, hostPostActions, openBoardForm } from "./board-host.js";
-import { boardCommand, forget, keep, latest } from "./board-ui.js";
+import { boardCommand, errors, latest } from "./board-ui.js";
 
 registerEventAppliers(BOARD_APPLIERS);
 registerSection(50, renderBoard, ["board", "session", "participants", "group_boards", "agenda"]);
@@ -93,7 +93,8 @@ function boardView(live, board, { isHost, errorId }) {
 }
 
 function errorBox(view) {
-  return keep(view.errorId, () => h("p", { class: "error", id: view.errorId, role: "alert", hidden: true }));
+  const message = errors[view.errorId] || "";
+  return h("p", { class: "error", id: view.errorId, role: "alert", hidden: !message }, message);
 }
 
 function columns(view) {
@@ -272,47 +273,51 @@ function writeForm(view, index) {
       h("button", { class: "quiet", onclick: () => { understood.add(board.id); rerender(); } },
         t("I understand, let me write")));
   }
-  return keep(`write:${board.id}:${index}`, () => {
-    const input = h("textarea", {
-      name: `post-${index}`, dataset: { draft: `board:${board.id}:${index}` }, rows: 3, maxlength: board.limits.max_length, required: true,
-      placeholder: t("Write a short post…"), "aria-label": promptText(board.prompts[index]),
-      oninput: () => { counter.textContent = `${input.value.length} / ${board.limits.max_length}`; },
-    });
-    const counter = h("span", { class: "muted counter" }, `0 / ${board.limits.max_length}`);
-    const form = h("form", { class: "write", onsubmit: async (event) => {
-      event.preventDefault();
-      const secret = newSecret();
-      const reply = await boardCommand("board:post", { prompt: index, text: input.value, secret }, view.errorId);
-      if (!reply.ok) return;
-      storeOf(board).keepPost(reply.post, secret);
-      input.value = "";
-      counter.textContent = `0 / ${board.limits.max_length}`;
-      rerender();
-    } }, input, h("div", { class: "write-foot" }, counter, h("button", { type: "submit" }, t("Post"))));
-    return form;
-  });
+  const max = board.limits.max_length;
+  const draft = `board:${board.id}:${index}`;
+  // The count is of the field on the page (morph.js keeps it, with what is typed).
+  const field = document.querySelector(`textarea[data-draft="${CSS.escape(draft)}"]`);
+  const count = (text) => `${text.length} / ${max}`;
+  return h("form", { class: "write", dataset: { key: draft }, onsubmit: async (event) => {
+    event.preventDefault();
+    const input = event.currentTarget.elements[`post-${index}`];
+    const secret = newSecret();
+    const reply = await boardCommand("board:post", { prompt: index, text: input.value, secret }, view.errorId);
+    if (!reply.ok) return;
+    storeOf(board).keepPost(reply.post, secret);
+    input.value = "";
+    rerender();
+  } },
+  h("textarea", {
+    name: `post-${index}`, dataset: { draft }, rows: 3, maxlength: max, required: true,
+    placeholder: t("Write a short post…"), "aria-label": promptText(board.prompts[index]),
+    oninput: (event) => { event.target.form.querySelector(".counter").textContent = count(event.target.value); },
+  }),
+  h("div", { class: "write-foot" },
+    h("span", { class: "muted counter" }, count(field?.value ?? "")),
+    h("button", { type: "submit" }, t("Post"))));
 }
 
+// Keyed by the post: another post's edit is another form. The field starts with the
+// post's text; morph.js keeps what is typed in it.
 function editForm(view, post, own) {
-  const key = `edit:${post.id}`;
-  return keep(key, () => {
-    const input = h("textarea", { rows: 3, maxlength: view.board.limits.max_length, "aria-label": t("Edit") });
-    input.value = own.text;
-    const done = () => { editing.delete(post.id); forget(key); rerender(); };
-    return h("form", { class: "write", onsubmit: async (event) => {
-      event.preventDefault();
-      const mine = storeOf(view.board).post(post.id);
-      // Written on another device of this person's: no secret here, their key suffices.
-      const edit = { post_id: post.id, secret: mine.secret || null, text: input.value };
-      const reply = await boardCommand("board:edit", edit, view.errorId);
-      if (reply.ok) {
-        storeOf(view.board).keepPost(reply.post);
-        done();
-      }
-    } }, input, h("div", { class: "write-foot" },
-      h("button", { type: "button", class: "quiet", onclick: done }, t("Cancel")),
-      h("button", { type: "submit" }, t("Save"))));
-  });
+  const done = () => { editing.delete(post.id); rerender(); };
+  return h("form", { class: "write", dataset: { key: `edit:${post.id}` }, onsubmit: async (event) => {
+    event.preventDefault();
+    const mine = storeOf(view.board).post(post.id);
+    // Written on another device of this person's: no secret here, their key suffices.
+    const edit = { post_id: post.id, secret: mine.secret || null, text: event.currentTarget.elements.text.value };
+    const reply = await boardCommand("board:edit", edit, view.errorId);
+    if (reply.ok) {
+      storeOf(view.board).keepPost(reply.post);
+      done();
+    }
+  } },
+  h("textarea", { name: "text", dataset: { draft: `board-edit:${post.id}` }, rows: 3,
+    maxlength: view.board.limits.max_length, "aria-label": t("Edit") }, own.text),
+  h("div", { class: "write-foot" },
+    h("button", { type: "button", class: "quiet", onclick: done }, t("Cancel")),
+    h("button", { type: "submit" }, t("Save"))));
 }
 
 async function remove(view, postId, own) {
@@ -359,7 +364,8 @@ async function vote(view, targetId, on) {
 }
 
 // What this browser keeps of a board, read afresh: a handler may outlive the render
-// that made it (kept forms), and the store must not be a stale copy.
+// that made it (morph.js gives a kept element the newest handlers only when its part
+// renders again), and the store must not be a stale copy.
 function storeOf(board) {
   return ownStore(latest.live.state.session.join_code, board.id);
 }

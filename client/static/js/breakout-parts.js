@@ -1,7 +1,7 @@
 // Pieces every breakout view shares (docs/protocol.md §11): the rounds of the snapshot,
 // first names from the plan, and the common notices (the one-minute warning and the
-// facilitator's broadcast) kept as the same elements across renders, so a screen reader
-// hears them when they change, not at every event.
+// facilitator's broadcast), which morph.js keeps as the same elements across renders, so
+// a screen reader hears them when they change, not at every event.
 import { phaseTitle } from "./agenda-text.js";
 import { h } from "./dom.js";
 import { errorText, t } from "./i18n.js";
@@ -42,42 +42,38 @@ export function groupNames(state, round, number) {
     .filter(Boolean).join(", ");
 }
 
-const regions = new Map(); // a key -> its live region, kept across renders
-
-function liveRegion(key, attributes) {
-  if (!regions.has(key)) regions.set(key, h("p", attributes));
-  return regions.get(key);
-}
-
-function say(region, text) {
-  if (region.textContent !== text) region.textContent = text;
-  return region;
-}
-
+// Live regions: morph.js keeps each (by its id and phase) across renders, so a screen
+// reader hears only a change of its text.
 export function warningBanner(round) {
-  const banner = liveRegion(`warning-${round.phase_id}`, { class: "breakout-warning", id: "breakout-warning", role: "alert" });
-  return say(banner, round.warning ? t("One minute left: wrap up, the plenary starts soon.") : "");
+  return h("p", { class: "breakout-warning", id: "breakout-warning", role: "alert", dataset: { key: round.phase_id } },
+    round.warning ? t("One minute left: wrap up, the plenary starts soon.") : "");
 }
 
 export function broadcastNote(round) {
-  const note = liveRegion(`broadcast-${round.phase_id}`, { class: "breakout-broadcast", id: "breakout-broadcast", role: "status" });
   const { broadcast } = round;
-  return say(note, broadcast ? t("From the facilitator: %(text)s", { text: broadcast.text }) : "");
+  return h("p", { class: "breakout-broadcast", id: "breakout-broadcast", role: "status", dataset: { key: round.phase_id } },
+    broadcast ? t("From the facilitator: %(text)s", { text: broadcast.text }) : "");
 }
 
 // A group's next step. Two people in it often press at once: the later one is refused
 // (`stale_segment`) while the event already shows the group moved on, so that refusal
 // needs no word; any other is said next to the button.
-export function nextStepButton(live, round, group, attributes, label) {
+// The refusal of the last press, said until the next one: state the box renders from
+// (nextStepError), so other people's events do not wipe it.
+let nextProblem = "";
+
+export function nextStepButton(live, context, round, group, attributes, label) {
   const send = async () => {
     const payload = { phase_id: round.phase_id, group: group.number, segment: group.segment };
     const reply = await live.command("breakout:next", payload);
-    const problem = document.getElementById("breakout-next-error");
-    if (problem) problem.textContent = reply.ok || reply.error.code === "stale_segment" ? "" : errorText(reply.error);
+    const problem = reply.ok || reply.error.code === "stale_segment" ? "" : errorText(reply.error);
+    if (problem === nextProblem) return;
+    nextProblem = problem;
+    context.refresh();
   };
   return h("button", { ...attributes, onclick: send }, label);
 }
 
 export function nextStepError() {
-  return h("p", { class: "error", id: "breakout-next-error", role: "alert" });
+  return h("p", { class: "error", id: "breakout-next-error", role: "alert" }, nextProblem);
 }

@@ -7,7 +7,7 @@ import {
   broadcastNote, firstName, nextStepButton, nextStepError, roundsOf, warningBanner,
 } from "./breakout-parts.js";
 import { timerClock } from "./countdown.js";
-import { boardCommand } from "./board-ui.js";
+import { boardCommand, errors } from "./board-ui.js";
 import { h } from "./dom.js";
 import { t, tn } from "./i18n.js";
 import { registerSection } from "./sections.js";
@@ -15,8 +15,6 @@ import { registerSection } from "./sections.js";
 const SIZES = [2, 3, 4, 5, 6, 7, 8];
 const DEFAULT_SIZE = 3;
 // Chosen or typed but not sent yet: kept across re-renders, which happen at every event.
-const sizes = new Map(); // phase id -> group size
-let broadcastDraft = "";
 
 registerSection(12, (live, context) => {
   const { agenda } = live.state;
@@ -37,13 +35,14 @@ registerSection(12, (live, context) => {
 
 function planningPart(context, phase, round) {
   if (phase.status !== "pending") return h("p", { class: "muted" }, t("Nobody was seated in this breakout phase."));
-  const size = sizes.get(phase.id) || (round && round.size) || DEFAULT_SIZE;
-  const plan = () => context.run("breakout:plan", { phase_id: phase.id, size });
+  const size = (round && round.size) || DEFAULT_SIZE;
+  const id = `breakout-size-${phase.id}`;
+  // The size chosen on the page (morph.js keeps the choice across renders).
+  const plan = () => context.run("breakout:plan", { phase_id: phase.id, size: Number(document.getElementById(id)?.value || size) });
   return h("div", {},
     h("div", { class: "controls breakout-make" },
       h("label", { class: "toggle" }, t("Group size"),
-        h("select", { id: `breakout-size-${phase.id}`, class: "breakout-size",
-          onchange: (event) => sizes.set(phase.id, Number(event.target.value)) },
+        h("select", { id, class: "breakout-size" },
         SIZES.map((n) => h("option", { value: n, selected: n === size }, tn("%(n)s person", "%(n)s people", n))))),
       h("button", { class: "breakout-make-groups", onclick: plan }, round ? t("Make new groups") : t("Make groups")),
     ),
@@ -87,7 +86,7 @@ function planEditor(context, round) {
 function runningPart(live, context, phase, round) {
   return h("div", {},
     warningBanner(round),
-    overview(live, phase, round),
+    overview(live, context, phase, round),
     groupBoards(live, round),
     broadcastForm(context, round),
     h("details", { class: "breakout-moves" },
@@ -98,7 +97,7 @@ function runningPart(live, context, phase, round) {
 }
 
 // One row a group: its presenter, step, time left and whether its synthesis has come.
-function overview(live, phase, round) {
+function overview(live, context, phase, round) {
   return h("div", {}, h("table", { class: "breakout-overview", id: "breakout-overview" },
     h("thead", {}, h("tr", {},
       h("th", { scope: "col" }, t("Group")),
@@ -115,7 +114,7 @@ function overview(live, phase, round) {
         h("td", {}, group.finished ? t("Through") : step ? stepName(step) : "–"),
         h("td", {}, group.finished ? "–" : timerClock(group.timer, live.offsetMs, { role: "timer" })),
         h("td", { class: "synthesis-sent" }, group.synthesis_sent ? t("Sent") : t("Not yet")),
-        h("td", {}, group.finished ? null : nextStepButton(live, round, group,
+        h("td", {}, group.finished ? null : nextStepButton(live, context, round, group,
           { class: "small quiet", "aria-label": t("Next step in group %(n)s", { n: group.number }) }, t("Next step"))),
       );
     })),
@@ -128,7 +127,8 @@ function groupBoards(live, round) {
   if (!boards || boards.phase_id !== round.phase_id) return null;
   return h("details", { class: "breakout-boards", id: "breakout-boards" },
     h("summary", {}, t("The groups' boards")),
-    h("p", { class: "error", id: "group-boards-error", role: "alert", hidden: true }),
+    h("p", { class: "error", id: "group-boards-error", role: "alert", hidden: !errors["group-boards-error"] },
+      errors["group-boards-error"] || ""),
     h("ul", {}, boards.boards.map(({ group, board }) => h("li", { dataset: { group } },
       h("h4", {}, t("Group %(n)s", { n: group })),
       board ? groupBoardSummary(group, board) : h("p", { class: "muted" },
@@ -148,9 +148,8 @@ function groupBoardSummary(group, board) {
 }
 
 function broadcastForm(context, round) {
-  const input = h("input", { id: "breakout-broadcast-text", maxlength: 280, value: broadcastDraft,
-    "aria-label": t("A word to every group"), placeholder: t("A word to every group"),
-    oninput: (event) => { broadcastDraft = event.target.value; } });
+  const input = h("input", { id: "breakout-broadcast-text", maxlength: 280,
+    "aria-label": t("A word to every group"), placeholder: t("A word to every group") });
   const send = async (event) => {
     event.preventDefault();
     // The field on the page: a later render's handler is given to it (morph.js).
@@ -158,10 +157,7 @@ function broadcastForm(context, round) {
     const text = field.value.trim();
     if (!text) return;
     const reply = await context.run("breakout:broadcast", { phase_id: round.phase_id, text });
-    if (reply.ok) {
-      broadcastDraft = "";
-      field.value = "";
-    }
+    if (reply.ok) field.value = "";
   };
   return h("div", {},
     h("form", { class: "inline-form", id: "breakout-broadcast-form", onsubmit: send },

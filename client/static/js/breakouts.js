@@ -10,6 +10,7 @@ import {
 import { groupBoardCard } from "./board.js";
 import { timerClock } from "./countdown.js";
 import { h } from "./dom.js";
+import { typed } from "./morph.js";
 import { t } from "./i18n.js";
 import { registerEventAppliers } from "./live.js";
 import { registerSection } from "./sections.js";
@@ -121,30 +122,20 @@ function presenting(live, context, round, group) {
         timerClock(group.timer, live.offsetMs, { id: "breakout-countdown", class: "countdown", role: "timer" }),
         h("div", { class: "muted" }, t("Your group's time for this step"))),
     ),
-    nextStepButton(live, round, group, { id: "breakout-next" }, t("Next step")),
+    nextStepButton(live, context, round, group, { id: "breakout-next" }, t("Next step")),
     nextStepError(),
   );
 }
 
-// The textarea stays the same element across renders, so what is being typed survives
-// the events; another member's saved text replaces it only when nothing is unsaved here.
-const synthesisFields = new Map(); // phase id -> textarea
-
+// The group's saved text, rendered into the field; morph.js keeps what is typed there
+// (another member's saved text replaces it only while nothing is typed here), and the
+// status says whether what the field holds is saved.
 function synthesisForm(round, group, context) {
   const saved = group.synthesis || "";
-  let field = synthesisFields.get(round.phase_id);
-  if (!field) {
-    field = h("textarea", { id: "breakout-synthesis", name: "synthesis", maxlength: 1000, rows: 4 });
-    field.value = saved;
-    field.addEventListener("input", () => showSaved(field));
-    synthesisFields.set(round.phase_id, field);
-  } else if (field.value === field.dataset.saved) {
-    field.value = saved;
-  }
-  field.dataset.saved = saved;
-  const status = h("p", { class: "muted", id: "breakout-synthesis-status", role: "status" }, savedText(field));
+  const typedHere = typed(document.getElementById("breakout-synthesis"));
   const save = async (event) => {
     event.preventDefault();
+    const field = event.currentTarget.elements.synthesis; // the one on the page
     const text = field.value.trim();
     const reply = await context.run("breakout:synthesis", { phase_id: round.phase_id, text });
     if (!reply.ok) return;
@@ -152,23 +143,24 @@ function synthesisForm(round, group, context) {
     field.dataset.saved = text;
     showSaved(field);
   };
-  return h("form", { class: "breakout-synthesis", id: "breakout-synthesis-form", onsubmit: save },
+  return h("form", { class: "breakout-synthesis", id: "breakout-synthesis-form", dataset: { key: round.phase_id }, onsubmit: save },
     h("label", { class: "field" },
       h("span", {}, t("Your group's synthesis for the plenary")),
       h("small", { class: "muted" }, t("One text for the whole group: anyone in it can write it, and everyone sees it back in the plenary.")),
-      field),
+      h("textarea", { id: "breakout-synthesis", name: "synthesis", maxlength: 1000, rows: 4, dataset: { saved },
+        oninput: (event) => showSaved(event.target) }, saved)),
     h("div", { class: "write-foot" },
-      status,
+      h("p", { class: "muted", id: "breakout-synthesis-status", role: "status" }, savedText(typedHere ?? saved, saved)),
       h("button", { type: "submit", class: "small" }, t("Save synthesis"))),
   );
 }
 
-function savedText(field) {
-  if (field.value !== field.dataset.saved) return t("Not saved yet");
-  return field.dataset.saved ? t("Saved") : "";
+function savedText(text, saved) {
+  if (text !== saved) return t("Not saved yet");
+  return saved ? t("Saved") : "";
 }
 
 function showSaved(field) {
   const status = document.getElementById("breakout-synthesis-status");
-  if (status) status.textContent = savedText(field);
+  if (status) status.textContent = savedText(field.value, field.dataset.saved);
 }

@@ -14,28 +14,8 @@ export function setHandler(element, type, handler) {
   element[HANDLERS][type] = handler;
 }
 
-// While sections render (morph.js), a node already on the page that a feature keeps and
-// puts in its render again (a form that holds what is typed) is not moved into the new
-// tree, which would take the focus from it: a stand-in marks its place, and morph.js
-// leaves it where it is.
-export const KEPT = Symbol("kept");
-let standIns = false;
-
-export function withStandIns(render) {
-  standIns = true;
-  try {
-    return render();
-  } finally {
-    standIns = false;
-  }
-}
-
 function childNode(child) {
-  if (!(child instanceof Node)) return document.createTextNode(String(child));
-  if (!standIns || !child.isConnected) return child;
-  const mark = document.createComment("kept");
-  mark[KEPT] = child;
-  return mark;
+  return child instanceof Node ? child : document.createTextNode(String(child));
 }
 
 export function h(tag, attributes = {}, ...children) {

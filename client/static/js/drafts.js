@@ -40,8 +40,8 @@ export function keepDrafts(root, code) {
 }
 
 // After a render: a field that has just appeared empty, whose draft is kept, gets it
-// back, and its feature hears of it as if it had been typed (an input event), so its own
-// state follows.
+// back, and its feature hears of it as if it had been typed (an input event), so what
+// shows the field's text (a count of characters, "not saved yet") follows.
 export function restoreDrafts(root, code) {
   for (const field of root.querySelectorAll("input, textarea")) {
     if (offered.has(field)) continue;

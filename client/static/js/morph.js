@@ -2,23 +2,31 @@
 // that what a person is doing survives every render: the field they type in stays the
 // same element, with its text, caret, selection, focus and scroll. An element is kept
 // when its tag and key match (its id, a data-…-id such as a post's or a person's, its
-// data-key, else its place among the unkeyed ones); its attributes, handlers and
-// children are brought up to date. A field's value is set only while the person has
-// not changed it since it was rendered, and never while it has the focus.
-import { HANDLERS, KEPT, setHandler } from "./dom.js";
+// data-key, a field's name (and a choice's value), else its place among the unkeyed
+// ones); its attributes, handlers and children are brought up to date. A field's value
+// (a box's or a choice's checked, a select's option) is set only while the person has
+// not changed it since it was rendered, and never while it has the focus. This is the
+// one place that keeps what a person types: features render fresh nodes every time.
+import { HANDLERS, setHandler } from "./dom.js";
 
 const RENDERED = Symbol("rendered"); // a field's value as last rendered into it
 const FIELDS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 
+// An id and a data-key together: a form keyed by what it edits is another form when that
+// changes, with fresh fields, even under the same id.
 function keyOf(node) {
   if (node.nodeType !== Node.ELEMENT_NODE) return null;
-  if (node.id) return `#${node.id}`;
+  const key = node.getAttribute("data-key");
+  if (node.id) return key === null ? `#${node.id}` : `#${node.id}|${key}`;
+  if (key !== null) return `data-key=${key}`;
   const { attributes } = node;
   for (let i = 0; i < attributes.length; i += 1) {
     const { name } = attributes[i];
-    if (name === "data-key" || (name.startsWith("data-") && name.endsWith("-id"))) return `${name}=${attributes[i].value}`;
+    if (name.startsWith("data-") && name.endsWith("-id")) return `${name}=${attributes[i].value}`;
   }
-  return null;
+  const name = FIELDS.has(node.nodeName) && node.getAttribute("name");
+  if (!name) return null;
+  return node.type === "radio" || node.type === "checkbox" ? `name=${name}:${node.value}` : `name=${name}`;
 }
 
 // Same tag (and input type): the key is compared by the caller.
@@ -30,6 +38,14 @@ const valueOf = (field) => (field.type === "checkbox" || field.type === "radio" 
 function setValue(field, value) {
   if (field.type === "checkbox" || field.type === "radio") field.checked = value;
   else field.value = value;
+}
+
+// What the person typed or chose in `field` since it was rendered, or null when it holds
+// what was rendered (a render may still replace that): for parts that show what is typed
+// (a count of characters, "not saved yet").
+export function typed(field) {
+  if (!field || !(RENDERED in field) || valueOf(field) === field[RENDERED]) return null;
+  return valueOf(field);
 }
 
 // A node that joins the page: its fields remember what they were rendered with.
@@ -108,17 +124,10 @@ function patchField(old, next, before) {
 }
 
 function patchChildren(parent, nextParent) {
-  // A kept node (dom.js) is its own next version: it stays, and nothing else matches it.
-  const kept = new Set();
-  const wanted = [];
-  for (const child of nextParent.childNodes) {
-    if (child[KEPT]) kept.add(child[KEPT]);
-    wanted.push(child[KEPT] || child);
-  }
+  const wanted = [...nextParent.childNodes];
   const keyed = new Map();
   const unkeyed = [];
   for (const child of parent.childNodes) {
-    if (kept.has(child)) continue;
     const key = keyOf(child);
     if (key) keyed.set(key, child);
     else unkeyed.push(child);
@@ -127,27 +136,25 @@ function patchChildren(parent, nextParent) {
   let cursor = parent.firstChild; // every node before it is in its place
   for (const child of wanted) {
     let placed = child;
-    if (!kept.has(child)) {
-      const key = keyOf(child);
-      let match = null;
-      if (key) {
-        match = keyed.get(key) || null;
-        keyed.delete(key);
-      } else {
-        // The next unkeyed one of the same kind: a part that appears or goes does not
-        // shift its neighbours onto other elements.
-        for (let index = searchFrom; index < unkeyed.length; index += 1) {
-          if (!similar(unkeyed[index], child)) continue;
-          match = unkeyed[index];
-          searchFrom = index + 1;
-          break;
-        }
+    const key = keyOf(child);
+    let match = null;
+    if (key) {
+      match = keyed.get(key) || null;
+      keyed.delete(key);
+    } else {
+      // The next unkeyed one of the same kind: a part that appears or goes does not
+      // shift its neighbours onto other elements.
+      for (let index = searchFrom; index < unkeyed.length; index += 1) {
+        if (!similar(unkeyed[index], child)) continue;
+        match = unkeyed[index];
+        searchFrom = index + 1;
+        break;
       }
-      if (match && similar(match, child)) {
-        update(match, child);
-        placed = match;
-      } else adopt(child);
     }
+    if (match && similar(match, child)) {
+      update(match, child);
+      placed = match;
+    } else adopt(child);
     if (placed === cursor) cursor = cursor.nextSibling;
     else parent.insertBefore(placed, cursor);
   }

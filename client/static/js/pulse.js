@@ -14,8 +14,10 @@ registerSection(45, renderPulse, ["pulse", "session"]);
 const SCALE = [1, 2, 3, 4, 5, 6, 7];
 const answered = new Map(); // pulse id -> true/false, as pulse:mine or pulse:answer said
 const asking = new Set();
-const forms = new Map(); // pulse id -> the form, kept across renders so choices survive
-const trends = new Map(); // pulse id -> the parsed chart, or "loading"
+// The error of the last answer the server refused (pulse id and message), rendered in the
+// form; the choices themselves stay on the page (morph.js).
+let problem = null;
+const trends = new Map(); // pulse id -> the server's SVG text, or "loading"
 
 function renderPulse(live, context) {
   const { pulse, you } = live.state;
@@ -43,13 +45,12 @@ function openPart(pulse, mayAnswer, context) {
   const intro = h("p", { class: "muted" }, t("Nobody sees your answers. The group sees the result only when at least %(k)s have answered, after the pulse closes.", { k: pulse.k }));
   if (!mayAnswer) return intro;
   if (answered.get(pulse.id)) return h("div", {}, intro, h("p", { id: "pulse-done", role: "status" }, t("Thank you: your answers are counted.")));
-  if (!forms.has(pulse.id)) forms.set(pulse.id, answerForm(pulse, context));
-  return h("div", {}, intro, forms.get(pulse.id));
+  return h("div", {}, intro, answerForm(pulse, context));
 }
 
 function answerForm(pulse, context) {
-  const problem = h("p", { class: "error", role: "alert", hidden: true });
-  const form = h("form", { id: "pulse-form" },
+  const message = problem && problem.id === pulse.id ? problem.message : "";
+  return h("form", { id: "pulse-form", dataset: { key: pulse.id }, onsubmit: (event) => answer(event, pulse, context) },
     pulse.statements.map((statement, index) => h("fieldset", { class: "pulse-statement" },
       h("legend", {}, `${index + 1}. `, contentText(statement.key)),
       h("div", { class: "pulse-scale" }, SCALE.map((value) => h("label", {},
@@ -58,22 +59,19 @@ function answerForm(pulse, context) {
         h("span", { class: "muted" }, contentText(`bank.pulse.scale_${value}`)),
       ))),
     )),
-    problem,
+    h("p", { class: "error", role: "alert", hidden: !message }, message),
     h("button", { type: "submit" }, t("Send my answers")),
   );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const answers = pulse.statements.map((_, index) => Number(form.elements[`pulse-${index}`].value));
-    const reply = await context.run("pulse:answer", { answers });
-    problem.hidden = reply.ok;
-    problem.textContent = reply.ok ? "" : reply.error.message;
-    if (reply.ok || reply.error.code === "pulse_already_answered") {
-      answered.set(pulse.id, true);
-      forms.delete(pulse.id);
-      context.refresh();
-    }
-  });
-  return form;
+}
+
+async function answer(event, pulse, context) {
+  event.preventDefault();
+  const { elements } = event.currentTarget; // the choices on the page
+  const answers = pulse.statements.map((_, index) => Number(elements[`pulse-${index}`].value));
+  const reply = await context.run("pulse:answer", { answers });
+  problem = reply.ok ? null : { id: pulse.id, message: reply.error.message };
+  if (reply.ok || reply.error.code === "pulse_already_answered") answered.set(pulse.id, true);
+  context.refresh();
 }
 
 function closedPart(live, context, pulse) {
@@ -101,18 +99,21 @@ function distribution(row) {
   );
 }
 
-// The server's SVG, parsed as SVG (never as HTML) and imported into the page.
+// The server's SVG, parsed as SVG (never as HTML) and imported into the page: a fresh
+// copy at each render, from the text the server sent (null if it is no SVG).
+function chartOf(text) {
+  const svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+  return svg.nodeName === "svg" ? document.importNode(svg, true) : null;
+}
+
 function trendChart(live, context, id) {
   const chart = trends.get(id);
-  if (chart && chart !== "loading") return h("figure", { class: "pulse-trend", id: "pulse-trend" }, chart);
+  if (chart && chart !== "loading") return h("figure", { class: "pulse-trend", id: "pulse-trend" }, chartOf(chart));
   if (!chart) {
     trends.set(id, "loading");
     live.command("pulse:trend").then((reply) => {
-      if (!reply.ok) return trends.delete(id);
-      const parsed = new DOMParser().parseFromString(reply.svg, "image/svg+xml");
-      const svg = parsed.documentElement;
-      if (svg.nodeName !== "svg") return trends.delete(id);
-      trends.set(id, document.importNode(svg, true));
+      if (!reply.ok || !chartOf(reply.svg)) return trends.delete(id);
+      trends.set(id, reply.svg);
       context.refresh();
     });
   }

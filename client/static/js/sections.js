@@ -5,7 +5,6 @@
 // A section names the parts of live.state it reads (`reads`, keys of the snapshot, or
 // "connection"; "you" always); when an event arrives, only the sections whose parts changed (see
 // live.versions) render again, and what they render is patched into the page (morph.js).
-import { withStandIns } from "./dom.js";
 import { adopt, morph } from "./morph.js";
 
 const SECTIONS = [];
@@ -40,7 +39,7 @@ export function sectionsIn(container) {
       const inputs = inputsOf(slot.section, live, context);
       if (!everything && inputs === slot.inputs) continue;
       slot.inputs = inputs;
-      const next = withStandIns(() => slot.section.render(live, context)) || document.createComment("");
+      const next = slot.section.render(live, context) || document.createComment("");
       if (slot.node) slot.node = morph(slot.node, next);
       else container.append(slot.node = adopt(next));
     }

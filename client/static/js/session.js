@@ -3,6 +3,7 @@ import { hasOwnToken, tokenFor } from "./credentials.js";
 import { forgetAllDrafts, keepDrafts, restoreDrafts } from "./drafts.js";
 import { h } from "./dom.js";
 import { keepFocus } from "./focus.js";
+import { morphChildren } from "./morph.js";
 import { connectLive } from "./live.js";
 import { currentLanguage, errorText, onLanguageChange, t, tn } from "./i18n.js";
 import { errorBox, showError } from "./forms.js";
@@ -118,8 +119,10 @@ export function sessionView(code, navigate) {
       && ["facilitator", "cofacilitator"].includes(live.state.you.role);
     if (ending.open && !mayEnd) ending.close(); // someone else ended it, or the role went
     const show = (mode, node) => {
+      // The projector again: patched in place (morph.js), so its live regions stay.
+      if (mode === "projector" && shown.showing === mode) morphChildren(page, node);
+      else page.replaceChildren(node);
       shown.showing = mode;
-      page.replaceChildren(node);
     };
     if (refused && (!live.state || ["removed_from_session", "session_deleted"].includes(refused.code)))
       return show("refused", refusedPanel(refused, code, navigate));
