@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.agenda.history import last_presented
@@ -33,10 +33,12 @@ class Segment:
     step_index: int | None = None
 
 
+# Built once, as every join reads it (bench/join_cpu.py): only the session changes.
+_PHASES = select(Phase).where(Phase.session_id == bindparam("session_id")).order_by(Phase.position)
+
+
 def phases(db: Session, session_id: int) -> list[Phase]:
-    return list(
-        db.scalars(select(Phase).where(Phase.session_id == session_id).order_by(Phase.position))
-    )
+    return list(db.scalars(_PHASES, {"session_id": session_id}))
 
 
 def turns(db: Session, phase: Phase, include_left_out: bool = False) -> list[Turn]:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.agenda import timer
@@ -65,13 +65,15 @@ def seats_of(db: Session, group: BreakoutGroup) -> list[BreakoutSeat]:
     return list(db.scalars(query.order_by(BreakoutSeat.position)))
 
 
+# Built once, as every join asks (bench/join_cpu.py): only the session changes.
+_RUNNING = select(BreakoutRound.phase_id).where(
+    BreakoutRound.session_id == bindparam("session_id"), BreakoutRound.running.is_(True)
+)
+
+
 def current_phase(db: Session, session_id: int) -> Phase | None:
     """The breakout phase running now, if the agenda's current phase is one."""
-    phase_id = db.scalar(
-        select(BreakoutRound.phase_id).where(
-            BreakoutRound.session_id == session_id, BreakoutRound.running.is_(True)
-        )
-    )
+    phase_id = db.scalar(_RUNNING, {"session_id": session_id})
     return None if phase_id is None else db.get_one(Phase, phase_id)
 
 

@@ -14,7 +14,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, Select, String, column, delete, func, select, table
+from sqlalchemy import (
+    ForeignKey,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    column,
+    delete,
+    func,
+    select,
+    table,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from server.core.bus import PersonArrived, PersonLeft, PersonWaiting, tell
@@ -84,24 +95,29 @@ def depart(
         worker.heartbeat_at = now + timedelta(seconds=grace_seconds - timeout_seconds)
 
 
+_CONNECTED = select(Connection.participant_id).where(
+    Connection.session_id == bindparam("session_id"), Connection.participant_id.is_not(None)
+)
+_PRESENT = (
+    select(Connection.participant_id)
+    .join(_PARTICIPANTS, _PARTICIPANTS.c.id == Connection.participant_id)
+    .where(
+        Connection.session_id == bindparam("session_id"),
+        _PARTICIPANTS.c.admitted_at.is_not(None),
+    )
+)
+_COUNT = select(func.count()).where(Connection.participant_id == bindparam("participant_id"))
+
+
 def connected_participant_ids(db: Session, session_id: int) -> set[int]:
     """Everyone with a live connection, those waiting at the door included."""
-    rows = db.scalars(
-        select(Connection.participant_id).where(
-            Connection.session_id == session_id, Connection.participant_id.is_not(None)
-        )
-    )
+    rows = db.scalars(_CONNECTED, {"session_id": session_id})
     return {pid for pid in rows if pid is not None}
 
 
 def present_participant_ids(db: Session, session_id: int) -> set[int]:
     """The people in the room: connected and let in. Only they count, speak and write."""
-    people = _PARTICIPANTS.c
-    rows = db.scalars(
-        select(Connection.participant_id)
-        .join(_PARTICIPANTS, people.id == Connection.participant_id)
-        .where(Connection.session_id == session_id, people.admitted_at.is_not(None))
-    )
+    rows = db.scalars(_PRESENT, {"session_id": session_id})
     return {pid for pid in rows if pid is not None}
 
 
@@ -298,8 +314,7 @@ def sweep_closed(db: Session, now: datetime, grace_seconds: float) -> list[Event
 
 
 def _connection_count(db: Session, participant_id: int) -> int:
-    count = select(func.count()).where(Connection.participant_id == participant_id)
-    return db.scalar(count) or 0
+    return db.scalar(_COUNT, {"participant_id": participant_id}) or 0
 
 
 def _gone_if_last(db: Session, session_id: int, participant_id: int | None, now: datetime) -> None:
