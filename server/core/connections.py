@@ -156,14 +156,17 @@ def actor_for_sid(db: Session, sid: str) -> Actor | None:
     return None if now is None else Actor(session_id, now, participant_id, language)
 
 
+_AUDIENCE = (
+    _with_standing()
+    .where(Connection.session_id == bindparam("session_id"), Connection.closed_at.is_(None))
+    .order_by(Connection.sid)
+)
+
+
 def audience(db: Session, session_id: int) -> list[tuple[str, Actor]]:
     """Every connection inside the session (not at the door, not removed) with who it
     is now: for events whose payload differs by reader (core.change.emit_each)."""
-    rows = db.execute(
-        _with_standing()
-        .where(Connection.session_id == session_id, Connection.closed_at.is_(None))
-        .order_by(Connection.sid)
-    )
+    rows = db.execute(_AUDIENCE, {"session_id": session_id})
     found = []
     for sid, _session_id, role, participant_id, language, *standing in rows:
         now = _standing(role, participant_id, *standing)
