@@ -41,11 +41,13 @@ def phases(db: Session, session_id: int) -> list[Phase]:
     return list(db.scalars(_PHASES, {"session_id": session_id}))
 
 
+_TURNS = select(Turn).where(Turn.phase_id == bindparam("phase_id")).order_by(Turn.position, Turn.id)
+_STAYING_TURNS = _TURNS.where(Turn.left_out.is_(None))
+
+
 def turns(db: Session, phase: Phase, include_left_out: bool = False) -> list[Turn]:
-    query = select(Turn).where(Turn.phase_id == phase.id).order_by(Turn.position, Turn.id)
-    if not include_left_out:
-        query = query.where(Turn.left_out.is_(None))
-    return list(db.scalars(query))
+    query = _TURNS if include_left_out else _STAYING_TURNS
+    return list(db.scalars(query, {"phase_id": phase.id}))
 
 
 def seconds_of(segment: Segment) -> int:
