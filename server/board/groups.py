@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.agenda.models import Phase
 from server.board import rules
 from server.board.models import Board, BoardStatus
 from server.board.state import board_fields, require_board
-from server.breakouts.models import BreakoutGroup, BreakoutRound, BreakoutSeat
+from server.breakouts.models import BreakoutGroup, BreakoutSeat
+from server.breakouts.running import running_phase as running_breakout
 from server.core.change import change_of
 from server.core.connections import audience
 from server.core.domain import HOSTS, Actor, Event, Role, declare_events
@@ -29,16 +30,9 @@ from server.sessions.state import emit
 declare_events("board:group_updated", "board:groups_updated")
 
 
-# Built once, as every join asks (bench/join_cpu.py): only the session changes.
-_RUNNING = select(BreakoutRound.phase_id).where(
-    BreakoutRound.session_id == bindparam("session_id"), BreakoutRound.running.is_(True)
-)
-
-
 def running_phase(db: Session, session_id: int) -> Phase | None:
     """The breakout phase running now, if it gives its groups boards."""
-    phase_id = db.scalar(_RUNNING, {"session_id": session_id})
-    phase = None if phase_id is None else db.get_one(Phase, phase_id)
+    phase = running_breakout(db, session_id)
     return phase if phase is not None and (phase.board_settings or {}).get("groups") else None
 
 
