@@ -95,6 +95,7 @@ def depart(
         worker.heartbeat_at = now + timedelta(seconds=grace_seconds - timeout_seconds)
 
 
+# Built once, as every join reads them (bench/join_cpu.py): only the values change.
 _CONNECTED = select(Connection.participant_id).where(
     Connection.session_id == bindparam("session_id"), Connection.participant_id.is_not(None)
 )
