@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server.actions.models import Action, ActionStatus, FollowUp, OwnerKind
@@ -13,20 +13,23 @@ from server.sessions.models import PeerSession
 MAX_ACTIONS = 100  # recorded in one session: bounds what one misbehaving client can add
 
 
+# Built once, as every join reads them (bench/join_cpu.py): only the session changes.
+_RECORDED = select(Action).where(Action.session_id == bindparam("session_id")).order_by(Action.id)
+_CARRIED = (
+    select(FollowUp, Action)
+    .join(Action, Action.id == FollowUp.action_id)
+    .where(FollowUp.session_id == bindparam("session_id"))
+    .order_by(FollowUp.position)
+)
+
+
 def recorded_in(db: Session, session_id: int) -> list[Action]:
-    return list(
-        db.scalars(select(Action).where(Action.session_id == session_id).order_by(Action.id))
-    )
+    return list(db.scalars(_RECORDED, {"session_id": session_id}))
 
 
 def carried_into(db: Session, session_id: int) -> list[tuple[FollowUp, Action]]:
     """The open actions this session started with, in the order they were recorded."""
-    rows = db.execute(
-        select(FollowUp, Action)
-        .join(Action, Action.id == FollowUp.action_id)
-        .where(FollowUp.session_id == session_id)
-        .order_by(FollowUp.position)
-    )
+    rows = db.execute(_CARRIED, {"session_id": session_id})
     return [(follow_up, action) for follow_up, action in rows]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.agenda.history import last_presented
@@ -33,17 +33,21 @@ class Segment:
     step_index: int | None = None
 
 
+# Built once, as every join reads it (bench/join_cpu.py): only the session changes.
+_PHASES = select(Phase).where(Phase.session_id == bindparam("session_id")).order_by(Phase.position)
+
+
 def phases(db: Session, session_id: int) -> list[Phase]:
-    return list(
-        db.scalars(select(Phase).where(Phase.session_id == session_id).order_by(Phase.position))
-    )
+    return list(db.scalars(_PHASES, {"session_id": session_id}))
+
+
+_TURNS = select(Turn).where(Turn.phase_id == bindparam("phase_id")).order_by(Turn.position, Turn.id)
+_STAYING_TURNS = _TURNS.where(Turn.left_out.is_(None))
 
 
 def turns(db: Session, phase: Phase, include_left_out: bool = False) -> list[Turn]:
-    query = select(Turn).where(Turn.phase_id == phase.id).order_by(Turn.position, Turn.id)
-    if not include_left_out:
-        query = query.where(Turn.left_out.is_(None))
-    return list(db.scalars(query))
+    query = _TURNS if include_left_out else _STAYING_TURNS
+    return list(db.scalars(query, {"phase_id": phase.id}))
 
 
 def seconds_of(segment: Segment) -> int:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
-from server.agenda.clock import clock_of
+from server.agenda.clock import clock_of, current_phase
 from server.agenda.models import AgendaClock, Hand, Phase, PhaseKind, TimerStatus, Turn
 from server.agenda.navigation import Segment
 from server.agenda.service import change, move_to, updated
@@ -158,12 +158,11 @@ def set_alternate(db: Session, actor: Actor, alternate: bool, now: datetime) -> 
 def on_arrival(db: Session, fact: PersonArrived | PersonAdmitted, now: datetime) -> None:
     """Someone came (or came back, or was let in while here): a latecomer gets a place at
     the end of the order."""
-    clock = clock_of(db, fact.session_id)
-    if clock.phase_id is None:
+    phase = current_phase(db, fact.session_id)
+    if phase is None:
         return
     if fact.participant_id not in present_participant_ids(db, fact.session_id):
         return  # let in while away: their place comes when they arrive
-    phase = db.get_one(Phase, clock.phase_id)
     if navigation.append_turn(db, phase, fact.participant_id):
         updated(db, fact.session_id, now)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
@@ -102,12 +102,20 @@ def _presenters(phase: Phase, order: list[Turn]) -> set[int]:
     return {t.id for t in staying[: phase.presenters or len(staying)]}
 
 
+# Built once, as every snapshot reads them (bench/join_cpu.py): only the values change.
+_HANDS_BY_TIME = (
+    select(Hand).where(Hand.phase_id == bindparam("phase_id")).order_by(Hand.raised_at, Hand.id)
+)
+_READY_COUNT = (
+    select(func.count()).select_from(ReadyMark).where(ReadyMark.phase_id == bindparam("phase_id"))
+)
+
+
 def hands_view(db: Session, phase_id: int, read: list[Hand] | None = None) -> list[dict[str, Any]]:
     """The agenda's `hands`: the phase's raised hands in server-time order. `read`: all
     of them, read already under the session's lock (in any order), not read again."""
     if read is None:
-        by_time = select(Hand).where(Hand.phase_id == phase_id).order_by(Hand.raised_at, Hand.id)
-        hands = list(db.scalars(by_time))
+        hands = list(db.scalars(_HANDS_BY_TIME, {"phase_id": phase_id}))
     else:
         hands = sorted(read, key=lambda hand: (hand.raised_at, hand.id))
     return [
@@ -122,10 +130,7 @@ def hands_view(db: Session, phase_id: int, read: list[Hand] | None = None) -> li
 
 
 def _ready_count(db: Session, phase: Phase) -> int:
-    return (
-        db.scalar(select(func.count()).select_from(ReadyMark).where(ReadyMark.phase_id == phase.id))
-        or 0
-    )
+    return db.scalar(_READY_COUNT, {"phase_id": phase.id}) or 0
 
 
 def _schedule(

@@ -19,7 +19,8 @@ from server.agenda.models import Phase
 from server.board import rules
 from server.board.models import Board, BoardStatus
 from server.board.state import board_fields, require_board
-from server.breakouts.models import BreakoutGroup, BreakoutRound, BreakoutSeat
+from server.breakouts.models import BreakoutGroup, BreakoutSeat
+from server.breakouts.running import running_phase as running_breakout
 from server.core.change import change_of
 from server.core.connections import audience
 from server.core.domain import HOSTS, Actor, Event, Role, declare_events
@@ -31,12 +32,7 @@ declare_events("board:group_updated", "board:groups_updated")
 
 def running_phase(db: Session, session_id: int) -> Phase | None:
     """The breakout phase running now, if it gives its groups boards."""
-    phase_id = db.scalar(
-        select(BreakoutRound.phase_id).where(
-            BreakoutRound.session_id == session_id, BreakoutRound.running.is_(True)
-        )
-    )
-    phase = None if phase_id is None else db.get_one(Phase, phase_id)
+    phase = running_breakout(db, session_id)
     return phase if phase is not None and (phase.board_settings or {}).get("groups") else None
 
 

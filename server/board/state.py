@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.board.models import Board, BoardStatus, Cluster, Post, PostAuthor
@@ -24,15 +24,19 @@ def lock_session(db: Session, session_id: int) -> PeerSession:
     return session
 
 
+# Built once, as every join reads it (bench/join_cpu.py): only the session changes.
+_CURRENT = (
+    select(Board)
+    .where(Board.session_id == bindparam("session_id"), Board.group_number.is_(None))
+    .order_by(Board.id.desc())
+    .limit(1)
+)
+
+
 def current_board(db: Session, session_id: int) -> Board | None:
     """The plenary's newest board: the open one, or the last one closed (a breakout
     group's own boards aside, groups.py)."""
-    return db.scalars(
-        select(Board)
-        .where(Board.session_id == session_id, Board.group_number.is_(None))
-        .order_by(Board.id.desc())
-        .limit(1)
-    ).first()
+    return db.scalars(_CURRENT, {"session_id": session_id}).first()
 
 
 def require_board(db: Session, session_id: int, *, writable: bool = False) -> Board:

@@ -23,6 +23,7 @@ from server.agenda.clock import clock_of
 from server.agenda.models import AgendaClock, Phase, PhaseKind, TimerStatus
 from server.breakouts import planning
 from server.breakouts.models import BreakoutGroup, BreakoutRound, BreakoutSeat
+from server.breakouts.running import from_clock, running_phase
 from server.breakouts.view import Readers, load
 from server.core.bus import (
     BreakoutGroupsChanged,
@@ -67,12 +68,7 @@ def seats_of(db: Session, group: BreakoutGroup) -> list[BreakoutSeat]:
 
 def current_phase(db: Session, session_id: int) -> Phase | None:
     """The breakout phase running now, if the agenda's current phase is one."""
-    phase_id = db.scalar(
-        select(BreakoutRound.phase_id).where(
-            BreakoutRound.session_id == session_id, BreakoutRound.running.is_(True)
-        )
-    )
-    return None if phase_id is None else db.get_one(Phase, phase_id)
+    return running_phase(db, session_id)
 
 
 def seatable(db: Session, session_id: int) -> list[Participant]:
@@ -390,7 +386,8 @@ def on_phase_ended(db: Session, fact: PhaseEnded, now: datetime) -> None:
 def on_arrival(db: Session, fact: PersonArrived | PersonAdmitted, now: datetime) -> None:
     """Someone comes during a breakout phase: a seat in a group with room. Someone who
     dropped and comes back still has theirs."""
-    phase = current_phase(db, fact.session_id)
+    # From the agenda's clock: the arrival reads it anyway (agenda.turns.on_arrival).
+    phase = from_clock(db, fact.session_id)
     if phase is None or round_of(db, phase.id) is None:
         return
     person = db.get_one(Participant, fact.participant_id)

@@ -14,7 +14,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, Select, String, column, delete, func, select, table
+from sqlalchemy import (
+    ForeignKey,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    column,
+    delete,
+    func,
+    select,
+    table,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from server.core.bus import PersonArrived, PersonLeft, PersonWaiting, tell
@@ -84,24 +95,30 @@ def depart(
         worker.heartbeat_at = now + timedelta(seconds=grace_seconds - timeout_seconds)
 
 
+# Built once, as every join reads them (bench/join_cpu.py): only the values change.
+_CONNECTED = select(Connection.participant_id).where(
+    Connection.session_id == bindparam("session_id"), Connection.participant_id.is_not(None)
+)
+_PRESENT = (
+    select(Connection.participant_id)
+    .join(_PARTICIPANTS, _PARTICIPANTS.c.id == Connection.participant_id)
+    .where(
+        Connection.session_id == bindparam("session_id"),
+        _PARTICIPANTS.c.admitted_at.is_not(None),
+    )
+)
+_COUNT = select(func.count()).where(Connection.participant_id == bindparam("participant_id"))
+
+
 def connected_participant_ids(db: Session, session_id: int) -> set[int]:
     """Everyone with a live connection, those waiting at the door included."""
-    rows = db.scalars(
-        select(Connection.participant_id).where(
-            Connection.session_id == session_id, Connection.participant_id.is_not(None)
-        )
-    )
+    rows = db.scalars(_CONNECTED, {"session_id": session_id})
     return {pid for pid in rows if pid is not None}
 
 
 def present_participant_ids(db: Session, session_id: int) -> set[int]:
     """The people in the room: connected and let in. Only they count, speak and write."""
-    people = _PARTICIPANTS.c
-    rows = db.scalars(
-        select(Connection.participant_id)
-        .join(_PARTICIPANTS, people.id == Connection.participant_id)
-        .where(Connection.session_id == session_id, people.admitted_at.is_not(None))
-    )
+    rows = db.scalars(_PRESENT, {"session_id": session_id})
     return {pid for pid in rows if pid is not None}
 
 
@@ -140,14 +157,17 @@ def actor_for_sid(db: Session, sid: str) -> Actor | None:
     return None if now is None else Actor(session_id, now, participant_id, language)
 
 
+_AUDIENCE = (
+    _with_standing()
+    .where(Connection.session_id == bindparam("session_id"), Connection.closed_at.is_(None))
+    .order_by(Connection.sid)
+)
+
+
 def audience(db: Session, session_id: int) -> list[tuple[str, Actor]]:
     """Every connection inside the session (not at the door, not removed) with who it
     is now: for events whose payload differs by reader (core.change.emit_each)."""
-    rows = db.execute(
-        _with_standing()
-        .where(Connection.session_id == session_id, Connection.closed_at.is_(None))
-        .order_by(Connection.sid)
-    )
+    rows = db.execute(_AUDIENCE, {"session_id": session_id})
     found = []
     for sid, _session_id, role, participant_id, language, *standing in rows:
         now = _standing(role, participant_id, *standing)
@@ -298,8 +318,7 @@ def sweep_closed(db: Session, now: datetime, grace_seconds: float) -> list[Event
 
 
 def _connection_count(db: Session, participant_id: int) -> int:
-    count = select(func.count()).where(Connection.participant_id == participant_id)
-    return db.scalar(count) or 0
+    return db.scalar(_COUNT, {"participant_id": participant_id}) or 0
 
 
 def _gone_if_last(db: Session, session_id: int, participant_id: int | None, now: datetime) -> None:

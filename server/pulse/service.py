@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from server.board import tags
@@ -50,10 +50,15 @@ def statements() -> list[dict[str, Any]]:
     return [{"key": i.content_key, "reverse": i.reverse} for i in items if i.kind == "statement"]
 
 
+# Built once, as every join reads it (bench/join_cpu.py): only the session changes.
+_NEWEST = (
+    select(Pulse).where(Pulse.session_id == bindparam("session_id")).order_by(Pulse.id.desc())
+).limit(1)
+
+
 def current_pulse(db: Session, session_id: int) -> Pulse | None:
     """The newest pulse of the session: the open one, or the last one closed."""
-    found = select(Pulse).where(Pulse.session_id == session_id).order_by(Pulse.id.desc())
-    return db.scalars(found.limit(1)).first()
+    return db.scalars(_NEWEST, {"session_id": session_id}).first()
 
 
 def open_pulse(

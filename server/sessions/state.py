@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from server.core import personal
@@ -14,6 +14,14 @@ from server.core.connections import audience, sids_of
 from server.core.domain import Actor, Event, Role
 from server.core.errors import DomainError
 from server.sessions.models import Participant, PeerSession
+
+# Built once, as every change takes it (bench/join_cpu.py): only the session changes.
+_LOCKING = (
+    update(PeerSession)
+    .where(PeerSession.id == bindparam("session_id"))
+    .values(version=PeerSession.version)
+    .returning(PeerSession)
+)
 
 
 def lock(db: Session, session_id: int) -> PeerSession:
@@ -27,14 +35,9 @@ def lock(db: Session, session_id: int) -> PeerSession:
     if change.holds(session_id):
         kept = change.kept(PeerSession, session_id, session_id)
         return kept if kept is not None else db.get_one(PeerSession, session_id)
-    locking = (
-        update(PeerSession)
-        .where(PeerSession.id == session_id)
-        .values(version=PeerSession.version)
-        .returning(PeerSession)
-    )
     options = {"populate_existing": True, "synchronize_session": False}
-    session = db.scalars(locking, execution_options=options).one_or_none()
+    found = db.scalars(_LOCKING, {"session_id": session_id}, execution_options=options)
+    session = found.one_or_none()
     if session is None:
         raise LookupError(f"no session {session_id}")
     change.took_lock(session_id, session.version)

@@ -1,0 +1,123 @@
+"""Server CPU per join, in process: where a join's time goes when nothing else runs.
+
+One app on a temporary SQLite file (the test client, no network, no eventlet): S started
+sessions of P participants each; every participant connects once (credential, arrival,
+snapshot), measured with `time.process_time` around each connect. Prints CPU ms per join
+(mean, p50, p99) and, with --profile, cProfile's top functions by cumulative time.
+
+    .venv/bin/python bench/join_cpu.py                        # 10 sessions x 25 people
+    .venv/bin/python bench/join_cpu.py --sessions 4 --people 60 --profile 25
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from server import features  # noqa: E402
+from server.app import create_app, socketio_of  # noqa: E402
+from server.config import load_settings  # noqa: E402
+from server.core.realtime import NAMESPACE  # noqa: E402
+from server.migrate import upgrade  # noqa: E402
+from tests.accounts_support import signed_in_client  # noqa: E402
+from tests.support import LEFT_AT_ONCE, ONE_ADDRESS_FOR_ALL  # noqa: E402
+
+
+def make_app(directory: Path) -> Any:
+    path = directory / "holdsport.db"
+    upgrade(f"sqlite:///{path}")
+    sqlite3.connect(path).close()
+    settings = load_settings(
+        {
+            "HOLDSPORT_ENV": "test",
+            "SECRET_KEY": "bench-secret-key-not-for-production",
+            "HOLDSPORT_ARGON2_MEMORY_KIB": "1024",
+            "HOLDSPORT_ARGON2_TIME_COST": "1",
+            "HOLDSPORT_RATE_LIMIT_SIGN_IN": "100000 per minute",
+            "HOLDSPORT_RATE_LIMIT_CONNECT": "100000 per minute",
+            "HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED": "100000 per minute",
+            **LEFT_AT_ONCE,
+            **ONE_ADDRESS_FOR_ALL,
+        },
+        database_url=f"sqlite:///{path}",
+        async_mode="threading",
+    )
+    return create_app(settings)
+
+
+def connect(io_: Any, app: Any, http: Any, token: str) -> Any:
+    auth = {"token": token, "language": "en"}
+    client = io_.test_client(app, namespace=NAMESPACE, flask_test_client=http, auth=auth)
+    assert client.is_connected(NAMESPACE)
+    return client
+
+
+def prepare(app: Any, io_: Any, sessions: int, people: int) -> list[tuple[Any, str]]:
+    """Started sessions, each with its facilitator connected; the participants' tokens."""
+    waiting = []
+    for n in range(sessions):
+        http = signed_in_client(app)
+        body = {"title": f"S{n}", "language": "en", "facilitator_name": "Host"}
+        made = http.post("/api/sessions", json={**body, "admission": "code"}).get_json()
+        host = connect(io_, app, http, made["facilitator_token"])
+        assert host.emit("session:start", {}, namespace=NAMESPACE, callback=True)["ok"]
+        for p in range(people):
+            join = {"join_code": made["join_code"], "display_name": f"P{p}", "language": "en"}
+            waiting.append((http, http.post("/api/join", json=join).get_json()["token"]))
+    return waiting
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--people", type=int, default=25)
+    parser.add_argument("--profile", type=int, default=0, help="print the top N functions")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
+    args = parser.parse_args()
+    features.install()
+    with tempfile.TemporaryDirectory() as directory:
+        app = make_app(Path(directory))
+        io_ = socketio_of(app)
+        waiting = prepare(app, io_, args.sessions, args.people)
+        profiler = cProfile.Profile() if args.profile else None
+        spent = []
+        for http, token in waiting:
+            if profiler:
+                profiler.enable()
+            start = time.process_time()
+            connect(io_, app, http, token)
+            spent.append((time.process_time() - start) * 1000)
+            if profiler:
+                profiler.disable()
+        app.extensions["holdsport"].db.dispose()
+    print(f"{len(spent)} joins ({args.sessions} sessions x {args.people} people)")
+    mean = sum(spent) / len(spent)
+    p50, p99 = percentile(spent, 0.5), percentile(spent, 0.99)
+    print(f"CPU ms per join: mean {mean:.2f}  p50 {p50:.2f}  p99 {p99:.2f}")
+    if profiler:
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        calls = stats.total_calls  # type: ignore[attr-defined]
+        print(f"function calls per join: {calls / len(spent):.0f}")
+        stats.sort_stats(args.sort).print_stats(args.profile)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
