@@ -211,7 +211,11 @@ def test_typing_survives_in_the_board_forms_of_a_revealed_board(browser, server)
     body = {"prompt": 1, "text": "Bo's", "secret": "s" * 43}
     assert others.bo.call("board:post", body)["ok"]
     assert others.host.call("board:reveal")["ok"]
+    # The reveal moves the post into the shown list: clicked before it arrives, the
+    # button may be replaced under the click.
+    expect(guest.locator("#board li.post:not(.own)")).to_have_count(1)
     guest.locator("#board li.own").get_by_role("button", name="Edit").click()
+    expect(guest.locator('textarea[data-draft^="board-edit:"]')).to_be_visible()
     expect(host.locator("#add-cluster")).to_be_visible()
 
     tried = _type_in_every_field(host, others) + _type_in_every_field(guest, others)
@@ -228,3 +232,28 @@ def test_typing_survives_in_the_board_forms_of_a_revealed_board(browser, server)
     shown = "\n".join(tried)
     for field in ('name="cluster"', 'data-draft="board-edit:', 'name="post-1"'):
         assert field in shown, f"{field} was never tried:\n{shown}"
+
+
+def test_an_edit_under_way_survives_the_reveal(browser, server):
+    """Someone edits their post when the facilitator reveals the board: the post moves
+    into the shown list, and the edit goes on with what was typed, focus and all."""
+    created = create_session(server.url, language="en")
+    code = created["join_code"]
+    others = Others(server.url, created["facilitator_token"], join(server.url, code, "Bo")["token"])
+    others.host.call("agenda:add_phase", {"kind": "discussion", "title": "Talk", "minutes": 5})
+    guest = _page_with(browser, server.url, code, join(server.url, code, "Cecilie")["token"])
+    assert others.host.call("session:start")["ok"]
+    assert others.host.call("board:open", {"prompts": ["One", "Two"], "threshold": 2})["ok"]
+    write = guest.locator("#board form.write").first
+    write.locator("textarea").fill("Mine, to be edited")
+    write.get_by_role("button", name="Post").click()
+    expect(guest.locator("#board li.own")).to_have_count(1)
+    assert others.bo.call("board:post", {"prompt": 1, "text": "Bo's", "secret": "s" * 43})["ok"]
+    guest.locator("#board li.own").get_by_role("button", name="Edit").click()
+    field = guest.locator('textarea[data-draft^="board-edit:"]')
+    field.fill("Changed while the reveal comes")
+    assert others.host.call("board:reveal")["ok"]
+    expect(guest.locator("#board li.post:not(.own)")).to_have_count(1)
+    expect(field).to_have_value("Changed while the reveal comes")
+    expect(field).to_be_focused()
+    others.close()
