@@ -102,6 +102,7 @@ def main() -> None:
     parser.add_argument("--phases", type=int, default=8, help="phases in the agenda")
     parser.add_argument("--only", action="append", choices=KINDS, help="these kinds only")
     parser.add_argument("--profile", type=int, default=0, help="print the top N functions")
+    parser.add_argument("--dump", help="write the profile to this file (pstats)")
     parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
     args = parser.parse_args()
     kinds = args.only or KINDS
@@ -133,6 +134,8 @@ def main() -> None:
     if profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
+        if args.dump:
+            stats.dump_stats(args.dump)
         calls = stats.total_calls  # type: ignore[attr-defined]
         print(f"function calls per command: {calls / sum(map(len, spent.values())):.0f}")
         stats.sort_stats(args.sort).print_stats(args.profile)

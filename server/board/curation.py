@@ -6,8 +6,9 @@ None of it needs to know who wrote anything, and none of it can find out.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.board import tags
@@ -63,7 +64,7 @@ def _shown_post(db: Session, actor: Actor, post_id: str) -> tuple[Board, Post]:
 # Built once, as a facilitator may add many (bench/command_cpu.py): only the values change.
 _LAST_POSITION = select(func.max(Cluster.position)).where(Cluster.board_id == bindparam("board_id"))
 # A Core insert: nothing reads the new row back through the ORM in this transaction.
-_ADD_CLUSTER = insert(Cluster.__table__).values(  # type: ignore[arg-type]
+_ADD_CLUSTER = insert(cast(Table, Cluster.__table__)).values(
     id=bindparam("id"),
     board_id=bindparam("board_id"),
     name=bindparam("name"),
