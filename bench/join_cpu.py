@@ -34,7 +34,8 @@ from tests.accounts_support import signed_in_client  # noqa: E402
 from tests.support import LEFT_AT_ONCE, ONE_ADDRESS_FOR_ALL  # noqa: E402
 
 
-def make_app(directory: Path) -> Any:
+def make_app(directory: Path, extra: dict[str, str] | None = None) -> Any:
+    """The app on a new SQLite file in `directory`; `extra`: more settings."""
     path = directory / "holdsport.db"
     upgrade(f"sqlite:///{path}")
     sqlite3.connect(path).close()
@@ -49,6 +50,7 @@ def make_app(directory: Path) -> Any:
             "HOLDSPORT_RATE_LIMIT_CONNECT_REFUSED": "100000 per minute",
             **LEFT_AT_ONCE,
             **ONE_ADDRESS_FOR_ALL,
+            **(extra or {}),
         },
         database_url=f"sqlite:///{path}",
         async_mode="threading",

@@ -9,9 +9,9 @@ whole of it goes out instead.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from server.agenda import titles
@@ -25,6 +25,14 @@ from server.core.errors import DomainError
 from server.sessions.state import emit
 
 declare_events("hands:updated")
+
+# Built once, as hands go up and down all through a session (bench/command_cpu.py).
+_PHASE_HANDS = select(Hand).where(Hand.phase_id == bindparam("phase_id"))
+_hands = cast(Table, Hand.__table__).c
+# Core, not ORM: nothing of the hand is loaded to keep in step.
+_LOWER_OWN = delete(cast(Table, Hand.__table__)).where(
+    _hands.phase_id == bindparam("phase_id"), _hands.participant_id == bindparam("participant_id")
+)
 
 
 def _current_phase_id(clock) -> int:  # type: ignore[no-untyped-def]
@@ -52,7 +60,7 @@ def raise_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:
     clock = work.clock
     phase_id = _current_phase_id(clock)
     # The phase's hands, read once: whether this one is up already, and what everyone gets.
-    hands = list(db.scalars(select(Hand).where(Hand.phase_id == phase_id)))
+    hands = list(db.scalars(_PHASE_HANDS, {"phase_id": phase_id}))
     if any(hand.participant_id == actor.participant_id for hand in hands):
         raise DomainError("hand_already_raised")
     mine = Hand(
@@ -66,11 +74,8 @@ def raise_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:
 def lower_own_hand(db: Session, actor: Actor, now: datetime) -> list[Event]:
     work = change(db, actor, now)
     clock = work.clock
-    db.execute(
-        delete(Hand).where(
-            Hand.phase_id == _current_phase_id(clock), Hand.participant_id == actor.participant_id
-        )
-    )
+    where = {"phase_id": _current_phase_id(clock), "participant_id": actor.participant_id}
+    db.execute(_LOWER_OWN, where)
     return _hands_done(db, work, now)
 
 

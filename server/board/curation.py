@@ -6,8 +6,9 @@ None of it needs to know who wrote anything, and none of it can find out.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.board import tags
@@ -60,19 +61,32 @@ def _shown_post(db: Session, actor: Actor, post_id: str) -> tuple[Board, Post]:
     return board, post
 
 
+# Built once, as a facilitator may add many (bench/command_cpu.py): only the values change.
+_LAST_POSITION = select(func.max(Cluster.position)).where(Cluster.board_id == bindparam("board_id"))
+# A Core insert: nothing reads the new row back through the ORM in this transaction.
+_ADD_CLUSTER = insert(cast(Table, Cluster.__table__)).values(
+    id=bindparam("id"),
+    board_id=bindparam("board_id"),
+    name=bindparam("name"),
+    position=bindparam("position"),
+    votes=0,
+)
+
+
 def add_cluster(db: Session, actor: Actor, *, name: str, now: datetime) -> list[Event]:
     board = host_board(db, actor)
-    last = db.scalar(select(func.max(Cluster.position)).where(Cluster.board_id == board.id))
-    cluster = Cluster(
-        id=tags.new_id(),
-        board_id=board.id,
-        name=name.strip(),
-        position=(last or 0) + 1,
-        votes=0,
+    last = db.scalar(_LAST_POSITION, {"board_id": board.id})
+    cluster = {"id": tags.new_id(), "name": name.strip(), "votes": 0}
+    db.execute(
+        _ADD_CLUSTER,
+        {
+            "id": cluster["id"],
+            "board_id": board.id,
+            "name": cluster["name"],
+            "position": (last or 0) + 1,
+        },
     )
-    db.add(cluster)
-    db.flush()
-    return [emit(db, "board:cluster_added", board.session_id, {"cluster": cluster_fields(cluster)})]
+    return [emit(db, "board:cluster_added", board.session_id, {"cluster": cluster})]
 
 
 def rename_cluster(

@@ -22,43 +22,39 @@ from sqlalchemy.orm import Session
 from server.board.models import Board, Post, PostAuthor
 
 _shuffler = random.SystemRandom()
+_posts = cast(Table, Post.__table__)
+_authors = cast(Table, PostAuthor.__table__)
+# Built once, as every post written runs them (bench/command_cpu.py): only the values change.
+_UNSEEN = select(_posts).where(
+    _posts.c.board_id == bindparam("board_id"), _posts.c.position.is_(None)
+)
+_NAMED = select(_authors).where(_authors.c.post_id.in_(bindparam("ids", expanding=True)))
+_TAKE_OUT = delete(_posts).where(_posts.c.id.in_(bindparam("ids", expanding=True)))
+_CHANGED = select(_posts.c.id).where(
+    _posts.c.board_id == bindparam("board_id"),
+    _posts.c.position.is_not(None),
+    _posts.c.deleted.is_(True) | (_posts.c.text != _posts.c.shown_text),
+)
+_REWRITE = (
+    update(_posts)
+    .where(_posts.c.id == bindparam("target"))
+    .values(prompt=_posts.c.prompt)  # the same values: only the row's place changes
+)
 
 
 def scatter_waiting(db: Session, board: Board) -> None:
     """Call it last in a command: it rewrites rows behind the ORM's back (same values)."""
-    posts = cast(Table, Post.__table__)
-    authors = cast(Table, PostAuthor.__table__)
-    unseen = [
-        dict(row._mapping)
-        for row in db.execute(
-            select(posts).where(posts.c.board_id == board.id, posts.c.position.is_(None))
-        )
-    ]
+    unseen = [dict(row._mapping) for row in db.execute(_UNSEEN, {"board_id": board.id})]
     if unseen:
         ids = [row["id"] for row in unseen]
         # Nobody could react to or vote for these; only a named board has rows to keep.
-        named = [
-            dict(r._mapping) for r in db.execute(select(authors).where(authors.c.post_id.in_(ids)))
-        ]
-        db.execute(delete(posts).where(posts.c.id.in_(ids)))
+        named = [dict(r._mapping) for r in db.execute(_NAMED, {"ids": ids})]
+        db.execute(_TAKE_OUT, {"ids": ids})
         _shuffler.shuffle(unseen)
-        db.execute(insert(posts), unseen)
+        db.execute(insert(_posts), unseen)
         if named:
-            db.execute(insert(authors), named)
-    changed = list(
-        db.scalars(
-            select(posts.c.id).where(
-                posts.c.board_id == board.id,
-                posts.c.position.is_not(None),
-                posts.c.deleted.is_(True) | (posts.c.text != posts.c.shown_text),
-            )
-        )
-    )
+            db.execute(insert(_authors), named)
+    changed = list(db.scalars(_CHANGED, {"board_id": board.id}))
     if changed:
         _shuffler.shuffle(changed)
-        rewrite = (
-            update(posts)
-            .where(posts.c.id == bindparam("target"))
-            .values(prompt=posts.c.prompt)  # the same values: only the row's place changes
-        )
-        db.execute(rewrite, [{"target": post_id} for post_id in changed])
+        db.execute(_REWRITE, [{"target": post_id} for post_id in changed])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server.board import groups, rate, rules, tags, waiting
@@ -150,10 +150,14 @@ def _own_post(db: Session, board: Board, key: bytes, post_id: str, secret: str |
     return post
 
 
+# Built once, as every post written reads it twice (bench/command_cpu.py).
+_OWN_POSTS = select(Post.id, Post.owner_tag).where(
+    Post.board_id == bindparam("board_id"), Post.deleted.is_(False)
+)
+
+
 def _own_posts(db: Session, board: Board, key: bytes) -> int:
-    rows = db.execute(
-        select(Post.id, Post.owner_tag).where(Post.board_id == board.id, Post.deleted.is_(False))
-    ).all()
+    rows = db.execute(_OWN_POSTS, {"board_id": board.id}).all()
     return tags.count_own(key, "post", _salt(board), [(i, t or "") for i, t in rows])
 
 
