@@ -189,18 +189,16 @@ def test_typing_survives_other_peoples_events_in_every_field(browser, server):
         assert field in shown, f"{field} was never tried:\n{shown}"
 
 
-def test_typing_survives_in_the_board_forms_of_a_revealed_board(browser, server):
-    """The forms a revealed board adds: the facilitator's new group of posts, and a
-    person's own post being edited, while others' events arrive."""
+def _board_with_two_posts(browser, server):  # type: ignore[no-untyped-def]
+    """A running session whose board (reveal mode, k = 2) holds a post Cecilie wrote on
+    her page and one of Bo's: the session, the others' clients and Cecilie's page."""
     created = create_session(server.url, language="en")
     code = created["join_code"]
-    host_token = created["facilitator_token"]
-    others = Others(server.url, host_token, join(server.url, code, "Bo")["token"])
+    others = Others(server.url, created["facilitator_token"], join(server.url, code, "Bo")["token"])
     reply = others.host.call(
         "agenda:add_phase", {"kind": "discussion", "title": "Talk", "minutes": 5}
     )
     assert reply["ok"], reply
-    host = _page_with(browser, server.url, code, host_token)
     guest = _page_with(browser, server.url, code, join(server.url, code, "Cecilie")["token"])
     assert others.host.call("session:start")["ok"]
     assert others.host.call("board:open", {"prompts": ["One", "Two"], "threshold": 2})["ok"]
@@ -208,8 +206,15 @@ def test_typing_survives_in_the_board_forms_of_a_revealed_board(browser, server)
     write.locator("textarea").fill("Mine, to be edited")
     write.get_by_role("button", name="Post").click()
     expect(guest.locator("#board li.own")).to_have_count(1)
-    body = {"prompt": 1, "text": "Bo's", "secret": "s" * 43}
-    assert others.bo.call("board:post", body)["ok"]
+    assert others.bo.call("board:post", {"prompt": 1, "text": "Bo's", "secret": "s" * 43})["ok"]
+    return created, others, guest
+
+
+def test_typing_survives_in_the_board_forms_of_a_revealed_board(browser, server):
+    """The forms a revealed board adds: the facilitator's new group of posts, and a
+    person's own post being edited, while others' events arrive."""
+    created, others, guest = _board_with_two_posts(browser, server)
+    host = _page_with(browser, server.url, created["join_code"], created["facilitator_token"])
     assert others.host.call("board:reveal")["ok"]
     # The reveal moves the post into the shown list: clicked before it arrives, the
     # button may be replaced under the click.
@@ -237,18 +242,7 @@ def test_typing_survives_in_the_board_forms_of_a_revealed_board(browser, server)
 def test_an_edit_under_way_survives_the_reveal(browser, server):
     """Someone edits their post when the facilitator reveals the board: the post moves
     into the shown list, and the edit goes on with what was typed, focus and all."""
-    created = create_session(server.url, language="en")
-    code = created["join_code"]
-    others = Others(server.url, created["facilitator_token"], join(server.url, code, "Bo")["token"])
-    others.host.call("agenda:add_phase", {"kind": "discussion", "title": "Talk", "minutes": 5})
-    guest = _page_with(browser, server.url, code, join(server.url, code, "Cecilie")["token"])
-    assert others.host.call("session:start")["ok"]
-    assert others.host.call("board:open", {"prompts": ["One", "Two"], "threshold": 2})["ok"]
-    write = guest.locator("#board form.write").first
-    write.locator("textarea").fill("Mine, to be edited")
-    write.get_by_role("button", name="Post").click()
-    expect(guest.locator("#board li.own")).to_have_count(1)
-    assert others.bo.call("board:post", {"prompt": 1, "text": "Bo's", "secret": "s" * 43})["ok"]
+    _, others, guest = _board_with_two_posts(browser, server)
     guest.locator("#board li.own").get_by_role("button", name="Edit").click()
     field = guest.locator('textarea[data-draft^="board-edit:"]')
     field.fill("Changed while the reveal comes")
