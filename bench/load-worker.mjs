@@ -12,6 +12,7 @@
 // A failure answers {"error": "..."}. Every time is performance.now() of this one process:
 // a room's sender and all its screens live here, so send and arrival share one clock.
 
+import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { io } from "socket.io-client";
 
@@ -20,12 +21,15 @@ const now = () => performance.now() / 1000;
 const sleep = (seconds) => new Promise((done) => setTimeout(done, Math.max(0, seconds) * 1000));
 
 let setup; // the join command: url, target, watched, people, deflate, joins_at_once, deadline, rooms
-let rooms = []; // {key, join_code, host_token, screens, sent, pending, steps}; screens[0] hosts
+// {key, join_code, host_token, screens, sent, pending, steps, acks, ...what the target keeps};
+// screens[0] hosts
+let rooms = [];
 
 class Screen {
   constructor(auth) {
     this.arrivals = new Map(); // event number -> arrival
     this.onArrival = null;
+    this.last = null; // the watched event's last payload
     this.socket = io(setup.url + NAMESPACE, {
       transports: ["websocket"],
       reconnection: false,
@@ -35,8 +39,11 @@ class Screen {
       // Browsers offer permessage-deflate and compress all they send: threshold 0.
       perMessageDeflate: setup.deflate ? { threshold: 0 } : false,
     });
-    this.socket.on(setup.watched, (payload) => {
+    // A post reaches nobody else at once (only the board's count, on its own clock): its
+    // ack is what is timed.
+    if (setup.watched) this.socket.on(setup.watched, (payload) => {
       const key = payload.version ?? payload.seq;
+      this.last = payload;
       this.arrivals.set(key, now());
       this.onArrival?.(key);
     });
@@ -84,7 +91,14 @@ async function joinOne(room, index, seconds) {
 
 async function join(command) {
   setup = command;
-  rooms = command.rooms.map((room) => ({ ...room, screens: [], sent: new Map(), pending: [], steps: 0 }));
+  rooms = command.rooms.map((room) => ({
+    ...room,
+    screens: [],
+    sent: new Map(),
+    pending: [],
+    steps: 0,
+    acks: [], // the post target's ack latencies
+  }));
   const joins = rooms.flatMap((room) =>
     Array.from({ length: setup.people }, (_, index) => [room, index - 1]),
   );
@@ -97,22 +111,75 @@ async function join(command) {
   return { join_seconds: seconds, extensions: rooms[0]?.screens[0]?.extensions ?? "" };
 }
 
+// A post's secret, made by its author's client (docs/protocol.md section 7).
+const secret = () => randomBytes(24).toString("base64url");
+
 async function prepare() {
   if (setup.target === "bare") return {};
   for (const room of rooms) {
-    await room.screens[0].call("session:start", {});
-    if (setup.target === "board") await room.screens[0].call("board:open", { prompts: ["Bench"] });
+    const host = room.screens[0];
+    // A round where everyone speaks in turn: the agenda moves to the next speaker and back.
+    if (setup.target === "next") await host.call("agenda:add_phase", { kind: "round", title: "Bench", minutes: 60 });
+    await host.call("session:start", {});
+    if (["board", "post", "react"].includes(setup.target)) {
+      await host.call("board:open", { prompts: ["Bench"] });
+    }
+    if (setup.target === "react") {
+      // Reactions go to a revealed post: three people write, the facilitator reveals.
+      const posted = [];
+      for (const screen of room.screens.slice(1, 4)) {
+        posted.push(await screen.call("board:post", { prompt: 0, text: "Bench", secret: secret() }));
+      }
+      await host.call("board:reveal", {});
+      room.postId = posted[0].post.id;
+    }
+    if (setup.target === "next") room.segment = (await host.call("session:sync", {})).snapshot.agenda.segment;
+    room.posts = new Map(); // the post target: participant -> {post_id, secret} not yet deleted
   }
   return {};
 }
 
-// The facilitator adds clusters; a participant raises hands; anyone in the bare room.
-const senderOf = (room) => (setup.target === "board" ? room.screens[0] : room.screens.at(-1));
+// The facilitator adds clusters and moves the agenda on; a participant raises hands; the
+// participants take turns to post (then delete it) and to react (then take it back);
+// anyone in the bare room.
+function senderOf(room) {
+  if (["board", "next"].includes(setup.target)) return room.screens[0];
+  if (["post", "react"].includes(setup.target)) return room.screens[1 + (room.steps % (room.screens.length - 1))];
+  return room.screens.at(-1);
+}
 
 function command(room) {
-  if (setup.target === "bare") return ["change", { room: room.key, seq: room.steps }];
-  if (setup.target === "board") return ["board:add_cluster", { name: `Cluster ${room.steps}` }];
-  return [room.steps % 2 === 0 ? "hand:raise" : "hand:lower", {}];
+  const step = room.steps;
+  if (setup.target === "bare") return ["change", { room: room.key, seq: step }];
+  if (setup.target === "board") return ["board:add_cluster", { name: `Cluster ${step}` }];
+  if (setup.target === "next") {
+    return [step % 2 === 0 ? "agenda:next" : "agenda:previous", { segment: room.segment }];
+  }
+  const person = step % (room.screens.length - 1);
+  const round = Math.floor(step / (room.screens.length - 1));
+  if (setup.target === "react") {
+    return ["board:react", { post_id: room.postId, kind: round % 2 === 0 ? "me_too" : null }];
+  }
+  if (setup.target === "post") {
+    const own = room.posts.get(person);
+    if (own) return ["board:delete", own];
+    return ["board:post", { prompt: 0, text: `Bench ${step}`, secret: secret() }];
+  }
+  return [step % 2 === 0 ? "hand:raise" : "hand:lower", {}];
+}
+
+// What a reply leaves for the next command: the post to delete.
+function noteReply(room, event, payload, reply) {
+  if (setup.target !== "post") return;
+  const person = room.steps % (room.screens.length - 1);
+  if (event === "board:post") room.posts.set(person, { post_id: reply.post.id, secret: payload.secret });
+  else room.posts.delete(person);
+}
+
+// agenda:next and agenda:previous name the segment they move from: the last one seen.
+async function segmentSeen(room, until) {
+  while (room.pending.length && now() < until) await sleep(0.002);
+  room.segment = room.screens[0].last?.agenda?.segment ?? room.segment;
 }
 
 async function send({ rate, seconds }) {
@@ -120,23 +187,29 @@ async function send({ rate, seconds }) {
     room.sent.clear();
     room.pending = [];
     for (const screen of room.screens) screen.arrivals.clear();
+    room.acks = [];
     // Holdsport numbers an event by the session's version, unknown when sending: the
-    // sender's first sight of a new number claims its oldest send.
-    senderOf(room).onArrival = (key) => {
+    // facilitator's first sight of a new number claims its oldest send.
+    const observer = setup.target === "bare" ? senderOf(room) : room.screens[0];
+    observer.onArrival = (key) => {
       if (room.pending.length && !room.sent.has(key)) room.sent.set(key, room.pending.shift());
     };
   }
   const period = 1 / rate;
   const end = now() + seconds;
   const run = async (room) => {
-    const sender = senderOf(room);
     await sleep(Math.random() * period);
     let nextAt = now();
     while (nextAt < end) {
+      if (setup.target === "next") await segmentSeen(room, end + setup.deadline);
+      const sender = senderOf(room);
       const [event, payload] = command(room);
-      if (setup.target === "bare") room.sent.set(room.steps, now());
-      else room.pending.push(now());
-      await sender.call(event, payload);
+      const sent = now();
+      if (setup.target === "bare") room.sent.set(room.steps, sent);
+      else if (setup.watched) room.pending.push(sent);
+      const reply = await sender.call(event, payload);
+      if (!setup.watched) room.acks.push(now() - sent);
+      noteReply(room, event, payload, reply);
       room.steps += 1;
       nextAt += period;
       await sleep(nextAt - now());
@@ -147,7 +220,8 @@ async function send({ rate, seconds }) {
   const latencies = [];
   let due = 0;
   for (const room of rooms) {
-    due += room.sent.size * room.screens.length;
+    due += room.sent.size * room.screens.length + room.acks.length;
+    latencies.push(...room.acks.filter((latency) => latency <= setup.deadline));
     for (const screen of room.screens) {
       for (const [key, sent] of room.sent) {
         const arrived = screen.arrivals.get(key);

@@ -8,14 +8,22 @@ see. The same load runs against:
 - `bare`: bench/bare_server.py, Flask-SocketIO on eventlet with no database (a room
   broadcast per change);
 - `board`: Holdsport, the facilitator adds a board cluster (`board:add_cluster`);
-- `hand`: Holdsport, a participant raises or lowers a hand (`hand:raise`/`hand:lower`).
+- `hand`: Holdsport, a participant raises or lowers a hand (`hand:raise`/`hand:lower`);
+- `react`: Holdsport, the participants in turn react to a revealed post and take it back
+  (`board:react`, `board:reacted` to every screen);
+- `next`: Holdsport, the facilitator moves the agenda on and back (`agenda:next`,
+  `agenda:previous`, the whole agenda to every screen), each once the last move was seen;
+- `post`: Holdsport, the participants in turn write an anonymous post and delete it
+  (`board:post`, `board:delete`). A post reaches no other screen at once (only the
+  board's count, on its 10-second clock, docs/protocol.md section 7), so what is timed is
+  its ack, one delivery per command.
 
 The clients are socket.io-client on Node (`--generator node`, the default: one or more
 `--workers` running bench/load-worker.mjs, its packages installed from bench/package.json
 on first use) or python-socketio in this process (`--generator python`: here up to twice
-the CPU per delivery). Either way this process makes the sessions over HTTP and reads the
-CPU and memory; a participant's credential (POST /api/join) is fetched by its client,
-inside the join it times. A room's sender and all
+the CPU per delivery; bare, board and hand only). Either way this process makes the
+sessions over HTTP and reads the CPU and memory; a participant's credential (POST
+/api/join) is fetched by its client, inside the join it times. A room's sender and all
 its screens live in one process, so each change is timed from send to arrival on one
 monotonic clock (performance.now() in Node, perf_counter here).
 
@@ -68,7 +76,14 @@ WORKER = ROOT / "bench" / "load-worker.mjs"
 DELIVERY_DEADLINE = 5.0
 JOINS_AT_ONCE = 50
 # The event each target's command must bring to every screen of its session.
-WATCHED = {"bare": "changed", "board": "board:cluster_added", "hand": "hands:updated"}
+WATCHED = {
+    "bare": "changed",
+    "board": "board:cluster_added",
+    "hand": "hands:updated",
+    "react": "board:reacted",
+    "next": "agenda:updated",
+    "post": None,  # its ack is timed
+}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -477,7 +492,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10)
     parser.add_argument("--rates", type=float, nargs="+", default=[1.0])
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--targets", nargs="+", default=["bare", "board", "hand"])
+    parser.add_argument(
+        "--targets", nargs="+", choices=list(WATCHED), default=["bare", "board", "hand"]
+    )
     parser.add_argument("--no-deflate", action="store_true")
     parser.add_argument(
         "--generator", choices=["node", "python"], default="node", help="the clients' stack"
@@ -493,6 +510,10 @@ def main() -> None:
         "--profile", metavar="PREFIX", help="py-spy the server while sending (PREFIX-*.txt)"
     )
     args = parser.parse_args()
+    if args.generator == "python" and set(args.targets) - {"bare", "board", "hand"}:
+        parser.error("--generator python sends for bare, board and hand only")
+    if args.people < 4 and "react" in args.targets:
+        parser.error("react needs --people 4 or more: three write, the facilitator reveals")
     if args.generator == "node":
         node_packages()
 
@@ -527,6 +548,9 @@ def main() -> None:
         "bare": "bare Flask-SocketIO",
         "board": "Holdsport: cluster",
         "hand": "Holdsport: hand",
+        "react": "Holdsport: reaction",
+        "next": "Holdsport: agenda",
+        "post": "Holdsport: post, ack",
     }
     header = ["", *(names[t] for t in columns)]
     width = max(len(label) for _, label in rows)
