@@ -19,6 +19,9 @@ def _prepare_async_mode() -> None:
         import eventlet
 
         eventlet.monkey_patch()
+        # psycopg waits for PostgreSQL in C unless told otherwise, which holds the whole
+        # loop for every round trip; its select() wait is the green one once patched.
+        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
         from server.core import frames
 
         frames.install()  # a broadcast's WebSocket frames compressed once, not per screen

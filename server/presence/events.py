@@ -60,8 +60,10 @@ def on_connect(auth: Any = None) -> None:
             now=unit.now,
             login_id=credential.login_id,
         )
-        connection_bound.admit(unit.db, sid)  # at most so many per address
         welcome = snapshot(unit.db, actor, unit.now)
+        # Last, just before the commit: on PostgreSQL it locks the address, and joins
+        # from one address (a room's Wi-Fi) wait for each other only that long.
+        connection_bound.admit(unit.db, sid)  # at most so many per address
         unit.change.after_commit.append(lambda: _welcome(sid, actor, welcome))
 
 
