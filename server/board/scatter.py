@@ -13,21 +13,22 @@ order, which is random too. SQLite keeps posts in the order of their random ids
 
 from __future__ import annotations
 
-import random
+import functools
+import os
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Dialect, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.board.models import Board, Post, PostAuthor
 
-_shuffler = random.SystemRandom()
 _posts = cast(Table, Post.__table__)
 _authors = cast(Table, PostAuthor.__table__)
 # Built once, as every post written runs them (bench/command_cpu.py): only the values change.
 _BOARD_POSTS = select(_posts).where(_posts.c.board_id == bindparam("board_id"))
-_NAMED = select(_authors).where(_authors.c.post_id.in_(bindparam("ids", expanding=True)))
-_TAKE_OUT = delete(_posts).where(_posts.c.id.in_(bindparam("ids", expanding=True)))
+_UNSEEN = (_posts.c.board_id == bindparam("board_id")) & _posts.c.position.is_(None)
+_NAMED = select(_authors).join(_posts, _posts.c.id == _authors.c.post_id).where(_UNSEEN)
+_TAKE_OUT = delete(_posts).where(_UNSEEN)
 _PUT_BACK = insert(_posts)
 _ADD_AUTHORS = insert(_authors)
 # The mark's value written anew (or set): the row moves, its other values stay.
@@ -58,20 +59,46 @@ def scatter_waiting(
     the marks on the way. It writes rows behind the ORM's back."""
     unseen = [post for post in posts if post["position"] is None]
     if unseen:
-        ids = [post["id"] for post in unseen]
+        which = {"board_id": board.id}
         # Nobody could react to or vote for these; only a named board has rows to keep.
-        named = [r._asdict() for r in db.execute(_NAMED, {"ids": ids})] if board.named else []
-        db.execute(_TAKE_OUT, {"ids": ids})
-        _shuffler.shuffle(unseen)
-        db.execute(_PUT_BACK, unseen)
+        named = [r._asdict() for r in db.execute(_NAMED, which)] if board.named else []
+        db.execute(_TAKE_OUT, which)
+        _put_back(db, _shuffled(unseen))
         if named or authors:
             db.execute(_ADD_AUTHORS, named + (authors or []))
     changed = [post for post in posts if post["position"] is not None and _changed(post)]
     moved = {post["id"] for post in unseen + changed}
     changed += [post for post in marked if post["id"] not in moved]  # a mark alone
     if changed:
-        _shuffler.shuffle(changed)
-        db.execute(_REWRITE, [{"target": p["id"], "mark": p["counted"]} for p in changed])
+        rewrites = [{"target": p["id"], "mark": p["counted"]} for p in _shuffled(changed)]
+        db.execute(_REWRITE, rewrites)
+
+
+def _shuffled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows in a random order: each sorted by 64 bits of the operating system's
+    randomness, read at once (a tie, which would keep two rows' order, is one chance in
+    2^64 per pair)."""
+    noise = os.urandom(8 * len(rows))
+    order = sorted(range(len(rows)), key=lambda i: noise[8 * i : 8 * i + 8])
+    return [rows[i] for i in order]
+
+
+def _put_back(db: Session, rows: list[dict[str, Any]]) -> None:
+    """`_PUT_BACK` for every row, handed to the database driver as it is (the rows are
+    as they were read, plain values), without SQLAlchemy preparing each row's parameters:
+    most of the cost of a post on a full board (bench/command_cpu.py)."""
+    connection = db.connection()
+    sql, order = _put_back_sql(connection.dialect)
+    values = rows if order is None else [tuple(row[key] for key in order) for row in rows]
+    connection.exec_driver_sql(sql, values)
+
+
+@functools.cache
+def _put_back_sql(dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
+    """The insert as the driver takes it, and the order of its values if positional."""
+    compiled = _PUT_BACK.compile(dialect=dialect)
+    order = tuple(compiled.positiontup or ()) if compiled.positional else None
+    return str(compiled), order
 
 
 def _changed(post: dict[str, Any]) -> bool:
