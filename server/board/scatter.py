@@ -14,7 +14,9 @@ order, which is random too. SQLite keeps posts in the order of their random ids
 from __future__ import annotations
 
 import functools
+import operator
 import os
+from collections.abc import Callable
 from typing import Any, cast
 
 from sqlalchemy import Dialect, Table, bindparam, delete, insert, select, update
@@ -89,15 +91,15 @@ def _put_back(db: Session, rows: list[dict[str, Any]]) -> None:
     most of the cost of a post on a full board (bench/command_cpu.py)."""
     connection = db.connection()
     sql, order = _put_back_sql(connection.dialect)
-    values = rows if order is None else [tuple(row[key] for key in order) for row in rows]
-    connection.exec_driver_sql(sql, values)
+    connection.exec_driver_sql(sql, rows if order is None else list(map(order, rows)))
 
 
 @functools.cache
-def _put_back_sql(dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
-    """The insert as the driver takes it, and the order of its values if positional."""
+def _put_back_sql(dialect: Dialect) -> tuple[str, Callable[[dict[str, Any]], Any] | None]:
+    """The insert as the driver takes it, and if its parameters are positional, what
+    takes a row's values in their order."""
     compiled = _PUT_BACK.compile(dialect=dialect)
-    order = tuple(compiled.positiontup or ()) if compiled.positional else None
+    order = operator.itemgetter(*compiled.positiontup or ()) if compiled.positional else None
     return str(compiled), order
 
 
