@@ -8,7 +8,8 @@ order (which moves it to a new place, often a new page), and every shown post wi
 waiting edit or delete is rewritten in a random order. Their places in the table and
 their `xmin` then say nothing about which came first. Publishing rewrites posts in id
 order, which is random too. SQLite keeps posts in the order of their random ids
-(WITHOUT ROWID), so there this moves nothing; it costs little and keeps one code path.
+(WITHOUT ROWID), so there this moves nothing; it keeps one code path, at a cost that
+grows with the posts nobody has seen (most of a post's cost on a full board).
 """
 
 from __future__ import annotations
