@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import hmac
+import secrets
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
 
-from server.board import counting, curation, reactions, rules, service, writing
+from server.board import counting, curation, reactions, rules, service, tags, writing
 from server.board.models import Board, Post, PostAuthor, Reaction, Vote
 from server.board.schemas import AddClusterArgs, OpenBoardArgs
 from server.board.writing import Writer
@@ -373,3 +376,16 @@ def test_prompts_and_cluster_names_are_checked_like_any_input():
     assert load_args(OpenBoardArgs(), {"prompts": ["Åbenhed 🙂"]}).threshold is None
     with pytest.raises(DomainError):
         load_args(AddClusterArgs(), {"name": " "})
+
+
+def test_a_tag_is_the_hmac_the_anonymity_design_names():
+    """HMAC-SHA256(personal key, purpose | salt | item) (docs/anonymity.md, mechanism 2),
+    however it is computed: tags.Tags hashes the common start once per command."""
+    key, salt = secrets.token_bytes(32), tags.new_salt()
+    own = tags.Tags(key, "post", salt)
+    for item in ("a", "Æble-ø", tags.new_id()):
+        named = hmac.new(key, f"post|{salt}|{item}".encode(), hashlib.sha256).hexdigest()
+        assert own.of(item) == tags.tag(key, "post", salt, item) == named
+        assert own.made(item, named) and not own.made(item, None)
+    assert not tags.Tags(key, "react", salt).made("a", own.of("a"))
+    assert not tags.Tags(secrets.token_bytes(32), "post", salt).made("a", own.of("a"))

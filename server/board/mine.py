@@ -35,14 +35,11 @@ def own_on_board(db: Session, writer: Writer) -> dict[str, Any]:
         .where(Post.board_id == board.id)
     )
     votes = db.execute(select(Vote.target_id, Vote.tag).where(Vote.board_id == board.id))
+    own_post, own_reaction, own_vote = (tags.Tags(key, p, salt) for p in ("post", "react", "vote"))
     found["board_id"] = board.id
-    found["posts"] = [
-        own_fields(p) for p in posts if tags.made_by(key, "post", salt, p.id, p.owner_tag)
-    ]
+    found["posts"] = [own_fields(p) for p in posts if own_post.made(p.id, p.owner_tag)]
     found["reactions"] = {
-        post_id: str(kind)
-        for post_id, tag, kind in reactions
-        if tags.made_by(key, "react", salt, post_id, tag)
+        post_id: str(kind) for post_id, tag, kind in reactions if own_reaction.made(post_id, tag)
     }
-    found["votes"] = sorted(t for t, tag in votes if tags.made_by(key, "vote", salt, t, tag))
+    found["votes"] = sorted(t for t, tag in votes if own_vote.made(t, tag))
     return found

@@ -8,53 +8,103 @@ order (which moves it to a new place, often a new page), and every shown post wi
 waiting edit or delete is rewritten in a random order. Their places in the table and
 their `xmin` then say nothing about which came first. Publishing rewrites posts in id
 order, which is random too. SQLite keeps posts in the order of their random ids
-(WITHOUT ROWID), so there this moves nothing; it costs little and keeps one code path.
+(WITHOUT ROWID), so there this moves nothing; it keeps one code path, at a cost that
+grows with the posts nobody has seen (most of a post's cost on a full board).
 """
 
 from __future__ import annotations
 
-import random
-from typing import cast
+import functools
+import operator
+import os
+from collections.abc import Callable
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Dialect, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.board.models import Board, Post, PostAuthor
 
-_shuffler = random.SystemRandom()
 _posts = cast(Table, Post.__table__)
 _authors = cast(Table, PostAuthor.__table__)
 # Built once, as every post written runs them (bench/command_cpu.py): only the values change.
-_UNSEEN = select(_posts).where(
-    _posts.c.board_id == bindparam("board_id"), _posts.c.position.is_(None)
-)
-_NAMED = select(_authors).where(_authors.c.post_id.in_(bindparam("ids", expanding=True)))
-_TAKE_OUT = delete(_posts).where(_posts.c.id.in_(bindparam("ids", expanding=True)))
-_CHANGED = select(_posts.c.id).where(
-    _posts.c.board_id == bindparam("board_id"),
-    _posts.c.position.is_not(None),
-    _posts.c.deleted.is_(True) | (_posts.c.text != _posts.c.shown_text),
-)
+_BOARD_POSTS = select(_posts).where(_posts.c.board_id == bindparam("board_id"))
+_UNSEEN = (_posts.c.board_id == bindparam("board_id")) & _posts.c.position.is_(None)
+_NAMED = select(_authors).join(_posts, _posts.c.id == _authors.c.post_id).where(_UNSEEN)
+_TAKE_OUT = delete(_posts).where(_UNSEEN)
+_PUT_BACK = insert(_posts)
+_ADD_AUTHORS = insert(_authors)
+# The mark's value written anew (or set): the row moves, its other values stay.
 _REWRITE = (
-    update(_posts)
-    .where(_posts.c.id == bindparam("target"))
-    .values(prompt=_posts.c.prompt)  # the same values: only the row's place changes
+    update(_posts).where(_posts.c.id == bindparam("target")).values(counted=bindparam("mark"))
 )
 
 
-def scatter_waiting(db: Session, board: Board) -> None:
-    """Call it last in a command: it rewrites rows behind the ORM's back (same values)."""
-    unseen = [dict(row._mapping) for row in db.execute(_UNSEEN, {"board_id": board.id})]
+def board_posts(db: Session, board_id: int) -> list[dict[str, Any]]:
+    """Every post of the board, as plain rows: one read serves an author's command whole
+    (which posts are theirs, their mark, what is scattered)."""
+    result = db.execute(_BOARD_POSTS, {"board_id": board_id})
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]
+
+
+def scatter_waiting(
+    db: Session,
+    board: Board,
+    posts: list[dict[str, Any]],
+    marked: list[dict[str, Any]],
+    authors: list[dict[str, Any]] | None = None,
+) -> None:
+    """Call it last in an author's command, with the board's posts as they are to be (a
+    new one among them, not written yet), those rows whose mark changed, and a named
+    board's new author row: puts every unseen post (the new one too) back in a random
+    order, rewrites every shown post with a waiting change in a random order, and writes
+    the marks on the way. It writes rows behind the ORM's back."""
+    unseen = [post for post in posts if post["position"] is None]
     if unseen:
-        ids = [row["id"] for row in unseen]
+        which = {"board_id": board.id}
         # Nobody could react to or vote for these; only a named board has rows to keep.
-        named = [dict(r._mapping) for r in db.execute(_NAMED, {"ids": ids})]
-        db.execute(_TAKE_OUT, {"ids": ids})
-        _shuffler.shuffle(unseen)
-        db.execute(insert(_posts), unseen)
-        if named:
-            db.execute(insert(_authors), named)
-    changed = list(db.scalars(_CHANGED, {"board_id": board.id}))
+        named = [r._asdict() for r in db.execute(_NAMED, which)] if board.named else []
+        db.execute(_TAKE_OUT, which)
+        _put_back(db, _shuffled(unseen))
+        if named or authors:
+            db.execute(_ADD_AUTHORS, named + (authors or []))
+    changed = [post for post in posts if post["position"] is not None and _changed(post)]
+    moved = {post["id"] for post in unseen + changed}
+    changed += [post for post in marked if post["id"] not in moved]  # a mark alone
     if changed:
-        _shuffler.shuffle(changed)
-        db.execute(_REWRITE, [{"target": post_id} for post_id in changed])
+        rewrites = [{"target": p["id"], "mark": p["counted"]} for p in _shuffled(changed)]
+        db.execute(_REWRITE, rewrites)
+
+
+def _shuffled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows in a random order: each sorted by 64 bits of the operating system's
+    randomness, read at once (a tie, which would keep two rows' order, is one chance in
+    2^64 per pair)."""
+    noise = os.urandom(8 * len(rows))
+    order = sorted(range(len(rows)), key=lambda i: noise[8 * i : 8 * i + 8])
+    return [rows[i] for i in order]
+
+
+def _put_back(db: Session, rows: list[dict[str, Any]]) -> None:
+    """`_PUT_BACK` for every row, handed to the database driver as it is (the rows are
+    as they were read, plain values), without SQLAlchemy preparing each row's parameters:
+    most of the cost of a post on a full board (bench/command_cpu.py)."""
+    connection = db.connection()
+    sql, order = _put_back_sql(connection.dialect)
+    connection.exec_driver_sql(sql, rows if order is None else list(map(order, rows)))
+
+
+@functools.cache
+def _put_back_sql(dialect: Dialect) -> tuple[str, Callable[[dict[str, Any]], Any] | None]:
+    """The insert as the driver takes it, and if its parameters are positional, what
+    takes a row's values in their order."""
+    compiled = _PUT_BACK.compile(dialect=dialect)
+    order = operator.itemgetter(*compiled.positiontup or ()) if compiled.positional else None
+    return str(compiled), order
+
+
+def _changed(post: dict[str, Any]) -> bool:
+    """A shown post with a waiting delete or edit (hidden or not)."""
+    shown = post["shown_text"]
+    return bool(post["deleted"]) or (shown is not None and post["text"] != shown)

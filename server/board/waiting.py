@@ -16,11 +16,12 @@ that the facilitator hid, simply stops counting until its author's next command.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from server.board import tags
 from server.board.models import Board, Post
 
 _chooser = random.SystemRandom()
@@ -35,14 +36,20 @@ def waiting_clause() -> ColumnElement[bool]:
 
 def waits(post: Post) -> bool:
     """`waiting_clause` for one loaded post."""
-    if post.position is None or post.deleted:
+    return _waits(post.position, post.deleted, post.hidden, post.text, post.shown_text)
+
+
+def _waits(
+    position: int | None, deleted: bool, hidden: bool, text: str, shown_text: str | None
+) -> bool:
+    if position is None or deleted:
         return True
-    return not post.hidden and post.text != post.shown_text
+    return not hidden and text != shown_text
 
 
-def has_change(post: Post) -> bool:
+def _has_change(row: Mapping[str, Any]) -> bool:
     """Something of its author's not shown yet, published or not (a hidden post's edit)."""
-    return post.position is None or post.deleted or post.text != post.shown_text
+    return row["position"] is None or row["deleted"] or row["text"] != row["shown_text"]
 
 
 def writers_waiting(db: Session, board: Board) -> int:
@@ -57,32 +64,33 @@ def writers_waiting(db: Session, board: Board) -> int:
     return int(db.scalar(query) or 0)
 
 
-# Built once, as every post written reads it (bench/command_cpu.py).
-_BOARD_POSTS = select(Post).where(Post.board_id == bindparam("board_id"))
-
-
-def mark_own(db: Session, board: Board, key: bytes, salt: str, touched: str | None) -> None:
-    """After one of this person's commands: one mark on their posts if they have anything
-    waiting, none otherwise. A mark stays where it is while its post waits; if it has to
-    move, it goes to the post this command touched, else to one chosen at random, so it
-    says nothing about which post was written first."""
-    posts = db.scalars(_BOARD_POSTS, {"board_id": board.id}).all()
-    mine = [p for p in posts if tags.made_by(key, "post", salt, p.id, p.owner_tag)]
-    choice = _choose([p for p in mine if waits(p)], touched) or _choose(
-        [p for p in mine if has_change(p)], touched
-    )
+def mark_own(mine: list[dict[str, Any]], touched: str | None) -> list[dict[str, Any]]:
+    """After one of this person's commands, given their posts (rows recognised by their
+    key, tags.py): one mark on them if they have anything waiting, none otherwise. A mark
+    stays where it is while its post waits; if it has to move, it goes to the post this
+    command touched, else to one chosen at random, so it says nothing about which post
+    was written first. Sets `counted` in the rows; returns those whose mark changed."""
+    waiting = [
+        p
+        for p in mine
+        if _waits(p["position"], p["deleted"], p["hidden"], p["text"], p["shown_text"])
+    ]
+    choice = _choose(waiting, touched) or _choose([p for p in mine if _has_change(p)], touched)
+    changed = []
     for post in mine:
-        if post.counted != (post is choice):
-            post.counted = post is choice
+        if post["counted"] != (post is choice):
+            post["counted"] = post is choice
+            changed.append(post)
+    return changed
 
 
-def _choose(candidates: list[Post], touched: str | None) -> Post | None:
+def _choose(candidates: list[dict[str, Any]], touched: str | None) -> dict[str, Any] | None:
     if not candidates:
         return None
     for post in candidates:
-        if post.counted:
+        if post["counted"]:
             return post
     for post in candidates:
-        if post.id == touched:
+        if post["id"] == touched:
             return post
     return _chooser.choice(candidates)

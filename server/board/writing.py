@@ -10,17 +10,15 @@ The per-person post limit, and the one mark that counts a person toward a batch
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server.board import groups, rate, rules, tags, waiting
-from server.board.models import Board, Post, PostAuthor
-from server.board.scatter import scatter_waiting
+from server.board.models import Board, Post
+from server.board.scatter import board_posts, scatter_waiting
 from server.board.state import lock_session
 from server.core.domain import Actor, Event
 from server.core.errors import DomainError
@@ -62,26 +60,46 @@ def write_post(
     if prompt >= len(board.prompts):
         raise DomainError("invalid_payload", fields=["prompt"])
     text = rules.clean_text(text)
-    left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
+    own = tags.Tags(writer.key, "post", _salt(board))
+    posts = board_posts(db, board.id)
+    mine = [post for post in posts if own.made(post["id"], post["owner_tag"])]
+    left = rules.MAX_POSTS - _undeleted(mine)
     if left <= 0:
         raise DomainError("post_limit_reached", max=rules.MAX_POSTS)
-    post = Post(
-        id=tags.new_id(),
-        board_id=board.id,
-        prompt=prompt,
-        text=text,
-        secret_hash=tags.secret_hash(secret),
-    )
-    post.owner_tag = tags.tag(writer.key, "post", _salt(board), post.id)
-
-    def add() -> None:
-        db.add(post)
-        if board.named and writer.actor.participant_id is not None:
-            db.add(PostAuthor(post_id=post.id, participant_id=writer.actor.participant_id))
-
-    _counting_waiters(db, board, writer.key, add, post.id)
+    post_id = tags.new_id()
+    post = {
+        **_NEW_POST,
+        "id": post_id,
+        "board_id": board.id,
+        "prompt": prompt,
+        "text": text,
+        "secret_hash": tags.secret_hash(secret),
+        "owner_tag": own.of(post_id),
+    }
+    posts.append(post)
+    mine.append(post)
+    authors = None
+    if board.named and writer.actor.participant_id is not None:
+        authors = [{"post_id": post_id, "participant_id": writer.actor.participant_id}]
+    # Written with the waiting posts it is scattered among (scatter.py).
+    scatter_waiting(db, board, posts, waiting.mark_own(mine, post_id), authors)
     # Others learn of it with the next count (counting.py).
-    return Written(own_fields(post), left - 1, [], board.id)
+    fields = {"id": post_id, "prompt": prompt, "text": text, "shown": False}
+    return Written(fields, left - 1, [], board.id)
+
+
+# A new post's values besides its own: what the model's defaults would give.
+_NEW_POST: dict[str, Any] = {
+    "shown_text": None,
+    "deleted": False,
+    "hidden": False,
+    "position": None,
+    "cluster_id": None,
+    "me_too": 0,
+    "thanks": 0,
+    "votes": 0,
+    "counted": False,
+}
 
 
 def edit_post(
@@ -91,13 +109,8 @@ def edit_post(
     new text waits for the next batch, so its timing does not point at its author."""
     board = begin(db, writer, now, writable=False)
     post = _own_post(db, board, writer.key, post_id, secret)
-    new_text = rules.clean_text(text)
-
-    def change() -> None:
-        post.text = new_text
-
-    _counting_waiters(db, board, writer.key, change, post.id)
-    left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
+    post.text = rules.clean_text(text)
+    left = _counting_waiters(db, board, writer.key, post.id)
     return Written(own_fields(post), left, [], board.id)
 
 
@@ -109,32 +122,33 @@ def delete_post(
     board = begin(db, writer, now, writable=False)
     post = _own_post(db, board, writer.key, post_id, secret)
     shown = post.position is not None
-
-    def delete() -> None:
-        if shown:
-            post.deleted = True
-            post.text = ""
-            post.secret_hash = None
-        else:
-            db.delete(post)
-
-    _counting_waiters(db, board, writer.key, delete, post_id)
-    left = rules.MAX_POSTS - _own_posts(db, board, writer.key)
+    if shown:
+        post.deleted = True
+        post.text = ""
+        post.secret_hash = None
+    else:
+        db.delete(post)
+    left = _counting_waiters(db, board, writer.key, post_id)
     return Written({"id": post_id, "shown": shown}, left, [], board.id)
 
 
-def _counting_waiters(
-    db: Session, board: Board, key: bytes, change: Callable[[], None], touched: str
-) -> None:
-    """Make a change, then set this person's one mark anew from what of theirs waits.
+def _counting_waiters(db: Session, board: Board, key: bytes, touched: str) -> int:
+    """After a change: set this person's one mark anew from what of theirs waits, scatter
+    what waits, and say how many posts they may still write.
 
     A batch needs several people (rules.BATCH_SIZE), not several posts: three posts of
     one person in one batch would still point at that person (waiting.py counts them).
     """
-    change()
     db.flush()
-    waiting.mark_own(db, board, key, _salt(board), touched)
-    scatter_waiting(db, board)
+    own = tags.Tags(key, "post", _salt(board))
+    posts = board_posts(db, board.id)
+    mine = [post for post in posts if own.made(post["id"], post["owner_tag"])]
+    scatter_waiting(db, board, posts, waiting.mark_own(mine, touched))
+    return rules.MAX_POSTS - _undeleted(mine)
+
+
+def _undeleted(mine: list[dict[str, Any]]) -> int:
+    return sum(1 for post in mine if not post["deleted"])
 
 
 def _own_post(db: Session, board: Board, key: bytes, post_id: str, secret: str | None) -> Post:
@@ -148,17 +162,6 @@ def _own_post(db: Session, board: Board, key: bytes, post_id: str, secret: str |
     if not (by_secret or tags.made_by(key, "post", salt, post.id, post.owner_tag)):
         raise DomainError("not_your_post")
     return post
-
-
-# Built once, as every post written reads it twice (bench/command_cpu.py).
-_OWN_POSTS = select(Post.id, Post.owner_tag).where(
-    Post.board_id == bindparam("board_id"), Post.deleted.is_(False)
-)
-
-
-def _own_posts(db: Session, board: Board, key: bytes) -> int:
-    rows = db.execute(_OWN_POSTS, {"board_id": board.id}).all()
-    return tags.count_own(key, "post", _salt(board), [(i, t or "") for i, t in rows])
 
 
 def _salt(board: Board) -> str:
