@@ -9,9 +9,13 @@ connections (`/metrics`), the rows of tables that should stay flat (connections,
 rate windows, workers, ...), and the longest stall of the server's event loop since the
 sample before (HOLDSPORT_LOOP_WATCH: a 20 ms ticker inside the server,
 server/core/loopwatch.py), also less the time the server waited for a core (a machine
-shared with other work delays it without the loop being held). It prints each sample,
-then a table: start (after a warm-up) against end, the longest stall and the stalls
-over 100 ms, and the deliveries.
+shared with other work delays it without the loop being held), and the server's garbage
+collections (server/core/heap.py: per generation the count, the longest pause and the
+most CPU one used, the objects found unreachable). It prints each sample, then a table:
+start (after a warm-up) against end, the longest stall and the stalls over 100 ms, the
+collections while sending (how many took over 50 and 100 ms), the full collections the
+server ran and why, and what a quiet one finds once sending has stopped (the cyclic
+garbage that aged into the old generation over the run), and the deliveries.
 
     .venv/bin/python bench/soak.py                         # 200 x 10, 1 command/s, 10 minutes
     .venv/bin/python bench/soak.py --minutes 3 --sample 10
