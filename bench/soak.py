@@ -9,9 +9,13 @@ connections (`/metrics`), the rows of tables that should stay flat (connections,
 rate windows, workers, ...), and the longest stall of the server's event loop since the
 sample before (HOLDSPORT_LOOP_WATCH: a 20 ms ticker inside the server,
 server/core/loopwatch.py), also less the time the server waited for a core (a machine
-shared with other work delays it without the loop being held). It prints each sample,
-then a table: start (after a warm-up) against end, the longest stall and the stalls
-over 100 ms, and the deliveries.
+shared with other work delays it without the loop being held), and the server's garbage
+collections (server/core/heap.py: per generation the count, the longest pause and the
+most CPU one used, the objects found unreachable). It prints each sample, then a table:
+start (after a warm-up) against end, the longest stall and the stalls over 100 ms, the
+collections while sending (how many took over 50 and 100 ms), the full collections the
+server ran and why, and what a quiet one finds once sending has stopped (the cyclic
+garbage that aged into the old generation over the run), and the deliveries.
 
     .venv/bin/python bench/soak.py                         # 200 x 10, 1 command/s, 10 minutes
     .venv/bin/python bench/soak.py --minutes 3 --sample 10
@@ -48,9 +52,24 @@ from tests.support import ONE_ADDRESS_FOR_ALL, ServerProcess  # noqa: E402
 
 NAMESPACE = "/session"
 STALL_SECONDS = 0.1
+GC_SLOW_SECONDS = 0.05
+GENERATIONS = ("0", "1", "2")
+QUIET_WAIT_SECONDS = 15  # three of core.heap's beats
 # Rows that a steady session keeps flat: live connections and their addresses, the
 # board's rate windows (expired ones are swept), the processes' heartbeats, hands.
 FLAT_TABLES = ("connections", "connection_addresses", "board_rate_windows", "workers", "hands")
+
+
+@dataclass
+class Collections:
+    """One generation's garbage collections since the server started (heap.py's metrics)."""
+
+    count: int
+    slow: int  # over GC_SLOW_SECONDS
+    stalling: int  # over STALL_SECONDS
+    longest: float
+    longest_cpu: float  # the CPU the collection used: the pause less waiting for a core
+    collected: int  # objects found unreachable: cyclic garbage
 
 
 @dataclass
@@ -63,6 +82,8 @@ class Sample:
     stalls: int  # over STALL_SECONDS, since the server started
     longest_held: float  # the same, less the time the server waited for a core
     held: int
+    gc: dict[str, Collections]
+    full: dict[str, int]  # full collections core.heap ran, by reason
 
 
 class Server:
@@ -99,9 +120,23 @@ class Server:
     def sample(self, at: float) -> Sample:
         metrics = self.metrics()
 
-        def over(histogram: str) -> int:
-            short = metrics.get(f'{histogram}_bucket{{le="{STALL_SECONDS}"}}', 0.0)
-            return int(metrics.get(f"{histogram}_count", 0.0) - short)
+        def over(histogram: str, seconds: float = STALL_SECONDS, labels: str = "") -> int:
+            within = f"{labels}," if labels else ""
+            short = metrics.get(f'{histogram}_bucket{{{within}le="{seconds}"}}', 0.0)
+            every = metrics.get(f"{histogram}_count{{{labels}}}".replace("{}", ""), 0.0)
+            return int(every - short)
+
+        def collections(generation: str) -> Collections:
+            labels = f'generation="{generation}"'
+            pauses = "holdsport_gc_pause_seconds"
+            return Collections(
+                count=int(metrics.get(f"{pauses}_count{{{labels}}}", 0)),
+                slow=over(pauses, GC_SLOW_SECONDS, labels),
+                stalling=over(pauses, STALL_SECONDS, labels),
+                longest=metrics.get(f"holdsport_gc_pause_max_seconds{{{labels}}}", 0.0),
+                longest_cpu=metrics.get(f"holdsport_gc_cpu_max_seconds{{{labels}}}", 0.0),
+                collected=int(metrics.get(f"holdsport_gc_collected_objects_total{{{labels}}}", 0)),
+            )
 
         with self.engine.connect() as connection:
             rows = {
@@ -117,6 +152,13 @@ class Server:
             stalls=over("holdsport_loop_lag_seconds"),
             longest_held=metrics.get("holdsport_loop_held_max_seconds", 0.0),
             held=over("holdsport_loop_held_seconds"),
+            gc={generation: collections(generation) for generation in GENERATIONS},
+            full={
+                reason: int(
+                    metrics.get(f'holdsport_gc_full_collections_total{{reason="{reason}"}}', 0)
+                )
+                for reason in ("quiet", "growth")
+            },
         )
 
     def stop(self) -> None:
@@ -166,7 +208,12 @@ async def soak(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     sending = asyncio.create_task(load.send(args.rate, seconds))
     samples: list[Sample] = []
     began = time.monotonic()
-    print("  min    RSS MiB  conns  " + "  ".join(FLAT_TABLES) + "  stall ms  held ms", flush=True)
+    print(
+        "  min    RSS MiB  conns  "
+        + "  ".join(FLAT_TABLES)
+        + "  stall ms  held ms  gen-2 GCs  longest GC ms 0/1/2 (CPU ms)  garbage 0/1/2",
+        flush=True,
+    )
     stopped = None  # why sending stopped early, if it did
     while True:
         try:
@@ -182,14 +229,25 @@ async def soak(server: Server, args: argparse.Namespace) -> dict[str, Any]:
         rows = "  ".join(str(sample.rows[t]).rjust(len(t)) for t in FLAT_TABLES)
         print(
             f"{sample.at / 60:5.1f}  {sample.rss_kib / 1024:9.1f}  {sample.connections:5d}  "
-            f"{rows}  {1000 * sample.longest_stall:8.0f}  {1000 * sample.longest_held:7.0f}",
+            f"{rows}  {1000 * sample.longest_stall:8.0f}  {1000 * sample.longest_held:7.0f}  "
+            f"{sample.gc['2'].count:9d}  "
+            + "/".join(f"{1000 * sample.gc[g].longest:.0f}" for g in GENERATIONS)
+            + " ("
+            + "/".join(f"{1000 * sample.gc[g].longest_cpu:.0f}" for g in GENERATIONS)
+            + ")  "
+            + "/".join(f"{sample.gc[g].collected}" for g in GENERATIONS),
             flush=True,
         )
     stop.set()
     churned = await churning
+    # Everyone still connected, nobody sending: a quiet server collects its old generation
+    # (core.heap), which tells the cyclic garbage that aged there during the whole run.
+    await asyncio.sleep(QUIET_WAIT_SECONDS)
+    quiet = await asyncio.to_thread(server.sample, time.monotonic() - began)
     latencies, made, due = load.deliveries()
     await load.leave()
     return {
+        "quiet": quiet,
         "joined_in": joined_in,
         "after_join": after_join,
         "samples": samples,
@@ -243,6 +301,27 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"| the same, less waiting for a core: longest | {1000 * longest_held:.0f} ms | | | |")
     print(
         f"| the same, less waiting for a core: over {STALL_SECONDS * 1000:.0f} ms | {held} | | | |"
+    )
+    for generation in GENERATIONS:
+        joined, ended = after_join.gc[generation], end.gc[generation]
+        print(
+            f"| generation-{generation} collections while sending: count, over "
+            f"{1000 * GC_SLOW_SECONDS:.0f} / {1000 * STALL_SECONDS:.0f} ms, objects found "
+            f"unreachable | {ended.count - joined.count:,}, {ended.slow - joined.slow} / "
+            f"{ended.stalling - joined.stalling}, {ended.collected - joined.collected:,} | | | |"
+        )
+        print(
+            f"| generation {generation}: the longest since start, and the most CPU one used | "
+            f"{1000 * ended.longest:.0f} ms, {1000 * ended.longest_cpu:.0f} ms | | | |"
+        )
+    quiet: Sample = result["quiet"]
+    for label, sample in (("since start", end), (f"{QUIET_WAIT_SECONDS} s after sending", quiet)):
+        full = ", ".join(f"{n} {reason}" for reason, n in sample.full.items())
+        print(f"| full collections the server ran itself, {label} | {full} | | | |")
+    found = quiet.gc["2"].collected - end.gc["2"].collected
+    print(
+        f"| objects those after sending found unreachable; RSS then | {found:,}; "
+        f"{quiet.rss_kib / 1024:,.0f} MiB | | | |"
     )
     if result["stopped"]:
         print(f"| sending stopped early | {result['stopped']} | | | |")

@@ -167,7 +167,7 @@ def _serve(host: str, port: int, migrate: bool) -> int:
         options.update(allow_unsafe_werkzeug=True)
     runtime = app.extensions["holdsport"]
     _stop_gracefully_on_sigterm(runtime)
-    heap.settle(runtime.metrics.gc_pause_seconds)  # last: what starting made stays frozen
+    heap.settle(runtime)  # last: what starting made stays frozen
     shown = "127.0.0.1" if host == "0.0.0.0" else host
     print(f"Holdsport is running at http://{shown}:{port}/  (Ctrl+C stops it)", flush=True)
     socketio_of(app).run(app, **options)

@@ -144,6 +144,10 @@ class EnvArgs(Schema):
     )
     # A ticker that measures event-loop stalls into /metrics (core.loopwatch).
     HOLDSPORT_LOOP_WATCH = fields.Boolean(load_default=False)
+    # Memory growth that makes a busy process run a full garbage collection (core.heap).
+    HOLDSPORT_GC_GROWTH_MIB = fields.Integer(
+        load_default=128, validate=validate.Range(min=1, max=1024 * 1024)
+    )
     # Extra catalogs (a pseudo locale) for tests: a translations dir and its languages.
     HOLDSPORT_EXTRA_TRANSLATIONS_DIR = fields.String(load_default=None)
     HOLDSPORT_EXTRA_LANGUAGES = fields.String(
@@ -230,6 +234,7 @@ class Settings:
     log_format: str = "text"
     metrics_token: str | None = None
     loop_watch: bool = False
+    gc_growth_mib: int = 128
 
 
 class ConfigError(RuntimeError):
@@ -307,6 +312,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         "log_format": data["HOLDSPORT_LOG_FORMAT"],
         "metrics_token": data["HOLDSPORT_METRICS_TOKEN"],
         "loop_watch": data["HOLDSPORT_LOOP_WATCH"],
+        "gc_growth_mib": data["HOLDSPORT_GC_GROWTH_MIB"],
         "secure_cookies": (
             data["HOLDSPORT_SECURE_COOKIES"]
             if data["HOLDSPORT_SECURE_COOKIES"] is not None

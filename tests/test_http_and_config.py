@@ -32,6 +32,14 @@ def test_bad_environment_values_are_named(environ):
         load_settings(environ)
 
 
+@pytest.mark.parametrize("value", ["0", "-5", "lots"])
+def test_a_bad_gc_growth_is_named(value):
+    with pytest.raises(ConfigError, match="HOLDSPORT_GC_GROWTH_MIB"):
+        load_settings({"HOLDSPORT_ENV": "development", "HOLDSPORT_GC_GROWTH_MIB": value})
+    grown = {"HOLDSPORT_ENV": "development", "HOLDSPORT_GC_GROWTH_MIB": "64"}
+    assert load_settings(grown).gc_growth_mib == 64
+
+
 def test_create_then_preview_then_join(app):
     http = signed_in_client(app)
     created = http.post(

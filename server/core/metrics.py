@@ -59,6 +59,30 @@ class Metrics:
             buckets=GC_BUCKETS,
             registry=registry,
         )
+        self.gc_collected = Counter(
+            "holdsport_gc_collected_objects",
+            "Objects those collections found unreachable (cyclic garbage), by generation",
+            ["generation"],
+            registry=registry,
+        )
+        self.gc_pause_max = Gauge(
+            "holdsport_gc_pause_max_seconds",
+            "The longest of those collections since the process started, by generation",
+            ["generation"],
+            registry=registry,
+        )
+        self.gc_cpu_max = Gauge(
+            "holdsport_gc_cpu_max_seconds",
+            "The most CPU one collection used since the process started, by generation",
+            ["generation"],
+            registry=registry,
+        )
+        self.gc_full_collections = Counter(
+            "holdsport_gc_full_collections",
+            "Full collections core.heap ran, by reason (quiet, or memory growth)",
+            ["reason"],
+            registry=registry,
+        )
         self.command_seconds = Histogram(
             "holdsport_command_seconds",
             "Time to answer a command, from receipt to its ack",
