@@ -18,7 +18,7 @@ from server.agenda import titles
 from server.agenda.clock import clock_of
 from server.agenda.models import Hand, ReadyMark
 from server.agenda.service import Work, change
-from server.agenda.view import hands_view
+from server.agenda.view import hands_view, ready_ids
 from server.core.change import change_of
 from server.core.domain import Actor, Event, declare_events
 from server.core.errors import DomainError
@@ -132,4 +132,4 @@ def my_ready(db: Session, actor: Actor) -> bool:
     clock = clock_of(db, actor.session_id)
     if clock.phase_id is None or actor.participant_id is None:
         return False
-    return db.get(ReadyMark, (clock.phase_id, actor.participant_id)) is not None
+    return actor.participant_id in ready_ids(db, actor.session_id, clock.phase_id)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, column, event, inspect, table, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from server.core.db import rows
 from server.core.domain import Event
 
 # Only the two columns every feature relies on; the sessions feature owns the rest.
@@ -175,11 +176,11 @@ def kept_rows(
     """`kind(rows)` of a Core statement's plain rows, read once per transaction like a kept
     row (`Change.kept`), and again once the transaction writes what `reads` says they
     come from. Pending ORM changes are flushed first, as an ORM query would."""
-    db.flush()
+    db.flush()  # before looking: a pending change may make what is kept stale
     change = change_of(db)
     found = change.kept(kind, key, session_id)
     if found is None:
-        found = change.keep(kind(db.execute(statement, params).all()), key, session_id)
+        found = change.keep(kind(rows(db, statement, params)), key, session_id)
     return found
 
 

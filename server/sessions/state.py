@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Row, bindparam, update
 from sqlalchemy.orm import Session
 
 from server.core import personal
@@ -83,8 +83,13 @@ def session_fields(session: PeerSession) -> dict[str, Any]:
     }
 
 
+# A participant as an entity, or as a plain row of the columns participant_fields reads
+# (sessions.view reads them so for a snapshot).
+Person = Participant | Row[Any]
+
+
 def participant_fields(
-    participant: Participant, present: bool, reader: Role | None = None
+    participant: Person, present: bool, reader: Role | None = None
 ) -> dict[str, Any]:
     """A Participant as `reader` may see them: a room display never gets an organisation,
     since the room's screen must not show one (docs/protocol.md §3)."""
@@ -104,7 +109,7 @@ def participant_fields(
     return fields
 
 
-def on_display(participant: Participant, present: bool) -> bool:
+def on_display(participant: Person, present: bool) -> bool:
     """Whether the room display may be sent this person at all: only who is inside and
     here now; the projector shows nobody away or still at the door (protocol §3)."""
     return present and participant.admitted_at is not None
