@@ -1,5 +1,5 @@
-"""A session's agenda clock and its current phase, read once per transaction while they
-stay current.
+"""A session's agenda clock, its current phase and its phases (plain rows), read once
+per transaction while they stay current.
 
 A join or a command needs the clock in several places (the arrival's reaction, the
 snapshot's agenda, breakouts and "my agenda"; the change, then the view it sends). Each
@@ -11,10 +11,15 @@ a second process sees the database, not a copy.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from server.agenda.models import AgendaClock, Phase
-from server.core.change import change_of
+from server.core.change import change_of, kept_rows, reads
 
 
 def clock_of(db: Session, session_id: int) -> AgendaClock:
@@ -53,6 +58,41 @@ def current_phase(db: Session, session_id: int) -> Phase | None:
         if phase is not None:
             change.keep(phase, clock.phase_id, session_id)
     return phase  # type: ignore[no-any-return]
+
+
+_phases = cast(Table, Phase.__table__)
+# Built once, as every join reads it (bench/join_cpu.py): only the session changes.
+_PHASES = (
+    select(_phases)
+    .where(_phases.c.session_id == bindparam("session_id"))
+    .order_by(_phases.c.position)
+)
+
+
+@dataclass(frozen=True)
+class _Phases:
+    """The session's phases as plain rows, in agenda order: read once per transaction, as
+    a join's arrival asks what the current phase is and its snapshot sends them all."""
+
+    rows: Sequence[Row[Any]]
+
+
+reads(_Phases, {"phases": None})
+
+
+def phase_rows(db: Session, session_id: int) -> Sequence[Row[Any]]:
+    """Every phase of the session as a plain row (no entity to keep in step), in order."""
+    params = {"session_id": session_id}
+    found: _Phases = kept_rows(db, _Phases, session_id, session_id, _PHASES, params)
+    return found.rows
+
+
+def current_phase_row(db: Session, session_id: int) -> Row[Any] | None:
+    """The current phase as a plain row, to ask what it is without loading its entity."""
+    clock = find_clock(db, session_id)
+    if clock is None or clock.phase_id is None:
+        return None
+    return next((p for p in phase_rows(db, session_id) if p.id == clock.phase_id), None)
 
 
 def forget_clock(db: Session, session_id: int) -> None:

@@ -15,22 +15,16 @@ from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from server.agenda import timer
-from server.agenda.clock import clock_of
-from server.agenda.models import AgendaClock, Hand, Phase, PhaseKind, ReadyMark, Turn
+from server.agenda.clock import clock_of, phase_rows
+from server.agenda.models import AgendaClock, Hand, PhaseKind, ReadyMark, Turn
 from server.core.change import kept_rows, reads
 from server.core.db import rows
 from server.sessions.state import iso
 
-_phases = cast(Table, Phase.__table__).c
 _turns = cast(Table, Turn.__table__).c
 _hands = cast(Table, Hand.__table__).c
 _ready = cast(Table, ReadyMark.__table__).c
 # Built once: only the values change.
-_PHASES = (
-    select(Phase.__table__)
-    .where(_phases.session_id == bindparam("session_id"))
-    .order_by(_phases.position)
-)
 _ORDER = (
     select(_turns.id, _turns.participant_id, _turns.left_out, _turns.started_at, _turns.ended_at)
     .where(_turns.phase_id == bindparam("phase_id"))
@@ -46,7 +40,7 @@ _READY = select(_ready.participant_id).where(_ready.phase_id == bindparam("phase
 
 def agenda_view(db: Session, session_id: int, now: datetime) -> dict[str, Any]:
     clock = clock_of(db, session_id)
-    all_phases = rows(db, _PHASES, {"session_id": session_id})
+    all_phases = phase_rows(db, session_id)
     current = next((p for p in all_phases if p.id == clock.phase_id), None)
     # The whole order, those left out too: the turns sent, and what is left of the phase.
     order = rows(db, _ORDER, {"phase_id": current.id}) if current else []
