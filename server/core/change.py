@@ -28,6 +28,8 @@ _NEXT_VERSION = (
     .values(version=bindparam("next_version"))
 )
 _KEY = "holdsport.change"
+# The execution option an UPDATE names the columns it sets with: kept reads of others stay.
+WRITES = "holdsport_writes"
 # What kept reads of plain rows (not entities, which the ORM keeps in step) are read from:
 # by kind, each table's columns that matter (None: any). `reads` declares them.
 _READS: dict[type, dict[str, frozenset[str] | None]] = {}
@@ -225,4 +227,6 @@ def _rolled_back(db: Session, _previous: Any) -> None:
 def _executed(state: ORMExecuteState) -> None:
     change = state.session.info.get(_KEY)
     if change is not None and (state.is_insert or state.is_update or state.is_delete):
-        change.wrote(state.statement.table.name)  # type: ignore[attr-defined]
+        # An UPDATE may say which columns it sets (WRITES), else it may set any.
+        columns = state.execution_options.get(WRITES)
+        change.wrote(state.statement.table.name, columns)  # type: ignore[attr-defined]
