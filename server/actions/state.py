@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, select
+from sqlalchemy import Row, Table, bindparam, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from server.actions.models import Action, ActionStatus, FollowUp, OwnerKind
@@ -39,6 +39,18 @@ _CARRIED = (
     .where(_follow_ups.session_id == bindparam("session_id"))
     .order_by(_follow_ups.position)
 )
+
+
+# Both at once, for the snapshot and `actions:updated`: one round trip. The carried ones
+# first (their `outcome` gives the column its type), each kind in its own order.
+_BOTH = union_all(
+    _CARRIED.order_by(None).add_columns(
+        _follow_ups.position.label("place"), literal_column("1").label("carried")
+    ),
+    select(*_FIELDS, null(), _actions.id, literal_column("0")).where(
+        _actions.session_id == bindparam("session_id")
+    ),
+).order_by(literal_column("carried"), literal_column("place"))
 
 
 def recorded_in(db: Session, session_id: int) -> Sequence[Row[Any]]:
@@ -92,11 +104,13 @@ def open_actions_of_group(db: Session, group_id: int) -> list[dict[str, Any]]:
 
 def actions_part(db: Session, session_id: int) -> dict[str, Any]:
     """The same for everyone in the session: nothing in it says who wrote an action."""
+    both = rows(db, _BOTH, {"session_id": session_id})
     return {
-        "recorded": [action_fields(a) for a in recorded_in(db, session_id)],
+        "recorded": [action_fields(a) for a in both if not a.carried],
         "carried": [
             {**action_fields(a, here=False), "outcome": a.outcome.value if a.outcome else None}
-            for a in carried_into(db, session_id)
+            for a in both
+            if a.carried
         ],
         "limit": MAX_ACTIONS,
     }
