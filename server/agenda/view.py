@@ -15,8 +15,8 @@ from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from server.agenda import timer
-from server.agenda.clock import clock_of, phase_rows
-from server.agenda.models import AgendaClock, Hand, PhaseKind, ReadyMark, Turn
+from server.agenda.clock import SeenClock, clock_seen, phase_rows
+from server.agenda.models import Hand, PhaseKind, ReadyMark, Turn
 from server.core.change import kept_rows, reads
 from server.core.db import rows
 from server.sessions.state import iso
@@ -39,7 +39,9 @@ _READY = select(_ready.participant_id).where(_ready.phase_id == bindparam("phase
 
 
 def agenda_view(db: Session, session_id: int, now: datetime) -> dict[str, Any]:
-    clock = clock_of(db, session_id)
+    clock = clock_seen(db, session_id)
+    if clock is None:
+        raise LookupError(f"no agenda clock for session {session_id}")
     all_phases = phase_rows(db, session_id)
     current = next((p for p in all_phases if p.id == clock.phase_id), None)
     # The whole order, those left out too: the turns sent, and what is left of the phase.
@@ -68,7 +70,7 @@ def agenda_view(db: Session, session_id: int, now: datetime) -> dict[str, Any]:
     }
 
 
-def _phase_status(phase: Row[Any], current: Row[Any] | None, clock: AgendaClock) -> str:
+def _phase_status(phase: Row[Any], current: Row[Any] | None, clock: SeenClock) -> str:
     if clock.finished:
         return "done"
     if current is None:
@@ -165,7 +167,7 @@ def ready_ids(db: Session, session_id: int, phase_id: int) -> set[int]:
 def _schedule(
     all_phases: Sequence[Row[Any]],
     current: Row[Any] | None,
-    clock: AgendaClock,
+    clock: SeenClock,
     order: Sequence[Row[Any]],
 ) -> dict[str, Any]:
     """Planned seconds in all, and still planned after the current segment.
@@ -182,7 +184,7 @@ def _schedule(
     return {"planned_seconds": planned, "after_current_seconds": later}
 
 
-def _rest_of_phase(phase: Row[Any], clock: AgendaClock, order: list[Row[Any]]) -> int:
+def _rest_of_phase(phase: Row[Any], clock: SeenClock, order: list[Row[Any]]) -> int:
     """`order`: the phase's turns still in the order (not left out)."""
     if clock.turn_id is None or phase.kind not in (PhaseKind.ROUND, PhaseKind.DILEMMA_ROUND):
         return 0

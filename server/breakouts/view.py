@@ -19,8 +19,8 @@ from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from server.agenda import timer
-from server.agenda.clock import find_clock
-from server.agenda.models import AgendaClock, Phase, TimerStatus
+from server.agenda.clock import SeenClock, clock_seen
+from server.agenda.models import Phase, TimerStatus
 from server.breakouts import planning
 from server.breakouts.models import BreakoutGroup, BreakoutRound, BreakoutSeat
 from server.core.db import rows
@@ -63,7 +63,7 @@ def load(db: Session, session_id: int, now: datetime) -> list[RoundData]:
     breakouts = rows(db, _PLANNED, {"session_id": session_id})
     if not breakouts:
         return []
-    clock = find_clock(db, session_id)
+    clock = clock_seen(db, session_id)
     people = db.execute(
         select(Participant.id, Participant.display_name, Participant.organisation).where(
             Participant.session_id == session_id
@@ -77,7 +77,7 @@ def load(db: Session, session_id: int, now: datetime) -> list[RoundData]:
 def _round(
     db: Session,
     breakout: Row[Any],
-    clock: AgendaClock | None,
+    clock: SeenClock | None,
     first_names: dict[int, str],
     organisations: dict[int, str | None],
 ) -> RoundData:
