@@ -77,26 +77,27 @@ def _at_most(seen: Statements, ceiling: int, postgresql_adds: int = 0) -> None:
 
 
 def test_a_participant_joining(app, io, engine, meeting):
-    """Connect with a credential, arrive, get the snapshot: 18 statements (34 before the
+    """Connect with a credential, arrive, get the snapshot: 16 statements (34 before the
     session and the agenda clock were read once per join, 27 before a running breakout was
     told by the agenda clock and its phase, 25 before who is here, the phases and the
-    agenda clock were read once as plain rows, an address's place taken in one statement
-    and the actions read in one).
+    agenda clock were read once as plain rows, an address's place taken in one statement,
+    the actions read in one, and breakouts and titles not read in a session without
+    breakout phases or dilemma rounds).
 
     The credential: the person, their session and its group in one SELECT (1). The
     session's lock, which returns its row (2). Their connection, and who is here (are
     they connected elsewhere? the arrival's reactions and the snapshot ask again) (3-4).
     Arriving: first seen, the version (5-6); the reactions: the agenda clock and the
     phases (a breakout running? a latecomer's turn) (7-8). The address's place, counted
-    and taken (9). The snapshot: the people (10); actions (11); breakouts (12); the
-    agenda: turns, hands, ready marks (13-15); mine: titles (16); the board (17), the
-    pulse (18); group boards none outside a breakout.
+    and taken (9). The snapshot: the people (10); actions (11); the agenda: turns,
+    hands, ready marks (12-14); the board (15), the pulse (16); breakouts, titles and
+    group boards none (this session has no breakout phase or dilemma round).
     """
     token = _join(meeting["http"], meeting["join_code"], "Eva")
     with counted(engine) as seen:
         eva = _connect(io, app, meeting["http"], token)
     assert any(m["name"] == "session:snapshot" for m in eva.get_received(NAMESPACE))
-    _at_most(seen, 18, postgresql_adds=1)  # the address's advisory lock
+    _at_most(seen, 16, postgresql_adds=1)  # the address's advisory lock
 
 
 def test_a_board_post(app, engine, meeting):

@@ -18,7 +18,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from server.agenda.models import AgendaClock, Phase
+from server.agenda.models import AgendaClock, Phase, PhaseKind
 from server.core.change import change_of, kept_rows, reads
 
 
@@ -119,6 +119,14 @@ def phase_rows(db: Session, session_id: int) -> Sequence[Row[Any]]:
     params = {"session_id": session_id}
     found: _Phases = kept_rows(db, _Phases, session_id, session_id, _PHASES, params)
     return found.rows
+
+
+def has_no_phase_of(db: Session, session_id: int, kind: PhaseKind) -> bool:
+    """Whether the session surely has no phase of this kind, from its phases as kept by
+    this transaction (a phase's kind never changes): no round trip, and False when they
+    are not kept, or a phase was added since."""
+    found = change_of(db).kept(_Phases, session_id, session_id)
+    return found is not None and all(p.kind is not kind for p in found.rows)
 
 
 def current_phase_row(db: Session, session_id: int) -> Row[Any] | None:

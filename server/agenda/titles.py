@@ -13,7 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from server.agenda.clock import clock_of
+from server.agenda.clock import clock_of, has_no_phase_of
 from server.agenda.models import Phase, PhaseKind, Turn
 from server.core.db import rows
 from server.core.domain import Actor
@@ -68,6 +68,8 @@ def my_titles(db: Session, actor: Actor) -> list[dict[str, Any]]:
     """The titles this person gave their own dilemmas in the session (their snapshot)."""
     if actor.participant_id is None:
         return []
+    if has_no_phase_of(db, actor.session_id, PhaseKind.DILEMMA_ROUND):
+        return []  # titles are given in dilemma rounds only
     mine = {"session_id": actor.session_id, "participant_id": actor.participant_id}
     return [title_fields(turn) for turn in rows(db, _TITLED, mine)]
 
