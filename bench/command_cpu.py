@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from join_cpu import connect, make_app, percentile
+from join_cpu import Delivery, connect, make_app, percentile
 
 from server import features
 from server.app import socketio_of
@@ -38,27 +38,6 @@ UNTHROTTLED = {"HOLDSPORT_COMMAND_LIMIT": "100000", "HOLDSPORT_COMMAND_BURST": "
 ROUNDS = [["hand:raise", "hand:lower"], ["board:post"], ["board:react"], ["board:add_cluster"]]
 ROUNDS.append(["agenda:next", "agenda:previous"])  # on to the next phase, and back
 KINDS = [kind for kinds in ROUNDS for kind in kinds]
-
-
-class Delivery:
-    """The CPU the test client spends taking in what the server sends (decoding each
-    packet again for each of its clients): not the server's, so it is left out. A real
-    server hands each connection the packet it encoded once for them all."""
-
-    def __init__(self, server: Any) -> None:
-        self.seconds = 0.0
-        for name in ("_send_packet", "_send_eio_packet"):
-            setattr(server, name, self._timed(getattr(server, name)))
-
-    def _timed(self, send: Callable[..., Any]) -> Callable[..., Any]:
-        def timed(*args: Any) -> Any:
-            start = time.process_time()
-            try:
-                return send(*args)
-            finally:
-                self.seconds += time.process_time() - start
-
-        return timed
 
 
 def call(client: Any, name: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:

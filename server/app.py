@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         # Same-origin only: the client is served by this app.
         cors_allowed_origins=None,
         max_http_buffer_size=settings.max_body_bytes,
+        serializer=realtime.JsonPacket,
     )
     throttle = Throttle(settings)
     runtime = Runtime(

@@ -13,9 +13,10 @@ from sqlalchemy import update
 
 from server.agenda.clock import clock_of
 from server.app import socketio_of
+from server.core import connections
 from server.core.change import forget
 from server.core.realtime import NAMESPACE
-from server.sessions.models import PeerSession
+from server.sessions.models import Participant, PeerSession
 from server.sessions.state import emit, lock
 from server.sessions.view import snapshot
 from tests.accounts_support import signed_in_client
@@ -76,24 +77,27 @@ def _at_most(seen: Statements, ceiling: int, postgresql_adds: int = 0) -> None:
 
 
 def test_a_participant_joining(app, io, engine, meeting):
-    """Connect with a credential, arrive, get the snapshot: 25 statements (34 before the
+    """Connect with a credential, arrive, get the snapshot: 16 statements (34 before the
     session and the agenda clock were read once per join, 27 before a running breakout was
-    told by the agenda clock and its phase, kept for the join).
+    told by the agenda clock and its phase, 25 before who is here, the phases and the
+    agenda clock were read once as plain rows, an address's place taken in one statement,
+    the actions read in one, and breakouts and titles not read in a session without
+    breakout phases or dilemma rounds).
 
-    The credential: the person, their session and its group in one SELECT (1). Their
-    connection: are they connected elsewhere, the row (2-3). Arriving: the session's lock,
-    which returns its row (4); first seen, who hears of it, the version (5-7); the
-    reactions: the agenda clock and its phase (a breakout running? a latecomer's turn),
-    who is present (8-10). The address's count and row (11-12). The snapshot: who is
-    connected, the people (2); actions (2); breakouts (1); the agenda: phases, turns,
-    hands, ready count (4); mine: ready, titles (2); the board (1), the pulse (1); group
-    boards none outside a breakout.
+    The credential: the person, their session and its group in one SELECT (1). The
+    session's lock, which returns its row (2). Their connection, and who is here (are
+    they connected elsewhere? the arrival's reactions and the snapshot ask again) (3-4).
+    Arriving: first seen, the version (5-6); the reactions: the agenda clock and the
+    phases (a breakout running? a latecomer's turn) (7-8). The address's place, counted
+    and taken (9). The snapshot: the people (10); actions (11); the agenda: turns,
+    hands, ready marks (12-14); the board (15), the pulse (16); breakouts, titles and
+    group boards none (this session has no breakout phase or dilemma round).
     """
     token = _join(meeting["http"], meeting["join_code"], "Eva")
     with counted(engine) as seen:
         eva = _connect(io, app, meeting["http"], token)
     assert any(m["name"] == "session:snapshot" for m in eva.get_received(NAMESPACE))
-    _at_most(seen, 25, postgresql_adds=1)  # the address's advisory lock
+    _at_most(seen, 16, postgresql_adds=1)  # the address's advisory lock
 
 
 def test_a_board_post(app, engine, meeting):
@@ -183,3 +187,53 @@ def test_a_snapshot_after_a_change_has_the_version_the_change_took(db, room):
     lock(db, session_id)
     taken = emit(db, "participant:left", session_id, {"participant_id": 1})
     assert snapshot(db, room.host, room.now)["version"] == taken.payload["version"]
+
+
+def _here_reads(seen: Statements) -> list[str]:
+    return [s for s in seen.work if s.startswith("SELECT") and "FROM connections" in s]
+
+
+def test_who_is_here_is_read_once_while_the_lock_is_held(db, database, room):
+    """A join's arrival and its snapshot ask who is here several times: one read, which
+    a change of what it does not say (when someone was first seen) keeps."""
+    forget(db)
+    session_id = room.host.session_id
+    lock(db, session_id)
+    with counted(database.engine) as seen:
+        present = connections.present_participant_ids(db, session_id)
+        db.get_one(Participant, room.people[0].actor.participant_id).first_seen_at = room.now
+        assert connections.connected_participant_ids(db, session_id) == present
+        assert len(connections.audience(db, session_id)) == 3
+    assert len(_here_reads(seen)) == 1, seen.listing()
+
+
+def test_who_is_here_is_read_again_once_the_transaction_changes_it(db, clock, room):
+    forget(db)
+    session_id = room.host.session_id
+    lock(db, session_id)
+    bo = room.people[0].actor
+    assert bo.participant_id in connections.present_participant_ids(db, session_id)
+    person = db.get_one(Participant, bo.participant_id)
+    person.admitted_at = None  # not flushed yet: the read flushes first, as the ORM would
+    assert bo.participant_id not in connections.present_participant_ids(db, session_id)
+    person.admitted_at = clock.now()
+    assert bo.participant_id in connections.present_participant_ids(db, session_id)
+
+    connections.drop(db, "sid-0", clock.now(), grace_seconds=5)
+    assert "sid-0" not in [sid for sid, _ in connections.audience(db, session_id)]
+    connections.forget_person(db, bo.participant_id)  # a DELETE statement
+    assert bo.participant_id not in connections.connected_participant_ids(db, session_id)
+    connections.connect(db, sid="sid-0c", worker_id="worker-a", actor=bo, now=clock.now())
+    assert bo.participant_id in connections.connected_participant_ids(db, session_id)
+
+
+def test_who_is_here_forgets_what_a_savepoint_undid(db, clock, room):
+    forget(db)
+    session_id = room.host.session_id
+    lock(db, session_id)
+    bo = room.people[0].actor.participant_id
+    with pytest.raises(RuntimeError), db.begin_nested():
+        connections.forget_person(db, bo)
+        assert bo not in connections.connected_participant_ids(db, session_id)
+        raise RuntimeError("undone")
+    assert bo in connections.connected_participant_ids(db, session_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel.dates import format_date
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from server.actions.models import Action, Level, OwnerKind
@@ -35,8 +36,8 @@ def follow_up_section(db: Session, reader: Reader) -> Section | None:
         return None
     language = reader.language
     items, markdown, rows = [], [], []
-    for follow_up, action in carried:
-        outcome = follow_up.outcome.value if follow_up.outcome else None
+    for action in carried:
+        outcome = action.outcome.value if action.outcome else None
         item = {**_item(action, language), "outcome": outcome}
         item["outcome_name"] = translate(OUTCOME_NAMES[outcome], language)
         items.append(item)
@@ -64,7 +65,7 @@ def actions_section(db: Session, reader: Reader) -> Section | None:
     return Section("actions", heading, {"levels": levels}, markdown[:-1], rows)
 
 
-def _item(action: Action, language: str) -> dict[str, Any]:
+def _item(action: Action | Row[Any], language: str) -> dict[str, Any]:
     return {
         "level": action.level.value,
         "level_name": translate(LEVEL_NAMES[action.level], language),
@@ -81,7 +82,7 @@ def _item(action: Action, language: str) -> dict[str, Any]:
     }
 
 
-def _owner(action: Action, language: str) -> str:
+def _owner(action: Action | Row[Any], language: str) -> str:
     if action.owner_kind is OwnerKind.GROUP:
         return translate(N_("The group"), language)
     return action.owner_name or ""

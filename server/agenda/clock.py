@@ -1,5 +1,5 @@
-"""A session's agenda clock and its current phase, read once per transaction while they
-stay current.
+"""A session's agenda clock, its current phase and its phases (plain rows), read once
+per transaction while they stay current.
 
 A join or a command needs the clock in several places (the arrival's reaction, the
 snapshot's agenda, breakouts and "my agenda"; the change, then the view it sends). Each
@@ -11,10 +11,15 @@ a second process sees the database, not a copy.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from server.agenda.models import AgendaClock, Phase
-from server.core.change import change_of
+from server.agenda.models import AgendaClock, Phase, PhaseKind
+from server.core.change import change_of, kept_rows, reads
 
 
 def clock_of(db: Session, session_id: int) -> AgendaClock:
@@ -35,15 +40,49 @@ def find_clock(db: Session, session_id: int) -> AgendaClock | None:
     return clock  # type: ignore[no-any-return]
 
 
+_clocks = cast(Table, AgendaClock.__table__)
+# Built once, as every join reads it (bench/join_cpu.py): only the session changes.
+_CLOCK = select(_clocks).where(_clocks.c.session_id == bindparam("session_id"))
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """The clock as a plain row, for reading only (`clock_seen`)."""
+
+    rows: Sequence[Row[Any]]
+
+
+reads(_Clock, {"agenda_clocks": None})
+
+
+# What clock_seen gives: the entity, or a plain row of its columns.
+SeenClock = AgendaClock | Row[Any]
+
+
+def clock_seen(db: Session, session_id: int) -> SeenClock | None:
+    """The clock to read, not to change (an AgendaClock or a row of its columns, None for
+    a session without one): the entity this transaction holds, with any change it made,
+    else a plain row, kept like the entity and far cheaper to read (a join only reads)."""
+    clock = change_of(db).kept(AgendaClock, session_id, session_id)
+    if clock is not None:
+        return clock
+    params = {"session_id": session_id}
+    found: _Clock = kept_rows(db, _Clock, session_id, session_id, _CLOCK, params)
+    return found.rows[0] if found.rows else None
+
+
 def clock_kept(db: Session, session_id: int) -> bool:
-    """Whether the clock is kept already: reading it again costs no round trip."""
-    return change_of(db).kept(AgendaClock, session_id, session_id) is not None
+    """Whether the clock is kept already (`clock_seen`): reading it again costs no round
+    trip."""
+    change = change_of(db)
+    kinds = (AgendaClock, _Clock)
+    return any(change.kept(kind, session_id, session_id) is not None for kind in kinds)
 
 
 def current_phase(db: Session, session_id: int) -> Phase | None:
     """The phase the clock is in (None between or after them), kept like the clock: the
     arrival's reactions and the snapshot's parts each ask for it."""
-    clock = find_clock(db, session_id)
+    clock = clock_seen(db, session_id)
     if clock is None or clock.phase_id is None:
         return None
     change = change_of(db)
@@ -53,6 +92,49 @@ def current_phase(db: Session, session_id: int) -> Phase | None:
         if phase is not None:
             change.keep(phase, clock.phase_id, session_id)
     return phase  # type: ignore[no-any-return]
+
+
+_phases = cast(Table, Phase.__table__)
+# Built once, as every join reads it (bench/join_cpu.py): only the session changes.
+_PHASES = (
+    select(_phases)
+    .where(_phases.c.session_id == bindparam("session_id"))
+    .order_by(_phases.c.position)
+)
+
+
+@dataclass(frozen=True)
+class _Phases:
+    """The session's phases as plain rows, in agenda order: read once per transaction, as
+    a join's arrival asks what the current phase is and its snapshot sends them all."""
+
+    rows: Sequence[Row[Any]]
+
+
+reads(_Phases, {"phases": None})
+
+
+def phase_rows(db: Session, session_id: int) -> Sequence[Row[Any]]:
+    """Every phase of the session as a plain row (no entity to keep in step), in order."""
+    params = {"session_id": session_id}
+    found: _Phases = kept_rows(db, _Phases, session_id, session_id, _PHASES, params)
+    return found.rows
+
+
+def has_no_phase_of(db: Session, session_id: int, kind: PhaseKind) -> bool:
+    """Whether the session surely has no phase of this kind, from its phases as kept by
+    this transaction (a phase's kind never changes): no round trip, and False when they
+    are not kept, or a phase was added since."""
+    found = change_of(db).kept(_Phases, session_id, session_id)
+    return found is not None and all(p.kind is not kind for p in found.rows)
+
+
+def current_phase_row(db: Session, session_id: int) -> Row[Any] | None:
+    """The current phase as a plain row, to ask what it is without loading its entity."""
+    clock = clock_seen(db, session_id)
+    if clock is None or clock.phase_id is None:
+        return None
+    return next((p for p in phase_rows(db, session_id) if p.id == clock.phase_id), None)
 
 
 def forget_clock(db: Session, session_id: int) -> None:

@@ -15,10 +15,10 @@ from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from server.agenda import titles
-from server.agenda.clock import clock_of
+from server.agenda.clock import clock_seen
 from server.agenda.models import Hand, ReadyMark
 from server.agenda.service import Work, change
-from server.agenda.view import hands_view
+from server.agenda.view import hands_view, ready_ids
 from server.core.change import change_of
 from server.core.domain import Actor, Event, declare_events
 from server.core.errors import DomainError
@@ -129,7 +129,7 @@ def my_agenda(db: Session, actor: Actor) -> dict[str, Any]:
 
 
 def my_ready(db: Session, actor: Actor) -> bool:
-    clock = clock_of(db, actor.session_id)
-    if clock.phase_id is None or actor.participant_id is None:
+    clock = clock_seen(db, actor.session_id)
+    if clock is None or clock.phase_id is None or actor.participant_id is None:
         return False
-    return db.get(ReadyMark, (clock.phase_id, actor.participant_id)) is not None
+    return actor.participant_id in ready_ids(db, actor.session_id, clock.phase_id)

@@ -8,13 +8,14 @@ says the presenter agreed (docs/anonymity.md).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from server.agenda.clock import clock_of
+from server.agenda.clock import clock_of, has_no_phase_of
 from server.agenda.models import Phase, PhaseKind, Turn
+from server.core.db import rows
 from server.core.domain import Actor
 from server.core.errors import DomainError
 from server.sessions.models import Status
@@ -47,16 +48,19 @@ def set_title(db: Session, actor: Actor, title: str, share: bool) -> dict[str, A
     return title_fields(turn)
 
 
-# Built once, as every join reads it (bench/join_cpu.py): only the person changes.
+_turns = cast(Table, Turn.__table__).c
+_phases = cast(Table, Phase.__table__).c
+# Built once, as every join reads it (bench/join_cpu.py): only the person changes. Plain
+# rows of what title_fields reads.
 _TITLED = (
-    select(Turn)
-    .join(Phase, Phase.id == Turn.phase_id)
+    select(_turns.id, _turns.title, _turns.title_shared)
+    .join_from(Turn.__table__, Phase.__table__, _phases.id == _turns.phase_id)
     .where(
-        Phase.session_id == bindparam("session_id"),
-        Turn.participant_id == bindparam("participant_id"),
-        Turn.title.is_not(None),
+        _phases.session_id == bindparam("session_id"),
+        _turns.participant_id == bindparam("participant_id"),
+        _turns.title.is_not(None),
     )
-    .order_by(Phase.position)
+    .order_by(_phases.position)
 )
 
 
@@ -64,10 +68,11 @@ def my_titles(db: Session, actor: Actor) -> list[dict[str, Any]]:
     """The titles this person gave their own dilemmas in the session (their snapshot)."""
     if actor.participant_id is None:
         return []
+    if has_no_phase_of(db, actor.session_id, PhaseKind.DILEMMA_ROUND):
+        return []  # titles are given in dilemma rounds only
     mine = {"session_id": actor.session_id, "participant_id": actor.participant_id}
-    turns = db.scalars(_TITLED, mine)
-    return [title_fields(turn) for turn in turns]
+    return [title_fields(turn) for turn in rows(db, _TITLED, mine)]
 
 
-def title_fields(turn: Turn) -> dict[str, Any]:
+def title_fields(turn: Turn | Row[Any]) -> dict[str, Any]:
     return {"turn_id": turn.id, "title": turn.title or "", "share": turn.title_shared}

@@ -9,8 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
-from server.agenda.clock import clock_of, current_phase
-from server.agenda.models import AgendaClock, Hand, Phase, PhaseKind, TimerStatus, Turn
+from server.agenda.clock import clock_of, current_phase, current_phase_row
+from server.agenda.models import (
+    TURN_KINDS,
+    AgendaClock,
+    Hand,
+    Phase,
+    PhaseKind,
+    TimerStatus,
+    Turn,
+)
 from server.agenda.navigation import Segment
 from server.agenda.service import change, move_to, updated
 from server.core.bus import PersonAdmitted, PersonArrived, PersonLeft, PersonRemoved
@@ -158,12 +166,13 @@ def set_alternate(db: Session, actor: Actor, alternate: bool, now: datetime) -> 
 def on_arrival(db: Session, fact: PersonArrived | PersonAdmitted, now: datetime) -> None:
     """Someone came (or came back, or was let in while here): a latecomer gets a place at
     the end of the order."""
-    phase = current_phase(db, fact.session_id)
-    if phase is None:
+    row = current_phase_row(db, fact.session_id)  # no entity unless it has an order
+    if row is None or row.kind not in TURN_KINDS or not row.turns_built:
         return
     if fact.participant_id not in present_participant_ids(db, fact.session_id):
         return  # let in while away: their place comes when they arrive
-    if navigation.append_turn(db, phase, fact.participant_id):
+    phase = current_phase(db, fact.session_id)
+    if phase is not None and navigation.append_turn(db, phase, fact.participant_id):
         updated(db, fact.session_id, now)
 
 

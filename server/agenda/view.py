@@ -1,23 +1,51 @@
-"""The agenda as clients see it: one JSON object, the same for everyone in the session."""
+"""The agenda as clients see it: one JSON object, the same for everyone in the session.
+
+Read as plain rows, not entities (core.db.rows): every join's snapshot and every change
+of the agenda builds it (bench/join_cpu.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from server.agenda import navigation, timer
-from server.agenda.clock import clock_of
-from server.agenda.models import AgendaClock, Hand, Phase, PhaseKind, ReadyMark, Turn
+from server.agenda import timer
+from server.agenda.clock import SeenClock, clock_seen, phase_rows
+from server.agenda.models import Hand, PhaseKind, ReadyMark, Turn
+from server.core.change import kept_rows, reads
+from server.core.db import rows
 from server.sessions.state import iso
+
+_turns = cast(Table, Turn.__table__).c
+_hands = cast(Table, Hand.__table__).c
+_ready = cast(Table, ReadyMark.__table__).c
+# Built once: only the values change.
+_ORDER = (
+    select(_turns.id, _turns.participant_id, _turns.left_out, _turns.started_at, _turns.ended_at)
+    .where(_turns.phase_id == bindparam("phase_id"))
+    .order_by(_turns.position, _turns.id)
+)
+_HANDS_BY_TIME = (
+    select(_hands.id, _hands.participant_id, _hands.raised_at, _hands.status)
+    .where(_hands.phase_id == bindparam("phase_id"))
+    .order_by(_hands.raised_at, _hands.id)
+)
+_READY = select(_ready.participant_id).where(_ready.phase_id == bindparam("phase_id"))
 
 
 def agenda_view(db: Session, session_id: int, now: datetime) -> dict[str, Any]:
-    clock = clock_of(db, session_id)
-    all_phases = navigation.phases(db, session_id)
+    clock = clock_seen(db, session_id)
+    if clock is None:
+        raise LookupError(f"no agenda clock for session {session_id}")
+    all_phases = phase_rows(db, session_id)
     current = next((p for p in all_phases if p.id == clock.phase_id), None)
+    # The whole order, those left out too: the turns sent, and what is left of the phase.
+    order = rows(db, _ORDER, {"phase_id": current.id}) if current else []
     return {
         "segment": clock.segment,
         "finished": clock.finished,
@@ -34,15 +62,15 @@ def agenda_view(db: Session, session_id: int, now: datetime) -> dict[str, Any]:
             "remaining_seconds": round(timer.remaining(clock, now), 3),
             "speaker_away": clock.speaker_away,
         },
-        "turns": _turns(db, current) if current else [],
+        "turns": _turns_view(current, order) if current else [],
         "hands": hands_view(db, current.id) if current else [],
-        "ready_count": _ready_count(db, current) if current else 0,
+        "ready_count": len(ready_ids(db, session_id, current.id)) if current else 0,
         "alternate_locations": clock.alternate_locations,
-        "schedule": _schedule(db, all_phases, current, clock),
+        "schedule": _schedule(all_phases, current, clock, order),
     }
 
 
-def _phase_status(phase: Phase, current: Phase | None, clock: AgendaClock) -> str:
+def _phase_status(phase: Row[Any], current: Row[Any] | None, clock: SeenClock) -> str:
     if clock.finished:
         return "done"
     if current is None:
@@ -52,7 +80,7 @@ def _phase_status(phase: Phase, current: Phase | None, clock: AgendaClock) -> st
     return "active" if phase.id == current.id else "pending"
 
 
-def _phase(phase: Phase, status: str) -> dict[str, Any]:
+def _phase(phase: Row[Any], status: str) -> dict[str, Any]:
     return {
         "id": phase.id,
         "position": phase.position,
@@ -76,8 +104,7 @@ def _phase(phase: Phase, status: str) -> dict[str, Any]:
     }
 
 
-def _turns(db: Session, phase: Phase) -> list[dict[str, Any]]:
-    order = navigation.turns(db, phase, include_left_out=True)
+def _turns_view(phase: Row[Any], order: Sequence[Row[Any]]) -> list[dict[str, Any]]:
     presenting = _presenters(phase, order)
     return [
         {
@@ -93,7 +120,7 @@ def _turns(db: Session, phase: Phase) -> list[dict[str, Any]]:
     ]
 
 
-def _presenters(phase: Phase, order: list[Turn]) -> set[int]:
+def _presenters(phase: Row[Any], order: Sequence[Row[Any]]) -> set[int]:
     """A dilemma round's presenters: the first `presenters` turns of the order that are
     not left out (those who presented come first, then the one presenting, then the next)."""
     if phase.kind is not PhaseKind.DILEMMA_ROUND:
@@ -102,20 +129,12 @@ def _presenters(phase: Phase, order: list[Turn]) -> set[int]:
     return {t.id for t in staying[: phase.presenters or len(staying)]}
 
 
-# Built once, as every snapshot reads them (bench/join_cpu.py): only the values change.
-_HANDS_BY_TIME = (
-    select(Hand).where(Hand.phase_id == bindparam("phase_id")).order_by(Hand.raised_at, Hand.id)
-)
-_READY_COUNT = (
-    select(func.count()).select_from(ReadyMark).where(ReadyMark.phase_id == bindparam("phase_id"))
-)
-
-
 def hands_view(db: Session, phase_id: int, read: list[Hand] | None = None) -> list[dict[str, Any]]:
     """The agenda's `hands`: the phase's raised hands in server-time order. `read`: all
     of them, read already under the session's lock (in any order), not read again."""
+    hands: Sequence[Hand | Row[Any]]
     if read is None:
-        hands = list(db.scalars(_HANDS_BY_TIME, {"phase_id": phase_id}))
+        hands = rows(db, _HANDS_BY_TIME, {"phase_id": phase_id})
     else:
         hands = sorted(read, key=lambda hand: (hand.raised_at, hand.id))
     return [
@@ -129,12 +148,27 @@ def hands_view(db: Session, phase_id: int, read: list[Hand] | None = None) -> li
     ]
 
 
-def _ready_count(db: Session, phase: Phase) -> int:
-    return db.scalar(_READY_COUNT, {"phase_id": phase.id}) or 0
+@dataclass(frozen=True)
+class _Ready:
+    """Who of a phase said they are ready: read once per transaction, as a snapshot sends
+    how many (the agenda) and whether its reader is (their own part of it)."""
+
+    rows: Sequence[Row[Any]]
+
+
+reads(_Ready, {"ready_marks": None})
+
+
+def ready_ids(db: Session, session_id: int, phase_id: int) -> set[int]:
+    found = kept_rows(db, _Ready, phase_id, session_id, _READY, {"phase_id": phase_id})
+    return {row.participant_id for row in found.rows}
 
 
 def _schedule(
-    db: Session, all_phases: list[Phase], current: Phase | None, clock: AgendaClock
+    all_phases: Sequence[Row[Any]],
+    current: Row[Any] | None,
+    clock: SeenClock,
+    order: Sequence[Row[Any]],
 ) -> dict[str, Any]:
     """Planned seconds in all, and still planned after the current segment.
 
@@ -146,14 +180,14 @@ def _schedule(
         later = 0 if clock.finished else planned
         return {"planned_seconds": planned, "after_current_seconds": later}
     later = sum(p.planned_seconds for p in all_phases if p.position > current.position)
-    later += _rest_of_phase(db, current, clock)
+    later += _rest_of_phase(current, clock, [t for t in order if t.left_out is None])
     return {"planned_seconds": planned, "after_current_seconds": later}
 
 
-def _rest_of_phase(db: Session, phase: Phase, clock: AgendaClock) -> int:
+def _rest_of_phase(phase: Row[Any], clock: SeenClock, order: list[Row[Any]]) -> int:
+    """`order`: the phase's turns still in the order (not left out)."""
     if clock.turn_id is None or phase.kind not in (PhaseKind.ROUND, PhaseKind.DILEMMA_ROUND):
         return 0
-    order = navigation.turns(db, phase)
     ids = [t.id for t in order]
     waiting = len(ids) - ids.index(clock.turn_id) - 1 if clock.turn_id in ids else 0
     if phase.kind is PhaseKind.ROUND:

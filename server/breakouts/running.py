@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from server.agenda.clock import clock_kept, current_phase
+from server.agenda.clock import clock_kept, current_phase, current_phase_row
 from server.agenda.models import Phase, PhaseKind
 from server.breakouts.models import BreakoutRound
 
@@ -30,9 +30,11 @@ def running_phase(db: Session, session_id: int) -> Phase | None:
 
 
 def from_clock(db: Session, session_id: int) -> Phase | None:
-    """The same, from the agenda's clock and its phase (read now if not kept yet)."""
-    phase = current_phase(db, session_id)
-    if phase is None or phase.kind is not PhaseKind.BREAKOUT:
+    """The same, from the agenda's clock and its phases (read now if not kept yet); the
+    phase's entity only if it is a breakout phase."""
+    row = current_phase_row(db, session_id)
+    if row is None or row.kind is not PhaseKind.BREAKOUT:
         return None
-    breakout = db.get(BreakoutRound, phase.id)
+    phase = current_phase(db, session_id)
+    breakout = db.get(BreakoutRound, row.id)
     return phase if breakout is not None and breakout.running else None

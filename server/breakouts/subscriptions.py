@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from server.agenda.clock import has_no_phase_of
+from server.agenda.models import PhaseKind
 from server.breakouts import retention, service
 from server.breakouts.summary import breakouts_section
 from server.breakouts.view import load, view_for
@@ -32,6 +34,9 @@ def settle_groups(db: Session, tick: Tick, now: datetime) -> None:
 
 
 def _snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any]:
+    # Rounds are planned for breakout phases only: a join knows the phases already.
+    if has_no_phase_of(db, actor.session_id, PhaseKind.BREAKOUT):
+        return view_for([], actor, now)
     return view_for(load(db, actor.session_id, now), actor, now)
 
 

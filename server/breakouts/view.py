@@ -13,16 +13,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from server.agenda import timer
-from server.agenda.clock import find_clock
-from server.agenda.models import AgendaClock, Phase, TimerStatus
+from server.agenda.clock import SeenClock, clock_seen
+from server.agenda.models import Phase, TimerStatus
 from server.breakouts import planning
 from server.breakouts.models import BreakoutGroup, BreakoutRound, BreakoutSeat
+from server.core.db import rows
 from server.core.domain import HOSTS, Actor, Role
 from server.sessions.models import Participant
 from server.sessions.state import iso
@@ -37,7 +38,7 @@ class GroupData:
 @dataclass(frozen=True)
 class RoundData:
     phase: Phase
-    breakout: BreakoutRound
+    breakout: Row[Any]  # the breakout_rounds row
     groups: list[GroupData]
     status: str  # planned, running, ended
     warning: bool
@@ -45,21 +46,24 @@ class RoundData:
     conflicts: tuple[planning.Conflict, ...]
 
 
-# Built once, as every join reads it (bench/join_cpu.py): only the session changes.
+_rounds = cast(Table, BreakoutRound.__table__)
+_phases = cast(Table, Phase.__table__)
+# Built once, as every join reads it (bench/join_cpu.py): only the session changes. Plain
+# rows: a session without breakouts costs one cheap read.
 _PLANNED = (
-    select(BreakoutRound)
-    .join(Phase, Phase.id == BreakoutRound.phase_id)
-    .where(BreakoutRound.session_id == bindparam("session_id"))
-    .order_by(Phase.position)
+    select(_rounds)
+    .join_from(_rounds, _phases, _phases.c.id == _rounds.c.phase_id)
+    .where(_rounds.c.session_id == bindparam("session_id"))
+    .order_by(_phases.c.position)
 )
 
 
 def load(db: Session, session_id: int, now: datetime) -> list[RoundData]:
     """Every breakout phase of the session that has a plan, read once for all readers."""
-    breakouts = db.scalars(_PLANNED, {"session_id": session_id}).all()
+    breakouts = rows(db, _PLANNED, {"session_id": session_id})
     if not breakouts:
         return []
-    clock = find_clock(db, session_id)
+    clock = clock_seen(db, session_id)
     people = db.execute(
         select(Participant.id, Participant.display_name, Participant.organisation).where(
             Participant.session_id == session_id
@@ -72,8 +76,8 @@ def load(db: Session, session_id: int, now: datetime) -> list[RoundData]:
 
 def _round(
     db: Session,
-    breakout: BreakoutRound,
-    clock: AgendaClock | None,
+    breakout: Row[Any],
+    clock: SeenClock | None,
     first_names: dict[int, str],
     organisations: dict[int, str | None],
 ) -> RoundData:

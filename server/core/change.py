@@ -9,12 +9,14 @@ that opened the transaction publishes `events` once it has committed (core.unit)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import bindparam, column, table, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, column, event, inspect, table, update
+from sqlalchemy.orm import ORMExecuteState, Session
 
+from server.core.db import rows
 from server.core.domain import Event
 
 # Only the two columns every feature relies on; the sessions feature owns the rest.
@@ -26,6 +28,19 @@ _NEXT_VERSION = (
     .values(version=bindparam("next_version"))
 )
 _KEY = "holdsport.change"
+# The execution option an UPDATE names the columns it sets with: kept reads of others stay.
+WRITES = "holdsport_writes"
+# What kept reads of plain rows (not entities, which the ORM keeps in step) are read from:
+# by kind, each table's columns that matter (None: any). `reads` declares them.
+_READS: dict[type, dict[str, frozenset[str] | None]] = {}
+
+
+def reads(kind: type, tables: dict[str, Iterable[str] | None]) -> None:
+    """Rows kept as `kind` (`Change.keep`) are read from these tables (those columns, or
+    any): once this transaction writes one, the next read goes to the database again."""
+    _READS[kind] = {
+        name: None if cols is None else frozenset(cols) for name, cols in tables.items()
+    }
 
 
 class Change:
@@ -90,6 +105,23 @@ class Change:
         """A row changed behind the ORM's back (a bulk UPDATE): read it again next time."""
         self._kept.pop((kind, key), None)
 
+    def wrote(self, name: str, columns: Collection[str] | None = None) -> None:
+        """This transaction wrote the table `name` (those columns; None: any, or rows
+        added or removed): the kept reads of it (`reads`) are read again next time."""
+        for kind, key in [found for found in self._kept if name in _READS.get(found[0], ())]:
+            cols = _READS[kind][name]
+            if columns is None or cols is None or not cols.isdisjoint(columns):
+                del self._kept[(kind, key)]
+
+    def rolled_back(self) -> None:
+        """Some of this transaction's writes were undone (a savepoint): forget every kept
+        read of plain rows, which may have seen them."""
+        for found in [found for found in self._kept if found[0] in _READS]:
+            del self._kept[found]
+
+    def keeps_reads(self) -> bool:
+        return any(kind in _READS for kind, _ in self._kept)
+
     def emit(self, name: str, session_id: int, payload: dict[str, Any] | None = None) -> Event:
         """An event for everyone in the session, under the session's next version."""
         version = self._next_version(session_id)
@@ -138,3 +170,63 @@ def change_of(db: Session) -> Change:
 
 def forget(db: Session) -> None:
     db.info.pop(_KEY, None)
+
+
+def kept_rows(
+    db: Session, kind: type, key: int, session_id: int, statement: Any, params: dict[str, Any]
+) -> Any:
+    """`kind(rows)` of a Core statement's plain rows, read once per transaction like a kept
+    row (`Change.kept`), and again once the transaction writes what `reads` says they
+    come from. Pending ORM changes are flushed first, as an ORM query would."""
+    db.flush()  # before looking: a pending change may make what is kept stale
+    change = change_of(db)
+    found = change.kept(kind, key, session_id)
+    if found is None:
+        found = change.keep(kind(rows(db, statement, params)), key, session_id)
+    return found
+
+
+# A transaction's own writes make its kept reads of plain rows stale: rows flushed by the
+# ORM, INSERT, UPDATE and DELETE statements sent through the session, and a rollback.
+@event.listens_for(Session, "after_flush")
+def _flushed(db: Session, _context: Any) -> None:
+    change = db.info.get(_KEY)
+    if change is None or not change.keeps_reads():
+        return
+    for obj in chain(db.new, db.deleted):
+        change.wrote(inspect(obj).mapper.local_table.name)  # type: ignore[union-attr]
+    for obj in db.dirty:
+        state = inspect(obj)
+        name = state.mapper.local_table.name  # type: ignore[union-attr]
+        columns = _watched(name)
+        if columns is None:
+            change.wrote(name)
+        elif changed := [key for key in columns if state.attrs[key].history.has_changes()]:
+            change.wrote(name, changed)
+
+
+def _watched(name: str) -> frozenset[str] | None:
+    """The columns of table `name` some kept read depends on (None: any)."""
+    found: set[str] = set()
+    for tables in _READS.values():
+        columns = tables.get(name, frozenset())
+        if columns is None:
+            return None
+        found |= columns
+    return frozenset(found)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(db: Session, _previous: Any) -> None:
+    change = db.info.get(_KEY)
+    if change is not None:
+        change.rolled_back()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    change = state.session.info.get(_KEY)
+    if change is not None and (state.is_insert or state.is_update or state.is_delete):
+        # An UPDATE may say which columns it sets (WRITES), else it may set any.
+        columns = state.execution_options.get(WRITES)
+        change.wrote(state.statement.table.name, columns)  # type: ignore[attr-defined]

@@ -11,25 +11,30 @@ by any other process, and the people on them have left; one that stops on purpos
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ForeignKey,
     Integer,
+    Row,
     Select,
     String,
+    Table,
     bindparam,
     column,
     delete,
     func,
+    insert,
     select,
     table,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from server.core.bus import PersonArrived, PersonLeft, PersonWaiting, tell
-from server.core.change import change_of
+from server.core.change import change_of, kept_rows, reads
 from server.core.db import Base, UTCDateTime, str_enum
 from server.core.domain import Actor, Event, Role
 
@@ -95,31 +100,65 @@ def depart(
         worker.heartbeat_at = now + timedelta(seconds=grace_seconds - timeout_seconds)
 
 
-# Built once, as every join reads them (bench/join_cpu.py): only the values change.
-_CONNECTED = select(Connection.participant_id).where(
-    Connection.session_id == bindparam("session_id"), Connection.participant_id.is_not(None)
+_table = cast(Table, Connection.__table__)
+_people = _PARTICIPANTS.c
+# Built once, as every join adds one and reads them (bench/join_cpu.py): only the values
+# change. Plain rows, not entities: a join's arrival and its snapshot each ask who is here.
+_ADD = insert(_table)
+_COUNT = select(func.count()).where(_table.c.participant_id == bindparam("participant_id"))
+
+
+def _with_standing() -> Select[Any]:
+    return select(
+        _table.c.sid,
+        _table.c.session_id,
+        _table.c.role,
+        _table.c.participant_id,
+        _table.c.language,
+        _people.role.label("standing"),
+        _people.admitted_at,
+        _people.removed_at,
+    ).select_from(_table.outerjoin(_PARTICIPANTS, _people.id == _table.c.participant_id))
+
+
+_HERE = (
+    _with_standing()
+    .add_columns(_table.c.closed_at)
+    .where(_table.c.session_id == bindparam("session_id"))
+    .order_by(_table.c.sid)
 )
-_PRESENT = (
-    select(Connection.participant_id)
-    .join(_PARTICIPANTS, _PARTICIPANTS.c.id == Connection.participant_id)
-    .where(
-        Connection.session_id == bindparam("session_id"),
-        _PARTICIPANTS.c.admitted_at.is_not(None),
-    )
-)
-_COUNT = select(func.count()).where(Connection.participant_id == bindparam("participant_id"))
+
+
+@dataclass(frozen=True)
+class _Here:
+    """A session's connections (closed ones in their grace too), with their people's
+    standing now, in sid order: read once per transaction (core.change.keep), as a join
+    asks who is here as it arrives, for its reactions and for its snapshot."""
+
+    rows: Sequence[Row[Any]]
+
+
+# Read again once the transaction adds, closes or removes a connection, or changes a
+# person's standing (core.change.reads).
+reads(_Here, {"connections": None, "participants": ("id", "role", "admitted_at", "removed_at")})
+
+
+def _here(db: Session, session_id: int) -> Sequence[Row[Any]]:
+    return kept_rows(db, _Here, session_id, session_id, _HERE, {"session_id": session_id}).rows
 
 
 def connected_participant_ids(db: Session, session_id: int) -> set[int]:
     """Everyone with a live connection, those waiting at the door included."""
-    rows = db.scalars(_CONNECTED, {"session_id": session_id})
-    return {pid for pid in rows if pid is not None}
+    return {row.participant_id for row in _here(db, session_id) if row.participant_id is not None}
 
 
 def present_participant_ids(db: Session, session_id: int) -> set[int]:
     """The people in the room: connected and let in. Only they count, speak and write."""
-    rows = db.scalars(_PRESENT, {"session_id": session_id})
-    return {pid for pid in rows if pid is not None}
+    return {
+        row.participant_id
+        for row in _here(db, session_id)
+        if row.participant_id is not None and row.admitted_at is not None
+    }
 
 
 def _standing(
@@ -133,22 +172,8 @@ def _standing(
     return Role(str(standing)) if admitted_at is not None else Role.WAITING
 
 
-def _with_standing() -> Select[Any]:
-    people = _PARTICIPANTS.c
-    return select(
-        Connection.sid,
-        Connection.session_id,
-        Connection.role,
-        Connection.participant_id,
-        Connection.language,
-        people.role,
-        people.admitted_at,
-        people.removed_at,
-    ).outerjoin(_PARTICIPANTS, people.id == Connection.participant_id)
-
-
 # Built once, as every command reads it first (bench/command_cpu.py): only the sid changes.
-_ACTOR = _with_standing().where(Connection.sid == bindparam("sid"))
+_ACTOR = _with_standing().where(_table.c.sid == bindparam("sid"))
 
 
 def actor_for_sid(db: Session, sid: str) -> Actor | None:
@@ -161,23 +186,16 @@ def actor_for_sid(db: Session, sid: str) -> Actor | None:
     return None if now is None else Actor(session_id, now, participant_id, language)
 
 
-_AUDIENCE = (
-    _with_standing()
-    .where(Connection.session_id == bindparam("session_id"), Connection.closed_at.is_(None))
-    .order_by(Connection.sid)
-)
-
-
 def audience(db: Session, session_id: int) -> list[tuple[str, Actor]]:
     """Every connection inside the session (not at the door, not removed) with who it
     is now: for events whose payload differs by reader (core.change.emit_each)."""
-    rows = db.execute(_AUDIENCE, {"session_id": session_id})
     found = []
-    for sid, _session_id, role, participant_id, language, *standing in rows:
-        now = _standing(role, participant_id, *standing)
-        if now is None or now is Role.WAITING:
-            continue  # at the door or gone: nothing said inside reaches them
-        found.append((sid, Actor(session_id, now, participant_id, language)))
+    for row in _here(db, session_id):
+        sid, participant_id = row.sid, row.participant_id
+        now = _standing(row.role, participant_id, row.standing, row.admitted_at, row.removed_at)
+        if row.closed_at is not None or now is None or now is Role.WAITING:
+            continue  # dropped, at the door or gone: nothing said inside reaches them
+        found.append((sid, Actor(session_id, now, participant_id, row.language)))
     return found
 
 
@@ -192,26 +210,29 @@ def connect(
 ) -> list[Event]:
     """Record a live connection; a person's first one means they arrived.
 
-    Returns the events that others' reactions to the arrival emitted.
+    Returns the events that others' reactions to the arrival emitted. Best called with
+    the session's lock held: who is here is then read once, for the arrival's reactions
+    and the snapshot too.
     """
     mark = change_of(db).mark()
-    first = actor.participant_id is not None and not _connection_count(db, actor.participant_id)
-    db.add(
-        Connection(
-            sid=sid,
-            worker_id=worker_id,
-            session_id=actor.session_id,
-            participant_id=actor.participant_id,
-            role=actor.role,
-            language=actor.language,
-            connected_at=now,
-            login_id=login_id,
-        )
-    )
-    db.flush()
-    if first and actor.participant_id is not None:
+    row = {
+        "sid": sid,
+        "worker_id": worker_id,
+        "session_id": actor.session_id,
+        "participant_id": actor.participant_id,
+        "role": actor.role,
+        "language": actor.language,
+        "connected_at": now,
+        "login_id": login_id,
+        "closed_at": None,
+    }
+    db.execute(_ADD, row)
+    person = actor.participant_id
+    if person is not None and not any(
+        other.participant_id == person and other.sid != sid for other in _here(db, actor.session_id)
+    ):
         arrived = PersonWaiting if actor.role is Role.WAITING else PersonArrived
-        tell(db, arrived(actor.session_id, actor.participant_id), now)
+        tell(db, arrived(actor.session_id, person), now)
     return change_of(db).since(mark)
 
 

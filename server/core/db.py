@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, Enum, Executable, MetaData, Row, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -51,6 +52,14 @@ def str_enum(kind: type[enum.StrEnum], name: str) -> Enum:
         native_enum=False,
         length=16,
     )
+
+
+def rows(db: Session, statement: Executable, params: dict[str, Any]) -> Sequence[Row[Any]]:
+    """A Core statement's plain rows, far cheaper to make than entities, for what is only
+    read and sent (a snapshot's parts). The transaction's pending ORM changes are flushed
+    first, as an ORM query would: the rows see them."""
+    db.flush()
+    return db.execute(statement, params).all()
 
 
 def make_engine(url: str) -> Engine:

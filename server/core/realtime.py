@@ -21,6 +21,7 @@ from typing import Any
 from flask import request
 from flask_socketio import SocketIO
 from marshmallow import Schema
+from socketio.packet import Packet
 from sqlalchemy.orm import Session
 
 from server.core import logs, personal
@@ -45,6 +46,15 @@ __all__ = [
     "room",
 ]
 log = logging.getLogger(__name__)
+
+
+class JsonPacket(Packet):  # type: ignore[misc]
+    """Socket.IO packets as this server sends them: JSON, never binary attachments. The
+    default Packet walks every payload looking for bytes, once per packet (the whole of a
+    join's snapshot, every event's fan-out); nothing here sends bytes, and a payload that
+    held some would fail to encode, not go out otherwise."""
+
+    uses_binary_events = False
 
 
 @dataclass

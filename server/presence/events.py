@@ -28,6 +28,7 @@ from server.core.validation import load_args
 from server.presence import service
 from server.sessions.credentials import authenticate
 from server.sessions.schemas import ConnectArgs, SetLanguageArgs
+from server.sessions.state import lock
 from server.sessions.view import snapshot
 
 connect_args = ConnectArgs()
@@ -52,6 +53,9 @@ def on_connect(auth: Any = None) -> None:
         personal.remember(request.environ, args.token)  # never stored: core.personal
         remember_language(actor.language)
         worker = runtime.worker_id
+        # The session's lock first: who is here, read as they arrive, then stays current
+        # for the arrival's reactions and the snapshot (one read for all, core.connections).
+        lock(unit.db, actor.session_id)
         connections.connect(
             unit.db,
             sid=sid,

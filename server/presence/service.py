@@ -15,7 +15,7 @@ from server.core.bus import PersonArrived, PersonLeft, PersonWaiting
 from server.core.change import change_of
 from server.core.domain import Actor, Event, declare_events
 from server.sessions.models import Participant
-from server.sessions.state import emit_participant, load_participant, lock
+from server.sessions.state import emit_participant, load_participant, lock, seen
 
 declare_events(
     "participant:joined", "participant:returned", "participant:left", "participant:waiting"
@@ -27,7 +27,7 @@ def announce_arrival(db: Session, fact: PersonArrived, now: datetime) -> None:
     lock(db, fact.session_id)
     participant = load_participant(db, fact.participant_id)
     name = "participant:returned" if participant.first_seen_at else "participant:joined"
-    participant.first_seen_at = participant.first_seen_at or now
+    seen(db, participant, now)
     _presence_event(db, name, participant, present=True)
 
 
@@ -35,7 +35,7 @@ def announce_waiting(db: Session, fact: PersonWaiting, now: datetime) -> None:
     """Someone not yet let in is at the door: the room sees who knocks."""
     lock(db, fact.session_id)
     participant = load_participant(db, fact.participant_id)
-    participant.first_seen_at = participant.first_seen_at or now
+    seen(db, participant, now)
     _presence_event(db, "participant:waiting", participant, present=True)
 
 

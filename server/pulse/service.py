@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Row, Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from server.board import tags
 from server.content import library
+from server.core.db import rows
 from server.core.domain import Actor, Event, declare_events
 from server.core.errors import DomainError
 from server.pulse.models import SCALE, Pulse, PulseCount, PulseStatus, PulseTag
@@ -150,19 +151,19 @@ def close_pulse(db: Session, session_id: int, now: datetime) -> list[Event]:
     return [_updated(db, pulse)]
 
 
-def pulse_result(db: Session, pulse: Pulse) -> dict[str, Any] | None:
+def pulse_result(db: Session, pulse: Pulse | Row[Any]) -> dict[str, Any] | None:
     """The result, or None: always None while open or below k."""
     if not pulse.visible or pulse.status is not PulseStatus.CLOSED:
         return None
-    rows = db.execute(
+    counts = db.execute(
         select(PulseCount.statement, PulseCount.value, PulseCount.count).where(
             PulseCount.pulse_id == pulse.id
         )
     )
-    return result(pulse.statements, {(s, v): c for s, v, c in rows})
+    return result(pulse.statements, {(s, v): c for s, v, c in counts})
 
 
-def pulse_fields(db: Session, pulse: Pulse) -> dict[str, Any]:
+def pulse_fields(db: Session, pulse: Pulse | Row[Any]) -> dict[str, Any]:
     """A pulse as everyone sees it: the same for every reader, facilitator included."""
     return {
         "id": pulse.id,
@@ -178,9 +179,19 @@ def _updated(db: Session, pulse: Pulse) -> Event:
     return emit(db, "pulse:updated", pulse.session_id, {"pulse": pulse_fields(db, pulse)})
 
 
+_p = cast(Table, Pulse.__table__).c
+# The same as a plain row of what pulse_fields reads: built once, as every join reads it.
+_NEWEST_ROW = (
+    select(_p.id, _p.status, _p.k, _p.answered, _p.statements, _p.visible)
+    .where(_p.session_id == bindparam("session_id"))
+    .order_by(_p.id.desc())
+    .limit(1)
+)
+
+
 def pulse_snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any] | None:
-    pulse = current_pulse(db, actor.session_id)
-    return pulse_fields(db, pulse) if pulse else None
+    found = rows(db, _NEWEST_ROW, {"session_id": actor.session_id})
+    return pulse_fields(db, found[0]) if found else None
 
 
 @dataclass(frozen=True)
@@ -196,14 +207,14 @@ def trend(db: Session, session_id: int) -> list[TrendPoint]:
     closed below k is not a point (it has no result), nor is another group's."""
     group_id = select(PeerSession.group_id).where(PeerSession.id == session_id).scalar_subquery()
     when = func.coalesce(PeerSession.started_at, PeerSession.created_at)
-    rows = db.execute(
+    shown = db.execute(
         select(Pulse, when)
         .join(PeerSession, PeerSession.id == Pulse.session_id)
         .where(PeerSession.group_id == group_id, Pulse.visible.is_(True))
         .order_by(when, Pulse.id)
     ).all()
     points = []
-    for pulse, date in rows:
+    for pulse, date in shown:
         found = pulse_result(db, pulse)
         if found is not None and found["score"] is not None:
             points.append(TrendPoint(pulse.session_id, date, found["score"], pulse.answered))

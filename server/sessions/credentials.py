@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from server.core import tokens
 from server.core.change import change_of
 from server.core.domain import Role
 from server.core.errors import DomainError
-from server.sessions.models import HostPass, Participant, PeerSession
+from server.sessions.models import Group, HostPass, Participant, PeerSession
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,9 @@ def find_by_join_code(db: Session, join_code: str) -> PeerSession:
 
 # Built once, as every join asks (bench/join_cpu.py): only the token's digest changes.
 _GUEST = (
-    select(Participant, PeerSession)
+    select(Participant, PeerSession, Group)
     .join(PeerSession, PeerSession.id == Participant.session_id)
-    .options(joinedload(PeerSession.group))
+    .join(Group, Group.id == PeerSession.group_id)
     .where(Participant.token_hash == bindparam("digest"))
 )
 
@@ -56,11 +56,11 @@ def authenticate(
     # A guest's token: the person, their session and its group in one round trip (a join
     # needs all three, the snapshot the group's name).
     found = db.execute(_GUEST, {"digest": digest}).one_or_none()
-    participant, session = found if found is not None else (None, None)
+    participant, session, group = found if found is not None else (None, None, None)
     if session is not None:
-        # Held for the transaction: the lock's fresh read of the session forgets its
-        # loaded group, and the snapshot then finds this one without a round trip.
-        change_of(db).keep(session.group, session.group_id, session.id)
+        # Held for the transaction: the snapshot finds the session's group (its
+        # many-to-one, in the identity map) without a round trip.
+        change_of(db).keep(group, session.group_id, session.id)
     host_pass = db.get(HostPass, digest) if participant is None else None
     if host_pass is not None:
         login_id = host_pass.login_id
