@@ -8,6 +8,9 @@
 //   {"do": "prepare"}      -> {}  (a running agenda for hands, an open board)
 //   {"do": "send", "rate", "seconds"} -> {"latencies": [...], "due"}
 //   {"do": "leave"}        -> {}  (disconnected)
+// `urls` are the server processes: a room's people are dealt over them in turn, from the
+// room's `number` on (so hosts and senders spread too), as a load balancer would: with
+// several processes every change crosses their message queue.
 // It exits when its input ends, also when bench/load.py stops without a word.
 // A failure answers {"error": "..."}. Every time is performance.now() of this one process:
 // a room's sender and all its screens live here, so send and arrival share one clock.
@@ -19,14 +22,14 @@ const NAMESPACE = "/session";
 const now = () => performance.now() / 1000;
 const sleep = (seconds) => new Promise((done) => setTimeout(done, Math.max(0, seconds) * 1000));
 
-let setup; // the join command: url, target, watched, people, deflate, joins_at_once, deadline, rooms
-let rooms = []; // {key, join_code, host_token, screens, sent, pending, steps}; screens[0] hosts
+let setup; // the join command: urls, target, watched, people, deflate, joins_at_once, deadline, rooms
+let rooms = []; // {key, number, join_code, host_token, screens, sent, pending, steps}; screens[0] hosts
 
 class Screen {
-  constructor(auth) {
+  constructor(url, auth) {
     this.arrivals = new Map(); // event number -> arrival
     this.onArrival = null;
-    this.socket = io(setup.url + NAMESPACE, {
+    this.socket = io(url + NAMESPACE, {
       transports: ["websocket"],
       reconnection: false,
       forceNew: true, // one connection per screen, as each browser has its own
@@ -59,10 +62,10 @@ class Screen {
   }
 }
 
-async function credential(room, index) {
+async function credential(url, room, index) {
   if (setup.target === "bare") return undefined;
   if (index < 0) return { token: room.host_token, language: "en" };
-  const reply = await fetch(`${setup.url}/api/join`, {
+  const reply = await fetch(`${url}/api/join`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ join_code: room.join_code, display_name: `P${index}`, language: "en" }),
@@ -75,7 +78,8 @@ async function credential(room, index) {
 // (in the bare room: connect and `join`).
 async function joinOne(room, index, seconds) {
   const began = now();
-  const screen = new Screen(await credential(room, index));
+  const url = setup.urls[(room.number + index + 1) % setup.urls.length];
+  const screen = new Screen(url, await credential(url, room, index));
   await screen.ready;
   if (setup.target === "bare") await screen.call("join", { room: room.key });
   seconds.push(now() - began);
