@@ -84,6 +84,7 @@ async function joinOne(room, index, seconds) {
   if (setup.target === "bare") await screen.call("join", { room: room.key });
   seconds.push(now() - began);
   index < 0 ? room.screens.unshift(screen) : room.screens.push(screen);
+  if (index === setup.people - 2) room.last = screen; // the last participant, whenever in
 }
 
 async function join(command) {
@@ -110,8 +111,9 @@ async function prepare() {
   return {};
 }
 
-// The facilitator adds clusters; a participant raises hands; anyone in the bare room.
-const senderOf = (room) => (setup.target === "board" ? room.screens[0] : room.screens.at(-1));
+// The facilitator adds clusters; the last participant (by number, so the senders are dealt
+// over the processes like everyone) raises hands, or sends in the bare room.
+const senderOf = (room) => (setup.target === "board" ? room.screens[0] : (room.last ?? room.screens[0]));
 
 function command(room) {
   if (setup.target === "bare") return ["change", { room: room.key, seq: room.steps }];

@@ -163,6 +163,7 @@ class Room:
 
     key: Any
     screens: list[Screen] = field(default_factory=list)
+    last: Screen | None = None  # the last participant by number: the sender of hands
     sent: dict[Any, float] = field(default_factory=dict)  # event number -> time sent
     pending: deque[float] = field(default_factory=deque)  # sent, event not yet seen
     steps: int = 0  # commands sent so far (a hand goes up, then down)
@@ -194,7 +195,10 @@ class Load:
         gate = asyncio.Semaphore(JOINS_AT_ONCE)
 
         async def one(
-            room: Room, url: str, credential: Callable[[], Awaitable[dict[str, Any]]]
+            room: Room,
+            url: str,
+            credential: Callable[[], Awaitable[dict[str, Any]]],
+            last: bool = False,
         ) -> None:
             async with gate:
                 began = time.perf_counter()
@@ -204,6 +208,8 @@ class Load:
                 self.join_seconds.append(time.perf_counter() - began)
                 # The facilitator first: screens[0].
                 room.screens.insert(0, screen) if given["host"] else room.screens.append(screen)
+                if last:
+                    room.last = screen
 
         tasks = []
         # Dealt over the processes in turn from the room's number on, as the Node worker.
@@ -212,7 +218,8 @@ class Load:
             tasks.append(one(room, urls[number % len(urls)], self._host_credential(host)))
             for index in range(self.args.people - 1):
                 url = urls[(number + index + 1) % len(urls)]
-                tasks.append(one(room, url, self._guest_credential(http, url, host, index)))
+                credential = self._guest_credential(http, url, host, index)
+                tasks.append(one(room, url, credential, index == self.args.people - 2))
         started = time.perf_counter()
         await asyncio.gather(*tasks)
         joined_in = time.perf_counter() - started
@@ -258,8 +265,9 @@ class Load:
             assert (await host.call("board:open", {"prompts": ["Bench"]}))["ok"]
 
     def _sender(self, room: Room) -> Screen:
-        # The facilitator adds clusters; a participant raises hands; anyone in the bare room.
-        return room.screens[0] if self.target == "board" else room.screens[-1]
+        # The facilitator adds clusters; the last participant by number (dealt over the
+        # processes like everyone, whenever it joined) raises hands, or sends in the bare room.
+        return room.screens[0] if self.target == "board" else room.last or room.screens[0]
 
     async def send(self, rate: float, seconds: float) -> None:
         for room in self.rooms:
@@ -606,6 +614,8 @@ class Capacity:
         if one.low == 0 or one.high == inf:
             return "none: widen the ramp"
         least, most = self.low / one.high, self.high / one.low
+        if self.low == 0:
+            return f"< {most:.2f} x"
         upper = "inf" if most == inf else f"{most:.2f}"
         return f"{self.low / one.low:.2f} x ({least:.2f}-{upper})"
 
