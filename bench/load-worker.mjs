@@ -8,6 +8,9 @@
 //   {"do": "prepare"}      -> {}  (a running agenda for hands, an open board)
 //   {"do": "send", "rate", "seconds"} -> {"latencies": [...], "due"}
 //   {"do": "leave"}        -> {}  (disconnected)
+// `urls` are the server processes: a room's people are dealt over them in turn, from the
+// room's `number` on (so hosts and senders spread too), as a load balancer would: with
+// several processes every change crosses their message queue.
 // It exits when its input ends, also when bench/load.py stops without a word.
 // A failure answers {"error": "..."}. Every time is performance.now() of this one process:
 // a room's sender and all its screens live here, so send and arrival share one clock.
@@ -20,17 +23,17 @@ const NAMESPACE = "/session";
 const now = () => performance.now() / 1000;
 const sleep = (seconds) => new Promise((done) => setTimeout(done, Math.max(0, seconds) * 1000));
 
-let setup; // the join command: url, target, watched, people, deflate, joins_at_once, deadline, rooms
-// {key, join_code, host_token, screens, sent, pending, steps, acks, ...what the target keeps};
-// screens[0] hosts
+let setup; // the join command: urls, target, watched, people, deflate, joins_at_once, deadline, rooms
+// {key, number, join_code, host_token, screens, sent, pending, steps, acks, ...what the target
+// keeps}; screens[0] hosts
 let rooms = [];
 
 class Screen {
-  constructor(auth) {
+  constructor(url, auth) {
     this.arrivals = new Map(); // event number -> arrival
     this.onArrival = null;
-    this.last = null; // the watched event's last payload
-    this.socket = io(setup.url + NAMESPACE, {
+    this.latest = null; // the watched event's last payload
+    this.socket = io(url + NAMESPACE, {
       transports: ["websocket"],
       reconnection: false,
       forceNew: true, // one connection per screen, as each browser has its own
@@ -43,7 +46,7 @@ class Screen {
     // ack is what is timed.
     if (setup.watched) this.socket.on(setup.watched, (payload) => {
       const key = payload.version ?? payload.seq;
-      this.last = payload;
+      this.latest = payload;
       this.arrivals.set(key, now());
       this.onArrival?.(key);
     });
@@ -66,10 +69,10 @@ class Screen {
   }
 }
 
-async function credential(room, index) {
+async function credential(url, room, index) {
   if (setup.target === "bare") return undefined;
   if (index < 0) return { token: room.host_token, language: "en" };
-  const reply = await fetch(`${setup.url}/api/join`, {
+  const reply = await fetch(`${url}/api/join`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ join_code: room.join_code, display_name: `P${index}`, language: "en" }),
@@ -82,11 +85,13 @@ async function credential(room, index) {
 // (in the bare room: connect and `join`).
 async function joinOne(room, index, seconds) {
   const began = now();
-  const screen = new Screen(await credential(room, index));
+  const url = setup.urls[(room.number + index + 1) % setup.urls.length];
+  const screen = new Screen(url, await credential(url, room, index));
   await screen.ready;
   if (setup.target === "bare") await screen.call("join", { room: room.key });
   seconds.push(now() - began);
   index < 0 ? room.screens.unshift(screen) : room.screens.push(screen);
+  if (index === setup.people - 2) room.last = screen; // the last participant, whenever in
 }
 
 async function join(command) {
@@ -139,13 +144,14 @@ async function prepare() {
   return {};
 }
 
-// The facilitator adds clusters and moves the agenda on; a participant raises hands; the
-// participants take turns to post (then delete it) and to react (then take it back);
-// anyone in the bare room.
+// The facilitator adds clusters and moves the agenda on; the last participant (by number,
+// so the senders are dealt over the processes like everyone) raises hands, or sends in the
+// bare room; the participants take turns to post (then delete it) and to react (then take
+// it back).
 function senderOf(room) {
   if (["board", "next"].includes(setup.target)) return room.screens[0];
   if (["post", "react"].includes(setup.target)) return room.screens[1 + (room.steps % (room.screens.length - 1))];
-  return room.screens.at(-1);
+  return room.last ?? room.screens[0];
 }
 
 function command(room) {
@@ -179,7 +185,7 @@ function noteReply(room, event, payload, reply) {
 // agenda:next and agenda:previous name the segment they move from: the last one seen.
 async function segmentSeen(room, until) {
   while (room.pending.length && now() < until) await sleep(0.002);
-  room.segment = room.screens[0].last?.agenda?.segment ?? room.segment;
+  room.segment = room.screens[0].latest?.agenda?.segment ?? room.segment;
 }
 
 async function send({ rate, seconds }) {

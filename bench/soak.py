@@ -2,12 +2,13 @@
 
 The load of bench/load.py (S sessions of P people, every session sending R commands a
 second that every screen must see; real Socket.IO clients, websocket with
-permessage-deflate) runs for `--minutes` against one server process, while a few more
-clients connect and disconnect again and again (`--churn` a second), as people on
-phones do. Every `--sample` seconds it notes the server's memory (RSS), its open
-connections (`/metrics`), the rows of tables that should stay flat (connections, board
-rate windows, workers, ...), and the longest stall of the server's event loop since the
-sample before (HOLDSPORT_LOOP_WATCH: a 20 ms ticker inside the server,
+permessage-deflate: socket.io-client on Node, bench/load-worker.mjs, by default, or
+python-socketio with `--generator python`) runs for `--minutes` against one server
+process, while a few more clients connect and disconnect again and again (`--churn` a
+second, python-socketio), as people on phones do. Every `--sample` seconds it notes the
+server's memory (RSS), its open connections (`/metrics`), the rows of tables that should
+stay flat (connections, board rate windows, workers, ...), and the longest stall of the
+server's event loop since the sample before (HOLDSPORT_LOOP_WATCH: a 20 ms ticker inside the server,
 server/core/loopwatch.py), also less the time the server waited for a core (a machine
 shared with other work delays it without the loop being held), and the server's garbage
 collections (server/core/heap.py: per generation the count, the longest pause and the
@@ -15,11 +16,14 @@ most CPU one used, the objects found unreachable). It prints each sample, then a
 start (after a warm-up) against end, the longest stall and the stalls over 100 ms, the
 collections while sending (how many took over 50 and 100 ms), the full collections the
 server ran and why, and what a quiet one finds once sending has stopped (the cyclic
-garbage that aged into the old generation over the run), and the deliveries.
+garbage that aged into the old generation over the run), and the deliveries. A
+PostgreSQL `--database-url` names the server and user: the soak makes a database of its
+own there (bench_soak_<random>), dropped after.
 
     .venv/bin/python bench/soak.py                         # 200 x 10, 1 command/s, 10 minutes
     .venv/bin/python bench/soak.py --minutes 3 --sample 10
     .venv/bin/python bench/soak.py --target board --database-url postgresql+psycopg://...
+    .venv/bin/python bench/soak.py --generator python    # python-socketio clients
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import secrets
 import sys
 import tempfile
 import time
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,7 +49,15 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from load import Load, percentile, pin, rss_kib  # noqa: E402
+from load import (  # noqa: E402
+    Load,
+    NodeLoad,
+    fresh_database,
+    node_packages,
+    percentile,
+    pin,
+    rss_kib,
+)
 
 from tests.live_client import create_session, join  # noqa: E402
 from tests.support import ONE_ADDRESS_FOR_ALL, ServerProcess  # noqa: E402
@@ -199,7 +211,7 @@ async def churn(url: str, per_second: float, stop: asyncio.Event) -> tuple[int, 
 
 async def soak(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     url = server.process.url
-    load = Load(args.target, url, args)
+    load = (NodeLoad if args.generator == "node" else Load)(args.target, [url], args)
     joined_in = await load.join_all()
     after_join = await asyncio.to_thread(server.sample, 0.0)  # also starts the stall interval
     stop = asyncio.Event()
@@ -344,10 +356,18 @@ def main() -> None:
     parser.add_argument("--churn", type=float, default=2.0, help="connect+disconnect a second")
     parser.add_argument("--sample", type=float, default=30.0, help="seconds between samples")
     parser.add_argument("--no-deflate", action="store_true")
+    parser.add_argument(
+        "--generator", choices=["node", "python"], default="node", help="the clients' stack"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="Node processes")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        server = Server(args.database_url or f"sqlite:///{scratch}/soak.db").start()
+    if args.generator == "node":
+        node_packages()
+    with tempfile.TemporaryDirectory() as scratch, ExitStack() as stack:
+        given = args.database_url or f"sqlite:///{scratch}/soak.db"
+        database = stack.enter_context(fresh_database(given, "bench_soak"))
+        server = Server(database).start()
         pin(server.pid)
         try:
             result = asyncio.run(soak(server, args))
