@@ -47,9 +47,7 @@ _BOTH = union_all(
     _CARRIED.order_by(None).add_columns(
         _follow_ups.position.label("place"), literal_column("1").label("carried")
     ),
-    select(*_FIELDS, null(), _actions.id, literal_column("0")).where(
-        _actions.session_id == bindparam("session_id")
-    ),
+    _RECORDED.order_by(None).add_columns(null(), _actions.id, literal_column("0")),
 ).order_by(literal_column("carried"), literal_column("place"))
 
 

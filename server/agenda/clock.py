@@ -12,14 +12,13 @@ a second process sees the database, not a copy.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from server.agenda.models import AgendaClock, Phase, PhaseKind
-from server.core.change import change_of, kept_rows, reads
+from server.core.change import KeptRows, change_of, kept_rows, reads
 
 
 def clock_of(db: Session, session_id: int) -> AgendaClock:
@@ -45,11 +44,8 @@ _clocks = cast(Table, AgendaClock.__table__)
 _CLOCK = select(_clocks).where(_clocks.c.session_id == bindparam("session_id"))
 
 
-@dataclass(frozen=True)
-class _Clock:
+class _Clock(KeptRows):
     """The clock as a plain row, for reading only (`clock_seen`)."""
-
-    rows: Sequence[Row[Any]]
 
 
 reads(_Clock, {"agenda_clocks": None})
@@ -67,8 +63,8 @@ def clock_seen(db: Session, session_id: int) -> SeenClock | None:
     if clock is not None:
         return clock
     params = {"session_id": session_id}
-    found: _Clock = kept_rows(db, _Clock, session_id, session_id, _CLOCK, params)
-    return found.rows[0] if found.rows else None
+    found = kept_rows(db, _Clock, session_id, session_id, _CLOCK, params)
+    return found[0] if found else None
 
 
 def clock_kept(db: Session, session_id: int) -> bool:
@@ -103,12 +99,9 @@ _PHASES = (
 )
 
 
-@dataclass(frozen=True)
-class _Phases:
+class _Phases(KeptRows):
     """The session's phases as plain rows, in agenda order: read once per transaction, as
     a join's arrival asks what the current phase is and its snapshot sends them all."""
-
-    rows: Sequence[Row[Any]]
 
 
 reads(_Phases, {"phases": None})
@@ -117,8 +110,7 @@ reads(_Phases, {"phases": None})
 def phase_rows(db: Session, session_id: int) -> Sequence[Row[Any]]:
     """Every phase of the session as a plain row (no entity to keep in step), in order."""
     params = {"session_id": session_id}
-    found: _Phases = kept_rows(db, _Phases, session_id, session_id, _PHASES, params)
-    return found.rows
+    return kept_rows(db, _Phases, session_id, session_id, _PHASES, params)
 
 
 def has_no_phase_of(db: Session, session_id: int, kind: PhaseKind) -> bool:

@@ -7,7 +7,6 @@ of the agenda builds it (bench/join_cpu.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 from server.agenda import timer
 from server.agenda.clock import SeenClock, clock_seen, phase_rows
 from server.agenda.models import Hand, PhaseKind, ReadyMark, Turn
-from server.core.change import kept_rows, reads
+from server.core.change import KeptRows, kept_rows, reads
 from server.core.db import rows
 from server.sessions.state import iso
 
@@ -148,12 +147,9 @@ def hands_view(db: Session, phase_id: int, read: list[Hand] | None = None) -> li
     ]
 
 
-@dataclass(frozen=True)
-class _Ready:
+class _Ready(KeptRows):
     """Who of a phase said they are ready: read once per transaction, as a snapshot sends
     how many (the agenda) and whether its reader is (their own part of it)."""
-
-    rows: Sequence[Row[Any]]
 
 
 reads(_Ready, {"ready_marks": None})
@@ -161,7 +157,7 @@ reads(_Ready, {"ready_marks": None})
 
 def ready_ids(db: Session, session_id: int, phase_id: int) -> set[int]:
     found = kept_rows(db, _Ready, phase_id, session_id, _READY, {"phase_id": phase_id})
-    return {row.participant_id for row in found.rows}
+    return {row.participant_id for row in found}
 
 
 def _schedule(

@@ -61,8 +61,7 @@ def write_post(
         raise DomainError("invalid_payload", fields=["prompt"])
     text = rules.clean_text(text)
     own = tags.Tags(writer.key, "post", _salt(board))
-    posts = board_posts(db, board.id)
-    mine = [post for post in posts if own.made(post["id"], post["owner_tag"])]
+    posts, mine = _posts_and_own(db, board, own)
     left = rules.MAX_POSTS - _undeleted(mine)
     if left <= 0:
         raise DomainError("post_limit_reached", max=rules.MAX_POSTS)
@@ -88,17 +87,10 @@ def write_post(
     return Written(fields, left - 1, [], board.id)
 
 
-# A new post's values besides its own: what the model's defaults would give.
+# A new post's values besides its own: the model's defaults (None where it has none), for
+# every column, as the scatter writes whole rows.
 _NEW_POST: dict[str, Any] = {
-    "shown_text": None,
-    "deleted": False,
-    "hidden": False,
-    "position": None,
-    "cluster_id": None,
-    "me_too": 0,
-    "thanks": 0,
-    "votes": 0,
-    "counted": False,
+    column.name: getattr(column.default, "arg", None) for column in Post.__table__.columns
 }
 
 
@@ -140,11 +132,17 @@ def _counting_waiters(db: Session, board: Board, key: bytes, touched: str) -> in
     one person in one batch would still point at that person (waiting.py counts them).
     """
     db.flush()
-    own = tags.Tags(key, "post", _salt(board))
-    posts = board_posts(db, board.id)
-    mine = [post for post in posts if own.made(post["id"], post["owner_tag"])]
+    posts, mine = _posts_and_own(db, board, tags.Tags(key, "post", _salt(board)))
     scatter_waiting(db, board, posts, waiting.mark_own(mine, touched))
     return rules.MAX_POSTS - _undeleted(mine)
+
+
+def _posts_and_own(
+    db: Session, board: Board, own: tags.Tags
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The board's posts (one read), and those of them whose tag this person's key made."""
+    posts = board_posts(db, board.id)
+    return posts, [post for post in posts if own.made(post["id"], post["owner_tag"])]
 
 
 def _undeleted(mine: list[dict[str, Any]]) -> int:

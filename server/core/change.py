@@ -9,11 +9,12 @@ that opened the transaction publishes `events` once it has committed (core.unit)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import bindparam, column, event, inspect, table, update
+from sqlalchemy import Row, bindparam, column, event, inspect, table, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from server.core.db import rows
@@ -172,18 +173,31 @@ def forget(db: Session) -> None:
     db.info.pop(_KEY, None)
 
 
+@dataclass(frozen=True)
+class KeptRows:
+    """A Core statement's plain rows kept for the transaction (`kept_rows`): each kind of
+    such a read is a subclass, with the tables it comes from declared by `reads`."""
+
+    rows: Sequence[Row[Any]]
+
+
 def kept_rows(
-    db: Session, kind: type, key: int, session_id: int, statement: Any, params: dict[str, Any]
-) -> Any:
-    """`kind(rows)` of a Core statement's plain rows, read once per transaction like a kept
-    row (`Change.kept`), and again once the transaction writes what `reads` says they
-    come from. Pending ORM changes are flushed first, as an ORM query would."""
+    db: Session,
+    kind: type[KeptRows],
+    key: int,
+    session_id: int,
+    statement: Any,
+    params: dict[str, Any],
+) -> Sequence[Row[Any]]:
+    """A Core statement's plain rows, read once per transaction like a kept row
+    (`Change.kept`), and again once the transaction writes what `reads` says they come
+    from. Pending ORM changes are flushed first, as an ORM query would."""
     db.flush()  # before looking: a pending change may make what is kept stale
     change = change_of(db)
     found = change.kept(kind, key, session_id)
     if found is None:
         found = change.keep(kind(rows(db, statement, params)), key, session_id)
-    return found
+    return found.rows  # type: ignore[no-any-return]
 
 
 # A transaction's own writes make its kept reads of plain rows stale: rows flushed by the

@@ -12,7 +12,6 @@ by any other process, and the people on them have left; one that stops on purpos
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -34,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from server.core.bus import PersonArrived, PersonLeft, PersonWaiting, tell
-from server.core.change import change_of, kept_rows, reads
+from server.core.change import KeptRows, change_of, kept_rows, reads
 from server.core.db import Base, UTCDateTime, str_enum
 from server.core.domain import Actor, Event, Role
 
@@ -129,13 +128,10 @@ _HERE = (
 )
 
 
-@dataclass(frozen=True)
-class _Here:
+class _Here(KeptRows):
     """A session's connections (closed ones in their grace too), with their people's
     standing now, in sid order: read once per transaction (core.change.keep), as a join
     asks who is here as it arrives, for its reactions and for its snapshot."""
-
-    rows: Sequence[Row[Any]]
 
 
 # Read again once the transaction adds, closes or removes a connection, or changes a
@@ -144,7 +140,7 @@ reads(_Here, {"connections": None, "participants": ("id", "role", "admitted_at",
 
 
 def _here(db: Session, session_id: int) -> Sequence[Row[Any]]:
-    return kept_rows(db, _Here, session_id, session_id, _HERE, {"session_id": session_id}).rows
+    return kept_rows(db, _Here, session_id, session_id, _HERE, {"session_id": session_id})
 
 
 def connected_participant_ids(db: Session, session_id: int) -> set[int]:

@@ -181,11 +181,8 @@ def _updated(db: Session, pulse: Pulse) -> Event:
 
 _p = cast(Table, Pulse.__table__).c
 # The same as a plain row of what pulse_fields reads: built once, as every join reads it.
-_NEWEST_ROW = (
-    select(_p.id, _p.status, _p.k, _p.answered, _p.statements, _p.visible)
-    .where(_p.session_id == bindparam("session_id"))
-    .order_by(_p.id.desc())
-    .limit(1)
+_NEWEST_ROW = _NEWEST.with_only_columns(
+    _p.id, _p.status, _p.k, _p.answered, _p.statements, _p.visible
 )
 
 
