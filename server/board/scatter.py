@@ -89,7 +89,8 @@ def _shuffled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _put_back(db: Session, rows: list[dict[str, Any]]) -> None:
     """`_PUT_BACK` for every row, handed to the database driver as it is (the rows are
     as they were read, plain values), without SQLAlchemy preparing each row's parameters:
-    most of the cost of a post on a full board (bench/command_cpu.py)."""
+    most of the cost of a post on a full board (bench/command_cpu.py). So a post has no
+    column whose type SQLAlchemy converts (tests/test_board_service.py holds it to that)."""
     connection = db.connection()
     sql, order = _put_back_sql(connection.dialect)
     connection.exec_driver_sql(sql, rows if order is None else list(map(order, rows)))
