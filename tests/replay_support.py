@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from server.board.rules import COUNT_SECONDS
 from tests.live_client import LiveClient, join
 
 # HOLDSPORT_SWEEP_SECONDS for these tests: live batches are published by the sweeper.
@@ -82,18 +83,37 @@ def _group_timers(
         yield f".breakouts[phase {phase_id}].{kind}[{number}].timer", then[key], now[key]
 
 
+# The comparison after `quiet` must be over before the board's count can next be told.
+COMPARING_SECONDS = 2.0
+
+
 def quiet(client: LiveClient, observers: list[LiveClient]) -> int:
     """Wait until nothing changes any more (the sweeper may still publish a batch), and
-    until every observer has caught up; return that version."""
+    until every observer has caught up; return that version.
+
+    A post still waiting for its batch changes the count, which the sweeper tells at
+    the start of the next window of the clock (board/counting.py), however quiet the
+    session has been. So this returns only early enough in a window that the caller's
+    comparison ends before it."""
     version = -1
     while True:
         now = int(client.call("session:sync")["snapshot"]["version"])
-        if now == version:
+        if now == version and _count_told_after(COMPARING_SECONDS):
             return version
         version = now
         for observer in observers:
             observer.wait_for(lambda o=observer, v=version: o.state["version"] >= v)
         time.sleep(0.6)  # three sweeps
+
+
+def _count_told_after(seconds: float) -> bool:
+    """Whether the board's next count window starts more than `seconds` from now; if
+    not, wait until a moment into it (the sweeper's round there tells the count)."""
+    left = COUNT_SECONDS - time.time() % COUNT_SECONDS
+    if left > seconds:
+        return True
+    time.sleep(left + 0.5)
+    return False
 
 
 def write(client: LiveClient, text: str, prompt: int = 0) -> tuple[str, str]:
