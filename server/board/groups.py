@@ -10,16 +10,16 @@ its writer): its members are told why (`board: null` in their GroupBoards).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from server.agenda.models import Phase
 from server.board import rules
-from server.board.models import Board, BoardStatus
-from server.board.state import board_fields, require_board
-from server.breakouts.models import BreakoutGroup, BreakoutSeat
+from server.board.models import Board
+from server.board.state import BoardRow, board_fields, require_board, require_writable
+from server.breakouts.models import BreakoutGroup, BreakoutRound, BreakoutSeat
 from server.breakouts.running import running_phase as running_breakout
 from server.core.change import change_of
 from server.core.connections import audience
@@ -89,11 +89,45 @@ def require_board_of(db: Session, actor: Actor, *, writable: bool = False) -> Bo
     board = group_board(db, phase.id, number)
     if board is None:
         raise DomainError("group_too_small", threshold=threshold_of(phase))
-    if writable and board.status is BoardStatus.CLOSED:
-        raise DomainError("board_not_open")
-    if writable and board.status is BoardStatus.LOCKED:
-        raise DomainError("board_locked")
+    if writable:
+        require_writable(board)
     return board
+
+
+_boards = cast(Table, Board.__table__)
+_rounds = cast(Table, BreakoutRound.__table__)
+# Built once, as every post and reaction reads it (bench/command_cpu.py): in one read, the
+# plenary's newest board (state.current_board) as a plain row, and whether a breakout
+# round runs (breakouts.running); a row even when there is no board.
+_ROUND_RUNNING = (
+    select(_rounds.c.phase_id)
+    .where(_rounds.c.session_id == bindparam("session_id"), _rounds.c.running.is_(True))
+    .limit(1)
+    .scalar_subquery()
+)
+_NEWEST = (
+    select(func.max(_boards.c.id))
+    .where(_boards.c.session_id == bindparam("session_id"), _boards.c.group_number.is_(None))
+    .scalar_subquery()
+)
+_ONE_ROW = select(literal(1).label("one")).subquery()
+_BOARD_ROW = select(_ROUND_RUNNING.label("round_running"), *_boards.c).select_from(
+    _ONE_ROW.outerjoin(_boards, _boards.c.id == _NEWEST)
+)
+
+
+def board_to_write(db: Session, actor: Actor, *, writable: bool = False) -> BoardRow:
+    """`require_board_of` for a command that only reads the board (a post, a reaction): the
+    plenary's board as a plain row, in one read; while a breakout round runs, the same way
+    as `require_board_of`."""
+    found = db.execute(_BOARD_ROW, {"session_id": actor.session_id}).one()
+    if found.round_running is not None:
+        return require_board_of(db, actor, writable=writable)
+    if found.id is None:
+        raise DomainError("board_not_open")
+    if writable:
+        require_writable(found)
+    return found
 
 
 def board_to_run(db: Session, actor: Actor, group: int | None) -> Board:
@@ -112,7 +146,7 @@ def board_to_run(db: Session, actor: Actor, group: int | None) -> Board:
     return require_board_of(db, actor)
 
 
-def tell(db: Session, board: Board, name: str, payload: dict[str, Any]) -> Event:
+def tell(db: Session, board: BoardRow, name: str, payload: dict[str, Any]) -> Event:
     """A change of a board: to everyone for the plenary's; for a group's, the group's
     whole board to its members and the hosts, and the version alone to the others."""
     if board.group_number is None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import Table, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -39,15 +39,19 @@ def spend(db: Session, personal_key: bytes, connection: str, now: datetime) -> N
         raise DomainError("rate_limited", seconds=seconds)
 
 
+_windows = cast(Table, RateWindow.__table__)
+
+
 def _counted(insert: Callable[..., Any]) -> Any:
-    """One statement counts the command: the window's row made, or its count raised."""
+    """One statement counts the command: the window's row made, or its count raised. On
+    the table, not the entity: the ORM's bulk insert would cost more than the statement."""
     return (
-        insert(RateWindow)
+        insert(_windows)
         .values(key=bindparam("key"), count=1, expires_at=bindparam("expires_at"))
         .on_conflict_do_update(
-            index_elements=[RateWindow.key], set_={"count": RateWindow.count + 1}
+            index_elements=[_windows.c.key], set_={"count": _windows.c.count + 1}
         )
-        .returning(RateWindow.count, RateWindow.expires_at)
+        .returning(_windows.c.count, _windows.c.expires_at)
     )
 
 

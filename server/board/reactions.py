@@ -15,8 +15,8 @@ from sqlalchemy import Row, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.board import groups, rules, tags
-from server.board.models import Board, Cluster, Post, Reaction, ReactionKind, Vote
-from server.board.state import require_not_closed
+from server.board.models import Cluster, Post, Reaction, ReactionKind, Vote
+from server.board.state import BoardRow, require_not_closed
 from server.board.writing import Writer, begin
 from server.core.domain import Event, declare_events
 from server.core.errors import DomainError
@@ -120,12 +120,12 @@ def vote(db: Session, writer: Writer, *, target_id: str, vote: bool, now: dateti
     )
 
 
-def _votes_used(db: Session, board: Board, key: bytes, salt: str) -> int:
+def _votes_used(db: Session, board: BoardRow, key: bytes, salt: str) -> int:
     rows = db.execute(select(Vote.target_id, Vote.tag).where(Vote.board_id == board.id)).all()
     return tags.count_own(key, "vote", salt, [(t, g) for t, g in rows])
 
 
-def _visible_post(db: Session, board: Board, post_id: str) -> Post:
+def _visible_post(db: Session, board: BoardRow, post_id: str) -> Post:
     """Only what everyone can see takes reactions and votes."""
     require_not_closed(board)
     post = db.get(Post, post_id)
@@ -138,7 +138,7 @@ def _visible(post: Post | Row[Any]) -> bool:
     return post.position is not None and not post.hidden and not post.deleted
 
 
-def _salt(board: Board) -> str:
+def _salt(board: BoardRow) -> str:
     require_not_closed(board)
     assert board.salt is not None, "an open board has a salt"
     return board.salt

@@ -23,7 +23,8 @@ from typing import Any, cast
 from sqlalchemy import Dialect, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from server.board.models import Board, Post, PostAuthor
+from server.board.models import Post, PostAuthor
+from server.board.state import BoardRow
 
 _posts = cast(Table, Post.__table__)
 _authors = cast(Table, PostAuthor.__table__)
@@ -50,7 +51,7 @@ def board_posts(db: Session, board_id: int) -> list[dict[str, Any]]:
 
 def scatter_waiting(
     db: Session,
-    board: Board,
+    board: BoardRow,
     posts: list[dict[str, Any]],
     marked: list[dict[str, Any]],
     authors: list[dict[str, Any]] | None = None,

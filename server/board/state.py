@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.board.models import Board, BoardStatus, Cluster, Post, PostAuthor
 from server.board.rules import LIMITS
 from server.core.domain import HOSTS, Actor
 from server.core.errors import DomainError
-from server.sessions.models import PeerSession, Status
-from server.sessions.state import lock
+from server.sessions.models import Status
+from server.sessions.state import LockedSession, lock_row
 
 
-def lock_session(db: Session, session_id: int) -> PeerSession:
-    """Take the session's row lock (sessions.state.lock) for a board change; refuse once the
-    session has ended. Board commands serialize on it like every other change."""
-    session = lock(db, session_id)
+def lock_session(db: Session, session_id: int) -> LockedSession:
+    """Take the session's row lock (sessions.state.lock_row) for a board change; refuse once
+    the session has ended. Board commands serialize on it like every other change."""
+    session = lock_row(db, session_id)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
     return session
@@ -39,14 +39,26 @@ def current_board(db: Session, session_id: int) -> Board | None:
     return db.scalars(_CURRENT, {"session_id": session_id}).first()
 
 
+# A board to read, not to change: the entity, or a plain row of its columns (cheaper).
+BoardRow = Board | Row[Any]
+
+
 def require_board(db: Session, session_id: int, *, writable: bool = False) -> Board:
     """The current board; with `writable`, one that takes new posts."""
     board = current_board(db, session_id)
-    if board is None or (writable and board.status is BoardStatus.CLOSED):
+    if board is None:
         raise DomainError("board_not_open")
-    if writable and board.status is BoardStatus.LOCKED:
-        raise DomainError("board_locked")
+    if writable:
+        require_writable(board)
     return board
+
+
+def require_writable(board: BoardRow) -> None:
+    """Refuse a new post unless the board takes them."""
+    if board.status is BoardStatus.CLOSED:
+        raise DomainError("board_not_open")
+    if board.status is BoardStatus.LOCKED:
+        raise DomainError("board_locked")
 
 
 def host_board(db: Session, actor: Actor) -> Board:
@@ -57,7 +69,7 @@ def host_board(db: Session, actor: Actor) -> Board:
     return require_board(db, actor.session_id)
 
 
-def require_not_closed(board: Board) -> None:
+def require_not_closed(board: BoardRow) -> None:
     if board.status is BoardStatus.CLOSED:
         raise DomainError("board_not_open")
 
@@ -83,7 +95,7 @@ def post_count(db: Session, board: Board) -> int:
     )
 
 
-def board_fields(db: Session, board: Board, *, host: bool) -> dict[str, Any]:
+def board_fields(db: Session, board: BoardRow, *, host: bool) -> dict[str, Any]:
     """The board as a client sees it; `host` adds the text of hidden posts (facilitator)."""
     posts = db.scalars(
         select(Post)
@@ -126,7 +138,7 @@ def cluster_fields(cluster: Cluster) -> dict[str, Any]:
     return {"id": cluster.id, "name": cluster.name, "votes": cluster.votes}
 
 
-def authors_of(db: Session, board: Board, post_ids: list[str]) -> dict[str, int]:
+def authors_of(db: Session, board: BoardRow, post_ids: list[str]) -> dict[str, int]:
     """Who wrote what, on a named board only; an anonymous board has no such rows at all."""
     if not board.named or not post_ids:
         return {}

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from server.board import groups, rate, rules, tags, waiting
-from server.board.models import Board, Post
+from server.board.models import Post
 from server.board.scatter import board_posts, scatter_waiting
-from server.board.state import lock_session
+from server.board.state import BoardRow, lock_session
 from server.core.domain import Actor, Event
 from server.core.errors import DomainError
 
@@ -43,11 +43,12 @@ class Written:
     board_id: int = 0
 
 
-def begin(db: Session, writer: Writer, now: datetime, *, writable: bool) -> Board:
-    """Lock the session, spend one of the connection's commands, find the board."""
+def begin(db: Session, writer: Writer, now: datetime, *, writable: bool) -> BoardRow:
+    """Lock the session, spend one of the connection's commands, find the board (to read
+    only: a plain row of it, as a command of a writer changes its posts, not the board)."""
     lock_session(db, writer.actor.session_id)
     rate.spend(db, writer.key, writer.connection, now)
-    return groups.require_board_of(db, writer.actor, writable=writable)
+    return groups.board_to_write(db, writer.actor, writable=writable)
 
 
 def write_post(
@@ -124,7 +125,7 @@ def delete_post(
     return Written({"id": post_id, "shown": shown}, left, [], board.id)
 
 
-def _counting_waiters(db: Session, board: Board, key: bytes, touched: str) -> int:
+def _counting_waiters(db: Session, board: BoardRow, key: bytes, touched: str) -> int:
     """After a change: set this person's one mark anew from what of theirs waits, scatter
     what waits, and say how many posts they may still write.
 
@@ -138,7 +139,7 @@ def _counting_waiters(db: Session, board: Board, key: bytes, touched: str) -> in
 
 
 def _posts_and_own(
-    db: Session, board: Board, own: tags.Tags
+    db: Session, board: BoardRow, own: tags.Tags
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The board's posts (one read), and those of them whose tag this person's key made."""
     posts = board_posts(db, board.id)
@@ -149,7 +150,7 @@ def _undeleted(mine: list[dict[str, Any]]) -> int:
     return sum(1 for post in mine if not post["deleted"])
 
 
-def _own_post(db: Session, board: Board, key: bytes, post_id: str, secret: str | None) -> Post:
+def _own_post(db: Session, board: BoardRow, key: bytes, post_id: str, secret: str | None) -> Post:
     """The post, if the secret its browser keeps, or else the asker's key, says it is
     theirs. Authors may edit and delete while the board is locked, not once it ended."""
     salt = _salt(board)
@@ -162,7 +163,7 @@ def _own_post(db: Session, board: Board, key: bytes, post_id: str, secret: str |
     return post
 
 
-def _salt(board: Board) -> str:
+def _salt(board: BoardRow) -> str:
     if board.salt is None:
         raise DomainError("board_not_open")
     return board.salt
