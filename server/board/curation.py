@@ -12,13 +12,14 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.board import tags
-from server.board.models import Board, Cluster, Post, Vote
+from server.board.models import Cluster, Post, Vote
 from server.board.state import (
+    BoardRow,
     authors_of,
     cluster_fields,
     find_cluster,
     find_post,
-    host_board,
+    host_board_row,
     post_fields,
 )
 from server.core.domain import Actor, Event, declare_events
@@ -53,8 +54,8 @@ def restore_post(db: Session, actor: Actor, *, post_id: str, now: datetime) -> l
     return [emit(db, "board:post_restored", board.session_id, {"post": post_fields(post, author)})]
 
 
-def _shown_post(db: Session, actor: Actor, post_id: str) -> tuple[Board, Post]:
-    board = host_board(db, actor)
+def _shown_post(db: Session, actor: Actor, post_id: str) -> tuple[BoardRow, Post]:
+    board = host_board_row(db, actor)
     post = find_post(db, board, post_id)
     if post.position is None:
         raise DomainError("post_not_found")  # nobody has seen it: nothing to hide
@@ -74,7 +75,7 @@ _ADD_CLUSTER = insert(cast(Table, Cluster.__table__)).values(
 
 
 def add_cluster(db: Session, actor: Actor, *, name: str, now: datetime) -> list[Event]:
-    board = host_board(db, actor)
+    board = host_board_row(db, actor)
     last = db.scalar(_LAST_POSITION, {"board_id": board.id})
     cluster = {"id": tags.new_id(), "name": name.strip(), "votes": 0}
     db.execute(
@@ -92,7 +93,7 @@ def add_cluster(db: Session, actor: Actor, *, name: str, now: datetime) -> list[
 def rename_cluster(
     db: Session, actor: Actor, *, cluster_id: str, name: str, now: datetime
 ) -> list[Event]:
-    board = host_board(db, actor)
+    board = host_board_row(db, actor)
     cluster = find_cluster(db, board, cluster_id)
     cluster.name = name.strip()
     return [
@@ -102,7 +103,7 @@ def rename_cluster(
 
 def remove_cluster(db: Session, actor: Actor, *, cluster_id: str, now: datetime) -> list[Event]:
     """Its posts stay, ungrouped; votes given to the cluster are given back."""
-    board = host_board(db, actor)
+    board = host_board_row(db, actor)
     cluster = find_cluster(db, board, cluster_id)
     db.execute(update(Post).where(Post.cluster_id == cluster.id).values(cluster_id=None))
     db.execute(delete(Vote).where(Vote.target_id == cluster.id))

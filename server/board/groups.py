@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 from server.agenda.models import Phase
 from server.board import rules
 from server.board.models import Board
-from server.board.state import BoardRow, board_fields, require_board, require_writable
+from server.board.state import (
+    NEWEST_BOARD,
+    BoardRow,
+    board_fields,
+    require_board,
+    require_writable,
+)
 from server.breakouts.models import BreakoutGroup, BreakoutRound, BreakoutSeat
 from server.breakouts.running import running_phase as running_breakout
 from server.core.change import change_of
@@ -105,14 +111,9 @@ _ROUND_RUNNING = (
     .limit(1)
     .scalar_subquery()
 )
-_NEWEST = (
-    select(func.max(_boards.c.id))
-    .where(_boards.c.session_id == bindparam("session_id"), _boards.c.group_number.is_(None))
-    .scalar_subquery()
-)
 _ONE_ROW = select(literal(1).label("one")).subquery()
 _BOARD_ROW = select(_ROUND_RUNNING.label("round_running"), *_boards.c).select_from(
-    _ONE_ROW.outerjoin(_boards, _boards.c.id == _NEWEST)
+    _ONE_ROW.outerjoin(_boards, _boards.c.id == NEWEST_BOARD)
 )
 
 

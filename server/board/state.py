@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Row, Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.board.models import Board, BoardStatus, Cluster, Post, PostAuthor
@@ -41,6 +41,14 @@ def current_board(db: Session, session_id: int) -> Board | None:
 
 # A board to read, not to change: the entity, or a plain row of its columns (cheaper).
 BoardRow = Board | Row[Any]
+_boards = cast(Table, Board.__table__)
+# The same board's id, for reads of it as a plain row.
+NEWEST_BOARD = (
+    select(func.max(_boards.c.id))
+    .where(_boards.c.session_id == bindparam("session_id"), _boards.c.group_number.is_(None))
+    .scalar_subquery()
+)
+_CURRENT_ROW = select(_boards).where(_boards.c.id == NEWEST_BOARD)
 
 
 def require_board(db: Session, session_id: int, *, writable: bool = False) -> Board:
@@ -69,19 +77,31 @@ def host_board(db: Session, actor: Actor) -> Board:
     return require_board(db, actor.session_id)
 
 
+def host_board_row(db: Session, actor: Actor) -> BoardRow:
+    """`host_board` for a change of what is on the board, not of the board itself (its
+    posts, its clusters): the board as a plain row, with no entity to load."""
+    if actor.role not in HOSTS:
+        raise DomainError("forbidden")
+    lock_session(db, actor.session_id)
+    board = db.execute(_CURRENT_ROW, {"session_id": actor.session_id}).one_or_none()
+    if board is None:
+        raise DomainError("board_not_open")
+    return board
+
+
 def require_not_closed(board: BoardRow) -> None:
     if board.status is BoardStatus.CLOSED:
         raise DomainError("board_not_open")
 
 
-def find_post(db: Session, board: Board, post_id: str) -> Post:
+def find_post(db: Session, board: BoardRow, post_id: str) -> Post:
     post = db.get(Post, post_id)
     if post is None or post.board_id != board.id:
         raise DomainError("post_not_found")
     return post
 
 
-def find_cluster(db: Session, board: Board, cluster_id: str) -> Cluster:
+def find_cluster(db: Session, board: BoardRow, cluster_id: str) -> Cluster:
     cluster = db.get(Cluster, cluster_id)
     if cluster is None or cluster.board_id != board.id:
         raise DomainError("cluster_not_found")
