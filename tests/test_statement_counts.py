@@ -9,7 +9,8 @@ today, with what its statements are; a failure prints the statements it found.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import OperationalError
 
 from server.agenda.clock import clock_of
 from server.app import socketio_of
@@ -17,9 +18,10 @@ from server.core import connections
 from server.core.change import forget
 from server.core.realtime import NAMESPACE
 from server.sessions.models import Participant, PeerSession
-from server.sessions.state import emit, lock
+from server.sessions.state import emit, lock, lock_row
 from server.sessions.view import snapshot
 from tests.accounts_support import signed_in_client
+from tests.factories import create_session
 from tests.statements import Statements, counted
 
 
@@ -182,6 +184,44 @@ def test_the_lock_reads_the_sessions_row_afresh(db, room):
     db.execute(changed, execution_options={"synchronize_session": False})
     assert read.title != "Renamed"
     assert lock(db, session_id) is read and read.title == "Renamed"
+
+
+def test_the_lock_as_a_row_then_as_the_entity_reads_the_entity_afresh(db, room):
+    """A board command takes the lock as a plain row; a later `lock` in the transaction
+    still gets the row as the lock has it, not an entity read before."""
+    forget(db)
+    session_id = room.host.session_id
+    read = db.get_one(PeerSession, session_id)
+    changed = update(PeerSession).where(PeerSession.id == session_id).values(title="Renamed")
+    db.execute(changed, execution_options={"synchronize_session": False})
+    assert lock_row(db, session_id).status is read.status
+    assert lock(db, session_id) is read and read.title == "Renamed"
+    assert lock_row(db, session_id) is read  # the entity, once the transaction holds it
+
+
+def test_the_lock_writes_a_pending_change_of_the_session_first(db, room):
+    forget(db)
+    session_id = room.host.session_id
+    session = db.get_one(PeerSession, session_id)
+    session.title = "Pending"
+    assert lock(db, session_id) is session and session.title == "Pending"
+    title = select(PeerSession.title).where(PeerSession.id == session_id)
+    assert db.connection().scalar(title) == "Pending"  # flushed, not lost
+
+
+@pytest.mark.parametrize("first", [lock, lock_row])
+def test_either_lock_holds_off_the_others_on_postgresql(database, clock, first):
+    """The row lock is the same whichever way it is taken: a second transaction waits."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serializes whole transactions (BEGIN IMMEDIATE)")
+    with database.transaction() as db:
+        session_id = create_session(db, clock, title="Locked").session.id
+    with database.transaction() as holder:
+        first(holder, session_id)
+        for second in (lock, lock_row):
+            with pytest.raises(OperationalError, match="lock"), database.transaction() as other:
+                other.execute(text("SET LOCAL lock_timeout = '50ms'"))
+                second(other, session_id)
 
 
 def test_a_snapshot_after_a_change_has_the_version_the_change_took(db, room):
