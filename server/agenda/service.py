@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
-from server.agenda.clock import clock_of
+from server.agenda.clock import SeenClock, clock_of, clock_seen
 from server.agenda.models import (
     Advance,
     AgendaClock,
@@ -190,6 +190,14 @@ class Work:
         return change_of(db).since(self.mark)
 
 
+@dataclass
+class Glance(Work):
+    """A change that only reads the clock (a hand raised or lowered): a plain row, far
+    cheaper than the entity, unless a time-up was due and handled on the way in."""
+
+    clock: SeenClock  # type: ignore[assignment]
+
+
 def change(db: Session, actor: Actor, now: datetime, segment: int | None = None) -> Work:
     """Open a change: lock, settle, and check the segment the command was meant for."""
     mark = change_of(db).mark()
@@ -201,6 +209,22 @@ def change(db: Session, actor: Actor, now: datetime, segment: int | None = None)
     if segment is not None and segment != clock.segment:
         raise DomainError("stale_segment", current=clock.segment)
     return Work(session, clock, mark, settled)
+
+
+def glance(db: Session, actor: Actor, now: datetime) -> Glance:
+    """Open a change that leaves the clock as it is (`change` otherwise): the entity is
+    loaded only when a time-up is due, which moves the agenda."""
+    mark = change_of(db).mark()
+    session = lock(db, actor.session_id)
+    if session.status is Status.ENDED:
+        raise DomainError("session_ended")
+    seen = clock_seen(db, session.id)
+    if seen is None:
+        raise LookupError(f"no agenda clock for session {session.id}")
+    if not timer.is_due(seen, now):
+        return Glance(session, seen, mark)
+    clock = clock_of(db, session.id)
+    return Glance(session, clock, mark, settle(db, clock, now))
 
 
 def _running(work: Work) -> None:

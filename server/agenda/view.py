@@ -128,10 +128,16 @@ def _presenters(phase: Row[Any], order: Sequence[Row[Any]]) -> set[int]:
     return {t.id for t in staying[: phase.presenters or len(staying)]}
 
 
-def hands_view(db: Session, phase_id: int, read: list[Hand] | None = None) -> list[dict[str, Any]]:
+# A hand as read: its entity, or a row of (at least) id, participant_id, raised_at, status.
+HandRead = Hand | Row[Any] | tuple[Any, ...]
+
+
+def hands_view(
+    db: Session, phase_id: int, read: Sequence[HandRead] | None = None
+) -> list[dict[str, Any]]:
     """The agenda's `hands`: the phase's raised hands in server-time order. `read`: all
     of them, read already under the session's lock (in any order), not read again."""
-    hands: Sequence[Hand | Row[Any]]
+    hands: Sequence[Any]
     if read is None:
         hands = rows(db, _HANDS_BY_TIME, {"phase_id": phase_id})
     else:
