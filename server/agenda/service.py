@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
@@ -144,11 +144,11 @@ def settle(db: Session, clock: AgendaClock, now: datetime) -> bool:
         changed = True
         if here.phase.advance is not Advance.AUTO:
             timer.expire(clock)
-            _record(db, clock, "time_up", clock.ends_at)
+            _record(db, clock, clock.ends_at, "time_up")
             break
         late = (now - clock.ends_at).total_seconds()
         start = clock.ends_at if late < CATCH_UP_LIMIT_SECONDS else now
-        _record(db, clock, "time_up", clock.ends_at)
+        _record(db, clock, clock.ends_at, "time_up")
         to = navigation.after(db, here, clock.alternate_locations)
         move_to(db, clock, to, start, now)
     return changed
@@ -184,9 +184,10 @@ class Work:
     mark: int  # where this command's events begin on the transaction's change
     settled: bool = False  # a time-up was handled on the way in: the agenda moved
 
-    def done(self, db: Session, now: datetime) -> list[Event]:
-        """The agenda as it is now goes to everyone; returns all this command caused."""
-        updated(db, self.session.id, now)
+    def done(self, db: Session, now: datetime, phases: list[Phase] | None = None) -> list[Event]:
+        """The agenda as it is now goes to everyone; returns all this command caused.
+        `phases`: the session's phases as they are now, if the command has them all."""
+        updated(db, self.session.id, now, phases)
         return change_of(db).since(self.mark)
 
 
@@ -236,24 +237,28 @@ def next_segment(db: Session, actor: Actor, segment: int, now: datetime) -> list
     """Skip forward: the current segment ends now, the next starts."""
     work = change(db, actor, now, segment)
     _running(work)
+    # The phases, read once: where it stands (from them, not read again), what comes
+    # after, and the agenda sent.
+    all_phases = navigation.phases(db, work.session.id)
     here = navigation.current(db, work.clock)
     assert here is not None
-    to = navigation.after(db, here, work.clock.alternate_locations)
-    move_to(db, work.clock, to, now)
-    return work.done(db, now)
+    to = navigation.after(db, here, work.clock.alternate_locations, all_phases)
+    move_to(db, work.clock, to, now, here=here)
+    return work.done(db, now, all_phases)
 
 
 def previous_segment(db: Session, actor: Actor, segment: int, now: datetime) -> list[Event]:
     """Go back: the segment before starts again with its full time."""
     work = change(db, actor, now, segment)
     _running(work)
+    all_phases = navigation.phases(db, work.session.id)  # read once, as in next_segment
     here = navigation.current(db, work.clock)
     assert here is not None
-    back = navigation.before(db, here, work.clock.alternate_locations)
+    back = navigation.before(db, here, work.clock.alternate_locations, all_phases)
     if back is None:
         raise DomainError("no_previous_segment")
-    move_to(db, work.clock, back, now)
-    return work.done(db, now)
+    move_to(db, work.clock, back, now, here=here)
+    return work.done(db, now, all_phases)
 
 
 def pause(db: Session, actor: Actor, segment: int, now: datetime) -> list[Event]:
@@ -261,7 +266,7 @@ def pause(db: Session, actor: Actor, segment: int, now: datetime) -> list[Event]
     if work.clock.timer_status is not TimerStatus.RUNNING:
         raise DomainError("timer_not_running")
     timer.pause(work.clock, now)
-    _record(db, work.clock, "paused", now)
+    _record(db, work.clock, now, "paused")
     return work.done(db, now)
 
 
@@ -271,7 +276,7 @@ def resume(db: Session, actor: Actor, segment: int, now: datetime) -> list[Event
         raise DomainError("timer_not_paused")
     timer.resume(work.clock, now)
     work.clock.speaker_away = False
-    _record(db, work.clock, "resumed", now)
+    _record(db, work.clock, now, "resumed")
     return work.done(db, now)
 
 
@@ -279,7 +284,7 @@ def extend(db: Session, actor: Actor, segment: int, seconds: int, now: datetime)
     work = change(db, actor, now, segment)
     _running(work)
     timer.extend(work.clock, seconds, now)
-    _record(db, work.clock, "extended", now)
+    _record(db, work.clock, now, "extended")
     settle(db, work.clock, now)  # a shortened countdown may be over now
     return work.done(db, now)
 
@@ -290,11 +295,13 @@ def move_to(
     to: Segment | None,
     start: datetime,
     now: datetime | None = None,
+    here: Segment | None = None,
 ) -> None:
     """Make `to` the current segment (None: the agenda is through), its countdown running
-    from `start`; a phase left or entered is told to the features that react (at `now`)."""
+    from `start`; a phase left or entered is told to the features that react (at `now`).
+    `here`: the current segment, if the caller has it."""
     now = now or start
-    here = navigation.current(db, clock)
+    here = here or navigation.current(db, clock)
     _mark_times(here, to, start)
     clock.segment += 1
     clock.speaker_away = False
@@ -304,16 +311,15 @@ def move_to(
         clock.phase_id = clock.turn_id = clock.step_index = None
         clock.finished = True
         timer.stop(clock)
-        _record(db, clock, "finished", start)
+        _record(db, clock, start, "finished")
         return
     clock.finished = False
     clock.phase_id = to.phase.id
     clock.turn_id = to.turn.id if to.turn else None
     clock.step_index = to.step_index
     timer.run(clock, navigation.seconds_of(to), start)
-    _record(db, clock, "segment_started", start)
-    if to.turn is not None and (here is None or here.turn is not to.turn):
-        _record(db, clock, "turn_started", start)
+    turn_started = to.turn is not None and (here is None or here.turn is not to.turn)
+    _record(db, clock, start, "segment_started", *(["turn_started"] if turn_started else []))
     if here is None or to.phase is not here.phase:
         tell(db, PhaseStarted(clock.session_id, to.phase.id), now)
 
@@ -330,20 +336,26 @@ def _mark_times(here: Segment | None, to: Segment | None, at: datetime) -> None:
             to.turn.started_at = to.turn.started_at or at
 
 
-def _record(db: Session, clock: AgendaClock, action: str, at: datetime) -> None:
-    db.add(
-        HistoryEntry(
-            session_id=clock.session_id,
-            at=at,
-            action=action,
-            segment=clock.segment,
-            phase_id=clock.phase_id,
-            turn_id=clock.turn_id,
-            step_index=clock.step_index,
-        )
-    )
+_history = cast(Table, HistoryEntry.__table__)
+_RECORD = insert(_history)
 
 
-def updated(db: Session, session_id: int, now: datetime) -> Event:
-    """The agenda as it is now, under the session's next version."""
-    return emit(db, "agenda:updated", session_id, {"agenda": agenda_view(db, session_id, now)})
+def _record(db: Session, clock: AgendaClock, at: datetime, *actions: str) -> None:
+    """The clock's moment in history, once for each action (a move's, together in one
+    statement). Core, not ORM: an entry is only written, never read back or changed."""
+    moment = {
+        "session_id": clock.session_id,
+        "segment": clock.segment,
+        "phase_id": clock.phase_id,
+        "turn_id": clock.turn_id,
+        "step_index": clock.step_index,
+    }
+    db.execute(_RECORD, [{**moment, "at": at, "action": action} for action in actions])
+
+
+def updated(
+    db: Session, session_id: int, now: datetime, phases: list[Phase] | None = None
+) -> Event:
+    """The agenda as it is now, under the session's next version (`phases`: as Work.done)."""
+    agenda = agenda_view(db, session_id, now, phases)
+    return emit(db, "agenda:updated", session_id, {"agenda": agenda})
