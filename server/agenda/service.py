@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, Update, bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.agenda import navigation, timer
 from server.agenda.clock import SeenClock, clock_of, clock_seen
@@ -25,11 +26,12 @@ from server.agenda.models import (
     Phase,
     PhaseKind,
     TimerStatus,
+    Turn,
 )
 from server.agenda.navigation import Segment
 from server.agenda.view import agenda_view
 from server.core.bus import PhaseEnded, PhaseStarted, tell
-from server.core.change import change_of
+from server.core.change import WRITES, change_of
 from server.core.domain import Actor, Event, declare_events
 from server.core.errors import DomainError
 from server.sessions.models import PeerSession, Status
@@ -311,6 +313,7 @@ def move_to(
         clock.phase_id = clock.turn_id = clock.step_index = None
         clock.finished = True
         timer.stop(clock)
+        _write_now(db, clock, *_touched(here, to))
         _record(db, clock, start, "finished")
         return
     clock.finished = False
@@ -319,6 +322,7 @@ def move_to(
     clock.step_index = to.step_index
     timer.run(clock, navigation.seconds_of(to), start)
     turn_started = to.turn is not None and (here is None or here.turn is not to.turn)
+    _write_now(db, clock, *_touched(here, to))
     _record(db, clock, start, "segment_started", *(["turn_started"] if turn_started else []))
     if here is None or to.phase is not here.phase:
         tell(db, PhaseStarted(clock.session_id, to.phase.id), now)
@@ -338,6 +342,47 @@ def _mark_times(here: Segment | None, to: Segment | None, at: datetime) -> None:
 
 _history = cast(Table, HistoryEntry.__table__)
 _RECORD = insert(_history)
+
+
+def _touched(here: Segment | None, to: Segment | None) -> list[Phase | Turn]:
+    """The phases and turns a move may have given times (`_mark_times`)."""
+    return [e for s in (here, to) if s is not None for e in (s.phase, s.turn) if e is not None]
+
+
+def _write_now(db: Session, *entities: Any) -> None:
+    """Write what changed of these entities now, each with one Core UPDATE, and take it
+    as written: a move's writes without a unit of work to flush (its cost, issue 14).
+    Whatever a reaction made the ORM flush on the way is written already."""
+    with db.no_autoflush:  # the ORM must not flush them first
+        for entity in entities:
+            state = inspect(entity)
+            now, before = state.dict, state.committed_state  # what was set, and its old value
+            changed = {key: now[key] for key, old in before.items() if now[key] != old}
+            if changed:
+                columns = tuple(sorted(changed))
+                table = cast(Table, state.mapper.local_table)
+                values = {f"new_{key}": value for key, value in changed.items()}
+                (row_key,) = state.identity
+                writing = _update(table, columns)
+                options = {WRITES: columns}
+                db.execute(writing, {"row_key": row_key, **values}, execution_options=options)
+            for key in list(before):
+                set_committed_value(entity, key, now[key])
+
+
+# Built once for each table and set of columns: a move writes the same few.
+_UPDATES: dict[tuple[Table, tuple[str, ...]], Update] = {}
+
+
+def _update(table: Table, columns: tuple[str, ...]) -> Update:
+    """UPDATE these columns (bound as new_<column>) of the row whose key is row_key."""
+    found = _UPDATES.get((table, columns))
+    if found is None:
+        (key,) = table.primary_key.columns
+        found = update(table).where(key == bindparam("row_key"))
+        found = found.values({name: bindparam(f"new_{name}") for name in columns})
+        _UPDATES[(table, columns)] = found
+    return found
 
 
 def _record(db: Session, clock: AgendaClock, at: datetime, *actions: str) -> None:

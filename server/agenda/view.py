@@ -52,7 +52,9 @@ def agenda_view(
     all_phases: Sequence[PhaseRead] = phase_rows(db, session_id) if phases is None else phases
     current = next((p for p in all_phases if p.id == clock.phase_id), None)
     # The whole order, those left out too: the turns sent, and what is left of the phase.
-    order = rows(db, _ORDER, {"phase_id": current.id}) if current else []
+    # A phase has turns only once they are built (agenda.navigation): else none to read.
+    built = current is not None and current.turns_built
+    order = rows(db, _ORDER, {"phase_id": current.id}) if built and current else []
     return {
         "segment": clock.segment,
         "finished": clock.finished,
