@@ -14,7 +14,6 @@ from typing import Any, cast
 
 from sqlalchemy import Table, Update, bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from server.agenda import navigation, timer
 from server.agenda.clock import SeenClock, clock_of, clock_seen
@@ -356,6 +355,8 @@ def _write_now(db: Session, *entities: Any) -> None:
     with db.no_autoflush:  # the ORM must not flush them first
         for entity in entities:
             state = inspect(entity)
+            if state.key is None:
+                continue  # not in the database yet: the ORM inserts it with all it has
             now, before = state.dict, state.committed_state  # what was set, and its old value
             changed = {key: now[key] for key, old in before.items() if now[key] != old}
             if changed:
@@ -366,8 +367,9 @@ def _write_now(db: Session, *entities: Any) -> None:
                 writing = _update(table, columns)
                 options = {WRITES: columns}
                 db.execute(writing, {"row_key": row_key, **values}, execution_options=options)
-            for key in list(before):
-                set_committed_value(entity, key, now[key])
+            # All it changed is written: as after a flush, nothing of it is left to flush
+            # (the ORM's own step; set_committed_value would leave it queued, and costing).
+            state._commit_all(now, db.identity_map)
 
 
 # Built once for each table and set of columns: a move writes the same few.
