@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from server.agenda import titles
 from server.agenda.clock import clock_seen
 from server.agenda.models import Hand, ReadyMark
-from server.agenda.service import Work, change, glance
+from server.agenda.service import Work, glance
 from server.agenda.view import HandRead, hands_view, ready_ids
 from server.core.change import change_of
 from server.core.db import rows
@@ -101,7 +101,7 @@ def _hand(db: Session, clock, hand_id: int) -> Hand:  # type: ignore[no-untyped-
 
 def give_word(db: Session, actor: Actor, hand_id: int, now: datetime) -> list[Event]:
     """The facilitator gives the floor: that hand speaks; whoever spoke before is done."""
-    work = change(db, actor, now)
+    work = glance(db, actor, now)
     clock = work.clock
     hand = _hand(db, clock, hand_id)
     db.execute(delete(Hand).where(Hand.phase_id == hand.phase_id, Hand.status == "speaking"))
@@ -110,14 +110,14 @@ def give_word(db: Session, actor: Actor, hand_id: int, now: datetime) -> list[Ev
 
 
 def lower_hand(db: Session, actor: Actor, hand_id: int, now: datetime) -> list[Event]:
-    work = change(db, actor, now)
+    work = glance(db, actor, now)
     clock = work.clock
     db.delete(_hand(db, clock, hand_id))
     return _hands_done(db, work, now)
 
 
 def lower_all_hands(db: Session, actor: Actor, now: datetime) -> list[Event]:
-    work = change(db, actor, now)
+    work = glance(db, actor, now)
     clock = work.clock
     db.execute(delete(Hand).where(Hand.phase_id == _current_phase_id(clock)))
     return _hands_done(db, work, now)
@@ -125,7 +125,7 @@ def lower_all_hands(db: Session, actor: Actor, now: datetime) -> list[Event]:
 
 def set_ready(db: Session, actor: Actor, ready: bool, now: datetime) -> list[Event]:
     """Done writing, ready to move on. Others only ever see how many are."""
-    work = change(db, actor, now)
+    work = glance(db, actor, now)
     clock = work.clock
     phase_id = _current_phase_id(clock)
     mark = db.get(ReadyMark, (phase_id, actor.participant_id))

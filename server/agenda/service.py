@@ -200,12 +200,18 @@ class Glance(Work):
     clock: SeenClock  # type: ignore[assignment]
 
 
-def change(db: Session, actor: Actor, now: datetime, segment: int | None = None) -> Work:
-    """Open a change: lock, settle, and check the segment the command was meant for."""
+def _open(db: Session, actor: Actor) -> tuple[PeerSession, int]:
+    """Lock the session, still going, and mark where this command's events begin."""
     mark = change_of(db).mark()
     session = lock(db, actor.session_id)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
+    return session, mark
+
+
+def change(db: Session, actor: Actor, now: datetime, segment: int | None = None) -> Work:
+    """Open a change: lock, settle, and check the segment the command was meant for."""
+    session, mark = _open(db, actor)
     clock = clock_of(db, session.id)
     settled = settle(db, clock, now)
     if segment is not None and segment != clock.segment:
@@ -216,10 +222,7 @@ def change(db: Session, actor: Actor, now: datetime, segment: int | None = None)
 def glance(db: Session, actor: Actor, now: datetime) -> Glance:
     """Open a change that leaves the clock as it is (`change` otherwise): the entity is
     loaded only when a time-up is due, which moves the agenda."""
-    mark = change_of(db).mark()
-    session = lock(db, actor.session_id)
-    if session.status is Status.ENDED:
-        raise DomainError("session_ended")
+    session, mark = _open(db, actor)
     seen = clock_seen(db, session.id)
     if seen is None:
         raise LookupError(f"no agenda clock for session {session.id}")
