@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.agenda import editing, floor, service, titles, turns
-from server.agenda.clock import clock_of
+from server.agenda.clock import clock_seen
 from server.agenda.schemas import (
     AddPhaseArgs,
     AlternateArgs,
@@ -43,8 +43,9 @@ def _tell_my_other_connections(ctx: CommandContext) -> None:
     if not others:
         return
     ctx.db.flush()
+    clock = clock_seen(ctx.db, ctx.actor.session_id)  # as the command read it: kept
     payload = {
-        "phase_id": clock_of(ctx.db, ctx.actor.session_id).phase_id,
+        "phase_id": clock.phase_id if clock is not None else None,
         "my_agenda": floor.my_agenda(ctx.db, ctx.actor),
     }
 

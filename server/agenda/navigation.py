@@ -89,8 +89,11 @@ def last_of(db: Session, phase: Phase, alternate: bool) -> Segment:
     return Segment(phase, last_turn, step)
 
 
-def after(db: Session, here: Segment, alternate: bool) -> Segment | None:
-    """The segment after this one, or None at the end of the agenda."""
+def after(
+    db: Session, here: Segment, alternate: bool, all_phases: list[Phase] | None = None
+) -> Segment | None:
+    """The segment after this one, or None at the end of the agenda. `all_phases`: the
+    session's phases, if the caller read them already."""
     phase, turn = here.phase, here.turn
     if turn is not None:
         if phase.kind is PhaseKind.DILEMMA_ROUND and (here.step_index or 0) + 1 < len(phase.steps):
@@ -99,7 +102,8 @@ def after(db: Session, here: Segment, alternate: bool) -> Segment | None:
         if later and not _presenters_done(db, phase, finishing=turn):
             step = 0 if phase.kind is PhaseKind.DILEMMA_ROUND else None
             return Segment(phase, later[0], step)
-    following = [p for p in phases(db, phase.session_id) if p.position > phase.position]
+    all_phases = phases(db, phase.session_id) if all_phases is None else all_phases
+    following = [p for p in all_phases if p.position > phase.position]
     return first_of(db, following[0], alternate) if following else None
 
 
@@ -111,8 +115,10 @@ def after_turn(db: Session, here: Segment, alternate: bool) -> Segment | None:
     return after(db, here, alternate)
 
 
-def before(db: Session, here: Segment, alternate: bool) -> Segment | None:
-    """The segment before this one, or None at the very start."""
+def before(
+    db: Session, here: Segment, alternate: bool, all_phases: list[Phase] | None = None
+) -> Segment | None:
+    """The segment before this one, or None at the very start (`all_phases`: as `after`)."""
     phase, turn = here.phase, here.turn
     if turn is not None:
         if phase.kind is PhaseKind.DILEMMA_ROUND and (here.step_index or 0) > 0:
@@ -121,7 +127,8 @@ def before(db: Session, here: Segment, alternate: bool) -> Segment | None:
         if earlier:
             step = len(phase.steps) - 1 if phase.kind is PhaseKind.DILEMMA_ROUND else None
             return Segment(phase, earlier[-1], step)
-    previous = [p for p in phases(db, phase.session_id) if p.position < phase.position]
+    all_phases = phases(db, phase.session_id) if all_phases is None else all_phases
+    previous = [p for p in all_phases if p.position < phase.position]
     return last_of(db, previous[-1], alternate) if previous else None
 
 

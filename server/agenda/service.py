@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, Update, bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from server.agenda import navigation, timer
-from server.agenda.clock import clock_of
+from server.agenda.clock import SeenClock, clock_of, clock_seen
 from server.agenda.models import (
     Advance,
     AgendaClock,
@@ -25,11 +25,12 @@ from server.agenda.models import (
     Phase,
     PhaseKind,
     TimerStatus,
+    Turn,
 )
 from server.agenda.navigation import Segment
 from server.agenda.view import agenda_view
 from server.core.bus import PhaseEnded, PhaseStarted, tell
-from server.core.change import change_of
+from server.core.change import WRITES, change_of
 from server.core.domain import Actor, Event, declare_events
 from server.core.errors import DomainError
 from server.sessions.models import PeerSession, Status
@@ -144,11 +145,11 @@ def settle(db: Session, clock: AgendaClock, now: datetime) -> bool:
         changed = True
         if here.phase.advance is not Advance.AUTO:
             timer.expire(clock)
-            _record(db, clock, "time_up", clock.ends_at)
+            _record(db, clock, clock.ends_at, "time_up")
             break
         late = (now - clock.ends_at).total_seconds()
         start = clock.ends_at if late < CATCH_UP_LIMIT_SECONDS else now
-        _record(db, clock, "time_up", clock.ends_at)
+        _record(db, clock, clock.ends_at, "time_up")
         to = navigation.after(db, here, clock.alternate_locations)
         move_to(db, clock, to, start, now)
     return changed
@@ -184,23 +185,51 @@ class Work:
     mark: int  # where this command's events begin on the transaction's change
     settled: bool = False  # a time-up was handled on the way in: the agenda moved
 
-    def done(self, db: Session, now: datetime) -> list[Event]:
-        """The agenda as it is now goes to everyone; returns all this command caused."""
-        updated(db, self.session.id, now)
+    def done(self, db: Session, now: datetime, phases: list[Phase] | None = None) -> list[Event]:
+        """The agenda as it is now goes to everyone; returns all this command caused.
+        `phases`: the session's phases as they are now, if the command has them all."""
+        updated(db, self.session.id, now, phases)
         return change_of(db).since(self.mark)
 
 
-def change(db: Session, actor: Actor, now: datetime, segment: int | None = None) -> Work:
-    """Open a change: lock, settle, and check the segment the command was meant for."""
+@dataclass
+class Glance(Work):
+    """A change that only reads the clock (a hand raised or lowered): a plain row, far
+    cheaper than the entity, unless a time-up was due and handled on the way in."""
+
+    clock: SeenClock  # type: ignore[assignment]
+
+
+def _open(db: Session, actor: Actor) -> tuple[PeerSession, int]:
+    """Lock the session, still going, and mark where this command's events begin."""
     mark = change_of(db).mark()
     session = lock(db, actor.session_id)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
+    return session, mark
+
+
+def change(db: Session, actor: Actor, now: datetime, segment: int | None = None) -> Work:
+    """Open a change: lock, settle, and check the segment the command was meant for."""
+    session, mark = _open(db, actor)
     clock = clock_of(db, session.id)
     settled = settle(db, clock, now)
     if segment is not None and segment != clock.segment:
         raise DomainError("stale_segment", current=clock.segment)
     return Work(session, clock, mark, settled)
+
+
+def glance(db: Session, actor: Actor, now: datetime) -> Glance:
+    """Open a change that leaves the clock as it is (`change` otherwise): the entity is
+    loaded only when a time-up is due, which moves the agenda."""
+    session, mark = _open(db, actor)
+    seen = clock_seen(db, session.id)
+    if seen is None:
+        raise LookupError(f"no agenda clock for session {session.id}")
+    if not timer.is_due(seen, now):
+        return Glance(session, seen, mark)
+    clock = clock_of(db, session.id)
+    return Glance(session, clock, mark, settle(db, clock, now))
 
 
 def _running(work: Work) -> None:
@@ -212,24 +241,28 @@ def next_segment(db: Session, actor: Actor, segment: int, now: datetime) -> list
     """Skip forward: the current segment ends now, the next starts."""
     work = change(db, actor, now, segment)
     _running(work)
+    # The phases, read once: where it stands (from them, not read again), what comes
+    # after, and the agenda sent.
+    all_phases = navigation.phases(db, work.session.id)
     here = navigation.current(db, work.clock)
     assert here is not None
-    to = navigation.after(db, here, work.clock.alternate_locations)
-    move_to(db, work.clock, to, now)
-    return work.done(db, now)
+    to = navigation.after(db, here, work.clock.alternate_locations, all_phases)
+    move_to(db, work.clock, to, now, here=here)
+    return work.done(db, now, all_phases)
 
 
 def previous_segment(db: Session, actor: Actor, segment: int, now: datetime) -> list[Event]:
     """Go back: the segment before starts again with its full time."""
     work = change(db, actor, now, segment)
     _running(work)
+    all_phases = navigation.phases(db, work.session.id)  # read once, as in next_segment
     here = navigation.current(db, work.clock)
     assert here is not None
-    back = navigation.before(db, here, work.clock.alternate_locations)
+    back = navigation.before(db, here, work.clock.alternate_locations, all_phases)
     if back is None:
         raise DomainError("no_previous_segment")
-    move_to(db, work.clock, back, now)
-    return work.done(db, now)
+    move_to(db, work.clock, back, now, here=here)
+    return work.done(db, now, all_phases)
 
 
 def pause(db: Session, actor: Actor, segment: int, now: datetime) -> list[Event]:
@@ -237,7 +270,7 @@ def pause(db: Session, actor: Actor, segment: int, now: datetime) -> list[Event]
     if work.clock.timer_status is not TimerStatus.RUNNING:
         raise DomainError("timer_not_running")
     timer.pause(work.clock, now)
-    _record(db, work.clock, "paused", now)
+    _record(db, work.clock, now, "paused")
     return work.done(db, now)
 
 
@@ -247,7 +280,7 @@ def resume(db: Session, actor: Actor, segment: int, now: datetime) -> list[Event
         raise DomainError("timer_not_paused")
     timer.resume(work.clock, now)
     work.clock.speaker_away = False
-    _record(db, work.clock, "resumed", now)
+    _record(db, work.clock, now, "resumed")
     return work.done(db, now)
 
 
@@ -255,7 +288,7 @@ def extend(db: Session, actor: Actor, segment: int, seconds: int, now: datetime)
     work = change(db, actor, now, segment)
     _running(work)
     timer.extend(work.clock, seconds, now)
-    _record(db, work.clock, "extended", now)
+    _record(db, work.clock, now, "extended")
     settle(db, work.clock, now)  # a shortened countdown may be over now
     return work.done(db, now)
 
@@ -266,11 +299,13 @@ def move_to(
     to: Segment | None,
     start: datetime,
     now: datetime | None = None,
+    here: Segment | None = None,
 ) -> None:
     """Make `to` the current segment (None: the agenda is through), its countdown running
-    from `start`; a phase left or entered is told to the features that react (at `now`)."""
+    from `start`; a phase left or entered is told to the features that react (at `now`).
+    `here`: the current segment, if the caller has it."""
     now = now or start
-    here = navigation.current(db, clock)
+    here = here or navigation.current(db, clock)
     _mark_times(here, to, start)
     clock.segment += 1
     clock.speaker_away = False
@@ -280,16 +315,17 @@ def move_to(
         clock.phase_id = clock.turn_id = clock.step_index = None
         clock.finished = True
         timer.stop(clock)
-        _record(db, clock, "finished", start)
+        _write_now(db, clock, *_touched(here, to))
+        _record(db, clock, start, "finished")
         return
     clock.finished = False
     clock.phase_id = to.phase.id
     clock.turn_id = to.turn.id if to.turn else None
     clock.step_index = to.step_index
     timer.run(clock, navigation.seconds_of(to), start)
-    _record(db, clock, "segment_started", start)
-    if to.turn is not None and (here is None or here.turn is not to.turn):
-        _record(db, clock, "turn_started", start)
+    turn_started = to.turn is not None and (here is None or here.turn is not to.turn)
+    _write_now(db, clock, *_touched(here, to))
+    _record(db, clock, start, "segment_started", *(["turn_started"] if turn_started else []))
     if here is None or to.phase is not here.phase:
         tell(db, PhaseStarted(clock.session_id, to.phase.id), now)
 
@@ -306,20 +342,70 @@ def _mark_times(here: Segment | None, to: Segment | None, at: datetime) -> None:
             to.turn.started_at = to.turn.started_at or at
 
 
-def _record(db: Session, clock: AgendaClock, action: str, at: datetime) -> None:
-    db.add(
-        HistoryEntry(
-            session_id=clock.session_id,
-            at=at,
-            action=action,
-            segment=clock.segment,
-            phase_id=clock.phase_id,
-            turn_id=clock.turn_id,
-            step_index=clock.step_index,
-        )
-    )
+_history = cast(Table, HistoryEntry.__table__)
+_RECORD = insert(_history)
 
 
-def updated(db: Session, session_id: int, now: datetime) -> Event:
-    """The agenda as it is now, under the session's next version."""
-    return emit(db, "agenda:updated", session_id, {"agenda": agenda_view(db, session_id, now)})
+def _touched(here: Segment | None, to: Segment | None) -> list[Phase | Turn]:
+    """The phases and turns a move may have given times (`_mark_times`)."""
+    return [e for s in (here, to) if s is not None for e in (s.phase, s.turn) if e is not None]
+
+
+def _write_now(db: Session, *entities: Any) -> None:
+    """Write what changed of these entities now, each with one Core UPDATE, and take it
+    as written: a move's writes without a unit of work to flush (its cost, issue 14).
+    Whatever a reaction made the ORM flush on the way is written already."""
+    with db.no_autoflush:  # the ORM must not flush them first
+        for entity in entities:
+            state = inspect(entity)
+            if state.key is None:
+                continue  # not in the database yet: the ORM inserts it with all it has
+            now, before = state.dict, state.committed_state  # what was set, and its old value
+            changed = {key: now[key] for key, old in before.items() if now[key] != old}
+            if changed:
+                columns = tuple(sorted(changed))
+                table = cast(Table, state.mapper.local_table)
+                values = {f"new_{key}": value for key, value in changed.items()}
+                (row_key,) = state.identity
+                writing = _update(table, columns)
+                options = {WRITES: columns}
+                db.execute(writing, {"row_key": row_key, **values}, execution_options=options)
+            # All it changed is written: as after a flush, nothing of it is left to flush
+            # (the ORM's own step; set_committed_value would leave it queued, and costing).
+            state._commit_all(now, db.identity_map)
+
+
+# Built once for each table and set of columns: a move writes the same few.
+_UPDATES: dict[tuple[Table, tuple[str, ...]], Update] = {}
+
+
+def _update(table: Table, columns: tuple[str, ...]) -> Update:
+    """UPDATE these columns (bound as new_<column>) of the row whose key is row_key."""
+    found = _UPDATES.get((table, columns))
+    if found is None:
+        (key,) = table.primary_key.columns
+        found = update(table).where(key == bindparam("row_key"))
+        found = found.values({name: bindparam(f"new_{name}") for name in columns})
+        _UPDATES[(table, columns)] = found
+    return found
+
+
+def _record(db: Session, clock: AgendaClock, at: datetime, *actions: str) -> None:
+    """The clock's moment in history, once for each action (a move's, together in one
+    statement). Core, not ORM: an entry is only written, never read back or changed."""
+    moment = {
+        "session_id": clock.session_id,
+        "segment": clock.segment,
+        "phase_id": clock.phase_id,
+        "turn_id": clock.turn_id,
+        "step_index": clock.step_index,
+    }
+    db.execute(_RECORD, [{**moment, "at": at, "action": action} for action in actions])
+
+
+def updated(
+    db: Session, session_id: int, now: datetime, phases: list[Phase] | None = None
+) -> Event:
+    """The agenda as it is now, under the session's next version (`phases`: as Work.done)."""
+    agenda = agenda_view(db, session_id, now, phases)
+    return emit(db, "agenda:updated", session_id, {"agenda": agenda})

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from server.agenda import timer
 from server.agenda.clock import SeenClock, clock_seen, phase_rows
-from server.agenda.models import Hand, PhaseKind, ReadyMark, Turn
+from server.agenda.models import Hand, Phase, PhaseKind, ReadyMark, Turn
 from server.core.change import KeptRows, kept_rows, reads
 from server.core.db import rows
 from server.sessions.state import iso
@@ -37,14 +37,24 @@ _HANDS_BY_TIME = (
 _READY = select(_ready.participant_id).where(_ready.phase_id == bindparam("phase_id"))
 
 
-def agenda_view(db: Session, session_id: int, now: datetime) -> dict[str, Any]:
+# A phase as read: a plain row of its columns, or its entity (which has them all).
+PhaseRead = Row[Any] | Phase
+
+
+def agenda_view(
+    db: Session, session_id: int, now: datetime, phases: Sequence[Phase] | None = None
+) -> dict[str, Any]:
+    """`phases`: the session's phases, in order, as this transaction has them now, if the
+    caller read them all (a move: its entities, changed since, need no second read)."""
     clock = clock_seen(db, session_id)
     if clock is None:
         raise LookupError(f"no agenda clock for session {session_id}")
-    all_phases = phase_rows(db, session_id)
+    all_phases: Sequence[PhaseRead] = phase_rows(db, session_id) if phases is None else phases
     current = next((p for p in all_phases if p.id == clock.phase_id), None)
     # The whole order, those left out too: the turns sent, and what is left of the phase.
-    order = rows(db, _ORDER, {"phase_id": current.id}) if current else []
+    # A phase has turns only once they are built (agenda.navigation): else none to read.
+    built = current is not None and current.turns_built
+    order = rows(db, _ORDER, {"phase_id": current.id}) if built and current else []
     return {
         "segment": clock.segment,
         "finished": clock.finished,
@@ -69,7 +79,7 @@ def agenda_view(db: Session, session_id: int, now: datetime) -> dict[str, Any]:
     }
 
 
-def _phase_status(phase: Row[Any], current: Row[Any] | None, clock: SeenClock) -> str:
+def _phase_status(phase: PhaseRead, current: PhaseRead | None, clock: SeenClock) -> str:
     if clock.finished:
         return "done"
     if current is None:
@@ -79,7 +89,7 @@ def _phase_status(phase: Row[Any], current: Row[Any] | None, clock: SeenClock) -
     return "active" if phase.id == current.id else "pending"
 
 
-def _phase(phase: Row[Any], status: str) -> dict[str, Any]:
+def _phase(phase: PhaseRead, status: str) -> dict[str, Any]:
     return {
         "id": phase.id,
         "position": phase.position,
@@ -103,7 +113,7 @@ def _phase(phase: Row[Any], status: str) -> dict[str, Any]:
     }
 
 
-def _turns_view(phase: Row[Any], order: Sequence[Row[Any]]) -> list[dict[str, Any]]:
+def _turns_view(phase: PhaseRead, order: Sequence[Row[Any]]) -> list[dict[str, Any]]:
     presenting = _presenters(phase, order)
     return [
         {
@@ -119,7 +129,7 @@ def _turns_view(phase: Row[Any], order: Sequence[Row[Any]]) -> list[dict[str, An
     ]
 
 
-def _presenters(phase: Row[Any], order: Sequence[Row[Any]]) -> set[int]:
+def _presenters(phase: PhaseRead, order: Sequence[Row[Any]]) -> set[int]:
     """A dilemma round's presenters: the first `presenters` turns of the order that are
     not left out (those who presented come first, then the one presenting, then the next)."""
     if phase.kind is not PhaseKind.DILEMMA_ROUND:
@@ -128,10 +138,16 @@ def _presenters(phase: Row[Any], order: Sequence[Row[Any]]) -> set[int]:
     return {t.id for t in staying[: phase.presenters or len(staying)]}
 
 
-def hands_view(db: Session, phase_id: int, read: list[Hand] | None = None) -> list[dict[str, Any]]:
+# A hand as read: its entity, or a row of (at least) id, participant_id, raised_at, status.
+HandRead = Hand | Row[Any] | tuple[Any, ...]
+
+
+def hands_view(
+    db: Session, phase_id: int, read: Sequence[HandRead] | None = None
+) -> list[dict[str, Any]]:
     """The agenda's `hands`: the phase's raised hands in server-time order. `read`: all
     of them, read already under the session's lock (in any order), not read again."""
-    hands: Sequence[Hand | Row[Any]]
+    hands: Sequence[Any]
     if read is None:
         hands = rows(db, _HANDS_BY_TIME, {"phase_id": phase_id})
     else:
@@ -161,8 +177,8 @@ def ready_ids(db: Session, session_id: int, phase_id: int) -> set[int]:
 
 
 def _schedule(
-    all_phases: Sequence[Row[Any]],
-    current: Row[Any] | None,
+    all_phases: Sequence[PhaseRead],
+    current: PhaseRead | None,
     clock: SeenClock,
     order: Sequence[Row[Any]],
 ) -> dict[str, Any]:
@@ -180,7 +196,7 @@ def _schedule(
     return {"planned_seconds": planned, "after_current_seconds": later}
 
 
-def _rest_of_phase(phase: Row[Any], clock: SeenClock, order: list[Row[Any]]) -> int:
+def _rest_of_phase(phase: PhaseRead, clock: SeenClock, order: list[Row[Any]]) -> int:
     """`order`: the phase's turns still in the order (not left out)."""
     if clock.turn_id is None or phase.kind not in (PhaseKind.ROUND, PhaseKind.DILEMMA_ROUND):
         return 0

@@ -374,8 +374,10 @@ def on_phase_started(db: Session, fact: PhaseStarted, now: datetime) -> None:
 def on_phase_ended(db: Session, fact: PhaseEnded, now: datetime) -> None:
     """Back to the plenary: every group's countdown stops where it is."""
     phase = db.get_one(Phase, fact.phase_id)
+    if phase.kind is not PhaseKind.BREAKOUT:
+        return  # asked first: any other phase ends with no round to read
     breakout = round_of(db, phase.id)
-    if phase.kind is not PhaseKind.BREAKOUT or breakout is None:
+    if breakout is None:
         return
     breakout.running = False
     for group in groups_of(db, phase.id):
