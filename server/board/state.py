@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.board.models import Board, BoardStatus, Cluster, Post, PostAuthor
 from server.board.rules import LIMITS
+from server.core.db import rows
 from server.core.domain import HOSTS, Actor
 from server.core.errors import DomainError
 from server.sessions.models import PeerSession, Status
@@ -37,6 +38,31 @@ def current_board(db: Session, session_id: int) -> Board | None:
     """The plenary's newest board: the open one, or the last one closed (a breakout
     group's own boards aside, groups.py)."""
     return db.scalars(_CURRENT, {"session_id": session_id}).first()
+
+
+_boards = cast(Table, Board.__table__).c
+# The same board as a plain row of what board_fields reads, for a snapshot (every join).
+_CURRENT_ROW = (
+    select(
+        _boards.id,
+        _boards.prompts,
+        _boards.mode,
+        _boards.named,
+        _boards.threshold,
+        _boards.status,
+        _boards.revealed,
+        _boards.count_told,
+    )
+    .where(_boards.session_id == bindparam("session_id"), _boards.group_number.is_(None))
+    .order_by(_boards.id.desc())
+    .limit(1)
+)
+
+
+def current_board_row(db: Session, session_id: int) -> Row[Any] | None:
+    """`current_board` as a plain row, far cheaper than an entity, for what is only sent."""
+    found = rows(db, _CURRENT_ROW, {"session_id": session_id})
+    return found[0] if found else None
 
 
 def require_board(db: Session, session_id: int, *, writable: bool = False) -> Board:
@@ -83,16 +109,37 @@ def post_count(db: Session, board: Board) -> int:
     )
 
 
-def board_fields(db: Session, board: Board, *, host: bool) -> dict[str, Any]:
+_posts = cast(Table, Post.__table__).c
+_clusters = cast(Table, Cluster.__table__).c
+# What post_fields and cluster_fields read, as plain rows: a board may hold hundreds of
+# posts, and every join reads them all. Built once.
+_SHOWN_POSTS = (
+    select(
+        _posts.id,
+        _posts.prompt,
+        _posts.shown_text,
+        _posts.hidden,
+        _posts.cluster_id,
+        _posts.me_too,
+        _posts.thanks,
+        _posts.votes,
+    )
+    .where(_posts.board_id == bindparam("board_id"), _posts.position.is_not(None))
+    .order_by(_posts.position)
+)
+_CLUSTERS = (
+    select(_clusters.id, _clusters.name, _clusters.votes)
+    .where(_clusters.board_id == bindparam("board_id"))
+    .order_by(_clusters.position)
+)
+# A board as an entity, or as the plain row `current_board_row` reads.
+BoardRead = Board | Row[Any]
+
+
+def board_fields(db: Session, board: BoardRead, *, host: bool) -> dict[str, Any]:
     """The board as a client sees it; `host` adds the text of hidden posts (facilitator)."""
-    posts = db.scalars(
-        select(Post)
-        .where(Post.board_id == board.id, Post.position.is_not(None))
-        .order_by(Post.position)
-    ).all()
-    clusters = db.scalars(
-        select(Cluster).where(Cluster.board_id == board.id).order_by(Cluster.position)
-    ).all()
+    posts = rows(db, _SHOWN_POSTS, {"board_id": board.id})
+    clusters = rows(db, _CLUSTERS, {"board_id": board.id})
     authors = authors_of(db, board, [p.id for p in posts])
     return {
         "id": board.id,
@@ -109,7 +156,9 @@ def board_fields(db: Session, board: Board, *, host: bool) -> dict[str, Any]:
     }
 
 
-def post_fields(post: Post, author_id: int | None, *, host: bool = False) -> dict[str, Any]:
+def post_fields(
+    post: Post | Row[Any], author_id: int | None, *, host: bool = False
+) -> dict[str, Any]:
     return {
         "id": post.id,
         "prompt": post.prompt,
@@ -122,11 +171,11 @@ def post_fields(post: Post, author_id: int | None, *, host: bool = False) -> dic
     }
 
 
-def cluster_fields(cluster: Cluster) -> dict[str, Any]:
+def cluster_fields(cluster: Cluster | Row[Any]) -> dict[str, Any]:
     return {"id": cluster.id, "name": cluster.name, "votes": cluster.votes}
 
 
-def authors_of(db: Session, board: Board, post_ids: list[str]) -> dict[str, int]:
+def authors_of(db: Session, board: BoardRead, post_ids: list[str]) -> dict[str, int]:
     """Who wrote what, on a named board only; an anonymous board has no such rows at all."""
     if not board.named or not post_ids:
         return {}
