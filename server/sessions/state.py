@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from server.core import personal
 from server.core.change import WRITES, change_of
-from server.core.connections import audience, sids_of
+from server.core.connections import audience, display_connected, sids_of
 from server.core.domain import Actor, Event, Role
 from server.core.errors import DomainError
 from server.sessions.models import Participant, PeerSession
@@ -147,10 +147,10 @@ def emit_participant(db: Session, name: str, participant: Participant, present: 
     the organisation, or only the id of someone away or at the door), under the same
     version (core.change.emit_each)."""
     session_id = participant.session_id
-    readers = audience(db, session_id)
     full = {"participant": participant_fields(participant, present)}
-    if not any(actor.role is Role.DISPLAY for _, actor in readers):
+    if not display_connected(db, session_id):
         return emit(db, name, session_id, full)
+    readers = audience(db, session_id)
     shown = participant_payload(participant, present, Role.DISPLAY)
     payloads = {sid: shown if actor.role is Role.DISPLAY else full for sid, actor in readers}
     return change_of(db).emit_each(name, session_id, payloads)
