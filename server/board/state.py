@@ -42,17 +42,9 @@ def current_board(db: Session, session_id: int) -> Board | None:
 
 _boards = cast(Table, Board.__table__).c
 # The same board as a plain row of what board_fields reads, for a snapshot (every join).
+_BOARD_READ = ("id", "prompts", "mode", "named", "threshold", "status", "revealed", "count_told")
 _CURRENT_ROW = (
-    select(
-        _boards.id,
-        _boards.prompts,
-        _boards.mode,
-        _boards.named,
-        _boards.threshold,
-        _boards.status,
-        _boards.revealed,
-        _boards.count_told,
-    )
+    select(*(_boards[name] for name in _BOARD_READ))
     .where(_boards.session_id == bindparam("session_id"), _boards.group_number.is_(None))
     .order_by(_boards.id.desc())
     .limit(1)
@@ -113,17 +105,9 @@ _posts = cast(Table, Post.__table__).c
 _clusters = cast(Table, Cluster.__table__).c
 # What post_fields and cluster_fields read, as plain rows: a board may hold hundreds of
 # posts, and every join reads them all. Built once.
+_POST_READ = ("id", "prompt", "shown_text", "hidden", "cluster_id", "me_too", "thanks", "votes")
 _SHOWN_POSTS = (
-    select(
-        _posts.id,
-        _posts.prompt,
-        _posts.shown_text,
-        _posts.hidden,
-        _posts.cluster_id,
-        _posts.me_too,
-        _posts.thanks,
-        _posts.votes,
-    )
+    select(*(_posts[name] for name in _POST_READ))
     .where(_posts.board_id == bindparam("board_id"), _posts.position.is_not(None))
     .order_by(_posts.position)
 )

@@ -8,6 +8,7 @@ from typing import cast
 
 from sqlalchemy import BindParameter, Table, bindparam, select, union_all, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.core import tokens
 from server.core.change import change_of
@@ -92,9 +93,9 @@ def authenticate(
     found = db.execute(_GUEST, {"digest": digest}).one_or_none()
     participant, session, group = found if found is not None else (None, None, None)
     if session is not None:
-        # Held for the transaction: the snapshot finds the session's group (its
-        # many-to-one, in the identity map) without a round trip.
-        change_of(db).keep(group, session.group_id, session.id)
+        # The session's many-to-one, told it is this group: the snapshot reads the group's
+        # name without a round trip, or the lazy loader's search of the identity map.
+        set_committed_value(session, "group", group)
     host_pass = db.get(HostPass, digest) if participant is None else None
     if host_pass is not None:
         login_id = host_pass.login_id
