@@ -86,8 +86,9 @@ def test_a_participant_joining(app, io, engine, meeting):
     the actions read in one, and breakouts and titles not read in a session without
     breakout phases or dilemma rounds).
 
-    The credential: the person, their session and its group in one SELECT (1). The
-    session's lock, which returns its row (2). Their connection, and who is here (are
+    The session's lock, found by the token (1); the credential, read after it so that
+    nothing it read is read again: the person, their session and its group in one
+    SELECT (2). Their connection, and who is here (are
     they connected elsewhere? the arrival's reactions and the snapshot ask again) (3-4).
     Arriving: first seen, the version (5-6); the reactions: the agenda clock and the
     phases (a breakout running? a latecomer's turn) (7-8). The address's place, counted

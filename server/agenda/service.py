@@ -33,8 +33,8 @@ from server.core.bus import PhaseEnded, PhaseStarted, tell
 from server.core.change import WRITES, change_of
 from server.core.domain import Actor, Event, declare_events
 from server.core.errors import DomainError
-from server.sessions.models import PeerSession, Status
-from server.sessions.state import emit, lock
+from server.sessions.models import Status
+from server.sessions.state import LockedSession, emit, lock, lock_row
 
 declare_events("agenda:updated")
 
@@ -180,7 +180,7 @@ def settle_due(db: Session, session_id: int, now: datetime) -> list[Event]:
 class Work:
     """An agenda change under way: the locked session and its clock."""
 
-    session: PeerSession
+    session: LockedSession
     clock: AgendaClock
     mark: int  # where this command's events begin on the transaction's change
     settled: bool = False  # a time-up was handled on the way in: the agenda moved
@@ -200,10 +200,11 @@ class Glance(Work):
     clock: SeenClock  # type: ignore[assignment]
 
 
-def _open(db: Session, actor: Actor) -> tuple[PeerSession, int]:
-    """Lock the session, still going, and mark where this command's events begin."""
+def _open(db: Session, actor: Actor) -> tuple[LockedSession, int]:
+    """Lock the session, still going, and mark where this command's events begin. An
+    agenda change needs only the session's id and status: the lock's plain row."""
     mark = change_of(db).mark()
-    session = lock(db, actor.session_id)
+    session = lock_row(db, actor.session_id)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
     return session, mark

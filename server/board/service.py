@@ -21,6 +21,7 @@ from server.board.state import (
     authors_of,
     board_fields,
     current_board,
+    current_board_row,
     host_board,
     lock_session,
     post_fields,
@@ -324,7 +325,7 @@ def sweep(db: Session, now: datetime) -> list[Event]:
 
 
 def board_snapshot(db: Session, actor: Actor, now: datetime) -> dict[str, Any] | None:
-    board = current_board(db, actor.session_id)
+    board = current_board_row(db, actor.session_id)
     if board is None:
         return None
     return board_fields(db, board, host=actor.role in HOSTS)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from server.board.models import Board, BoardStatus, Cluster, Post, PostAuthor
 from server.board.rules import LIMITS
+from server.core.db import rows
 from server.core.domain import HOSTS, Actor
 from server.core.errors import DomainError
 from server.sessions.models import Status
@@ -49,6 +50,12 @@ NEWEST_BOARD = (
     .scalar_subquery()
 )
 _CURRENT_ROW = select(_boards).where(_boards.c.id == NEWEST_BOARD)
+
+
+def current_board_row(db: Session, session_id: int) -> Row[Any] | None:
+    """`current_board` as a plain row, far cheaper than an entity, for what is only sent."""
+    found = rows(db, _CURRENT_ROW, {"session_id": session_id})
+    return found[0] if found else None
 
 
 def require_board(db: Session, session_id: int, *, writable: bool = False) -> Board:
@@ -115,16 +122,27 @@ def post_count(db: Session, board: Board) -> int:
     )
 
 
+_posts = cast(Table, Post.__table__).c
+_clusters = cast(Table, Cluster.__table__).c
+# What post_fields and cluster_fields read, as plain rows: a board may hold hundreds of
+# posts, and every join reads them all. Built once.
+_POST_READ = ("id", "prompt", "shown_text", "hidden", "cluster_id", "me_too", "thanks", "votes")
+_SHOWN_POSTS = (
+    select(*(_posts[name] for name in _POST_READ))
+    .where(_posts.board_id == bindparam("board_id"), _posts.position.is_not(None))
+    .order_by(_posts.position)
+)
+_CLUSTERS = (
+    select(_clusters.id, _clusters.name, _clusters.votes)
+    .where(_clusters.board_id == bindparam("board_id"))
+    .order_by(_clusters.position)
+)
+
+
 def board_fields(db: Session, board: BoardRow, *, host: bool) -> dict[str, Any]:
     """The board as a client sees it; `host` adds the text of hidden posts (facilitator)."""
-    posts = db.scalars(
-        select(Post)
-        .where(Post.board_id == board.id, Post.position.is_not(None))
-        .order_by(Post.position)
-    ).all()
-    clusters = db.scalars(
-        select(Cluster).where(Cluster.board_id == board.id).order_by(Cluster.position)
-    ).all()
+    posts = rows(db, _SHOWN_POSTS, {"board_id": board.id})
+    clusters = rows(db, _CLUSTERS, {"board_id": board.id})
     authors = authors_of(db, board, [p.id for p in posts])
     return {
         "id": board.id,
@@ -141,7 +159,9 @@ def board_fields(db: Session, board: BoardRow, *, host: bool) -> dict[str, Any]:
     }
 
 
-def post_fields(post: Post, author_id: int | None, *, host: bool = False) -> dict[str, Any]:
+def post_fields(
+    post: Post | Row[Any], author_id: int | None, *, host: bool = False
+) -> dict[str, Any]:
     return {
         "id": post.id,
         "prompt": post.prompt,
@@ -154,7 +174,7 @@ def post_fields(post: Post, author_id: int | None, *, host: bool = False) -> dic
     }
 
 
-def cluster_fields(cluster: Cluster) -> dict[str, Any]:
+def cluster_fields(cluster: Cluster | Row[Any]) -> dict[str, Any]:
     return {"id": cluster.id, "name": cluster.name, "votes": cluster.votes}
 
 

@@ -182,6 +182,15 @@ def actor_for_sid(db: Session, sid: str) -> Actor | None:
     return None if now is None else Actor(session_id, now, participant_id, language)
 
 
+def display_connected(db: Session, session_id: int) -> bool:
+    """Whether `audience` would name a room display: an event whose payload differs for
+    one (sessions.state.emit_participant) costs the whole audience only then."""
+    return any(
+        row.participant_id is None and row.closed_at is None and Role(row.role) is Role.DISPLAY
+        for row in _here(db, session_id)
+    )
+
+
 def audience(db: Session, session_id: int) -> list[tuple[str, Actor]]:
     """Every connection inside the session (not at the door, not removed) with who it
     is now: for events whose payload differs by reader (core.change.emit_each)."""

@@ -57,9 +57,12 @@ def str_enum(kind: type[enum.StrEnum], name: str) -> Enum:
 def rows(db: Session, statement: Executable, params: dict[str, Any]) -> Sequence[Row[Any]]:
     """A Core statement's plain rows, far cheaper to make than entities, for what is only
     read and sent (a snapshot's parts). The transaction's pending ORM changes are flushed
-    first, as an ORM query would: the rows see them."""
+    first, as an ORM query would: the rows see them. Sent on the session's connection, not
+    through the session, whose execution (its events, its ORM context) is made for entities
+    and costs a read far more CPU than the read itself (bench/join_cpu.py): only reads come
+    here, so nothing the session's events watch for (core.change) is missed."""
     db.flush()
-    return db.execute(statement, params).all()
+    return db.connection().execute(statement, params).all()
 
 
 def make_engine(url: str) -> Engine:

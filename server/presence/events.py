@@ -26,7 +26,7 @@ from server.core.runtime import current_runtime
 from server.core.unit import unit_of_work
 from server.core.validation import load_args
 from server.presence import service
-from server.sessions.credentials import authenticate
+from server.sessions.credentials import authenticate, lock_for_token
 from server.sessions.schemas import ConnectArgs, SetLanguageArgs
 from server.sessions.state import lock
 from server.sessions.view import snapshot
@@ -48,14 +48,16 @@ def on_connect(auth: Any = None) -> None:
     with _refused_on_error(auth), attempt, unit_of_work() as unit:
         args = load_args(connect_args, auth)
         admit(args.token)  # over the person's command budget: refused, no database work
+        # The session's lock first, found by the token: what the token opens is then read
+        # current, and who is here, read as they arrive, stays current for the arrival's
+        # reactions and the snapshot (one read for all, core.connections).
+        lock_for_token(unit.db, args.token)
         credential = authenticate(unit.db, args.token, unit.now, runtime.settings.retention_days)
         actor = _actor(credential, args.language)
         personal.remember(request.environ, args.token)  # never stored: core.personal
         remember_language(actor.language)
         worker = runtime.worker_id
-        # The session's lock first: who is here, read as they arrive, then stays current
-        # for the arrival's reactions and the snapshot (one read for all, core.connections).
-        lock(unit.db, actor.session_id)
+        lock(unit.db, actor.session_id)  # held already: the row the credential read
         connections.connect(
             unit.db,
             sid=sid,

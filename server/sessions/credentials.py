@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import BindParameter, Table, bindparam, select, union_all, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.core import tokens
 from server.core.change import change_of
@@ -42,6 +44,39 @@ _GUEST = (
 )
 
 
+# Plain tables, not the entities: a statement naming an entity's attribute is the ORM's,
+# which would go looking for the rows it changed among the session's entities.
+_sessions = cast(Table, PeerSession.__table__)
+_people = cast(Table, Participant.__table__)
+_passes = cast(Table, HostPass.__table__)
+_DIGEST: BindParameter[str] = bindparam("digest")
+# Whichever session a token opens: a guest's, a signed-in facilitator's pass, a display key.
+_TOKEN_SESSION = union_all(
+    select(_people.c.session_id).where(_people.c.token_hash == _DIGEST),
+    select(_people.c.session_id)
+    .join(_passes, _passes.c.participant_id == _people.c.id)
+    .where(_passes.c.token_hash == _DIGEST),
+    select(_sessions.c.id).where(_sessions.c.display_key_hash == _DIGEST),
+)
+# The lock as sessions.state.lock takes it (a no-op write), found by the token: built once.
+_LOCKING = (
+    update(_sessions)
+    .where(_sessions.c.id.in_(_TOKEN_SESSION))
+    .values(version=_sessions.c.version)
+    .returning(_sessions.c.id, _sessions.c.version)
+)
+
+
+def lock_for_token(db: Session, token: str) -> None:
+    """Take the lock of the session `token` opens, if any, before reading what it opens
+    (`authenticate`): the session's lock comes first, as for every change, and the rows
+    read after it are current, so none is read again once it is held (sessions.state.lock
+    refreshes a session row read before it). A token that opens nothing locks nothing."""
+    change = change_of(db)
+    for session_id, version in db.execute(_LOCKING, {"digest": tokens.token_hash(token)}):
+        change.took_lock(session_id, version)
+
+
 def authenticate(
     db: Session, token: str, now: datetime | None = None, retention_days: float | None = None
 ) -> Credential:
@@ -58,9 +93,9 @@ def authenticate(
     found = db.execute(_GUEST, {"digest": digest}).one_or_none()
     participant, session, group = found if found is not None else (None, None, None)
     if session is not None:
-        # Held for the transaction: the snapshot finds the session's group (its
-        # many-to-one, in the identity map) without a round trip.
-        change_of(db).keep(group, session.group_id, session.id)
+        # The session's many-to-one, told it is this group: the snapshot reads the group's
+        # name without a round trip, or the lazy loader's search of the identity map.
+        set_committed_value(session, "group", group)
     host_pass = db.get(HostPass, digest) if participant is None else None
     if host_pass is not None:
         login_id = host_pass.login_id
@@ -76,6 +111,9 @@ def authenticate(
         if screen is None:
             raise DomainError("not_authenticated")
         credential = Credential(screen, Role.DISPLAY, None)
+    # Kept like the group: under the session's lock (`lock_for_token`), sessions.state.lock
+    # and the snapshot take this row as it is.
+    change_of(db).keep(credential.session, credential.session.id, credential.session.id)
     ended = credential.session.ended_at
     if ended and now and retention_days is not None and now - ended > timedelta(retention_days):
         raise DomainError("not_authenticated")

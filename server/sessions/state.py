@@ -5,30 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Executable, Row, Table, bindparam, inspect, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy import Executable, Row, Table, bindparam, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.core import personal
 from server.core.change import WRITES, change_of
-from server.core.connections import audience, sids_of
+from server.core.connections import audience, display_connected, sids_of
 from server.core.domain import Actor, Event, Role
 from server.core.errors import DomainError
 from server.sessions.models import Participant, PeerSession
 
 _sessions = cast(Table, PeerSession.__table__)
-_mapper = inspect(PeerSession)
 # Built once, as every change takes it (bench/join_cpu.py): only the session changes.
-# Core, not the ORM's bulk UPDATE: a plain row of every column, which `_as_entity` makes
-# the entity of far more cheaply than the ORM's loading would.
-_LOCKING: Executable = (
-    update(_sessions)
-    .where(_sessions.c.id == bindparam("session_id"))
-    .values(version=_sessions.c.version)
-    .returning(*_sessions.c)
+_LOCKING = (
+    update(PeerSession)
+    .where(PeerSession.id == bindparam("session_id"))
+    .values(version=PeerSession.version)
+    .returning(PeerSession)
 )
-# Each column's attribute on the entity.
-_ATTRIBUTES = [(_mapper.get_property_by_column(column).key, column.key) for column in _sessions.c]
 
 
 def lock(db: Session, session_id: int) -> PeerSession:
@@ -46,30 +41,13 @@ def lock(db: Session, session_id: int) -> PeerSession:
         # Locked without its entity (`lock_row`, `emit`): read it now, as the lock has it.
         fresh = db.get_one(PeerSession, session_id, populate_existing=True)
         return change.keep(fresh, session_id, session_id)  # type: ignore[no-any-return]
-    db.flush()  # as the ORM's UPDATE would: a pending change to the row is written first
-    found = db.execute(_LOCKING, {"session_id": session_id}).one_or_none()
-    if found is None:
+    options = {"populate_existing": True, "synchronize_session": False}
+    found = db.scalars(_LOCKING, {"session_id": session_id}, execution_options=options)
+    session = found.one_or_none()
+    if session is None:
         raise LookupError(f"no session {session_id}")
-    change.took_lock(session_id, found.version)
-    return change.keep(_as_entity(db, found), session_id, session_id)  # type: ignore[no-any-return]
-
-
-def _as_entity(db: Session, row: Row[Any]) -> PeerSession:
-    """The session's entity holding the row's values as committed, as the ORM's loading
-    with `populate_existing` would make it: the one `db` has already, its values replaced,
-    else a new one added to `db`. At a third of the ORM's cost (bench/command_cpu.py)."""
-    key = _mapper.identity_key_from_primary_key((row.id,))
-    entity = db.identity_map.get(key)
-    new = entity is None
-    if new:
-        entity = _mapper.class_manager.new_instance()
-    values = row._mapping
-    for attribute, column in _ATTRIBUTES:
-        set_committed_value(entity, attribute, values[column])
-    if new:
-        make_transient_to_detached(entity)  # a row as it is in the database
-        db.add(entity)
-    return cast(PeerSession, entity)
+    change.took_lock(session_id, session.version)
+    return change.keep(session, session_id, session_id)  # type: ignore[no-any-return]
 
 
 # Core: the lock as a plain row of what a change may need to know of the session.
@@ -207,10 +185,10 @@ def emit_participant(db: Session, name: str, participant: Participant, present: 
     the organisation, or only the id of someone away or at the door), under the same
     version (core.change.emit_each)."""
     session_id = participant.session_id
-    readers = audience(db, session_id)
     full = {"participant": participant_fields(participant, present)}
-    if not any(actor.role is Role.DISPLAY for _, actor in readers):
+    if not display_connected(db, session_id):
         return emit(db, name, session_id, full)
+    readers = audience(db, session_id)
     shown = participant_payload(participant, present, Role.DISPLAY)
     payloads = {sid: shown if actor.role is Role.DISPLAY else full for sid, actor in readers}
     return change_of(db).emit_each(name, session_id, payloads)
