@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from join_cpu import Delivery, connect, make_app, percentile
+from join_cpu import Delivery, collect_as_the_server_does, connect, make_app, percentile
 
 from server import features
 from server.app import socketio_of
@@ -115,6 +115,7 @@ def main() -> None:
         io_ = socketio_of(app)
         meeting = Meeting(app, io_, args.people, args.phases)
         delivery = Delivery(io_.server)
+        collect_as_the_server_does()
         for round_ in ROUNDS:
             for n in range(args.count):
                 for kind in (kind for kind in round_ if kind in kinds):
