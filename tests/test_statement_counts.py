@@ -104,9 +104,9 @@ def test_a_participant_joining(app, io, engine, meeting):
 
 
 def test_a_board_post(app, engine, meeting):
-    """7 statements (8 before, 15 before that, 16 before that): who sends (1); the
-    session's lock with its status (1); the writer's rate window counted (1, an upsert);
-    a group board? and the board, in one read (1); the board's posts, read once: which
+    """6 statements (7 before, 8 before that, 15 before that): who sends and the
+    session's lock with its status, in one (1); the writer's rate window counted (1, an
+    upsert); a group board? and the board, in one read (1); the board's posts, read once: which
     are the writer's, their mark, what is scattered (1); the waiting posts taken out and
     put back with the new one among them (2). Each person's tags are recomputed in
     memory, one short hash per post."""
@@ -115,12 +115,12 @@ def test_a_board_post(app, engine, meeting):
     assert _call(meeting["people"][1], "board:post", post)["ok"]
     with counted(engine) as seen:
         assert _call(meeting["people"][0], "board:post", post)["ok"]
-    _at_most(seen, 7)
+    _at_most(seen, 6)
 
 
 def test_a_board_reaction(app, engine, meeting):
-    """8 statements (10 before, 11 before that): who sends (1); the session's lock with
-    its status (1); the rate window counted (1); a group board? and the board, in one
+    """7 statements (8 before, 10 before that): who sends and the session's lock with its
+    status, in one (1); the rate window counted (1); a group board? and the board, in one
     read (1); the post and this person's reaction to it (1); the reaction written (1);
     the post's counts raised, returning them (1); the version (1). Changing a reaction
     takes the same."""
@@ -134,27 +134,53 @@ def test_a_board_reaction(app, engine, meeting):
     for kind in ("me_too", "thanks"):
         with counted(engine) as seen:
             assert _call(people[0], "board:react", {"post_id": ids[1], "kind": kind})["ok"]
-        _at_most(seen, 8)
+        _at_most(seen, 7)
 
 
 def test_a_hand_raised(engine, meeting):
-    """6 statements (8 before): who sends (1); the session's lock with its row (1); the
-    agenda clock (1); the phase's hands, read once: is theirs up already, and what everyone
-    gets (1); the hand (1); the version (1)."""
+    """5 statements (6 before, 8 before that): who sends and the session's lock with its
+    row, in one (1); the agenda clock (1); the phase's hands, read once: is theirs up
+    already, and what everyone gets (1); the hand (1); the version (1)."""
     with counted(engine) as seen:
         assert _call(meeting["people"][0], "hand:raise")["ok"]
-    _at_most(seen, 6)
+    _at_most(seen, 5)
 
 
 def test_the_agenda_moving_on(engine, meeting):
-    """8 statements (12 before, 13 before that): who sends (1); the session's lock with its
-    row (1); the agenda clock (1); the phases, read once: where it stands, what comes after
-    and the new agenda (1); the clock and the phase written (2); history (1); the version
-    (1)."""
+    """7 statements (8 before, 12 before that): who sends and the session's lock with its
+    row, in one (1); the agenda clock (1); the phases, read once: where it stands, what
+    comes after and the new agenda (1); the clock and the phase written (2); history (1);
+    the version (1)."""
     segment = _segment(meeting["host"])
     with counted(engine) as seen:
         assert _call(meeting["host"], "agenda:next", {"segment": segment})["ok"]
-    _at_most(seen, 8)
+    _at_most(seen, 7)
+
+
+def _locks(statement: str) -> bool:
+    return statement.startswith("UPDATE peer_sessions")
+
+
+def test_a_change_finds_who_sends_with_the_lock_and_a_read_takes_no_lock(engine, meeting):
+    """A command that changes the session (`locks=True`) takes the lock in its first
+    statement, with who sends (PostgreSQL: UPDATE … FROM; SQLite, whose transactions
+    hold the write lock from BEGIN, a read of the same join), and never again; a read
+    (`session:sync`) takes none."""
+    with counted(engine) as seen:
+        assert _call(meeting["people"][0], "hand:raise")["ok"]
+    first, rest = seen.work[0], seen.work[1:]
+    assert "connections" in first and "peer_sessions" in first, seen.listing()
+    assert _locks(first) == (seen.dialect == "postgresql"), seen.listing()
+    assert not any(_locks(s) and "version=peer_sessions.version" in s for s in rest)
+    with counted(engine) as seen:
+        assert _call(meeting["people"][0], "session:sync")["ok"]
+    assert not any(_locks(s) for s in seen.work), seen.listing()
+
+
+def test_a_role_that_may_not_change_is_refused_as_before(meeting):
+    """Finding who sends with the lock keeps the refusal of a role that may not."""
+    person = meeting["people"][0]
+    assert _call(person, "agenda:next", {"segment": 0})["error"]["code"] == "forbidden"
 
 
 # --- what is read once stays right ------------------------------------------------------

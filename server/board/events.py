@@ -67,7 +67,7 @@ def _saved(ctx: CommandContext, writer: writing.Writer, written: writing.Written
     return reply
 
 
-@command("board:open", roles=HOSTS, args=OpenBoardArgs())
+@command("board:open", roles=HOSTS, args=OpenBoardArgs(), locks=True)
 def open_board(ctx: CommandContext, args: Any) -> None:
     prompts = [{"text": text} for text in args.prompts]
     service.open_board(
@@ -81,7 +81,7 @@ def open_board(ctx: CommandContext, args: Any) -> None:
     )
 
 
-@command("board:post", roles=PEOPLE, args=WritePostArgs())
+@command("board:post", roles=PEOPLE, args=WritePostArgs(), locks=True)
 def write_post(ctx: CommandContext, args: Any) -> dict[str, Any]:
     writer = _writer(ctx)
     written = writing.write_post(
@@ -90,7 +90,7 @@ def write_post(ctx: CommandContext, args: Any) -> dict[str, Any]:
     return _saved(ctx, writer, written)
 
 
-@command("board:edit", roles=PEOPLE, args=EditPostArgs())
+@command("board:edit", roles=PEOPLE, args=EditPostArgs(), locks=True)
 def edit_post(ctx: CommandContext, args: Any) -> dict[str, Any]:
     writer = _writer(ctx)
     written = writing.edit_post(
@@ -99,7 +99,7 @@ def edit_post(ctx: CommandContext, args: Any) -> dict[str, Any]:
     return _saved(ctx, writer, written)
 
 
-@command("board:delete", roles=PEOPLE, args=DeletePostArgs())
+@command("board:delete", roles=PEOPLE, args=DeletePostArgs(), locks=True)
 def delete_post(ctx: CommandContext, args: Any) -> dict[str, Any]:
     writer = _writer(ctx)
     written = writing.delete_post(
@@ -111,13 +111,13 @@ def delete_post(ctx: CommandContext, args: Any) -> dict[str, Any]:
     return reply
 
 
-@command("board:react", roles=PEOPLE, args=ReactArgs())
+@command("board:react", roles=PEOPLE, args=ReactArgs(), locks=True)
 def react(ctx: CommandContext, args: Any) -> dict[str, Any]:
     reactions.react(ctx.db, _writer(ctx), post_id=args.post_id, kind=args.kind, now=ctx.now)
     return {"kind": args.kind}
 
 
-@command("board:vote", roles=PEOPLE, args=VoteArgs())
+@command("board:vote", roles=PEOPLE, args=VoteArgs(), locks=True)
 def vote(ctx: CommandContext, args: Any) -> dict[str, Any]:
     voted = reactions.vote(
         ctx.db, _writer(ctx), target_id=args.target_id, vote=args.vote, now=ctx.now
@@ -125,17 +125,17 @@ def vote(ctx: CommandContext, args: Any) -> dict[str, Any]:
     return {"votes_left": voted.votes_left}
 
 
-@command("board:reveal", roles=PEOPLE, args=RevealArgs())
+@command("board:reveal", roles=PEOPLE, args=RevealArgs(), locks=True)
 def reveal(ctx: CommandContext, args: Any) -> None:
     service.reveal_board(ctx.db, ctx.actor, ctx.now, args.group)
 
 
-@command("board:lock", roles=HOSTS)
+@command("board:lock", roles=HOSTS, locks=True)
 def lock(ctx: CommandContext, args: Any) -> None:
     service.lock_board(ctx.db, ctx.actor, ctx.now)
 
 
-@command("board:unlock", roles=HOSTS)
+@command("board:unlock", roles=HOSTS, locks=True)
 def unlock(ctx: CommandContext, args: Any) -> None:
     service.unlock_board(ctx.db, ctx.actor, ctx.now)
 
@@ -145,35 +145,35 @@ def close(ctx: CommandContext, args: Any) -> None:
     service.close_board(ctx.db, ctx.actor.session_id, ctx.now)
 
 
-@command("board:hide", roles=HOSTS, args=PostArgs())
+@command("board:hide", roles=HOSTS, args=PostArgs(), locks=True)
 def hide(ctx: CommandContext, args: Any) -> None:
     curation.hide_post(ctx.db, ctx.actor, post_id=args.post_id, now=ctx.now)
 
 
-@command("board:restore", roles=HOSTS, args=PostArgs())
+@command("board:restore", roles=HOSTS, args=PostArgs(), locks=True)
 def restore(ctx: CommandContext, args: Any) -> None:
     curation.restore_post(ctx.db, ctx.actor, post_id=args.post_id, now=ctx.now)
 
 
-@command("board:add_cluster", roles=HOSTS, args=AddClusterArgs())
+@command("board:add_cluster", roles=HOSTS, args=AddClusterArgs(), locks=True)
 def add_cluster(ctx: CommandContext, args: Any) -> dict[str, Any]:
     added = curation.add_cluster(ctx.db, ctx.actor, name=args.name, now=ctx.now)
     return {"cluster_id": added[0].payload["cluster"]["id"]}
 
 
-@command("board:rename_cluster", roles=HOSTS, args=RenameClusterArgs())
+@command("board:rename_cluster", roles=HOSTS, args=RenameClusterArgs(), locks=True)
 def rename_cluster(ctx: CommandContext, args: Any) -> None:
     curation.rename_cluster(
         ctx.db, ctx.actor, cluster_id=args.cluster_id, name=args.name, now=ctx.now
     )
 
 
-@command("board:remove_cluster", roles=HOSTS, args=ClusterArgs())
+@command("board:remove_cluster", roles=HOSTS, args=ClusterArgs(), locks=True)
 def remove_cluster(ctx: CommandContext, args: Any) -> None:
     curation.remove_cluster(ctx.db, ctx.actor, cluster_id=args.cluster_id, now=ctx.now)
 
 
-@command("board:move_post", roles=HOSTS, args=MovePostArgs())
+@command("board:move_post", roles=HOSTS, args=MovePostArgs(), locks=True)
 def move_post(ctx: CommandContext, args: Any) -> None:
     curation.move_post(
         ctx.db, ctx.actor, post_id=args.post_id, cluster_id=args.cluster_id, now=ctx.now

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    Executable,
     ForeignKey,
     Integer,
     Row,
@@ -29,6 +31,7 @@ from sqlalchemy import (
     insert,
     select,
     table,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -174,12 +177,63 @@ _ACTOR = _with_standing().where(_table.c.sid == bindparam("sid"))
 
 def actor_for_sid(db: Session, sid: str) -> Actor | None:
     """Who sends on this connection: one query, as it runs before every command."""
-    row = db.execute(_ACTOR, {"sid": sid}).one_or_none()
+    return _actor(db.execute(_ACTOR, {"sid": sid}).one_or_none())
+
+
+def _actor(row: Row[Any] | None) -> Actor | None:
     if row is None:
         return None
-    _sid, session_id, role, participant_id, language, *standing = row
-    now = _standing(role, participant_id, *standing)
-    return None if now is None else Actor(session_id, now, participant_id, language)
+    now = _standing(row.role, row.participant_id, row.standing, row.admitted_at, row.removed_at)
+    return None if now is None else Actor(row.session_id, now, row.participant_id, row.language)
+
+
+class _Locked(KeptRows):
+    """The session's row (its id, status and version) as `lock_for_sid` read it while
+    taking its lock: what sessions.state.lock_row gives. Not declared to `reads` (which
+    would cost every flush of the command a look): its status changes only through the
+    entity (sessions.service), which `lock` keeps and `lock_row` then gives instead."""
+
+
+@cache
+def _locking_for_sid(dialect: str) -> Executable:
+    """The session's lock taken from the connection's sid, returning the locked row with
+    who sends. PostgreSQL: the lock's no-op write, joined to the connection and its
+    person (UPDATE … FROM … RETURNING). SQLite lets RETURNING name only the updated
+    table; there every transaction holds the write lock from its BEGIN IMMEDIATE, so
+    one read of the same join is the lock's equal."""
+    # The sessions feature owns the table (its status is its enum), known once it is imported.
+    sessions = Base.metadata.tables["peer_sessions"]
+    row = (sessions.c.id, sessions.c.status, sessions.c.version)
+    if dialect != "postgresql":
+        return _ACTOR.add_columns(*row).join(sessions, sessions.c.id == _table.c.session_id)
+    who = _ACTOR.subquery("who")
+    return (
+        update(sessions)
+        .where(sessions.c.id == who.c.session_id)
+        .values(version=sessions.c.version)
+        .returning(*row, *who.c)
+    )
+
+
+def lock_for_sid(db: Session, sid: str) -> Actor | None:
+    """`actor_for_sid` for a command that changes its session (`@command(locks=True)`):
+    the session's lock is taken in the same round trip, before anything else, as every
+    change takes it first; its row is kept so that sessions.state.lock_row and lock
+    send no statement for it. None (and no lock) for an unknown sid."""
+    locking = _locking_for_sid(db.get_bind().dialect.name)
+    row = db.execute(locking, {"sid": sid}).one_or_none()
+    if row is None:
+        return None
+    change = change_of(db)
+    change.took_lock(row.session_id, row.version)
+    change.keep(_Locked([row]), row.session_id, row.session_id)
+    return _actor(row)
+
+
+def locked_row(db: Session, session_id: int) -> Row[Any] | None:
+    """The session's row as `lock_for_sid` read it with the lock, if still current."""
+    kept = change_of(db).kept(_Locked, session_id, session_id)
+    return None if kept is None else kept.rows[0]
 
 
 def display_connected(db: Session, session_id: int) -> bool:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from server.core import logs, personal
 from server.core.change import Change
-from server.core.connections import actor_for_sid
+from server.core.connections import actor_for_sid, lock_for_sid
 from server.core.domain import Actor, Role
 from server.core.errors import DATABASE_OUTAGE, DomainError, error_body
 from server.core.i18n import DEFAULT_LANGUAGE
@@ -77,6 +77,10 @@ class Command:
     handler: Handler
     # Costly to answer (a whole snapshot): also spends the smaller sync budget.
     expensive: bool = False
+    # Changes its session, taking its lock first (sessions.state.lock_row): who sends is
+    # found in the same round trip as the lock (core.connections.lock_for_sid). Never on
+    # a command that only reads: it would queue behind, and hold up, the session's changes.
+    locks: bool = False
 
 
 COMMANDS: dict[str, Command] = {}
@@ -88,14 +92,19 @@ _DROPPED_KEY = "holdsport.dropped"  # closed for flooding: the seconds it was to
 
 
 def command(  # type: ignore[no-untyped-def]
-    name: str, *, roles: frozenset[Role], args: Schema | None = None, expensive: bool = False
+    name: str,
+    *,
+    roles: frozenset[Role],
+    args: Schema | None = None,
+    expensive: bool = False,
+    locks: bool = False,
 ):
     """Declare a client command: the one place that says who may send it and what it takes."""
 
     def register(handler: Handler) -> Handler:
         if name in COMMANDS:
             raise ValueError(f"command {name} declared twice")
-        COMMANDS[name] = Command(name, roles, args or NoArgs(), handler, expensive)
+        COMMANDS[name] = Command(name, roles, args or NoArgs(), handler, expensive, locks)
         return handler
 
     return register
@@ -161,7 +170,7 @@ def _run(
     language = environ.get(_LANGUAGE_KEY, DEFAULT_LANGUAGE)
     try:
         with unit_of_work() as unit:
-            actor = actor_for_sid(unit.db, sid)
+            actor = (lock_for_sid if cmd.locks else actor_for_sid)(unit.db, sid)
             if actor is None:
                 raise DomainError("not_authenticated")
             language = environ[_LANGUAGE_KEY] = actor.language

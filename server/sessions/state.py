@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from server.core import personal
 from server.core.change import WRITES, change_of
-from server.core.connections import audience, display_connected, sids_of
+from server.core.connections import audience, display_connected, locked_row, sids_of
 from server.core.domain import Actor, Event, Role
 from server.core.errors import DomainError
 from server.sessions.models import Participant, PeerSession
@@ -74,7 +74,10 @@ def lock_row(db: Session, session_id: int) -> LockedSession:
         kept = change.kept(PeerSession, session_id, session_id)
         if kept is not None:
             return kept  # type: ignore[no-any-return]
-        found = db.execute(_STANDING, {"session_id": session_id}).one_or_none()
+        # Locked by the command's first statement (core.connections.lock_for_sid): its row.
+        found = locked_row(db, session_id)
+        if found is None:
+            found = db.execute(_STANDING, {"session_id": session_id}).one_or_none()
     else:
         found = db.execute(_LOCKING_ROW, {"session_id": session_id}).one_or_none()
     if found is None:
