@@ -186,12 +186,13 @@ def test_a_flooding_participant_is_refused_and_dropped_while_others_carry_on(dat
                 again.connect()
             assert again.refusal["data"]["code"] == "rate_limited"
             assert again.refusal["data"]["params"]["seconds"] > 10
-            # Only accepted commands changed anything: each raised the version once (one
-            # cut off by the drop may have lost its ack), and the drop told the session
-            # that Flo left (one more).
+            # Only accepted commands changed anything: each raised the version once, and
+            # the drop told the session that Flo left (one more). An accepted command still
+            # waiting for its tab's turn when the drop came loses its ack (on a slow
+            # database, all of them may), but never its change.
             accepted = codes.count("ok")
             changes = session_version(database_url, loud["join_code"]) - before - 1
-            assert 1 <= accepted <= changes <= 2 * LIMIT  # at most two windows
+            assert accepted <= changes and 1 <= changes <= 2 * LIMIT  # at most two windows
         finally:
             closing = [threading.Thread(target=c.disconnect) for c in opened]
             for thread in closing:
