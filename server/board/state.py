@@ -90,7 +90,7 @@ def host_board_row(db: Session, actor: Actor) -> BoardRow:
     if actor.role not in HOSTS:
         raise DomainError("forbidden")
     lock_session(db, actor.session_id)
-    board = db.execute(_CURRENT_ROW, {"session_id": actor.session_id}).one_or_none()
+    board = current_board_row(db, actor.session_id)
     if board is None:
         raise DomainError("board_not_open")
     return board

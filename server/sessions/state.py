@@ -80,9 +80,10 @@ def lock_row(db: Session, session_id: int) -> LockedSession:
             found = db.execute(_STANDING, {"session_id": session_id}).one_or_none()
     else:
         found = db.execute(_LOCKING_ROW, {"session_id": session_id}).one_or_none()
+        if found is not None:
+            change.took_lock(session_id, found.version)
     if found is None:
         raise LookupError(f"no session {session_id}")
-    change.took_lock(session_id, found.version)
     return found
 
 
