@@ -67,6 +67,7 @@ import json
 import os
 import random
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -100,6 +101,7 @@ JOINS_AT_ONCE = 50
 # least SENT_SHARE of the rate asked was sent: a sender waits for its ack, then catches up
 # on the turns it missed, so late acks stretch the sending of the same commands.
 CAPACITY_P99 = 0.5
+JOIN_PROFILE_SECONDS = 120  # the longest joining sampled; stopped when all have joined
 SENT_SHARE = 0.9
 # The event each target's command must bring to every screen of its session.
 WATCHED = {
@@ -639,13 +641,23 @@ class Capacity:
 async def measure(target: str, run: Run, args: argparse.Namespace) -> dict[str, Any]:
     load = (NodeLoad if args.generator == "node" else Load)(target, run.urls, args)
     before = sum(rss_kib(pid) for pid in run.pids)
+    joining_cpu = sum(cpu_seconds(pid) for pid in run.pids)
+    profilers = [
+        profile(pid, f"{args.profile}-{target}-join-{index}", JOIN_PROFILE_SECONDS)
+        for index, pid in enumerate(run.pids if args.profile else [])
+    ]
     joined_in = await load.join_all()
+    for profiler in profilers:  # stopped early: py-spy writes what it has on SIGINT
+        profiler.send_signal(signal.SIGINT)
+        profiler.wait()
     people = args.sessions * args.people
     result: dict[str, Any] = {
         "joined": f"{joined_in:.1f} s",
         "join": f"{1000 * percentile(load.join_seconds, 0.5):.0f} / "
         f"{1000 * percentile(load.join_seconds, 0.99):.0f}",
         "memory": f"{(sum(rss_kib(pid) for pid in run.pids) - before) / people:.0f}",
+        # The sessions' set-up over HTTP is in it too: small beside the joins.
+        "join_cpu": f"{1000 * (sum(cpu_seconds(p) for p in run.pids) - joining_cpu) / people:.1f}",
     }
     carried: dict[float, bool] = {}
     for rate in args.rates:
@@ -762,6 +774,7 @@ def print_table(columns: dict[str, dict[str, Any]], args: argparse.Namespace) ->
     rows = [
         ("joined", f"all {deliveries} connected and joined"),
         ("join", "join p50 / p99 ms"),
+        ("join_cpu", "server CPU per person joining (sessions' set-up included), ms"),
     ]
     for rate in args.rates:
         per_second = int(rate * deliveries)

@@ -20,8 +20,14 @@ def _prepare_async_mode() -> None:
 
         eventlet.monkey_patch()
         # psycopg waits for PostgreSQL in C unless told otherwise, which holds the whole
-        # loop for every round trip; its select() wait is the green one once patched.
-        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+        # loop for every round trip: a green wait instead (core.green_wait), unless the
+        # operator chose one of psycopg's own.
+        chosen = "PSYCOPG_WAIT_FUNC" in os.environ
+        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")  # not C, whatever comes
+        if not chosen:
+            from server.core import green_wait
+
+            green_wait.install()
         from server.core import frames
 
         frames.install()  # a broadcast's WebSocket frames compressed once, not per screen

@@ -5,6 +5,7 @@ succeeded against the server before the door existed."""
 from __future__ import annotations
 
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -71,6 +72,20 @@ def test_fake_writers_wait_at_the_door_and_cannot_pass_for_someone(server, clien
     for fake in fakes:
         assert not [name for name, _ in fake.received if name.startswith("board:")]
     assert anne.state["board"]["count"] == 0
+
+
+def test_people_joining_at_the_same_moment_under_one_name_get_it_once(server):
+    """The name check and the new person are one step: many asking for "Bo" at once (a
+    second tab racing the first, or someone racing the real Bo) give one Bo."""
+    host = create_session(server.url)
+    body = {"join_code": host["join_code"], "display_name": "Bo", "language": "en"}
+
+    def ask(_: int) -> int:
+        return requests.post(f"{server.url}/api/join", json=body, timeout=30).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = sorted(pool.map(ask, range(12)))
+    assert answers == [201] + [409] * 11
 
 
 def test_a_host_lets_someone_in_and_they_see_the_session(server, clients):

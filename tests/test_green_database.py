@@ -40,7 +40,11 @@ with engine.connect() as connection:
     began = time.monotonic()
     connection.execute(text("SELECT pg_sleep(0.5)"))
     ended = time.monotonic()
-print(sum(began < tick < ended for tick in ticks))
+    # Bigger than the socket's buffers: psycopg waits to write more and to read at once.
+    big = "x" * 8_000_000
+    echoed = connection.execute(text("SELECT length(:big)"), {"big": big}).scalar()
+import psycopg.waiting
+print(psycopg.waiting.wait.__qualname__, echoed, sum(began < tick < ended for tick in ticks))
 """
 
 
@@ -69,5 +73,7 @@ def test_the_loop_runs_while_a_query_waits_for_postgresql():
         timeout=60,
         check=True,
     )
+    waited_with, echoed, ticks = counted.stdout.split()[-3:]
+    assert waited_with == "wait_green" and echoed == "8000000", counted.stdout
     # A loop held by the query counts once at most; a free one about every 10 ms of 500.
-    assert int(counted.stdout.split()[-1]) >= 10, counted.stdout
+    assert int(ticks) >= 10, counted.stdout

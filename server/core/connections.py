@@ -37,7 +37,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from server.core.bus import PersonArrived, PersonLeft, PersonWaiting, tell
 from server.core.change import KeptRows, change_of, kept_rows, reads
-from server.core.db import Base, UTCDateTime, str_enum
+from server.core.db import Base, UTCDateTime, rows, str_enum
 from server.core.domain import Actor, Event, Role
 
 # A participant's standing now, not at connect: a granted role, being let in or being
@@ -354,9 +354,14 @@ def forget_session(db: Session, session_id: int) -> list[str]:
     return sids
 
 
+_WORKER_SIDS = select(_table.c.sid).where(_table.c.worker_id == bindparam("worker_id"))
+
+
 def local_sids_without_rows(db: Session, worker_id: str, sids: set[str]) -> set[str]:
-    """Of the sids a process holds, those no row knows any more (removed, or swept)."""
-    known = set(db.scalars(select(Connection.sid).where(Connection.worker_id == worker_id)))
+    """Of the sids a process holds, those no row knows any more (removed, or swept).
+    Plain rows: every beat reads all the process's connections, which through the ORM
+    took about 3 % of a process's time at 2,000 (bench/load.py --profile)."""
+    known = {row.sid for row in rows(db, _WORKER_SIDS, {"worker_id": worker_id})}
     return sids - known
 
 

@@ -15,6 +15,7 @@ from server.core.change import change_of
 from server.core.domain import Role
 from server.core.errors import DomainError
 from server.sessions.models import Group, HostPass, Participant, PeerSession
+from server.sessions.state import lock_by_join_code
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,13 @@ class Credential:
     login_id: int | None = None  # a facilitator account's signed-in browser
 
 
-def find_by_join_code(db: Session, join_code: str) -> PeerSession:
+def find_by_join_code(db: Session, join_code: str, locked: bool = False) -> PeerSession:
+    """`locked`: with the session's lock (sessions.state.lock), for a change."""
     code = tokens.normalize_join_code(join_code)
-    session = db.scalar(select(PeerSession).where(PeerSession.join_code == code))
+    if locked:
+        session = lock_by_join_code(db, code)
+    else:
+        session = db.scalar(select(PeerSession).where(PeerSession.join_code == code))
     if session is None:
         raise DomainError("unknown_join_code")
     return session

@@ -191,7 +191,8 @@ def join_session(
     A network session lets in only those who `agree` to its confidentiality agreement
     (sessions.agreement), and counts them; any other session ignores `agree`.
     """
-    session = find_by_join_code(db, join_code)
+    # Locked first: two people asking for one name at once get it once (door.check_name_free).
+    session = find_by_join_code(db, join_code, locked=True)
     if session.status is Status.ENDED:
         raise DomainError("session_ended")
     if session.network and not agree:

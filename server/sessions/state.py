@@ -50,6 +50,27 @@ def lock(db: Session, session_id: int) -> PeerSession:
     return change.keep(session, session_id, session_id)  # type: ignore[no-any-return]
 
 
+_LOCKING_BY_CODE = (
+    update(PeerSession)
+    .where(PeerSession.join_code == bindparam("code"))
+    .values(version=PeerSession.version)
+    .returning(PeerSession)
+)
+
+
+def lock_by_join_code(db: Session, join_code: str) -> PeerSession | None:
+    """`lock` for a session found by its (normalized) join code, in the same round trip:
+    a new person's checks (their name is free) and their arrival are then one step.
+    None (and no lock) for a code that opens nothing."""
+    options = {"populate_existing": True, "synchronize_session": False}
+    found = db.scalars(_LOCKING_BY_CODE, {"code": join_code}, execution_options=options)
+    session = found.one_or_none()
+    if session is None:
+        return None
+    change_of(db).took_lock(session.id, session.version)
+    return change_of(db).keep(session, session.id, session.id)  # type: ignore[no-any-return]
+
+
 # Core: the lock as a plain row of what a change may need to know of the session.
 _LOCKING_ROW: Executable = (
     update(_sessions)
