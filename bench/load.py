@@ -202,13 +202,11 @@ class Load:
         self.commands = 0
         self.http: aiohttp.ClientSession | None = None
 
-    async def join_all(self) -> float:
-        """Everyone joins, JOINS_AT_ONCE at a time; the seconds until all are in."""
+    async def join_all(self, setups: list[tuple[Any, dict[str, Any]]]) -> float:
+        """Everyone joins the sessions `setups` made, JOINS_AT_ONCE at a time; the seconds
+        until all are in."""
         # One HTTP session for every client, with no cap on its connections.
         self.http = http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
-        setups = await asyncio.to_thread(
-            make_sessions, self.target, self.urls[0], self.args.sessions
-        )
         self.rooms = [Room(key) for key, _ in setups]
         gate = asyncio.Semaphore(JOINS_AT_ONCE)
 
@@ -364,10 +362,7 @@ class NodeLoad:
         self.extensions = ""  # what the server agreed to: "permessage-deflate" when deflating
         self.sent: list[dict[str, Any]] = []  # each worker's answer to the last send
 
-    async def join_all(self) -> float:
-        setups = await asyncio.to_thread(
-            make_sessions, self.target, self.urls[0], self.args.sessions
-        )
+    async def join_all(self, setups: list[tuple[Any, dict[str, Any]]]) -> float:
         rooms = [
             {
                 "key": key,
@@ -641,12 +636,13 @@ class Capacity:
 async def measure(target: str, run: Run, args: argparse.Namespace) -> dict[str, Any]:
     load = (NodeLoad if args.generator == "node" else Load)(target, run.urls, args)
     before = sum(rss_kib(pid) for pid in run.pids)
+    setups = await asyncio.to_thread(make_sessions, target, run.urls[0], args.sessions)
     joining_cpu = sum(cpu_seconds(pid) for pid in run.pids)
     profilers = [
         profile(pid, f"{args.profile}-{target}-join-{index}", JOIN_PROFILE_SECONDS)
         for index, pid in enumerate(run.pids if args.profile else [])
     ]
-    joined_in = await load.join_all()
+    joined_in = await load.join_all(setups)
     for profiler in profilers:  # stopped early: py-spy writes what it has on SIGINT
         profiler.send_signal(signal.SIGINT)
         profiler.wait()
@@ -656,7 +652,6 @@ async def measure(target: str, run: Run, args: argparse.Namespace) -> dict[str, 
         "join": f"{1000 * percentile(load.join_seconds, 0.5):.0f} / "
         f"{1000 * percentile(load.join_seconds, 0.99):.0f}",
         "memory": f"{(sum(rss_kib(pid) for pid in run.pids) - before) / people:.0f}",
-        # The sessions' set-up over HTTP is in it too: small beside the joins.
         "join_cpu": f"{1000 * (sum(cpu_seconds(p) for p in run.pids) - joining_cpu) / people:.1f}",
     }
     carried: dict[float, bool] = {}
@@ -774,7 +769,7 @@ def print_table(columns: dict[str, dict[str, Any]], args: argparse.Namespace) ->
     rows = [
         ("joined", f"all {deliveries} connected and joined"),
         ("join", "join p50 / p99 ms"),
-        ("join_cpu", "server CPU per person joining (sessions' set-up included), ms"),
+        ("join_cpu", "server CPU per person joining, ms"),
     ]
     for rate in args.rates:
         per_second = int(rate * deliveries)

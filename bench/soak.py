@@ -53,6 +53,7 @@ from load import (  # noqa: E402
     Load,
     NodeLoad,
     fresh_database,
+    make_sessions,
     node_packages,
     percentile,
     pin,
@@ -212,7 +213,8 @@ async def churn(url: str, per_second: float, stop: asyncio.Event) -> tuple[int, 
 async def soak(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     url = server.process.url
     load = (NodeLoad if args.generator == "node" else Load)(args.target, [url], args)
-    joined_in = await load.join_all()
+    setups = await asyncio.to_thread(make_sessions, args.target, url, args.sessions)
+    joined_in = await load.join_all(setups)
     after_join = await asyncio.to_thread(server.sample, 0.0)  # also starts the stall interval
     stop = asyncio.Event()
     churning = asyncio.create_task(churn(url, args.churn, stop))

@@ -95,12 +95,15 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # type: ignore[no-untyped-def]
+    def begin_immediate(dbapi_connection):  # type: ignore[no-untyped-def]
         # Take the write lock up front so competing writers queue instead of failing
-        # halfway with "database is locked" when a read turns into a write.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # halfway with "database is locked" when a read turns into a write. Straight to
+        # the driver, where SQLAlchemy begins (its errors wrapped as any statement's):
+        # as a statement of its own, every listener on statements ran for it too, a
+        # fifth of a hand's CPU (bench/command_cpu.py, A/B).
+        dbapi_connection.execute("BEGIN IMMEDIATE")
 
+    engine.dialect.do_begin = begin_immediate  # type: ignore[method-assign]
     return engine
 
 
