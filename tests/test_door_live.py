@@ -83,9 +83,10 @@ def test_people_joining_at_the_same_moment_under_one_name_get_it_once(server):
     def ask(_: int) -> int:
         return requests.post(f"{server.url}/api/join", json=body, timeout=30).status_code
 
-    with ThreadPoolExecutor(max_workers=12) as pool:
-        answers = sorted(pool.map(ask, range(12)))
-    assert answers == [201] + [409] * 11
+    # Eight: the refused are under the address's budget of failed joins (10 a minute).
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = sorted(pool.map(ask, range(8)))
+    assert answers == [201] + [409] * 7
 
 
 def test_a_host_lets_someone_in_and_they_see_the_session(server, clients):
