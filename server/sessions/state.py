@@ -41,13 +41,10 @@ def lock(db: Session, session_id: int) -> PeerSession:
         # Locked without its entity (`lock_row`, `emit`): read it now, as the lock has it.
         fresh = db.get_one(PeerSession, session_id, populate_existing=True)
         return change.keep(fresh, session_id, session_id)  # type: ignore[no-any-return]
-    options = {"populate_existing": True, "synchronize_session": False}
-    found = db.scalars(_LOCKING, {"session_id": session_id}, execution_options=options)
-    session = found.one_or_none()
+    session = _take(db, _LOCKING, {"session_id": session_id})
     if session is None:
         raise LookupError(f"no session {session_id}")
-    change.took_lock(session_id, session.version)
-    return change.keep(session, session_id, session_id)  # type: ignore[no-any-return]
+    return session
 
 
 _LOCKING_BY_CODE = (
@@ -62,9 +59,13 @@ def lock_by_join_code(db: Session, join_code: str) -> PeerSession | None:
     """`lock` for a session found by its (normalized) join code, in the same round trip:
     a new person's checks (their name is free) and their arrival are then one step.
     None (and no lock) for a code that opens nothing."""
+    return _take(db, _LOCKING_BY_CODE, {"code": join_code})
+
+
+def _take(db: Session, locking: Executable, params: dict[str, Any]) -> PeerSession | None:
+    """Run a lock's no-op write returning the session; record the lock, keep the row."""
     options = {"populate_existing": True, "synchronize_session": False}
-    found = db.scalars(_LOCKING_BY_CODE, {"code": join_code}, execution_options=options)
-    session = found.one_or_none()
+    session = db.scalars(locking, params, execution_options=options).one_or_none()
     if session is None:
         return None
     change_of(db).took_lock(session.id, session.version)
