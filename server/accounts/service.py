@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account, Login
@@ -77,8 +78,11 @@ def create_account(
         created_at=now,
         password_changed_at=now,
     )
-    db.add(account)
-    db.flush()
+    try:
+        with db.begin_nested():  # the same address signing up twice at once: one wins
+            db.add(account)
+    except IntegrityError:
+        raise DomainError("email_taken") from None
     return account
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
@@ -100,6 +101,9 @@ def host_pass(
 ) -> tuple[str, Participant]:
     """The pass this signed-in browser connects to the session with, as its host."""
     require_facilitator(db, account.id, session.group_id)
+    # Under the session's lock: many tabs at once make one host, and guests joining at
+    # that moment see the name the host takes (door.py's rule).
+    lock(db, session.id)
     person = db.scalar(
         select(Participant).where(
             Participant.session_id == session.id, Participant.account_id == account.id
@@ -182,13 +186,20 @@ def invite(db: Session, *, account_id: int, group_id: int, now: datetime) -> str
 
 
 def accept_invitation(db: Session, *, account_id: int, token: str, now: datetime) -> Group:
-    invitation = db.get(GroupInvitation, tokens.token_hash(token))
-    if invitation is None or invitation.expires_at <= now:
+    # Used up in the statement that finds it: of many opening one link at once, one gets it.
+    used = delete(GroupInvitation).where(
+        GroupInvitation.token_hash == tokens.token_hash(token), GroupInvitation.expires_at > now
+    )
+    group_id = db.scalar(used.returning(GroupInvitation.group_id))
+    if group_id is None:
         raise DomainError("unknown_invitation")
-    db.delete(invitation)
-    if not facilitates(db, account_id, invitation.group_id):
-        db.add(GroupFacilitator(group_id=invitation.group_id, account_id=account_id, added_at=now))
-    return db.get_one(Group, invitation.group_id)
+    if not facilitates(db, account_id, group_id):
+        try:
+            with db.begin_nested():  # two links to one group, opened at once by one account
+                db.add(GroupFacilitator(group_id=group_id, account_id=account_id, added_at=now))
+        except IntegrityError:
+            pass  # the other one made them a facilitator
+    return db.get_one(Group, group_id)
 
 
 def withdraw(db: Session, account_id: int, now: datetime) -> list[str]:

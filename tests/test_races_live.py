@@ -1,0 +1,128 @@
+"""Facilitators' "check, then write" steps raced through a real server: a one-time
+invitation, and a co-facilitator's first pass to a session (where their name is
+chosen). On PostgreSQL requests really run side by side; each test failed there
+before its step became one."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from server.sessions.door import same_name
+from server.sessions.models import GroupFacilitator, Participant, PeerSession
+from tests.live_client import create_session, facilitator, sign_in
+
+pytestmark = pytest.mark.server
+
+AT_ONCE = 6
+
+
+def _invitation(url: str, host: requests.Session, group_id: int) -> str:
+    reply = host.post(f"{url}/api/groups/{group_id}/invitations", json={}, timeout=10)
+    assert reply.status_code in (200, 201), reply.text
+    return str(reply.json()["invite_url"].split("#", 1)[1])
+
+
+def _facilitators(database, group_id: int) -> int:  # type: ignore[no-untyped-def]
+    with database.transaction() as db:
+        counted = select(func.count()).where(GroupFacilitator.group_id == group_id)
+        return int(db.scalar(counted))
+
+
+def test_one_address_signing_up_several_times_at_once_gets_one_account(server):
+    """Told "taken" like any later sign-up, never a server error. Four: the refused stay
+    under the budget of sign-ups told an address is taken (5 an hour)."""
+    body = {
+        "email": f"twice.{time.monotonic_ns()}@example.org",
+        "display_name": "Bo",
+        "password": "a long enough password",
+        "language": "da",
+    }
+
+    def sign_up(_: int) -> tuple[int, str | None]:
+        reply = requests.post(f"{server.url}/api/account/sign-up", json=body, timeout=30)
+        return reply.status_code, reply.json().get("error", {}).get("code")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = sorted(pool.map(sign_up, range(4)))
+    assert answers == [(201, None)] + [(409, "email_taken")] * 3
+
+
+def test_a_one_time_invitation_opened_by_many_at_once_makes_one_cofacilitator(server, database):
+    """A forwarded link raced by several accounts: one of them co-facilitates."""
+    url = server.url
+    anne = facilitator(url, "Anne")
+    made = create_session(url, anne)
+    token = _invitation(url, anne, made["group_id"])
+    others = [facilitator(url, f"Other {n}") for n in range(AT_ONCE)]
+
+    def accept(http: requests.Session) -> int:
+        reply = http.post(f"{url}/api/invitations/accept", json={"token": token}, timeout=30)
+        return reply.status_code
+
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+        answers = sorted(pool.map(accept, others))
+    assert answers == [200] + [404] * (AT_ONCE - 1)
+    assert _facilitators(database, made["group_id"]) == 2
+
+
+def test_one_account_opening_several_invitations_to_a_group_at_once_is_one_cofacilitator(
+    server, database
+):
+    url = server.url
+    anne, bo = facilitator(url, "Anne"), facilitator(url, "Bo")
+    made = create_session(url, anne)
+    tokens = [_invitation(url, anne, made["group_id"]) for _ in range(AT_ONCE)]
+
+    def accept(token: str) -> int:
+        reply = bo.post(f"{url}/api/invitations/accept", json={"token": token}, timeout=30)
+        return reply.status_code
+
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+        assert list(pool.map(accept, tokens)) == [200] * AT_ONCE
+    assert _facilitators(database, made["group_id"]) == 2
+
+
+def test_a_cofacilitator_opening_a_session_in_many_tabs_at_once_is_one_host(server, database):
+    """Their first visit makes their participant: many tabs (and logins) at once make one,
+    and a guest joining under their name at that moment gets another name."""
+    url = server.url
+    anne, bo = facilitator(url, "Anne"), facilitator(url, "Bo")
+    made = create_session(url, anne)
+    token = _invitation(url, anne, made["group_id"])
+    assert bo.post(f"{url}/api/invitations/accept", json={"token": token}, timeout=10).ok
+    logins = [bo, sign_in(url, bo.email)]  # type: ignore[attr-defined]
+    guest = {"join_code": made["join_code"], "display_name": "Bo", "language": "en"}
+
+    def ask(n: int) -> tuple[str, int, int | None]:
+        if n % 3 == 2:
+            reply = requests.post(f"{url}/api/join", json=guest, timeout=30)
+            return "guest", reply.status_code, None
+        http = logins[n % 2]
+        reply = http.post(f"{url}/api/sessions/{made['join_code']}/pass", json={}, timeout=30)
+        return "host", reply.status_code, reply.json().get("participant_id")
+
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+        answers = list(pool.map(ask, range(AT_ONCE)))
+    hosts = [answer for answer in answers if answer[0] == "host"]
+    assert all(status == 200 for _, status, _ in hosts), answers
+    assert len({person for _, _, person in hosts}) == 1, answers
+    # One guest got "Bo" if they came first; then the host is "Bo (2)", and the rest of the
+    # guests were told the name is taken.
+    assert sorted(status for kind, status, _ in answers if kind == "guest") in (
+        [201, 409],
+        [409, 409],
+    ), answers
+    with database.transaction() as db:
+        names = list(
+            db.scalars(
+                select(Participant.display_name)
+                .join(PeerSession, PeerSession.id == Participant.session_id)
+                .where(PeerSession.join_code == made["join_code"])
+            )
+        )
+    assert len(names) == len({same_name(name) for name in names}), names
