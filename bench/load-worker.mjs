@@ -75,7 +75,13 @@ async function credential(url, room, index) {
   const reply = await fetch(`${url}/api/join`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ join_code: room.join_code, display_name: `P${index}`, language: "en" }),
+    // As a browser joins: with the member key it keeps (one browser each, so a new member).
+    body: JSON.stringify({
+      join_code: room.join_code,
+      display_name: `P${index}`,
+      language: "en",
+      member_key: randomBytes(32).toString("base64url"),
+    }),
   });
   if (!reply.ok) throw new Error(`/api/join: ${reply.status} ${await reply.text()}`);
   return { token: (await reply.json()).token, language: "en" };

@@ -23,7 +23,8 @@ The clients are socket.io-client on Node (`--generator node`, the default: one o
 on first use) or python-socketio in this process (`--generator python`: here up to twice
 the CPU per delivery; bare, board and hand only). Either way this process makes the
 sessions over HTTP and reads the CPU and memory; a participant's credential (POST
-/api/join) is fetched by its client, inside the join it times. A room's sender and all
+/api/join, with a member key as a browser sends) is fetched by its client, inside the
+join it times. A room's sender and all
 its screens live in one process, so each change is timed from send to arrival on one
 monotonic clock (performance.now() in Node, perf_counter here).
 
@@ -255,7 +256,12 @@ class Load:
         async def credential() -> dict[str, Any]:
             if self.target == "bare":
                 return {"token": None, "host": False}
-            body = {"join_code": host["join_code"], "display_name": f"P{index}", "language": "en"}
+            body = {
+                "join_code": host["join_code"],
+                "display_name": f"P{index}",
+                "language": "en",
+                "member_key": secrets.token_urlsafe(32),  # a browser's, as the Node clients send
+            }
             async with http.post(f"{url}/api/join", json=body) as reply:
                 joined = await reply.json()
             return {"token": joined["token"], "host": False}

@@ -5,6 +5,7 @@ before its step became one."""
 
 from __future__ import annotations
 
+import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,7 +14,7 @@ import requests
 from sqlalchemy import func, select
 
 from server.sessions.door import same_name
-from server.sessions.models import GroupFacilitator, Participant, PeerSession
+from server.sessions.models import GroupFacilitator, Member, Participant, PeerSession
 from tests.live_client import create_session, facilitator, sign_in
 
 pytestmark = pytest.mark.server
@@ -50,6 +51,29 @@ def test_one_address_signing_up_several_times_at_once_gets_one_account(server):
     with ThreadPoolExecutor(max_workers=4) as pool:
         answers = sorted(pool.map(sign_up, range(4)))
     assert answers == [(201, None)] + [(409, "email_taken")] * 3
+
+
+def test_one_browser_joining_a_groups_sessions_at_once_is_one_member(server, database):
+    """Its key makes the member in the statement that looks for it: two sessions of one
+    group joined at the same moment from one browser (two tabs) give one member."""
+    url = server.url
+    anne = facilitator(url, "Anne")
+    first = create_session(url, anne)
+    codes = [first["join_code"]] + [
+        create_session(url, anne, group_id=first["group_id"])["join_code"]
+        for _ in range(AT_ONCE - 1)
+    ]
+    key = secrets.token_urlsafe(32)
+
+    def join_with_key(code: str) -> int:
+        body = {"join_code": code, "display_name": "Bo", "language": "en", "member_key": key}
+        return requests.post(f"{url}/api/join", json=body, timeout=30).status_code
+
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+        assert list(pool.map(join_with_key, codes)) == [201] * AT_ONCE
+    with database.transaction() as db:
+        members = db.scalars(select(Member.id).where(Member.group_id == first["group_id"]))
+        assert len(list(members)) == 1
 
 
 def test_a_one_time_invitation_opened_by_many_at_once_makes_one_cofacilitator(server, database):

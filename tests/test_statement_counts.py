@@ -103,6 +103,21 @@ def test_a_participant_joining(app, io, engine, meeting):
     _at_most(seen, 16, postgresql_adds=1)  # the address's advisory lock
 
 
+def test_a_participant_asking_to_join(engine, meeting):
+    """`POST /api/join`, with the key that makes them the group's member: 4 statements
+    (5 to 8 before the member was made or found in one upsert and the person written
+    with all they are known by in one INSERT). The session's lock, found by the code
+    (1); the names taken (2); the member (3); the person (4)."""
+    body = {"join_code": meeting["join_code"], "display_name": "Eva", "language": "en"}
+    for name, key in (("Eva", "e" * 43), ("Finn", "f" * 43), ("Eva again", "e" * 43)):
+        with counted(engine) as seen:
+            reply = meeting["http"].post(
+                "/api/join", json={**body, "display_name": name, "member_key": key}
+            )
+        assert reply.status_code == 201
+        _at_most(seen, 4)
+
+
 def test_a_board_post(app, engine, meeting):
     """6 statements (7 before, 8 before that, 15 before that): who sends and the
     session's lock with its status, in one (1); the writer's rate window counted (1, an

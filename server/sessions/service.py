@@ -124,10 +124,16 @@ def create_session(
     session.display_key_hash = tokens.token_hash(screen_key)
     tell(db, SessionCreated(session.id, format_key, agenda_from), now)
     facilitator, _ = _add_participant(
-        db, session, Role.FACILITATOR, facilitator_name, organisation, language, now
+        db,
+        session,
+        Role.FACILITATOR,
+        facilitator_name,
+        organisation,
+        language,
+        now,
+        admitted_at=now,
+        account_id=lead_account_id,
     )
-    facilitator.account_id = lead_account_id
-    facilitator.admitted_at = now
     return CreatedSession(session, facilitator, screen_key)
 
 
@@ -156,7 +162,12 @@ def _add_participant(
     organisation: str | None,
     language: str,
     now: datetime,
+    *,
+    admitted_at: datetime | None = None,
+    member_id: int | None = None,
+    account_id: int | None = None,
 ) -> tuple[Participant, str]:
+    """The new person with all they are known by, written in one INSERT."""
     token = tokens.new_token()
     participant = Participant(
         session_id=session.id,
@@ -166,6 +177,9 @@ def _add_participant(
         language=language,
         token_hash=tokens.token_hash(token),
         joined_at=now,
+        admitted_at=admitted_at,
+        member_id=member_id,
+        account_id=account_id,
     )
     db.add(participant)
     db.flush()
@@ -198,14 +212,20 @@ def join_session(
     if session.network and not agree:
         raise DomainError("agreement_needed")
     door.check_name_free(db, session.id, display_name)
-    participant, token = _add_participant(
-        db, session, Role.PARTICIPANT, display_name, organisation, language, now
-    )
+    member_id = None
     if member_key is not None:
-        member = recognise_member(db, session.group_id, member_key, display_name, now)
-        participant.member_id = member.id
-    if session.admission is Admission.CODE:
-        participant.admitted_at = now
+        member_id = recognise_member(db, session.group_id, member_key, display_name, now)
+    participant, token = _add_participant(
+        db,
+        session,
+        Role.PARTICIPANT,
+        display_name,
+        organisation,
+        language,
+        now,
+        admitted_at=now if session.admission is Admission.CODE else None,
+        member_id=member_id,
+    )
     if session.network:
         agreement.count_acceptance(db, session.id)
     return Joined(session, participant, token)
