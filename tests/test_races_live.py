@@ -1,7 +1,8 @@
-"""Facilitators' "check, then write" steps raced through a real server: a one-time
-invitation, and a co-facilitator's first pass to a session (where their name is
-chosen). On PostgreSQL requests really run side by side; each test failed there
-before its step became one."""
+"""Steps that check, then write, raced through a real server: a sign-up, a group's member,
+a one-time invitation, and a co-facilitator's first pass to a session (where their name is
+chosen). On PostgreSQL requests really run side by side. The sign-up, invitation and
+pass tests failed there before each step became one; the member test guards the upsert
+that replaced a savepoint's look-then-insert."""
 
 from __future__ import annotations
 
