@@ -55,8 +55,8 @@ def test_one_address_signing_up_several_times_at_once_gets_one_account(server):
 
 
 def test_one_browser_joining_a_groups_sessions_at_once_is_one_member(server, database):
-    """Its key makes the member in the statement that looks for it: two sessions of one
-    group joined at the same moment from one browser (two tabs) give one member."""
+    """Its key makes the member in the statement that looks for it: sessions of one group
+    joined at the same moment from one browser (a tab each) give one member."""
     url = server.url
     anne = facilitator(url, "Anne")
     first = create_session(url, anne)
@@ -114,7 +114,7 @@ def test_one_account_opening_several_invitations_to_a_group_at_once_is_one_cofac
 
 def test_a_cofacilitator_opening_a_session_in_many_tabs_at_once_is_one_host(server, database):
     """Their first visit makes their participant: many tabs (and logins) at once make one,
-    and a guest joining under their name at that moment gets another name."""
+    and a guest asking for their name at that moment never shares it with them."""
     url = server.url
     anne, bo = facilitator(url, "Anne"), facilitator(url, "Bo")
     made = create_session(url, anne)
