@@ -164,9 +164,9 @@ def forget_expired_logins(db: Session, now: datetime) -> list[str]:
     sids = end_logins(db, expired, now) if expired else []
     live = select(Login.id)
     orphans = db.scalars(
-        select(Connection.sid).where(
-            Connection.login_id.is_not(None), Connection.login_id.not_in(live)
-        )
+        select(Connection.sid)
+        .where(Connection.login_id.is_not(None), Connection.login_id.not_in(live))
+        .order_by(Connection.session_id, Connection.sid)  # sessions locked by ascending id
     )
     for sid in list(orphans):
         connections.disconnect(db, sid, now)

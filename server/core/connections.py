@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Executable,
     ForeignKey,
     Integer,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    and_,
     bindparam,
     column,
     delete,
@@ -107,6 +109,8 @@ _people = _PARTICIPANTS.c
 # Built once, as every join adds one and reads them (bench/join_cpu.py): only the values
 # change. Plain rows, not entities: a join's arrival and its snapshot each ask who is here.
 _ADD = insert(_table)
+_SESSION_OF = select(_table.c.session_id).where(_table.c.sid == bindparam("sid"))
+_REMOVE = delete(_table).where(_table.c.sid == bindparam("sid")).returning(_table.c.participant_id)
 _COUNT = select(func.count()).where(_table.c.participant_id == bindparam("participant_id"))
 
 
@@ -298,12 +302,15 @@ def connect(
 def disconnect(db: Session, sid: str, now: datetime) -> list[Event]:
     """A connection closed; a person's last one means they left. Returns what that caused."""
     mark = change_of(db).mark()
-    connection = db.get(Connection, sid)
-    if connection is None:
+    session_id = db.scalar(_SESSION_OF, {"sid": sid})
+    if session_id is None:
         return []  # already swept, or never recorded
-    db.delete(connection)
-    db.flush()
-    _gone_if_last(db, connection.session_id, connection.participant_id, now)
+    if not _locked(db, session_id):  # before the count: see _gone_if_last
+        return []  # the session was deleted, its connections with it
+    gone = db.execute(_REMOVE, {"sid": sid}).one_or_none()
+    if gone is None:
+        return []  # swept while we waited for the lock
+    _gone_if_last(db, session_id, gone.participant_id, now)
     return change_of(db).since(mark)
 
 
@@ -322,15 +329,23 @@ def drop(db: Session, sid: str, now: datetime, *, grace_seconds: float) -> list[
 def disconnect_person(db: Session, actor: Actor, now: datetime) -> list[str]:
     """All of a person's connections end; returns their sids, for the socket layer to drop."""
     assert actor.participant_id is not None
+    change_of(db).lock(actor.session_id)  # before the rows go: see _gone_if_last
     sids = forget_person(db, actor.participant_id)
     _gone_if_last(db, actor.session_id, actor.participant_id, now)
     return sids
 
 
 def sids_of_logins(db: Session, login_ids: list[int]) -> list[str]:
+    """By session, so that disconnecting them in turn locks sessions by ascending id."""
     if not login_ids:
         return []
-    return list(db.scalars(select(Connection.sid).where(Connection.login_id.in_(login_ids))))
+    return list(
+        db.scalars(
+            select(Connection.sid)
+            .where(Connection.login_id.in_(login_ids))
+            .order_by(Connection.session_id, Connection.sid)
+        )
+    )
 
 
 def sids_of(db: Session, participant_id: int) -> list[str]:
@@ -376,16 +391,8 @@ def sweep_dead_workers(db: Session, now: datetime, timeout_seconds: float) -> li
     dead = list(db.scalars(select(Worker.id).where(Worker.heartbeat_at < cutoff)))
     if not dead:
         return []
-    orphaned = db.execute(
-        select(Connection.session_id, Connection.participant_id).where(
-            Connection.worker_id.in_(dead)
-        )
-    ).all()
-    db.execute(delete(Connection).where(Connection.worker_id.in_(dead)))
+    _remove_by_session(db, Connection.worker_id.in_(dead), now)
     db.execute(delete(Worker).where(Worker.id.in_(dead)))
-    db.flush()
-    for session_id, participant_id in sorted(set(orphaned), key=str):
-        _gone_if_last(db, session_id, participant_id, now)
     return change_of(db).since(mark)
 
 
@@ -395,15 +402,36 @@ def sweep_closed(db: Session, now: datetime, grace_seconds: float) -> list[Event
     a row tells of it."""
     mark = change_of(db).mark()
     cutoff = now - timedelta(seconds=grace_seconds)
-    removed = db.execute(
-        delete(Connection)
-        .where(Connection.closed_at.is_not(None), Connection.closed_at <= cutoff)
-        .returning(Connection.session_id, Connection.participant_id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    for session_id, participant_id in sorted(set(removed), key=str):
-        _gone_if_last(db, session_id, participant_id, now)
+    _remove_by_session(
+        db, and_(Connection.closed_at.is_not(None), Connection.closed_at <= cutoff), now
+    )
     return change_of(db).since(mark)
+
+
+def _remove_by_session(db: Session, which: ColumnElement[bool], now: datetime) -> None:
+    """Remove these connections, one session at a time under its lock (by ascending id,
+    as periodic work locks several); whoever has no other connection left."""
+    sessions = db.scalars(select(Connection.session_id).where(which).distinct())
+    for session_id in sorted(sessions):
+        if not _locked(db, session_id):
+            continue  # deleted meanwhile, its connections with it
+        removed = db.scalars(
+            delete(Connection)
+            .where(which, Connection.session_id == session_id)
+            .returning(Connection.participant_id)
+            .execution_options(synchronize_session=False)
+        )
+        for participant_id in sorted({p for p in removed if p is not None}):
+            _gone_if_last(db, session_id, participant_id, now)
+
+
+def _locked(db: Session, session_id: int) -> bool:
+    """Take the session's lock (if not held yet); False if the session is gone."""
+    try:
+        change_of(db).lock(session_id)
+    except LookupError:
+        return False
+    return True
 
 
 def _connection_count(db: Session, participant_id: int) -> int:
@@ -411,5 +439,10 @@ def _connection_count(db: Session, participant_id: int) -> int:
 
 
 def _gone_if_last(db: Session, session_id: int, participant_id: int | None, now: datetime) -> None:
+    """Tell that the person left if no connection of theirs is left. Counted under the
+    session's lock, which a connection's arrival holds until it commits (presence.events):
+    counted before, an arrival not yet committed would be missed, and the room told the
+    person left while they are here."""
+    change_of(db).lock(session_id)
     if participant_id is not None and not _connection_count(db, participant_id):
         tell(db, PersonLeft(session_id, participant_id), now)

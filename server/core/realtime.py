@@ -137,6 +137,8 @@ def run_command(cmd: Command, sid: str, payload: tuple[Any, ...]) -> dict[str, A
         try:
             # A process shutting down finishes what it took and refuses what comes after.
             with current_runtime().drain.work(), turn:
+                if _DROPPED_KEY in environ:  # dropped for flooding while it waited
+                    raise DomainError("rate_limited", seconds=environ[_DROPPED_KEY])
                 reply = _run(cmd, sid, payload, environ, rid)
         except DomainError as err:
             reply = err.to_wire(environ.get(_LANGUAGE_KEY, DEFAULT_LANGUAGE))
