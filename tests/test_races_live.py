@@ -1,13 +1,17 @@
 """Steps that check, then write, raced through a real server: a sign-up, a group's member,
-a one-time invitation, and a co-facilitator's first pass to a session (where their name is
-chosen). On PostgreSQL requests really run side by side. The sign-up, invitation and
-pass tests failed there before each step became one; the member test guards the upsert
-that replaced a savepoint's look-then-insert."""
+a one-time invitation, a co-facilitator's first pass to a session (where their name is
+chosen), and deletions: of a group while sessions are made in it or its invitations are
+opened, and of a session or a group twice at once. On PostgreSQL requests really run side
+by side. The sign-up, invitation, pass and deletion tests failed there before each was
+mended (a deletion raced answered 500); the member test guards the upsert that replaced a
+savepoint's look-then-insert, the invitations-while-deleting test the order in which
+the two take the group and the link (the other order could deadlock)."""
 
 from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -17,6 +21,7 @@ from sqlalchemy import func, select
 from server.sessions.door import same_name
 from server.sessions.models import GroupFacilitator, Member, Participant, PeerSession
 from tests.live_client import create_session, facilitator, sign_in
+from tests.support import ONE_ADDRESS_FOR_ALL, running_server
 
 pytestmark = pytest.mark.server
 
@@ -151,3 +156,74 @@ def test_a_cofacilitator_opening_a_session_in_many_tabs_at_once_is_one_host(serv
             )
         )
     assert len(names) == len({same_name(name) for name in names}), names
+
+
+def _at_once(*steps: Callable[[], tuple[str, int]]) -> list[tuple[str, int]]:
+    with ThreadPoolExecutor(max_workers=len(steps)) as pool:
+        return list(pool.map(lambda step: step(), steps))
+
+
+def _deleting(http: requests.Session, path: str) -> Callable[[], tuple[str, int]]:
+    return lambda: ("delete", http.delete(path, timeout=30).status_code)
+
+
+@pytest.fixture
+def busy_server(database_url):  # type: ignore[no-untyped-def]
+    """More sessions made a minute from 127.0.0.1 than one person's budget."""
+    with running_server(database_url, **ONE_ADDRESS_FOR_ALL) as process:
+        yield process
+
+
+def test_a_group_deleted_while_sessions_are_made_in_it_leaves_nothing_behind(busy_server, database):
+    """Each new session either lands before the deletion, which takes it along, or is told
+    the group is gone; never a server error, never a session left in a deleted group."""
+    url = busy_server.url
+    anne = facilitator(url, "Anne")
+    for _ in range(3):  # the moments the deletion meets the sessions being made vary
+        group_id = create_session(url, anne)["group_id"]
+        body = {"title": "Next", "language": "en", "admission": "code", "group_id": group_id}
+
+        def make(body: dict[str, object] = body) -> tuple[str, int]:
+            return "make", anne.post(f"{url}/api/sessions", json=body, timeout=30).status_code
+
+        deletion = _deleting(anne, f"{url}/api/groups/{group_id}")
+        answers = _at_once(make, make, deletion, make, make, make)
+        assert ("delete", 200) in answers, answers
+        assert all(status in (201, 404) for kind, status in answers if kind == "make"), answers
+        with database.transaction() as db:
+            left = select(func.count()).where(PeerSession.group_id == group_id)
+            assert db.scalar(left) == 0, answers
+
+
+def test_a_group_deleted_while_its_invitations_are_opened_leaves_no_cofacilitator(server, database):
+    url = server.url
+    anne = facilitator(url, "Anne")
+    others = [facilitator(url, f"Other {n}") for n in range(AT_ONCE - 1)]
+    for _ in range(3):
+        group_id = create_session(url, anne)["group_id"]
+        steps = [_deleting(anne, f"{url}/api/groups/{group_id}")]
+        for http in others:
+            body = {"token": _invitation(url, anne, group_id)}
+
+            def accept(
+                http: requests.Session = http, body: dict[str, str] = body
+            ) -> tuple[str, int]:
+                path = f"{url}/api/invitations/accept"
+                return "accept", http.post(path, json=body, timeout=30).status_code
+
+            steps.append(accept)
+        answers = _at_once(*steps)
+        assert ("delete", 200) in answers, answers
+        assert all(status in (200, 404) for kind, status in answers if kind == "accept"), answers
+        assert _facilitators(database, group_id) == 0, answers
+
+
+@pytest.mark.parametrize(("what", "key"), [("sessions", "join_code"), ("groups", "group_id")])
+def test_a_session_or_group_deleted_twice_at_once_is_deleted_once(server, what, key):
+    """A double click on delete: one is done, the other told it is not there."""
+    url = server.url
+    anne = facilitator(url, "Anne")
+    for _ in range(3):
+        made = create_session(url, anne)
+        twice = _deleting(anne, f"{url}/api/{what}/{made[key]}")
+        assert sorted(_at_once(twice, twice)) == [("delete", 200), ("delete", 404)]

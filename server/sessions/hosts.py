@@ -30,7 +30,7 @@ from server.sessions.models import (
     PeerSession,
     Status,
 )
-from server.sessions.state import lock, participant_updated
+from server.sessions.state import hold_group, lock, participant_updated
 
 INVITATION_DAYS = 7
 
@@ -186,12 +186,16 @@ def invite(db: Session, *, account_id: int, group_id: int, now: datetime) -> str
 
 
 def accept_invitation(db: Session, *, account_id: int, token: str, now: datetime) -> Group:
-    # Used up in the statement that finds it: of many opening one link at once, one gets it.
-    used = delete(GroupInvitation).where(
-        GroupInvitation.token_hash == tokens.token_hash(token), GroupInvitation.expires_at > now
+    valid = (
+        GroupInvitation.token_hash == tokens.token_hash(token),
+        GroupInvitation.expires_at > now,
     )
-    group_id = db.scalar(used.returning(GroupInvitation.group_id))
-    if group_id is None:
+    # The group held first, then the link: a deletion takes the group, then its links.
+    group_id = db.scalar(select(GroupInvitation.group_id).where(*valid))
+    if group_id is None or not hold_group(db, group_id):
+        raise DomainError("unknown_invitation")
+    # Used up in the statement that finds it: of many opening one link at once, one gets it.
+    if db.scalar(delete(GroupInvitation).where(*valid).returning(GroupInvitation.group_id)) is None:
         raise DomainError("unknown_invitation")
     if not facilitates(db, account_id, group_id):
         try:

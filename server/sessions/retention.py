@@ -19,7 +19,7 @@ from server.core.bus import SessionContentExpired, SessionDeleted, tell
 from server.core.domain import declare_events
 from server.core.errors import DomainError
 from server.sessions.models import DeviceMove, Group, Member, Participant, PeerSession
-from server.sessions.state import lock
+from server.sessions.state import lock, lock_group
 
 # To each connection of a deleted session, without a version; then it is closed.
 declare_events("session:deleted")
@@ -52,9 +52,10 @@ def expire_due_content(db: Session, now: datetime, retention_days: float) -> lis
 def delete_session(db: Session, session_id: int, now: datetime) -> list[str]:
     """Delete a session and every row of it. Returns the sids of its live connections,
     for the socket layer to tell `session:deleted` and close after the commit."""
-    if db.get(PeerSession, session_id) is None:
-        raise DomainError("not_found")
-    lock(db, session_id)
+    try:
+        lock(db, session_id)
+    except LookupError:  # gone, perhaps deleted by another request while this one waited
+        raise DomainError("not_found") from None
     sids = connections.forget_session(db, session_id)
     tell(db, SessionDeleted(session_id), now)
     _delete_participants(db, session_id)
@@ -64,7 +65,7 @@ def delete_session(db: Session, session_id: int, now: datetime) -> list[str]:
 
 def delete_group(db: Session, group_id: int, now: datetime) -> list[str]:
     """Delete a group, every session of it and everything in them. Returns the sids to close."""
-    if db.get(Group, group_id) is None:
+    if not lock_group(db, group_id):  # first: no session is made in it meanwhile
         raise DomainError("unknown_group")
     session_ids = db.scalars(
         select(PeerSession.id).where(PeerSession.group_id == group_id).order_by(PeerSession.id)

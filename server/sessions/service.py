@@ -22,7 +22,7 @@ from server.sessions.credentials import Credential, authenticate, find_by_join_c
 from server.sessions.links import display_key
 from server.sessions.members import recognise_member
 from server.sessions.models import Admission, Group, Participant, PeerSession, Status
-from server.sessions.state import emit, lock, participant_updated, session_fields
+from server.sessions.state import emit, hold_group, lock, participant_updated, session_fields
 from server.sessions.view import snapshot
 
 __all__ = [
@@ -95,7 +95,7 @@ def create_session(
     confidentiality agreement; making one counts as the lead's acceptance.
     """
     if group_id is not None:
-        if not hosts.facilitates(db, lead_account_id, group_id):
+        if not hosts.facilitates(db, lead_account_id, group_id) or not hold_group(db, group_id):
             raise DomainError("unknown_group")
         group = db.get_one(Group, group_id)
     else:
