@@ -162,7 +162,7 @@ def test_deleting_a_session_leaves_everything_else_as_it_was(db, clock):
 
 def test_deleting_what_is_not_there_is_refused(db, clock):
     lively = lively_session(db, clock, "s")
-    assert code_of(delete_session, db, lively.session_id + 1, clock.now()) == "not_found"
+    assert code_of(delete_session, db, lively.session_id + 1, clock.now()) == "unknown_join_code"
     assert code_of(delete_group, db, lively.group_id + 1, clock.now()) == "unknown_group"
 
 

@@ -55,7 +55,7 @@ def delete_session(db: Session, session_id: int, now: datetime) -> list[str]:
     try:
         lock(db, session_id)
     except LookupError:  # gone, perhaps deleted by another request while this one waited
-        raise DomainError("not_found") from None
+        raise DomainError("unknown_join_code") from None
     sids = connections.forget_session(db, session_id)
     tell(db, SessionDeleted(session_id), now)
     _delete_participants(db, session_id)
