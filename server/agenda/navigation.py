@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.agenda.history import last_presented
@@ -50,6 +50,34 @@ def turns(db: Session, phase: Phase, include_left_out: bool = False) -> list[Tur
     return list(db.scalars(query, {"phase_id": phase.id}))
 
 
+# A move needs one speaker of the order, not all of them: the first, the last, or the one
+# just after or before the current (by position, then id), read alone.
+_FIRST_TURN = _STAYING_TURNS.limit(1)
+_LAST_TURN = (
+    select(Turn)
+    .where(Turn.phase_id == bindparam("phase_id"), Turn.left_out.is_(None))
+    .order_by(Turn.position.desc(), Turn.id.desc())
+    .limit(1)
+)
+_POSITION: BindParameter[int] = bindparam("position")
+_ID: BindParameter[int] = bindparam("turn_id")
+_NEXT_TURN = _FIRST_TURN.where(
+    or_(Turn.position > _POSITION, and_(Turn.position == _POSITION, Turn.id > _ID))
+)
+_PREVIOUS_TURN = _LAST_TURN.where(
+    or_(Turn.position < _POSITION, and_(Turn.position == _POSITION, Turn.id < _ID))
+)
+
+
+def _one_turn(
+    db: Session, query: Select[Turn], phase: Phase, near: Turn | None = None
+) -> Turn | None:
+    where = {"phase_id": phase.id}
+    if near is not None:
+        where |= {"position": near.position, "turn_id": near.id}
+    return db.scalar(query, where)
+
+
 def seconds_of(segment: Segment) -> int:
     phase = segment.phase
     if phase.kind is PhaseKind.DILEMMA_ROUND and segment.turn is not None:
@@ -69,24 +97,25 @@ def current(db: Session, clock: AgendaClock) -> Segment | None:
 
 def first_of(db: Session, phase: Phase, alternate: bool) -> Segment:
     """Entering a phase: its first segment, building the speaking order the first time."""
-    if phase.kind not in TURN_KINDS:
-        return Segment(phase)
-    if not phase.turns_built:
-        build_turns(db, phase, alternate)
-    order = turns(db, phase)
-    if not order:
-        return Segment(phase)  # nobody to speak: the phase runs as a whole
-    return Segment(phase, order[0], 0 if phase.kind is PhaseKind.DILEMMA_ROUND else None)
+    return _end_of(db, phase, alternate, last=False)
 
 
 def last_of(db: Session, phase: Phase, alternate: bool) -> Segment:
     """Going back into a phase: its last segment."""
-    first = first_of(db, phase, alternate)
-    if first.turn is None:
-        return first
-    last_turn = turns(db, phase)[-1]
-    step = len(phase.steps) - 1 if phase.kind is PhaseKind.DILEMMA_ROUND else None
-    return Segment(phase, last_turn, step)
+    return _end_of(db, phase, alternate, last=True)
+
+
+def _end_of(db: Session, phase: Phase, alternate: bool, *, last: bool) -> Segment:
+    if phase.kind not in TURN_KINDS:
+        return Segment(phase)
+    if not phase.turns_built:
+        build_turns(db, phase, alternate)
+    turn = _one_turn(db, _LAST_TURN if last else _FIRST_TURN, phase)
+    if turn is None:
+        return Segment(phase)  # nobody to speak: the phase runs as a whole
+    if phase.kind is not PhaseKind.DILEMMA_ROUND:
+        return Segment(phase, turn)
+    return Segment(phase, turn, len(phase.steps) - 1 if last else 0)
 
 
 def after(
@@ -98,10 +127,10 @@ def after(
     if turn is not None:
         if phase.kind is PhaseKind.DILEMMA_ROUND and (here.step_index or 0) + 1 < len(phase.steps):
             return Segment(phase, turn, (here.step_index or 0) + 1)
-        later = [t for t in turns(db, phase) if _after_in_order(t, turn)]
-        if later and not _presenters_done(db, phase, finishing=turn):
+        next_turn = _one_turn(db, _NEXT_TURN, phase, near=turn)
+        if next_turn is not None and not _presenters_done(db, phase, finishing=turn):
             step = 0 if phase.kind is PhaseKind.DILEMMA_ROUND else None
-            return Segment(phase, later[0], step)
+            return Segment(phase, next_turn, step)
     all_phases = phases(db, phase.session_id) if all_phases is None else all_phases
     following = [p for p in all_phases if p.position > phase.position]
     return first_of(db, following[0], alternate) if following else None
@@ -123,17 +152,13 @@ def before(
     if turn is not None:
         if phase.kind is PhaseKind.DILEMMA_ROUND and (here.step_index or 0) > 0:
             return Segment(phase, turn, (here.step_index or 0) - 1)
-        earlier = [t for t in turns(db, phase) if _after_in_order(turn, t)]
-        if earlier:
+        previous_turn = _one_turn(db, _PREVIOUS_TURN, phase, near=turn)
+        if previous_turn is not None:
             step = len(phase.steps) - 1 if phase.kind is PhaseKind.DILEMMA_ROUND else None
-            return Segment(phase, earlier[-1], step)
+            return Segment(phase, previous_turn, step)
     all_phases = phases(db, phase.session_id) if all_phases is None else all_phases
     previous = [p for p in all_phases if p.position < phase.position]
     return last_of(db, previous[-1], alternate) if previous else None
-
-
-def _after_in_order(candidate: Turn, reference: Turn) -> bool:
-    return (candidate.position, candidate.id) > (reference.position, reference.id)
 
 
 def _presenters_done(db: Session, phase: Phase, finishing: Turn) -> bool:
