@@ -1,8 +1,9 @@
 r"""Server CPU per command, in process: what each command a session really sends costs.
 
 One app on a temporary SQLite file (the test client, no network, no eventlet), as in
-bench/join_cpu.py: one started session (its agenda a few breaks; with --round, first a
-round where each takes a turn, as in bench/load.py's `next`) with its facilitator
+bench/join_cpu.py: one started session (its agenda an opening discussion and a few breaks;
+with --round, a round where each takes a turn after the discussion, so that a move goes
+into its first speaker's turn and back, as bench/load.py's `next`) with its facilitator
 and P participants connected, so that every command's fan-out (the room's event,
 per-reader payloads) is included. C commands of each kind are sent in turn, measured
 with `time.process_time` around each, less what the test client spends taking in what
@@ -12,7 +13,7 @@ with --profile, cProfile's top functions over all of them (the test client's inc
     .venv/bin/python bench/command_cpu.py                     # 25 people, 200 per kind
     .venv/bin/python bench/command_cpu.py --only board:add_cluster --profile 30
     .venv/bin/python bench/command_cpu.py --people 9 --round \
-        --only agenda:next --only agenda:previous            # to the next speaker and back
+        --only agenda:next --only agenda:previous            # into a round and back
 """
 
 from __future__ import annotations
@@ -57,17 +58,17 @@ class Meeting:
         body = {"title": "Bench", "language": "en", "facilitator_name": "Host"}
         made = http.post("/api/sessions", json={**body, "admission": "code"}).get_json()
         self.host = connect(io_, app, http, made["facilitator_token"])
-        if round_:  # as bench/load.py's `next`: a move goes to the next speaker and back
+        if round_:  # as bench/load.py's `next`: a move goes into its first turn and back
             call(self.host, "agenda:add_phase", {"kind": "round", "title": "Round", "minutes": 60})
         for n in range(phases):
             phase = {"kind": "break", "title": f"Break {n}", "minutes": 5}
             call(self.host, "agenda:add_phase", phase)
+        call(self.host, "session:start")
         self.people = []
         for p in range(people):
             join = {"join_code": made["join_code"], "display_name": f"P{p}", "language": "en"}
             token = http.post("/api/join", json=join).get_json()["token"]
             self.people.append(connect(io_, app, http, token))
-        call(self.host, "session:start")  # with everyone here: a round's turns are theirs
         call(self.host, "board:open", {"prompts": ["Ideas"]})
         self.revealed = False
         self.posts: list[str] = []
@@ -106,7 +107,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=25)
     parser.add_argument("--count", type=int, default=200, help="commands of each kind")
     parser.add_argument("--phases", type=int, default=8, help="phases in the agenda")
-    parser.add_argument("--round", action="store_true", help="a round first: moves are turns")
+    parser.add_argument("--round", action="store_true", help="moves go into a round and back")
     parser.add_argument("--only", action="append", choices=KINDS, help="these kinds only")
     parser.add_argument("--profile", type=int, default=0, help="print the top N functions")
     parser.add_argument("--dump", help="write the profile to this file (pstats)")
