@@ -53,12 +53,7 @@ def turns(db: Session, phase: Phase, include_left_out: bool = False) -> list[Tur
 # A move needs one speaker of the order, not all of them: the first, the last, or the one
 # just after or before the current (by position, then id), read alone.
 _FIRST_TURN = _STAYING_TURNS.limit(1)
-_LAST_TURN = (
-    select(Turn)
-    .where(Turn.phase_id == bindparam("phase_id"), Turn.left_out.is_(None))
-    .order_by(Turn.position.desc(), Turn.id.desc())
-    .limit(1)
-)
+_LAST_TURN = _STAYING_TURNS.order_by(None).order_by(Turn.position.desc(), Turn.id.desc()).limit(1)
 _POSITION: BindParameter[int] = bindparam("position")
 _ID: BindParameter[int] = bindparam("turn_id")
 _NEXT_TURN = _FIRST_TURN.where(

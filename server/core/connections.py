@@ -442,7 +442,7 @@ def _gone_if_last(db: Session, session_id: int, participant_id: int | None, now:
     """Tell that the person left if no connection of theirs is left. Counted under the
     session's lock, which a connection's arrival holds until it commits (presence.events):
     counted before, an arrival not yet committed would be missed, and the room told the
-    person left while they are here."""
-    change_of(db).lock(session_id)
+    person left while they are here. The caller takes it, before removing the rows."""
+    assert change_of(db).holds(session_id), "counted outside the session's lock"
     if participant_id is not None and not _connection_count(db, participant_id):
         tell(db, PersonLeft(session_id, participant_id), now)

@@ -137,8 +137,8 @@ def run_command(cmd: Command, sid: str, payload: tuple[Any, ...]) -> dict[str, A
         try:
             # A process shutting down finishes what it took and refuses what comes after.
             with current_runtime().drain.work(), turn:
-                if _DROPPED_KEY in environ:  # dropped for flooding while it waited
-                    raise DomainError("rate_limited", seconds=environ[_DROPPED_KEY])
+                if (dropped := _dropped(environ)) is not None:  # while it waited its turn
+                    raise dropped
                 reply = _run(cmd, sid, payload, environ, rid)
         except DomainError as err:
             reply = err.to_wire(environ.get(_LANGUAGE_KEY, DEFAULT_LANGUAGE))
@@ -232,9 +232,8 @@ def _over_budget(cmd: Command, sid: str, environ: dict[str, Any]) -> DomainError
     key = personal.recall(environ)
     if key is None:  # not connected through on_connect on this process: cannot be
         return DomainError("not_authenticated")
-    dropped = environ.get(_DROPPED_KEY)
-    if dropped is not None:
-        return DomainError("rate_limited", seconds=dropped)
+    if (dropped := _dropped(environ)) is not None:
+        return dropped
     decision = current_runtime().throttle.spend(key, expensive=cmd.expensive)
     if decision.verdict is Verdict.GO:
         return None
@@ -242,6 +241,12 @@ def _over_budget(cmd: Command, sid: str, environ: dict[str, Any]) -> DomainError
         environ[_DROPPED_KEY] = decision.seconds
         _drop(sid)
     return DomainError("rate_limited", seconds=decision.seconds)
+
+
+def _dropped(environ: dict[str, Any]) -> DomainError | None:
+    """The refusal of everything a connection closed for flooding still sends or queued."""
+    seconds = environ.get(_DROPPED_KEY)
+    return None if seconds is None else DomainError("rate_limited", seconds=seconds)
 
 
 def close_connections(sids: list[str]) -> None:

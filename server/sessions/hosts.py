@@ -192,18 +192,19 @@ def accept_invitation(db: Session, *, account_id: int, token: str, now: datetime
     )
     # The group held first, then the link: a deletion takes the group, then its links.
     group_id = db.scalar(select(GroupInvitation.group_id).where(*valid))
-    if group_id is None or not hold_group(db, group_id):
+    group = hold_group(db, group_id) if group_id is not None else None
+    if group is None:
         raise DomainError("unknown_invitation")
     # Used up in the statement that finds it: of many opening one link at once, one gets it.
     if db.scalar(delete(GroupInvitation).where(*valid).returning(GroupInvitation.group_id)) is None:
         raise DomainError("unknown_invitation")
-    if not facilitates(db, account_id, group_id):
+    if not facilitates(db, account_id, group.id):
         try:
             with db.begin_nested():  # two links to one group, opened at once by one account
-                db.add(GroupFacilitator(group_id=group_id, account_id=account_id, added_at=now))
+                db.add(GroupFacilitator(group_id=group.id, account_id=account_id, added_at=now))
         except IntegrityError:
             pass  # the other one made them a facilitator
-    return db.get_one(Group, group_id)
+    return group
 
 
 def withdraw(db: Session, account_id: int, now: datetime) -> list[str]:

@@ -95,9 +95,11 @@ def create_session(
     confidentiality agreement; making one counts as the lead's acceptance.
     """
     if group_id is not None:
-        if not hosts.facilitates(db, lead_account_id, group_id) or not hold_group(db, group_id):
+        facilitated = hosts.facilitates(db, lead_account_id, group_id)
+        held = hold_group(db, group_id) if facilitated else None
+        if held is None:
             raise DomainError("unknown_group")
-        group = db.get_one(Group, group_id)
+        group = held
     else:
         group = hosts.new_group(db, lead_account_id, group_name or title, now)
     if agenda_from is not None:

@@ -17,21 +17,24 @@ from server.core.errors import DomainError
 from server.sessions.models import Group, Participant, PeerSession
 
 _sessions = cast(Table, PeerSession.__table__)
-_GROUP = select(Group.id).where(Group.id == bindparam("group_id"))
+_HOLDING_GROUP = select(Group).where(Group.id == bindparam("group_id")).with_for_update(read=True)
+_TAKING_GROUP = (  # FOR NO KEY UPDATE: see lock_group
+    select(Group.id).where(Group.id == bindparam("group_id")).with_for_update(key_share=True)
+)
 
 
-def hold_group(db: Session, group_id: int) -> bool:
+def hold_group(db: Session, group_id: int) -> Group | None:
     """Keep the group from being deleted while this transaction adds to it (a session, a
-    facilitator); False if it is gone. Many may hold it at once; a deletion waits for
+    facilitator); None if it is gone. Many may hold it at once; a deletion waits for
     them, and they for it (PostgreSQL: FOR SHARE; SQLite runs one writer at a time)."""
-    return db.scalar(_GROUP.with_for_update(read=True), {"group_id": group_id}) is not None
+    return db.scalar(_HOLDING_GROUP, {"group_id": group_id})
 
 
 def lock_group(db: Session, group_id: int) -> bool:
     """Take the group for deleting it; False if it is gone. FOR NO KEY UPDATE, not FOR
     UPDATE: a join adding a member to one of its sessions (a foreign key's KEY SHARE)
     does not wait for it, and so cannot hold the session's lock the deletion waits for."""
-    return db.scalar(_GROUP.with_for_update(key_share=True), {"group_id": group_id}) is not None
+    return db.scalar(_TAKING_GROUP, {"group_id": group_id}) is not None
 
 
 # Built once, as every change takes it (bench/join_cpu.py): only the session changes.
